@@ -1,0 +1,294 @@
+package io.pathprobe.core;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pathprobe.core.internal.EngineCalls;
+import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.spi.ProberProvider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs probes of every kind on one set of Netty event loops (epoll where available, NIO otherwise), with pacing
+ * shared by all probers: at most {@link Builder#maxInFlight} probes outstanding and at most
+ * {@link Builder#maxProbesPerSecond} started per second. Thread-safe; make one and reuse it, then close it.
+ *
+ * <pre>{@code
+ * try (ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(1000).build()) {
+ *     ProbeRequest req = ProbeRequest.builder("tcp").target("127.0.0.1").port(80).build();
+ *     ProbeOutcome outcome = engine.probe(req).join();
+ * }
+ * }</pre>
+ */
+public final class ProbeEngine implements AutoCloseable {
+    /**
+     * The shortest session interval allowed without root, as ping allows a user no flood: 2 ms.
+     * Root may go lower; pacing still applies.
+     */
+    public static final Duration MIN_UNPRIVILEGED_INTERVAL = Duration.ofMillis(2);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final Transport transport;
+    private final Probers probers;
+    private final Map<String, Prober> active = new ConcurrentHashMap<>();
+    private final EngineCalls calls;
+    private final ProberContext context;
+    private volatile boolean closed;
+
+    private ProbeEngine(Builder b) {
+        this.probers = b.probers != null ? b.probers : Probers.load();
+        boolean epoll = !b.forceNio && Epoll.isAvailable();
+        this.transport = epoll ? Transport.EPOLL : Transport.NIO;
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("pathprobe", true), factory);
+        Class<? extends SocketChannel> tcp = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<? extends DatagramChannel> udp = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        this.context = new ProberContext() {
+            @Override
+            public MultiThreadIoEventLoopGroup group() {
+                return group;
+            }
+
+            @Override
+            public Transport transport() {
+                return transport;
+            }
+
+            @Override
+            public Class<? extends SocketChannel> socketChannelClass() {
+                return tcp;
+            }
+
+            @Override
+            public Class<? extends DatagramChannel> datagramChannelClass() {
+                return udp;
+            }
+        };
+        this.calls = new EngineCalls(group, b.maxInFlight, b.maxProbesPerSecond, List.copyOf(b.listeners));
+    }
+
+    /** An engine with default settings. */
+    public static ProbeEngine create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The transport the engine's event loops run. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Why the native (epoll) transport is not used, or empty when it is. */
+    public static String epollUnavailabilityCause() {
+        Throwable t = Epoll.unavailabilityCause();
+        return t == null ? "" : String.valueOf(t.getMessage());
+    }
+
+    /** The prober kinds on the class path. */
+    public java.util.Set<String> kinds() {
+        return probers.kinds();
+    }
+
+    /**
+     * Whether probes of {@code kind} can run here, and if not, why and what fixes it.
+     *
+     * @throws IllegalArgumentException when no prober of that kind is on the class path
+     */
+    public Availability availability(String kind) {
+        return probers.get(kind).availability();
+    }
+
+    /**
+     * Starts a probe (after pacing) and returns its outcome when it ends. Network failures complete the future
+     * normally with a failure outcome; the future completes exceptionally only if the engine is closed.
+     *
+     * @throws IllegalArgumentException    when the request is not valid for its prober (the message says why)
+     * @throws ProberUnavailableException  when its prober cannot run here (the message names the fixes)
+     * @throws IllegalStateException       when the engine is closed
+     */
+    public CompletableFuture<ProbeOutcome> probe(ProbeRequest request) {
+        Objects.requireNonNull(request, "request");
+        Prober prober = prober(request.kind());
+        prober.validate(request);
+        return calls.submit(prober, request);
+    }
+
+    /** Runs one probe and waits for its outcome. Same exceptions as {@link #probe}. */
+    public ProbeOutcome probeAndWait(ProbeRequest request) throws InterruptedException {
+        try {
+            return probe(request).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Starts a session that repeats {@code request} as {@code plan} says (like {@code ping -c/-i/-w}) and streams
+     * outcomes to {@code listener}. The request is validated now.
+     */
+    public ProbeSession startSession(ProbeRequest request, SessionPlan plan, SessionListener listener) {
+        Objects.requireNonNull(plan, "plan");
+        checkInterval(plan.interval());
+        Prober prober = prober(request.kind());
+        prober.validate(request);
+        ProbeSession s = new ProbeSession(this, request, plan, listener == null ? SessionListener.NONE : listener);
+        s.start();
+        return s;
+    }
+
+    /**
+     * Checks that {@code interval} is allowed for this process: below {@link #MIN_UNPRIVILEGED_INTERVAL} needs root.
+     *
+     * @throws IllegalArgumentException naming the limit and how to lift it
+     */
+    public static void checkInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval " + interval.toMillis() + " ms must be positive");
+        }
+        if (interval.compareTo(MIN_UNPRIVILEGED_INTERVAL) < 0 && !Privileges.isRoot()) {
+            throw new IllegalArgumentException("interval " + formatMillis(interval) + " is below "
+                    + MIN_UNPRIVILEGED_INTERVAL.toMillis() + " ms, the shortest allowed without root (as ping): "
+                    + "use a longer interval or run as root");
+        }
+    }
+
+    private static String formatMillis(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.3f ms", d.toNanos() / 1e6);
+    }
+
+    /** Schedules {@code task} on an engine thread. */
+    EventLoop nextLoop() {
+        return group.next();
+    }
+
+    private Prober prober(String kind) {
+        if (closed) {
+            throw new IllegalStateException("this ProbeEngine is closed");
+        }
+        Prober p = active.get(kind);
+        if (p != null) {
+            return p;
+        }
+        ProberProvider provider = probers.get(kind);
+        Availability a = provider.availability();
+        if (!a.available()) {
+            throw new ProberUnavailableException(kind, a);
+        }
+        return active.computeIfAbsent(kind, k -> provider.create(context));
+    }
+
+    /** Number of probes started and not yet ended. */
+    public int inFlight() {
+        return calls.inFlight();
+    }
+
+    /** Ends outstanding probes with a local error, closes the probers and stops the event loops. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        calls.shutdown();
+        List<RuntimeException> errors = new ArrayList<>();
+        for (Prober p : active.values()) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                errors.add(e);
+            }
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (!errors.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("closing probers failed");
+            errors.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    /** Configures a {@link ProbeEngine}. */
+    public static final class Builder {
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int maxInFlight = 10_240;
+        private long maxProbesPerSecond;
+        private boolean forceNio;
+        private Probers probers;
+        private final List<ProbeEventListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Event-loop threads; default: one per processor. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Most probes outstanding at once, across all probers; default 10,240 (as mtr-packet). */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
+            }
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** Most probes started per second, across all probers; 0 (default) = unlimited. */
+        public Builder maxProbesPerSecond(long rate) {
+            if (rate < 0) {
+                throw new IllegalArgumentException("maxProbesPerSecond must be 0 (unlimited) or positive, was " + rate);
+            }
+            this.maxProbesPerSecond = rate;
+            return this;
+        }
+
+        /** Use NIO even where epoll is available (portable, but without native socket options). */
+        public Builder forceNio(boolean forceNio) {
+            this.forceNio = forceNio;
+            return this;
+        }
+
+        /** The probers to use; default: those found with {@link java.util.ServiceLoader}. */
+        public Builder probers(Probers probers) {
+            this.probers = Objects.requireNonNull(probers, "probers");
+            return this;
+        }
+
+        /** Adds a listener for every probe's start and end (e.g. {@code ProbeMetrics}). */
+        public Builder eventListener(ProbeEventListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public ProbeEngine build() {
+            return new ProbeEngine(this);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.pathprobe.core;
+
+/**
+ * Receives the engine's events, like OkHttp's {@code EventListener}: every method has a no-op default, so an
+ * implementation overrides only what it needs. Called on engine threads: keep it quick and thread-safe.
+ */
+public interface ProbeEventListener {
+    ProbeEventListener NONE = new ProbeEventListener() {
+    };
+
+    /** The probe was handed to its prober (after pacing). */
+    default void probeStarted(ProbeRequest request) {
+    }
+
+    /** The probe ended with {@code outcome}. */
+    default void probeFinished(ProbeRequest request, ProbeOutcome outcome) {
+    }
+}

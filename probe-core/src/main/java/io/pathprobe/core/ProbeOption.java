@@ -1,0 +1,70 @@
+package io.pathprobe.core;
+
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A typed option of a probe request, like Netty's {@code ChannelOption}: a name, a value type, a default and a
+ * check of the value. Options common to several probers live here; each prober module declares its own
+ * (for example {@code TcpOptions.BANNER_BYTES}).
+ *
+ * @param <T> the value type
+ */
+public final class ProbeOption<T> {
+    /** IP TTL / IPv6 hop limit of outgoing probes; 0 means the system default. */
+    public static final ProbeOption<Integer> TTL =
+            new ProbeOption<>("ttl", Integer.class, 0, v -> v >= 0 && v <= 255, "0 (system default) to 255");
+    /** IP TOS byte / IPv6 traffic class; -1 means the system default. */
+    public static final ProbeOption<Integer> TOS =
+            new ProbeOption<>("tos", Integer.class, -1, v -> v >= -1 && v <= 255, "0 to 255");
+
+    private final String name;
+    private final Class<T> type;
+    private final T defaultValue;
+    private final Predicate<T> check;
+    private final String allowed;
+
+    /**
+     * @param name         option name as users see it in error messages
+     * @param type         value type
+     * @param defaultValue value when the request does not set it
+     * @param check        what values are allowed
+     * @param allowed      the allowed values in words, for the error message
+     */
+    public ProbeOption(String name, Class<T> type, T defaultValue, Predicate<T> check, String allowed) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.type = Objects.requireNonNull(type, "type");
+        this.defaultValue = defaultValue;
+        this.check = Objects.requireNonNull(check, "check");
+        this.allowed = Objects.requireNonNull(allowed, "allowed");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    /** Returns the value if allowed, else throws {@link IllegalArgumentException} saying what is allowed. */
+    public T validate(Object value) {
+        if (!type.isInstance(value)) {
+            throw new IllegalArgumentException("option " + name + " takes a " + type.getSimpleName() + ", not " + value);
+        }
+        T v = type.cast(value);
+        if (!check.test(v)) {
+            throw new IllegalArgumentException("option " + name + " = " + v + " is out of range: allowed " + allowed);
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

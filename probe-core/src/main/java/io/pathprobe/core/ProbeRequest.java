@@ -1,0 +1,184 @@
+package io.pathprobe.core;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One probe to send: which prober ({@link #kind()}), to which target and port, from which vantage point, with
+ * what timeout and options. Immutable; build with {@link #builder(String)}. Values are checked when built, and a
+ * bad value throws {@link IllegalArgumentException} naming the value and what is allowed.
+ */
+public final class ProbeRequest {
+    /** Default time to wait for an answer, like ping's {@code -W} and mtr's {@code -Z}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String kind;
+    private final String host;
+    private final InetAddress address;
+    private final int port;
+    private final Duration timeout;
+    private final VantagePoint vantagePoint;
+    private final Map<ProbeOption<?>, Object> options;
+
+    private ProbeRequest(Builder b) {
+        this.kind = b.kind;
+        this.host = b.host;
+        this.address = b.address;
+        this.port = b.port;
+        this.timeout = b.timeout;
+        this.vantagePoint = b.vantagePoint;
+        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+    }
+
+    /** A builder for a request to the prober of {@code kind} (e.g. {@code "tcp"}, {@code "icmp"}). */
+    public static Builder builder(String kind) {
+        return new Builder(kind);
+    }
+
+    /** The prober kind, e.g. {@code "tcp"}. */
+    public String kind() {
+        return kind;
+    }
+
+    /** The target as the user gave it: a host name or an address literal. */
+    public String host() {
+        return host;
+    }
+
+    /** The target's address if already known, else {@code null} and the engine resolves {@link #host()}. */
+    public InetAddress address() {
+        return address;
+    }
+
+    /** Destination port, or 0 for probers without ports. */
+    public int port() {
+        return port;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public VantagePoint vantagePoint() {
+        return vantagePoint;
+    }
+
+    /** The option's value, or its default when unset. */
+    public <T> T option(ProbeOption<T> option) {
+        Object v = options.get(option);
+        return v == null ? option.defaultValue() : option.type().cast(v);
+    }
+
+    /** The options set explicitly on this request. */
+    public Map<ProbeOption<?>, Object> options() {
+        return options;
+    }
+
+    /** A builder starting from this request's values, to make a variant (e.g. another port or TTL). */
+    public Builder toBuilder() {
+        Builder b = new Builder(kind);
+        b.host = host;
+        b.address = address;
+        b.port = port;
+        b.timeout = timeout;
+        b.vantagePoint = vantagePoint;
+        b.options.putAll(options);
+        return b;
+    }
+
+    /** The target as {@code host} or {@code host:port}, IPv6 literals in brackets when a port follows. */
+    public String targetLabel() {
+        if (port == 0) {
+            return host;
+        }
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + targetLabel() + " from " + vantagePoint.id() + " timeout " + timeout.toMillis() + "ms"
+                + (options.isEmpty() ? "" : " " + options);
+    }
+
+    /** Builds a {@link ProbeRequest}. */
+    public static final class Builder {
+        private final String kind;
+        private String host;
+        private InetAddress address;
+        private int port;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private VantagePoint vantagePoint = VantagePoint.local();
+        private final Map<ProbeOption<?>, Object> options = new LinkedHashMap<>();
+
+        private Builder(String kind) {
+            if (kind == null || kind.isBlank()) {
+                throw new IllegalArgumentException("probe kind must be given, e.g. \"tcp\" or \"icmp\"");
+            }
+            this.kind = kind;
+        }
+
+        /** The target host name or address literal; resolved by the engine when the probe starts. */
+        public Builder target(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("target host must not be empty");
+            }
+            this.host = host.trim();
+            this.address = null;
+            return this;
+        }
+
+        /** The target address (no resolution needed). */
+        public Builder target(InetAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
+            this.host = address.getHostAddress();
+            return this;
+        }
+
+        /** The target address, shown to users under the name {@code host}. */
+        public Builder target(String host, InetAddress address) {
+            target(address);
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is out of range: use 1 to 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout " + timeout + " must be positive");
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder vantagePoint(VantagePoint vantagePoint) {
+            this.vantagePoint = Objects.requireNonNull(vantagePoint, "vantagePoint");
+            return this;
+        }
+
+        /** Sets an option; the value is checked now. */
+        public <T> Builder option(ProbeOption<T> option, T value) {
+            Objects.requireNonNull(option, "option");
+            options.put(option, option.validate(value));
+            return this;
+        }
+
+        public ProbeRequest build() {
+            if (host == null) {
+                throw new IllegalArgumentException("a target is required: call target(host) or target(address)");
+            }
+            return new ProbeRequest(this);
+        }
+    }
+}

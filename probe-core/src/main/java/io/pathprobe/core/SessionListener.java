@@ -1,0 +1,20 @@
+package io.pathprobe.core;
+
+import io.pathprobe.core.stats.StatsSnapshot;
+
+/** Receives a session's outcomes as they arrive. Methods have no-op defaults; called on engine threads. */
+public interface SessionListener {
+    SessionListener NONE = new SessionListener() {
+    };
+
+    /**
+     * Probe number {@code sequence} (from 1, in sending order) of the session ended with {@code outcome}.
+     * Outcomes may arrive out of sending order.
+     */
+    default void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
+    }
+
+    /** The session ended (count reached, deadline passed, or stopped); {@code stats} are its final figures. */
+    default void onFinished(ProbeSession session, StatsSnapshot stats) {
+    }
+}

@@ -1,0 +1,132 @@
+package io.pathprobe.core.internal;
+
+import io.netty.channel.EventLoop;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.spi.ProbeCall;
+
+import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/** The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early. */
+public final class EngineCall implements ProbeCall {
+    private static final Runnable NO_ACTION = () -> { };
+
+    private final ProbeRequest request;
+    private final CompletableFuture<ProbeOutcome> future;
+    private final Consumer<EngineCall> onComplete;
+    private final AtomicReference<Runnable> abortAction = new AtomicReference<>(NO_ACTION);
+    private volatile InetAddress address;
+    private volatile EventLoop eventLoop;
+    private volatile long startNanos;
+    private volatile ScheduledFuture<?> timeout;
+    private volatile ProbeOutcome outcome;
+
+    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete) {
+        this.request = request;
+        this.future = future;
+        this.onComplete = onComplete;
+    }
+
+    void assign(InetAddress address, EventLoop eventLoop) {
+        this.address = address;
+        this.eventLoop = eventLoop;
+    }
+
+    void started(long startNanos) {
+        this.startNanos = startNanos;
+    }
+
+    void timeout(ScheduledFuture<?> timeout) {
+        this.timeout = timeout;
+        if (outcome != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    @Override
+    public ProbeRequest request() {
+        return request;
+    }
+
+    @Override
+    public InetAddress address() {
+        return address;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    @Override
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public CompletableFuture<ProbeOutcome> future() {
+        return future;
+    }
+
+    /** The outcome, once done. */
+    public ProbeOutcome outcome() {
+        return outcome;
+    }
+
+    @Override
+    public boolean complete(ProbeOutcome result) {
+        return finish(result) != null;
+    }
+
+    /** Ends the probe from the engine's side (timeout, shutdown) and runs the prober's abort actions. */
+    boolean completeAndAbort(ProbeOutcome result) {
+        Runnable action = finish(result);
+        if (action == null) {
+            return false;
+        }
+        action.run();
+        return true;
+    }
+
+    /** Records the outcome once; returns the abort action registered so far, or null if already done. */
+    private Runnable finish(ProbeOutcome result) {
+        if (result == null) {
+            throw new NullPointerException("outcome");
+        }
+        synchronized (this) {
+            if (outcome != null) {
+                return null;
+            }
+            outcome = result;
+        }
+        Runnable action = abortAction.getAndSet(null);
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        onComplete.accept(this);
+        future.complete(result);
+        return action;
+    }
+
+    @Override
+    public boolean isDone() {
+        return outcome != null;
+    }
+
+    @Override
+    public void onAbort(Runnable action) {
+        abortAction.updateAndGet(prev -> {
+            if (prev == null) {
+                return null; // already done: the prober's own completion path cleans up
+            }
+            return prev == NO_ACTION ? action : () -> {
+                prev.run();
+                action.run();
+            };
+        });
+    }
+}

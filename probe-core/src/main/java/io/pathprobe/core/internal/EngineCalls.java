@@ -1,0 +1,152 @@
+package io.pathprobe.core.internal;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.pathprobe.core.ProbeEventListener;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.spi.Prober;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The life of every probe an engine runs: pacing, name resolution, the per-probe timeout, listener events and
+ * the end of outstanding probes at shutdown.
+ */
+public final class EngineCalls {
+    private static final Logger LOG = Logger.getLogger(EngineCalls.class.getName());
+
+    private final EventLoopGroup group;
+    private final Pacer<Pending> pacer;
+    private final List<ProbeEventListener> listeners;
+    private final Set<EngineCall> outstanding = ConcurrentHashMap.newKeySet();
+    private volatile ExecutorService resolver;
+    private volatile boolean shutdown;
+
+    private record Pending(Prober prober, EngineCall call) {
+    }
+
+    public EngineCalls(EventLoopGroup group, int maxInFlight, long maxPerSecond, List<ProbeEventListener> listeners) {
+        this.group = group;
+        this.listeners = listeners;
+        this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start);
+    }
+
+    public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request) {
+        if (shutdown) {
+            throw new IllegalStateException("this ProbeEngine is closed");
+        }
+        CompletableFuture<ProbeOutcome> future = new CompletableFuture<>();
+        EngineCall call = new EngineCall(request, future, this::finished);
+        outstanding.add(call);
+        pacer.submit(new Pending(prober, call));
+        return future;
+    }
+
+    public int inFlight() {
+        return pacer.inFlight();
+    }
+
+    /** Runs on the pacer's draining thread; must not throw. */
+    private void start(Pending p) {
+        EngineCall call = p.call();
+        EventLoop loop = group.next();
+        InetAddress address = call.request().address();
+        if (shutdown) {
+            call.assign(null, loop);
+            call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
+        } else if (address != null) {
+            call.assign(address, loop);
+            begin(p.prober(), call);
+        } else {
+            resolver().execute(() -> {
+                try {
+                    call.assign(InetAddress.getByName(call.request().host()), loop);
+                    begin(p.prober(), call);
+                } catch (UnknownHostException | SecurityException e) {
+                    call.assign(null, loop);
+                    call.complete(new ProbeOutcome.LocalError("cannot resolve host " + call.request().host()
+                            + ": " + e.getMessage(), null));
+                }
+            });
+        }
+    }
+
+    private void begin(Prober prober, EngineCall call) {
+        call.started(System.nanoTime());
+        for (ProbeEventListener l : listeners) {
+            try {
+                l.probeStarted(call.request());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "probe listener failed", e);
+            }
+        }
+        if (!prober.handlesTimeouts()) {
+            long nanos = call.request().timeout().toNanos();
+            call.timeout(call.eventLoop().schedule(
+                    () -> call.completeAndAbort(new ProbeOutcome.TimedOut(nanos)), nanos, TimeUnit.NANOSECONDS));
+        }
+        try {
+            prober.start(call);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "prober failed to start a probe", e);
+            call.completeAndAbort(new ProbeOutcome.LocalError("probe could not start: " + e, null));
+        }
+    }
+
+    private void finished(EngineCall call) {
+        outstanding.remove(call);
+        if (call.eventLoop() != null) {
+            pacer.release();
+        }
+        for (ProbeEventListener l : listeners) {
+            try {
+                l.probeFinished(call.request(), call.outcome());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "probe listener failed", e);
+            }
+        }
+    }
+
+    private ExecutorService resolver() {
+        ExecutorService r = resolver;
+        if (r == null) {
+            synchronized (this) {
+                r = resolver;
+                if (r == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    r = Executors.newFixedThreadPool(4, task -> {
+                        Thread t = new Thread(task, "pathprobe-resolver-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    resolver = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Ends every outstanding probe with a local error. */
+    public void shutdown() {
+        shutdown = true;
+        for (EngineCall call : outstanding) {
+            call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null));
+        }
+        ExecutorService r = resolver;
+        if (r != null) {
+            r.shutdownNow();
+        }
+    }
+}

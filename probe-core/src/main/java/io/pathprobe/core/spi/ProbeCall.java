@@ -1,0 +1,36 @@
+package io.pathprobe.core.spi;
+
+import io.netty.channel.EventLoop;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+
+import java.net.InetAddress;
+
+/** One probe in progress, as the engine hands it to a {@link Prober}. */
+public interface ProbeCall {
+    ProbeRequest request();
+
+    /** The target address, resolved. */
+    InetAddress address();
+
+    /** The event loop this probe is assigned to; probers run their socket work on it. */
+    EventLoop eventLoop();
+
+    /**
+     * Records the outcome; the first call wins and later ones return {@code false} (a late answer after a timeout,
+     * for example). Safe from any thread.
+     */
+    boolean complete(ProbeOutcome outcome);
+
+    /** Whether an outcome has been recorded. */
+    boolean isDone();
+
+    /**
+     * Registers an action to run if the engine ends this probe before the prober does (timeout, engine closed),
+     * e.g. closing its channel. Runs at most once, on the thread that ended the probe.
+     */
+    void onAbort(Runnable action);
+
+    /** {@link System#nanoTime()} when the engine started this probe, for RTTs measured by the prober. */
+    long startNanos();
+}

@@ -1,0 +1,21 @@
+package io.pathprobe.core.spi;
+
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.pathprobe.core.Transport;
+
+/** What an engine gives the probers it creates: its event loops and the transport they run. */
+public interface ProberContext {
+    /** The engine's event loops; probers register channels and native handles here. */
+    IoEventLoopGroup group();
+
+    /** Which Netty transport the loops run (epoll or NIO). */
+    Transport transport();
+
+    /** The TCP channel class for {@link #transport()}. */
+    Class<? extends SocketChannel> socketChannelClass();
+
+    /** The UDP channel class for {@link #transport()}. */
+    Class<? extends DatagramChannel> datagramChannelClass();
+}

@@ -1,0 +1,24 @@
+package io.pathprobe.core.spi;
+
+import io.pathprobe.core.Availability;
+
+/**
+ * Service-provider interface: one implementation per probe kind, listed in
+ * {@code META-INF/services/io.pathprobe.core.spi.ProberProvider} and found with {@link java.util.ServiceLoader}.
+ */
+public interface ProberProvider {
+    /** The kind name requests use, e.g. {@code "tcp"}. Lower case, unique. */
+    String kind();
+
+    /** One line saying what this prober does, for listings. */
+    String description();
+
+    /**
+     * Whether this prober can run on this host with these privileges, and if not, why and what fixes it.
+     * Must not throw; cheap enough to call at start-up.
+     */
+    Availability availability();
+
+    /** Creates the prober for one engine. Called once per engine, lazily, only when available. */
+    Prober create(ProberContext context);
+}

@@ -1,0 +1,131 @@
+package io.pathprobe.core.stats;
+
+import io.pathprobe.core.OutcomeType;
+import io.pathprobe.core.ProbeOutcome;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Running statistics of one series of probes (one target, or one hop of a trace), computed the way mtr and ping
+ * compute them so that numbers can be compared side by side:
+ * <ul>
+ *   <li>Loss% = 100 − 100 × received / (sent − in flight): probes still in flight are not counted as lost (mtr);</li>
+ *   <li>StDev = √(ssd / (n − 1)) with ssd accumulated by Welford's method (mtr); mdev = √(Σx²/n − (Σx/n)²) (ping);</li>
+ *   <li>Jttr = |RTTₙ − RTTₙ₋₁| (0 for the first reply), Javg its running mean over all replies, Jmax its maximum,
+ *       Jint the RFC 1889 A.8 estimator {@code J += |D| − ((J + 8) >> 4)}, kept ×16 as mtr shows it (mtr);</li>
+ *   <li>Gmean the geometric mean of the RTTs (mtr); percentiles from an HdrHistogram (3 significant digits).</li>
+ * </ul>
+ * Times are nanoseconds. Not thread-safe: one writer, or guard it (sessions do).
+ */
+public final class ProbeStatistics {
+    private static final int SIGNIFICANT_DIGITS = 3;
+
+    private long sent;
+    private long inFlight;
+    private long received;
+    private long duplicates;
+    private long late;
+    private final long[] outcomes = new long[OutcomeType.values().length];
+    private long retransmittedConnects;
+    private long synRetransmits;
+
+    private long last = -1;
+    private long best;
+    private long worst;
+    private double avg;
+    private double ssd;
+    private double sum;
+    private double sumSquares;
+    private double gmean;
+    private long jitter;
+    private double javg;
+    private long jworst;
+    private long jinta;
+    private final Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
+
+    /** A probe was sent: it is in flight until {@link #recordOutcome} (or forever, if the series stops first). */
+    public void recordSent() {
+        sent++;
+        inFlight++;
+    }
+
+    /** The outcome of a sent probe; a success ({@link ProbeOutcome#isSuccess()}) counts as received. */
+    public void recordOutcome(ProbeOutcome outcome) {
+        recordOutcome(outcome, outcome.isSuccess());
+    }
+
+    /**
+     * The outcome of a sent probe.
+     *
+     * @param countsAsReply whether it counts as received, e.g. a Time Exceeded for a hop of a trace
+     */
+    public void recordOutcome(ProbeOutcome outcome, boolean countsAsReply) {
+        if (inFlight > 0) {
+            inFlight--;
+        }
+        outcomes[outcome.type().ordinal()]++;
+        if (outcome instanceof ProbeOutcome.Connected c && c.synRetransmits() > 0) {
+            retransmittedConnects++;
+            synRetransmits += c.synRetransmits();
+        }
+        if (countsAsReply && outcome.rttNanos() >= 0) {
+            recordRtt(outcome.rttNanos());
+        }
+    }
+
+    /** A second answer to a probe already answered (ping's DUP!): counted apart, never as received. */
+    public void recordDuplicate() {
+        duplicates++;
+    }
+
+    /** An answer after its probe had timed out: counted apart, never as received. */
+    public void recordLate() {
+        late++;
+    }
+
+    private void recordRtt(long rtt) {
+        jitter = last < 0 ? 0 : Math.abs(rtt - last);
+        last = rtt;
+        if (received == 0) {
+            best = worst = rtt;
+            gmean = rtt;
+            jitter = 0;
+            jworst = 0;
+            jinta = 0;
+        }
+        best = Math.min(best, rtt);
+        worst = Math.max(worst, rtt);
+        jworst = Math.max(jworst, jitter);
+        received++;
+        double oldAvg = avg;
+        avg += (rtt - oldAvg) / received;
+        ssd += (rtt - oldAvg) * (rtt - avg);
+        javg += (jitter - javg) / received;
+        jinta += jitter - ((jinta + 8) >> 4);
+        if (received > 1) {
+            gmean = Math.pow(gmean, (received - 1.0) / received) * Math.pow(rtt, 1.0 / received);
+        }
+        sum += rtt;
+        sumSquares += (double) rtt * rtt;
+        histogram.recordValue(Math.max(0, rtt));
+    }
+
+    /** An immutable copy of the figures now. */
+    public StatsSnapshot snapshot() {
+        long answered = sent - inFlight;
+        double loss = answered == 0 ? 0 : 100.0 - 100.0 * received / answered;
+        double stdev = received > 1 ? Math.sqrt(ssd / (received - 1.0)) : 0;
+        double mean = received == 0 ? 0 : sum / received;
+        double mdev = received == 0 ? 0 : Math.sqrt(Math.max(0, sumSquares / received - mean * mean));
+        return new StatsSnapshot(sent, received, inFlight, duplicates, late, outcomes.clone(),
+                retransmittedConnects, synRetransmits, loss, received == 0 ? -1 : last, received == 0 ? -1 : best,
+                received == 0 ? -1 : worst, avg, stdev, mdev, received == 0 ? 0 : gmean, jitter, javg, jworst, jinta,
+                received == 0 ? -1 : histogram.getValueAtPercentile(50),
+                received == 0 ? -1 : histogram.getValueAtPercentile(90),
+                received == 0 ? -1 : histogram.getValueAtPercentile(99));
+    }
+
+    /** The RTT histogram itself (nanoseconds), for percentiles beyond those in the snapshot. */
+    public Histogram histogram() {
+        return histogram;
+    }
+}
