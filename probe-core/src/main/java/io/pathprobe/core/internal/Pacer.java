@@ -49,7 +49,7 @@ public final class Pacer<T> {
         this.timer = timer;
         this.starter = starter;
         this.clock = clock;
-        this.nextTokenNanos = clock.getAsLong();
+        this.nextTokenNanos = clock.getAsLong() - burstNanos; // start with a full bucket
     }
 
     public void submit(T item) {
