@@ -84,6 +84,20 @@ public final class EngineCalls {
     }
 
     private void begin(Prober prober, EngineCall call) {
+        // Probers create their sockets on the probe's event loop: an engine living in a network namespace has
+        // only its loop threads inside it.
+        EventLoop loop = call.eventLoop();
+        if (loop.inEventLoop()) {
+            startOnLoop(prober, call);
+        } else {
+            loop.execute(() -> startOnLoop(prober, call));
+        }
+    }
+
+    private void startOnLoop(Prober prober, EngineCall call) {
+        if (call.isDone()) {
+            return;
+        }
         call.started(System.nanoTime());
         for (ProbeEventListener l : listeners) {
             try {

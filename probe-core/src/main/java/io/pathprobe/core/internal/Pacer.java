@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Admits queued work under two limits shared by every prober of an engine: at most {@code maxInFlight} items
@@ -26,10 +27,16 @@ public final class Pacer<T> {
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean wakeupScheduled = new AtomicBoolean();
+    private final LongSupplier clock;
     /** Time at which the next token is available; only touched by the draining thread. */
-    private long nextTokenNanos = System.nanoTime();
+    private long nextTokenNanos;
 
     public Pacer(int maxInFlight, long maxPerSecond, ScheduledExecutorService timer, Consumer<T> starter) {
+        this(maxInFlight, maxPerSecond, timer, starter, System::nanoTime);
+    }
+
+    /** With an explicit clock (nanoseconds), so tests can drive time. */
+    Pacer(int maxInFlight, long maxPerSecond, ScheduledExecutorService timer, Consumer<T> starter, LongSupplier clock) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
@@ -41,6 +48,8 @@ public final class Pacer<T> {
         this.burstNanos = Math.max(nanosPerToken, 10_000_000L);
         this.timer = timer;
         this.starter = starter;
+        this.clock = clock;
+        this.nextTokenNanos = clock.getAsLong() - burstNanos; // start with a full bucket
     }
 
     public void submit(T item) {
@@ -75,7 +84,7 @@ public final class Pacer<T> {
                     break; // a release() will drain again
                 }
                 if (nanosPerToken != 0) {
-                    long now = System.nanoTime();
+                    long now = clock.getAsLong();
                     long earliest = now - burstNanos;
                     if (nextTokenNanos < earliest) {
                         nextTokenNanos = earliest;

@@ -1,0 +1,194 @@
+package io.pathprobe.core;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pathprobe.core.metrics.ProbeMetrics;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.stats.StatsSnapshot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine's own logic with the network-free {@link TestProberProvider}. */
+class ProbeEngineTest {
+    private final ProbeEngine engine = ProbeEngine.builder().threads(2).maxInFlight(4).build();
+
+    @AfterEach
+    void close() {
+        engine.close();
+        TestProberProvider.HELD.clear();
+    }
+
+    private static ProbeRequest req(String host) {
+        return ProbeRequest.builder("test").target(host, InetAddress.getLoopbackAddress())
+                .timeout(Duration.ofMillis(50)).build();
+    }
+
+    @Test
+    void findsProbersWithServiceLoader() {
+        assertTrue(engine.kinds().contains("test"));
+        assertTrue(engine.availability("test").available());
+    }
+
+    @Test
+    void unknownKindListsTheAvailableOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> engine.probe(ProbeRequest.builder("bogus").target("x").build()));
+        assertTrue(e.getMessage().contains("unknown probe kind 'bogus'"), e.getMessage());
+        assertTrue(e.getMessage().contains("test"), e.getMessage());
+    }
+
+    @Test
+    void unavailableProberSaysWhyAndHowToFix() {
+        ProberUnavailableException e = assertThrows(ProberUnavailableException.class,
+                () -> engine.probe(ProbeRequest.builder("never").target("x").build()));
+        assertTrue(e.getMessage().contains("it needs a thing this host lacks"), e.getMessage());
+        assertTrue(e.getMessage().contains("install the thing; or use the TCP prober"), e.getMessage());
+    }
+
+    @Test
+    void proberValidationRejectsBadRequestsSynchronously() {
+        ProbeRequest withPort = ProbeRequest.builder("test").target("answer").port(80).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> engine.probe(withPort));
+        assertEquals("the test prober takes no port", e.getMessage());
+    }
+
+    @Test
+    void answersComeBackAsOutcomes() throws Exception {
+        ProbeOutcome o = engine.probeAndWait(req("answer"));
+        assertInstanceOf(ProbeOutcome.Reply.class, o);
+        assertTrue(o.isSuccess());
+    }
+
+    @Test
+    void silenceTimesOutAndRunsTheAbortAction() throws Exception {
+        int before = TestProberProvider.ABORTED.get();
+        ProbeOutcome o = engine.probe(req("silent")).get(10, TimeUnit.SECONDS);
+        ProbeOutcome.TimedOut t = assertInstanceOf(ProbeOutcome.TimedOut.class, o);
+        assertEquals(Duration.ofMillis(50).toNanos(), t.timeoutNanos());
+        assertEquals(before + 1, TestProberProvider.ABORTED.get());
+    }
+
+    @Test
+    void maxInFlightHoldsBackFurtherProbesUntilOneEnds() throws Exception {
+        ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+        List<CompletableFuture<ProbeOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            futures.add(engine.probe(held));
+        }
+        List<ProbeCall> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
+        }
+        // The first four started; the other two wait in the pacer while four are in flight.
+        assertEquals(4, engine.inFlight());
+        assertEquals(null, TestProberProvider.HELD.poll(200, TimeUnit.MILLISECONDS));
+        calls.get(0).complete(new ProbeOutcome.TimedOut(1));
+        ProbeCall fifth = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+        assertTrue(fifth != null, "a fifth probe starts once one ends");
+        // A late second completion is ignored.
+        assertFalse(calls.get(0).complete(new ProbeOutcome.TimedOut(2)));
+        for (ProbeCall c : calls.subList(1, 4)) {
+            c.complete(new ProbeOutcome.TimedOut(1));
+        }
+        fifth.complete(new ProbeOutcome.TimedOut(1));
+        TestProberProvider.HELD.poll(10, TimeUnit.SECONDS).complete(new ProbeOutcome.TimedOut(1));
+        for (CompletableFuture<ProbeOutcome> f : futures) {
+            assertInstanceOf(ProbeOutcome.TimedOut.class, f.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void closingEndsOutstandingProbesWithALocalError() throws Exception {
+        CompletableFuture<ProbeOutcome> f = engine.probe(req("held").toBuilder().timeout(Duration.ofSeconds(30)).build());
+        TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+        engine.close();
+        assertInstanceOf(ProbeOutcome.LocalError.class, f.get(10, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, () -> engine.probe(req("answer")));
+    }
+
+    @Test
+    void sessionSendsCountProbesAndKeepsStatistics() throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        ProbeSession s = engine.startSession(req("answer"), SessionPlan.count(5).withInterval(Duration.ofMillis(5)),
+                new SessionListener() {
+                    @Override
+                    public synchronized void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
+                        seqs.add(sequence);
+                    }
+                });
+        StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);
+        assertEquals(5, st.sent());
+        assertEquals(5, st.received());
+        assertEquals(0.0, st.lossPercent());
+        assertEquals(1_000_000, st.avgNanos(), 1e-6);
+        synchronized (seqs) {
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void sessionCountsTimeoutsAsLoss() throws Exception {
+        ProbeSession s = engine.startSession(req("silent"), SessionPlan.count(3).withInterval(Duration.ofMillis(5)), null);
+        StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);
+        assertEquals(3, st.sent());
+        assertEquals(0, st.received());
+        assertEquals(3, st.count(OutcomeType.TIMED_OUT));
+        assertEquals(100.0, st.lossPercent());
+    }
+
+    @Test
+    void stoppedSessionLeavesProbesInFlightOutOfTheLoss() throws Exception {
+        ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+        ProbeSession s = engine.startSession(held, SessionPlan.count(0).withInterval(Duration.ofSeconds(60)), null);
+        TestProberProvider.HELD.poll(10, TimeUnit.SECONDS); // the first probe is out
+        s.stop();
+        StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);
+        assertEquals(1, st.sent());
+        assertEquals(1, st.inFlight());
+        assertEquals(0.0, st.lossPercent());
+        assertTrue(s.isFinished());
+    }
+
+    @Test
+    void metricsCountSentAndOutcomesPerTarget() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProbeEngine e = ProbeEngine.builder().threads(1).eventListener(new ProbeMetrics(registry)).build()) {
+            e.probeAndWait(req("answer"));
+            e.probeAndWait(req("answer"));
+            e.probeAndWait(req("silent"));
+        }
+        assertEquals(2.0, registry.get("pathprobe.probes.sent").tag("target", "answer").counter().count());
+        assertEquals(2.0, registry.get("pathprobe.probes.outcomes").tag("target", "answer").tag("outcome", "reply")
+                .counter().count());
+        assertEquals(1.0, registry.get("pathprobe.probes.outcomes").tag("target", "silent").tag("outcome", "timed-out")
+                .counter().count());
+        assertEquals(2, registry.get("pathprobe.probe.rtt").tag("target", "answer").timer().count());
+        assertEquals("local", registry.get("pathprobe.probes.sent").tag("target", "answer").counter().getId()
+                .getTag("vantage"));
+    }
+
+    @Test
+    void intervalsBelowThePingLimitNeedRoot() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProbeEngine.checkInterval(Duration.ZERO));
+        assertTrue(e.getMessage().contains("must be positive"), e.getMessage());
+        if (!io.pathprobe.core.internal.Privileges.isRoot()) {
+            e = assertThrows(IllegalArgumentException.class, () -> ProbeEngine.checkInterval(Duration.ofMillis(1)));
+            assertTrue(e.getMessage().contains("without root"), e.getMessage());
+        } else {
+            ProbeEngine.checkInterval(Duration.ofMillis(1));
+        }
+    }
+}

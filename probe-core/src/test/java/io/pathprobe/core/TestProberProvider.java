@@ -1,0 +1,81 @@
+package io.pathprobe.core;
+
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.spi.ProberProvider;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A prober with no network in it, for testing the engine's own logic (pacing, timeouts, sessions, listeners).
+ * The target host says what it does: {@code "answer"} answers at once with a reply whose RTT is 1 ms;
+ * {@code "silent"} never answers (the engine must time it out and run its abort action); {@code "held"} parks the
+ * call in {@link #HELD} for the test to complete.
+ */
+public final class TestProberProvider implements ProberProvider {
+    static final BlockingQueue<ProbeCall> HELD = new LinkedBlockingQueue<>();
+    static final AtomicInteger ABORTED = new AtomicInteger();
+
+    @Override
+    public String kind() {
+        return "test";
+    }
+
+    @Override
+    public String description() {
+        return "engine test double (no network)";
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.ok();
+    }
+
+    @Override
+    public Prober create(ProberContext context) {
+        return new Prober() {
+            @Override
+            public void validate(ProbeRequest request) {
+                if (request.port() != 0) {
+                    throw new IllegalArgumentException("the test prober takes no port");
+                }
+            }
+
+            @Override
+            public void start(ProbeCall call) {
+                switch (call.request().host()) {
+                    case "answer" -> call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+                    case "silent" -> call.onAbort(ABORTED::incrementAndGet);
+                    case "held" -> HELD.add(call);
+                    default -> throw new IllegalStateException("unknown test host " + call.request().host());
+                }
+            }
+        };
+    }
+
+    /** A provider that is never available, for testing the error message. */
+    public static final class Unavailable implements ProberProvider {
+        @Override
+        public String kind() {
+            return "never";
+        }
+
+        @Override
+        public String description() {
+            return "a prober that cannot run";
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.unavailable("it needs a thing this host lacks", "install the thing", "use the TCP prober");
+        }
+
+        @Override
+        public Prober create(ProberContext context) {
+            throw new AssertionError("must not be created when unavailable");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.pathprobe.core.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The pacer's limits, driven by a clock the test sets: no sleeping, no timing assertions. */
+class PacerTest {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @Test
+    void neverMoreThanMaxInFlight() {
+        List<Integer> started = new ArrayList<>();
+        Pacer<Integer> pacer = new Pacer<>(3, 0, timer, started::add);
+        for (int i = 0; i < 10; i++) {
+            pacer.submit(i);
+        }
+        assertEquals(List.of(0, 1, 2), started);
+        assertEquals(3, pacer.inFlight());
+        assertEquals(7, pacer.queued());
+        pacer.release();
+        assertEquals(List.of(0, 1, 2, 3), started);
+        pacer.release();
+        pacer.release();
+        assertEquals(6, started.size());
+        assertEquals(3, pacer.inFlight());
+        timer.shutdownNow();
+    }
+
+    @Test
+    void rateLimitAllowsTenMillisecondsOfBurstThenOneTokenPerInterval() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        List<Integer> started = new ArrayList<>();
+        // The pacer's wake-ups go to an executor whose only thread is held, so every start happens in submit()
+        // on this thread and the counts are exact.
+        ScheduledExecutorService manual = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        manual.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // 1000/s: one token per ms; the bucket holds 10 ms, so 11 tokens (t-10ms .. t) are there at the start.
+        Pacer<Integer> pacer = new Pacer<>(1_000_000, 1000, manual, started::add, now::get);
+        for (int i = 0; i < 100; i++) {
+            pacer.submit(i);
+        }
+        assertEquals(11, started.size());
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
+        pacer.submit(100); // any drain sees the 5 new tokens
+        assertEquals(16, started.size());
+        now.addAndGet(TimeUnit.SECONDS.toNanos(10)); // idle time does not build up more than the 10 ms bucket
+        pacer.submit(101);
+        assertEquals(27, started.size());
+        hold.countDown();
+        manual.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aWaitingQueueIsDrainedByTheTimerWhenTokensComeBack() throws Exception {
+        List<Integer> started = new ArrayList<>();
+        // Real clock, 100/s: the first 2 start at once (10 ms bucket = 1 token + the current one); the rest are
+        // started by scheduled wake-ups. Only the final count is asserted, not how long it took.
+        Pacer<Integer> pacer = new Pacer<>(1000, 100, timer, i -> {
+            synchronized (started) {
+                started.add(i);
+                started.notifyAll();
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            pacer.submit(i);
+        }
+        synchronized (started) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (started.size() < 20 && System.nanoTime() < end) {
+                started.wait(100);
+            }
+            assertEquals(20, started.size());
+        }
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,142 @@
+package io.pathprobe.core.stats;
+
+import io.pathprobe.core.OutcomeType;
+import io.pathprobe.core.ProbeOutcome;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Each figure against values computed by hand from mtr's (ui/net.c) and ping's definitions. */
+class ProbeStatisticsTest {
+    private static final InetAddress TARGET = InetAddress.getLoopbackAddress();
+    private static final long MS = 1_000_000;
+
+    private static ProbeOutcome reply(long ms) {
+        return new ProbeOutcome.Reply(ms * MS, TARGET, 64, 64);
+    }
+
+    /** RTTs 10, 20, 15, 30 ms; one timeout; one probe still in flight. */
+    private static StatsSnapshot sample() {
+        ProbeStatistics s = new ProbeStatistics();
+        for (int i = 0; i < 6; i++) {
+            s.recordSent();
+        }
+        s.recordOutcome(reply(10));
+        s.recordOutcome(reply(20));
+        s.recordOutcome(new ProbeOutcome.TimedOut(2000 * MS));
+        s.recordOutcome(reply(15));
+        s.recordOutcome(reply(30));
+        return s.snapshot();
+    }
+
+    @Test
+    void countsAndLossExcludeProbesInFlight() {
+        StatsSnapshot s = sample();
+        assertEquals(6, s.sent());
+        assertEquals(4, s.received());
+        assertEquals(1, s.inFlight());
+        assertEquals(1, s.count(OutcomeType.TIMED_OUT));
+        assertEquals(4, s.count(OutcomeType.REPLY));
+        // mtr: 100 - 100 * 4 / (6 - 1) = 20 %
+        assertEquals(20.0, s.lossPercent(), 1e-9);
+        assertEquals(1, s.dropped());
+        // ping: (6 - 4) / 6 = 33.33 %
+        assertEquals(100.0 * 2 / 6, s.pingLossPercent(), 1e-9);
+    }
+
+    @Test
+    void rttFiguresAsMtrAndPingComputeThem() {
+        StatsSnapshot s = sample();
+        assertEquals(30 * MS, s.lastNanos());
+        assertEquals(10 * MS, s.bestNanos());
+        assertEquals(30 * MS, s.worstNanos());
+        assertEquals(18.75 * MS, s.avgNanos(), 1e-3);
+        // ssd = 8.75² + 1.25² + 3.75² + 11.25² = 218.75 ms²; StDev = sqrt(218.75 / 3) = 8.539125... ms
+        assertEquals(8.539125638299666 * MS, s.stdevNanos(), 1);
+        // ping mdev = sqrt(Σx²/n − mean²) = sqrt(218.75 / 4) = 7.395099... ms
+        assertEquals(7.39509972887452 * MS, s.mdevNanos(), 1);
+        // Gmean = (10·20·15·30)^(1/4) = 17.320508... ms
+        assertEquals(17.320508075688775 * MS, s.gmeanNanos(), 10);
+    }
+
+    @Test
+    void jitterAsMtrComputesIt() {
+        StatsSnapshot s = sample();
+        // Jttr: 0 for the first reply, then |20−10| = 10, |15−20| = 5, |30−15| = 15 ms
+        assertEquals(15 * MS, s.jitterNanos());
+        // Javg: mean of 0, 10, 5, 15 over the 4 replies = 7.5 ms
+        assertEquals(7.5 * MS, s.javgNanos(), 1e-3);
+        assertEquals(15 * MS, s.jmaxNanos());
+        // Jint, RFC 1889 A.8 in integer nanoseconds: J += D − ((J + 8) >> 4)
+        // 0 → 0; +10,000,000 − 0 = 10,000,000; +5,000,000 − 625,000 = 14,375,000;
+        // +15,000,000 − 898,438 = 28,476,562
+        assertEquals(28_476_562L, s.jintNanos());
+    }
+
+    @Test
+    void percentilesComeFromTheHistogram() {
+        StatsSnapshot s = sample();
+        // 3 significant digits: each value is within 0.1 % of the recorded one
+        assertEquals(15 * MS, s.p50Nanos(), 15 * MS / 1000.0);
+        assertEquals(30 * MS, s.p99Nanos(), 30 * MS / 1000.0);
+    }
+
+    @Test
+    void emptySeriesHasNoRttAndNoLoss() {
+        StatsSnapshot s = new ProbeStatistics().snapshot();
+        assertEquals(0, s.sent());
+        assertEquals(0.0, s.lossPercent());
+        assertEquals(-1, s.lastNanos());
+        assertEquals(-1, s.bestNanos());
+        assertEquals(0.0, s.stdevNanos());
+    }
+
+    @Test
+    void singleReplyHasZeroStdevAndJitter() {
+        ProbeStatistics st = new ProbeStatistics();
+        st.recordSent();
+        st.recordOutcome(reply(7));
+        StatsSnapshot s = st.snapshot();
+        assertEquals(0.0, s.stdevNanos());
+        assertEquals(0, s.jitterNanos());
+        assertEquals(7 * MS, s.gmeanNanos(), 1e-6);
+        assertEquals(0.0, s.lossPercent());
+    }
+
+    @Test
+    void duplicatesAndLateAnswersAreNeverReceived() {
+        ProbeStatistics st = new ProbeStatistics();
+        st.recordSent();
+        st.recordOutcome(new ProbeOutcome.TimedOut(MS));
+        st.recordLate();
+        st.recordDuplicate();
+        StatsSnapshot s = st.snapshot();
+        assertEquals(0, s.received());
+        assertEquals(1, s.late());
+        assertEquals(1, s.duplicates());
+        assertEquals(100.0, s.lossPercent());
+    }
+
+    @Test
+    void synRetransmitsAreCounted() {
+        ProbeStatistics st = new ProbeStatistics();
+        for (int r : new int[] {0, 1, 2}) {
+            st.recordSent();
+            st.recordOutcome(new ProbeOutcome.Connected(MS, TARGET, r, ""));
+        }
+        StatsSnapshot s = st.snapshot();
+        assertEquals(2, s.retransmittedConnects());
+        assertEquals(3, s.synRetransmits());
+    }
+
+    @Test
+    void aHopCountsTimeExceededAsItsReply() {
+        ProbeStatistics st = new ProbeStatistics();
+        st.recordSent();
+        st.recordOutcome(new ProbeOutcome.TtlExceeded(3 * MS, TARGET, 0), true);
+        assertEquals(1, st.snapshot().received());
+        assertEquals(3 * MS, st.snapshot().lastNanos());
+    }
+}
