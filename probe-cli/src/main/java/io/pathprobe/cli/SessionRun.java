@@ -141,7 +141,7 @@ final class SessionRun {
                     }
                     t.results.add(new Result(sequence, outcome));
                     if (!json && !quiet) {
-                        out.println(TextFormat.outcome(t.label(), sequence, outcome));
+                        out.println(TextFormat.outcome(t.label(), outcome));
                         out.flush();
                     }
                     lock.notifyAll();

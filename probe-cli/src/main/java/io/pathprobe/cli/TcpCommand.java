@@ -50,16 +50,20 @@ final class TcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Every option first, then the prober, then names: the cheap checks before the slow ones.
         SessionPlan plan = session.plan();
-        List<ProbeRequest> requests = requests(session.timeout(), vantage.vantagePoint());
+        Duration timeout = session.timeout();
         long rate = session.rate();
+        HostResolver.Family family = vantage.family();
+        VantagePoint from = vantage.vantagePoint();
+        List<ProbeRequest> requests = requests(timeout, from, family);
         return new SessionRun(new SessionRun.Style(KIND, "TCP connect",
                 (t, stats) -> TextFormat.tcpSummary(t.label(), stats, t.elapsed)),
                 requests, plan, rate, session.json, session.quiet, spec.commandLine().getOut()).run();
     }
 
     /** Parses the targets, checks the prober, then resolves every host before anything is sent. */
-    private List<ProbeRequest> requests(Duration timeout, VantagePoint from) {
+    private List<ProbeRequest> requests(Duration timeout, VantagePoint from, HostResolver.Family family) {
         List<Integer> defaultPorts = List.of();
         if (ports != null) {
             try {
@@ -83,7 +87,6 @@ final class TcpCommand implements Callable<Integer> {
             specs.add(s);
         }
         checkProber();
-        HostResolver.Family family = vantage.family();
         Map<String, InetAddress> addresses = new LinkedHashMap<>();
         for (TargetSpec s : specs) {
             if (!addresses.containsKey(s.host())) {

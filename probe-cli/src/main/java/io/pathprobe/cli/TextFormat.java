@@ -59,33 +59,35 @@ final class TextFormat {
         return sb.toString();
     }
 
-    /** One line for one probe's outcome, e.g. {@code connected to 10.0.0.1:80 seq=1 time=0.210 ms}. */
-    static String outcome(String label, long seq, ProbeOutcome o) {
-        String at = label + " seq=" + seq;
+    /**
+     * One line for one probe's outcome, e.g. {@code connected to 10.0.0.1:80 time=0.210 ms}. Lines name the target
+     * (several run at once) but not the probe number: the JSON report has it.
+     */
+    static String outcome(String label, ProbeOutcome o) {
         if (o instanceof ProbeOutcome.Connected c) {
-            String line = "connected to " + at + " time=" + rtt(c.rttNanos()) + " ms";
+            String line = "connected to " + label + " time=" + rtt(c.rttNanos()) + " ms";
             return c.synRetransmits() > 0 ? line + " (SYN retransmitted " + c.synRetransmits() + "x)" : line;
         }
         if (o instanceof ProbeOutcome.Refused r) {
-            return "refused by " + at + (r.rttNanos() >= 0 ? " time=" + rtt(r.rttNanos()) + " ms" : "");
+            return "refused by " + label + (r.rttNanos() >= 0 ? " time=" + rtt(r.rttNanos()) + " ms" : "");
         }
         if (o instanceof ProbeOutcome.TimedOut t) {
-            return "timeout " + at + " after " + Math.round(t.timeoutNanos() / 1e6) + " ms";
+            return "timeout " + label + " after " + Math.round(t.timeoutNanos() / 1e6) + " ms";
         }
         if (o instanceof ProbeOutcome.Unreachable u) {
             // The description without the responder, which the line names itself.
             String what = IcmpCodes.describeUnreachable(null, u.icmpType(), u.icmpCode(), u.mtu(), u.cause());
-            return "unreachable " + at + (u.responder() != null ? " from " + addr(u.responder()) : "") + " (" + what + ")";
+            return "unreachable " + label + (u.responder() != null ? " from " + addr(u.responder()) : "") + " (" + what + ")";
         }
         if (o instanceof ProbeOutcome.Reply r) {
-            return "reply from " + at + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
+            return "reply from " + label + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
         }
         if (o instanceof ProbeOutcome.TtlExceeded t) {
-            return "ttl exceeded " + at + " from " + addr(t.responder()) + " time=" + rtt(t.rttNanos()) + " ms";
+            return "ttl exceeded " + label + " from " + addr(t.responder()) + " time=" + rtt(t.rttNanos()) + " ms";
         }
         ProbeOutcome.LocalError e = (ProbeOutcome.LocalError) o;
         String cause = e.cause() == null || e.message().contains(e.cause().message()) ? "" : " (" + e.cause() + ")";
-        return "error " + at + ": " + e.message() + cause;
+        return "error " + label + ": " + e.message() + cause;
     }
 
     /**
