@@ -10,6 +10,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -37,7 +39,8 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         Charset cs = Charset.defaultCharset();
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, cs), true);
+        // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
         System.exit(run(args, out, err));
     }

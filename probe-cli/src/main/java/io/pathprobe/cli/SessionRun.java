@@ -35,7 +35,9 @@ final class SessionRun {
     /** One session and what it produced. Fields guarded by the run's lock. */
     static final class Track {
         final ProbeRequest request;
+        /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
         final List<Result> results = new ArrayList<>();
+        long delivered;
         ProbeSession session;
         StatsSnapshot finalStats;
         Duration elapsed = Duration.ZERO;
@@ -66,6 +68,7 @@ final class SessionRun {
     private boolean reporting;
     private boolean reported;
     private boolean aborted;
+    private boolean outputGone;
     private int exitCode;
 
     SessionRun(Style style, List<ProbeRequest> requests, SessionPlan plan, long maxProbesPerSecond, boolean json,
@@ -139,15 +142,29 @@ final class SessionRun {
                     if (reported || aborted) {
                         return;
                     }
-                    t.results.add(new Result(sequence, outcome));
-                    if (!json && !quiet) {
+                    t.delivered++;
+                    if (json) {
+                        t.results.add(new Result(sequence, outcome));
+                    } else if (!quiet) {
                         out.println(TextFormat.outcome(t.label(), outcome));
                         out.flush();
                     }
                     lock.notifyAll();
+                    if (!outputGone && out.checkError()) {
+                        outputGone = true;
+                        // stdout is gone (e.g. piped into head): stop, as ping does on SIGPIPE.
+                        stopAllLater();
+                    }
                 }
             }
         };
+    }
+
+    /** Stops the sessions from another thread: a listener must not end its own session under the run's lock. */
+    private void stopAllLater() {
+        Thread stopper = new Thread(this::stopAll, "pathprobe-stop");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     private void stopAll() {
@@ -219,7 +236,7 @@ final class SessionRun {
         long deadline = System.nanoTime() + STRAGGLER_WAIT_NANOS;
         for (Track t : tracks) {
             long ended = t.finalStats.sent() - t.finalStats.inFlight();
-            while (t.results.size() < ended) {
+            while (t.delivered < ended) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
