@@ -18,6 +18,12 @@ import jnr.ffi.types.uintptr_t;
  * {@code memoryAddress()}, also zero-copy) and Java arrays or {@link ByteBuffer}s (a direct buffer is passed from its
  * position; a heap buffer or array is copied in for {@code @In} and out for {@code @Out}). Sizes are {@code size_t}
  * ({@code long}), socklen_t is {@code int}. Structures are laid out as in {@link NativeLayout}.
+ *
+ * <p><b>Never declare a method with six or more parameters that are all primitives</b> (e.g. a {@code sendto} taking
+ * {@code long} addresses): jnr-ffi's x86_64 assembler stubs then pass a corrupt sixth argument (seen here as EINVAL
+ * from sendto with a correct addrlen; jnr/jnr-ffi#181). Six-argument calls keep a {@link Pointer}, array or buffer
+ * parameter, which takes another path; {@code LibCSignatureTest} guards this. For a raw address use
+ * {@link jnr.ffi.Pointer#wrap(jnr.ffi.Runtime, long)} or the {@code sendmsg/recvmsg} address forms.
  */
 public interface LibC {
     int socket(int domain, int type, int protocol);
@@ -48,17 +54,11 @@ public interface LibC {
 
     @ssize_t long sendto(int fd, Pointer buf, @size_t long len, int flags, Pointer addr, int addrlen);
 
-    @ssize_t long sendto(int fd, @uintptr_t long bufAddress, @size_t long len, int flags, @uintptr_t long addrAddress,
-            int addrlen);
-
     @ssize_t long recvfrom(int fd, @Out ByteBuffer buf, @size_t long len, int flags, Pointer addr, Pointer addrlen);
 
     @ssize_t long recvfrom(int fd, @Out byte[] buf, @size_t long len, int flags, Pointer addr, Pointer addrlen);
 
     @ssize_t long recvfrom(int fd, Pointer buf, @size_t long len, int flags, Pointer addr, Pointer addrlen);
-
-    @ssize_t long recvfrom(int fd, @uintptr_t long bufAddress, @size_t long len, int flags, @uintptr_t long addrAddress,
-            @uintptr_t long addrlenAddress);
 
     /** {@code msg} points to a {@code struct msghdr} ({@link NativeLayout#MSGHDR_SIZE} bytes). */
     @ssize_t long recvmsg(int fd, Pointer msg, int flags);

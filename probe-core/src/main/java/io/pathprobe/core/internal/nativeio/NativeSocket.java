@@ -16,6 +16,7 @@ import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_NONBLOCK;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_RAW;
 
 import java.io.Closeable;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -300,7 +301,8 @@ public final class NativeSocket implements Closeable {
      */
     public int sendTo(byte[] data, int offset, int length, InetSocketAddress to) throws NativeIoException {
         Objects.checkFromIndexSize(offset, length, data.length);
-        return offset == 0 ? send(null, data, length, to) : send(ByteBuffer.wrap(data, offset, length), null, length, to);
+        return offset == 0 ? send(null, data, length, to)
+                : send(ByteBuffer.wrap(data, offset, length), null, length, to);
     }
 
     private int send(ByteBuffer buffer, byte[] array, int length, InetSocketAddress to) throws NativeIoException {
@@ -327,11 +329,16 @@ public final class NativeSocket implements Closeable {
     }
 
     private int destination(InetSocketAddress to) {
-        if (to != lastDestination && !to.equals(lastDestination)) {
+        // InetSocketAddress.equals ignores IPv6 scope ids, which are part of the encoding: compare them too.
+        if (to != lastDestination && !(to.equals(lastDestination) && scopeId(to) == scopeId(lastDestination))) {
             lastDestinationLength = SockAddr.encode(to, family, scratch, SEND_ADDR);
             lastDestination = to;
         }
         return lastDestinationLength;
+    }
+
+    private static int scopeId(InetSocketAddress a) {
+        return a.getAddress() instanceof Inet6Address ? ((Inet6Address) a.getAddress()).getScopeId() : 0;
     }
 
     /**

@@ -95,7 +95,8 @@ public final class SockAddr {
             Bytes.putIntLE(dst, offset + 24, scope);
             return IPV6_SIZE;
         }
-        throw new IllegalArgumentException("unsupported address family " + family + "; use AF_INET (2) or AF_INET6 (10)");
+        throw new IllegalArgumentException(
+                "unsupported address family " + family + "; use AF_INET (2) or AF_INET6 (10)");
     }
 
     /** Writes the encoding into native memory at {@code offset}; returns the number of bytes written. */
