@@ -13,8 +13,8 @@ import java.util.List;
 public final class TimeoutQueues {
     /** What the sweep does to the table; implemented by the lane. */
     public interface Expiry {
-        /** The probe of {@code key} is still pending at its deadline: end it as timed out. */
-        void timedOut(int key);
+        /** The probe of {@code key} is still pending {@code timeoutNanos} after it was sent: end it as timed out. */
+        void timedOut(int key, long timeoutNanos);
     }
 
     private final PendingTable table;
@@ -78,7 +78,7 @@ public final class TimeoutQueues {
             }
             q.poll();
             if (table.state(key) == PendingTable.PENDING) {
-                expiry.timedOut(key);
+                expiry.timedOut(key, r.timeoutNanos);
             }
             r.lingering.add(e);
         }

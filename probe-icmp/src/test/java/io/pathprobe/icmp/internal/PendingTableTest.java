@@ -76,7 +76,7 @@ class PendingTableTest {
         int c = t.allocate("c", 110);
         q.add(c, 10); // another timeout: its own ring
         List<Integer> expired = new ArrayList<>();
-        TimeoutQueues.Expiry e = k -> {
+        TimeoutQueues.Expiry e = (k, timeout) -> {
             expired.add(k);
             t.end(k, PendingTable.TIMED_OUT);
         };
@@ -113,9 +113,9 @@ class PendingTableTest {
         assertEquals(a, t.allocate("again", 5));
         q.add(a, 100);
         List<Integer> expired = new ArrayList<>();
-        q.sweep(50, k -> expired.add(k));
+        q.sweep(50, (k, timeout) -> expired.add(k));
         assertTrue(expired.isEmpty(), "the old entry of key a belongs to an earlier generation");
-        q.sweep(105, k -> expired.add(k));
+        q.sweep(105, (k, timeout) -> expired.add(k));
         assertEquals(List.of(a), expired);
     }
 
