@@ -57,7 +57,9 @@ public final class IcmpProberProvider implements ProberProvider {
     }
 
     private static String reason(NativeIoException dgram, NativeIoException raw) {
-        StringBuilder sb = new StringBuilder("neither an ICMP ping socket nor a raw socket can be opened");
+        StringBuilder sb = new StringBuilder(dgram != null && raw != null
+                ? "neither an ICMP ping socket nor a raw socket can be opened"
+                : raw != null ? "a raw ICMP socket cannot be opened" : "an ICMP ping socket cannot be opened");
         if (dgram != null) {
             sb.append(": ping socket: ").append(dgram.errnoName()).append(" (net.ipv4.ping_group_range is ")
                     .append(IcmpSockets.pingGroupRange()).append(")");

@@ -11,6 +11,7 @@ import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.icmp.IcmpOptions;
+import io.pathprobe.icmp.IcmpProberProvider;
 import io.pathprobe.icmp.IcmpSocketMode;
 
 import java.net.Inet6Address;
