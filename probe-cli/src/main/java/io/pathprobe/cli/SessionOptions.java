@@ -13,7 +13,7 @@ final class SessionOptions {
 
     @Option(names = {"-c", "--count"}, paramLabel = "N",
             description = "Probes per target (default: " + DEFAULT_COUNT + "; unlimited with -t, or with -w alone).")
-    Long count;
+    String count;
 
     @Option(names = {"-t", "--continuous"}, description = "Probe until Ctrl-C (or the -w deadline).")
     boolean continuous;
@@ -32,7 +32,7 @@ final class SessionOptions {
 
     @Option(names = "--rate", paramLabel = "N",
             description = "At most N probes per second in all, across targets (default: no limit).")
-    Long rate;
+    String rate;
 
     @Option(names = "--json", description = "Print one JSON document at the end, and nothing else on stdout.")
     boolean json;
@@ -46,10 +46,11 @@ final class SessionOptions {
      * @throws UsageException naming the bad option and what to give instead
      */
     SessionPlan plan() {
-        if (count != null && count < 1) {
-            throw new UsageException("--count " + count + " must be at least 1: use -t to probe until Ctrl-C");
+        Long n = count == null ? null : wholeNumber("--count", count);
+        if (n != null && n < 1) {
+            throw new UsageException("--count " + n + " must be at least 1: use -t to probe until Ctrl-C");
         }
-        if (count != null && continuous) {
+        if (n != null && continuous) {
             throw new UsageException("--count and --continuous contradict each other: give one of them");
         }
         Duration every = positive("--interval", interval);
@@ -60,8 +61,7 @@ final class SessionOptions {
         }
         Duration limit = deadline == null ? Duration.ZERO : positive("--deadline", deadline);
         // ping's rule: with a deadline and no count, keep probing until the deadline.
-        long n = count != null ? count : continuous || deadline != null ? 0 : DEFAULT_COUNT;
-        return new SessionPlan(n, every, limit);
+        return new SessionPlan(n != null ? n : continuous || deadline != null ? 0 : DEFAULT_COUNT, every, limit);
     }
 
     /** The per-probe timeout. */
@@ -71,10 +71,22 @@ final class SessionOptions {
 
     /** Engine-wide probes per second, 0 for no limit. */
     long rate() {
-        if (rate != null && rate < 1) {
-            throw new UsageException("--rate " + rate + " must be at least 1 probe per second: leave it out for no limit");
+        if (rate == null) {
+            return 0;
         }
-        return rate == null ? 0 : rate;
+        long r = wholeNumber("--rate", rate);
+        if (r < 1) {
+            throw new UsageException("--rate " + r + " must be at least 1 probe per second: leave it out for no limit");
+        }
+        return r;
+    }
+
+    private static long wholeNumber(String option, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " '" + text.trim() + "' is not a whole number: give e.g. 10", e);
+        }
     }
 
     private static Duration positive(String option, String text) {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -148,6 +150,23 @@ class TcpEndToEndTest {
         assertEquals(3, d.get("refused").asInt());
         assertEquals(100.0, d.get("loss_percent").asDouble());
         assertTrue(d.get("min_ms").isNull() && d.get("avg_ms").isNull(), "no RTTs without a connect: " + d);
+    }
+
+    @Test
+    void aFullAcceptQueueDropsSynsSoProbesTimeOut() throws Exception {
+        // Linux drops a SYN to a listener whose accept queue is full (backlog 1, never accepted): a silent drop
+        // on loopback, no firewall needed. The first connects may still fit in the queue.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String target = "127.0.0.1:" + full.getLocalPort();
+            Cli r = Cli.run("tcp", "-c", "5", "-i", "0.05", "--timeout", "0.3", target);
+            assertEquals(1, r.code(), r.err());
+            long timeouts = r.outLinesStartingWith("timeout " + target + " after 300 ms");
+            long connects = r.outLinesStartingWith("connected to " + target + " time=");
+            assertTrue(timeouts >= 1, r.out());
+            assertEquals(5, timeouts + connects, r.out());
+            assertTrue(r.out().contains("5 attempted, " + connects + " connected, " + timeouts + " failed ("), r.out());
+            assertTrue(r.out().contains(", 0 refused, " + timeouts + " timed out, 0 unreachable, time "), r.out());
+        }
     }
 
     @Test
