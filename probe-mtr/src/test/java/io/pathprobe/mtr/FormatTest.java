@@ -91,7 +91,7 @@ class FormatTest {
         assertEquals("  1.|-- 2001:db8:1234:5678:9abc:d  0.0%     1    1.0   1.0   1.0   1.0   0.0", narrow);
         String[] wide = MtrReport.format(s, UTC.withAnnotate(false).withWide(true)).split("\n");
         assertEquals("  1.|-- 2001:db8:1234:5678:9abc:def0:0:2  0.0%     1    1.0   1.0   1.0   1.0   0.0", wide[2]);
-        assertEquals(wide[1].indexOf("Loss%"), wide[2].indexOf("0.0%"), "header and rows aligned");
+        assertEquals(wide[1].indexOf("Loss%") + 5, wide[2].indexOf("0.0%") + 4, "header and rows right-aligned");
     }
 
     @Test
