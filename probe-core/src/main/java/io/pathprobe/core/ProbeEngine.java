@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pathprobe.core.internal.EngineCalls;
 import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +56,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final Map<String, Prober> active = new ConcurrentHashMap<>();
     private final EngineCalls calls;
     private final ProberContext context;
+    private final String networkNamespace;
     private volatile boolean closed;
 
     private ProbeEngine(Builder b) {
@@ -61,7 +64,14 @@ public final class ProbeEngine implements AutoCloseable {
         boolean epoll = !b.forceNio && Epoll.isAvailable();
         this.transport = epoll ? Transport.EPOLL : Transport.NIO;
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("pathprobe", true), factory);
+        ThreadFactory threads = new DefaultThreadFactory("pathprobe", true);
+        if (b.networkNamespace != null) {
+            // Sockets belong to the namespace of the thread that creates them, and probers create theirs on the
+            // event loops: so loops that enter the namespace make the whole engine probe from inside it.
+            threads = NetworkNamespaces.threadFactory(b.networkNamespace, threads);
+        }
+        this.networkNamespace = b.networkNamespace;
+        this.group = new MultiThreadIoEventLoopGroup(b.threads, threads, factory);
         Class<? extends SocketChannel> tcp = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         Class<? extends DatagramChannel> udp = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         this.context = new ProberContext() {
@@ -95,6 +105,11 @@ public final class ProbeEngine implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The network namespace the engine probes from, or {@code null} for the process's own. */
+    public String networkNamespace() {
+        return networkNamespace;
     }
 
     /** The transport the engine's event loops run. */
@@ -135,6 +150,14 @@ public final class ProbeEngine implements AutoCloseable {
         Prober prober = prober(request.kind());
         prober.validate(request);
         return calls.submit(prober, request);
+    }
+
+    /** Like {@link #probe}, telling {@code observer} of this probe's duplicate and late answers (for sessions). */
+    CompletableFuture<ProbeOutcome> probe(ProbeRequest request, ProbeEventListener observer) {
+        Objects.requireNonNull(request, "request");
+        Prober prober = prober(request.kind());
+        prober.validate(request);
+        return calls.submit(prober, request, observer);
     }
 
     /** Runs one probe and waits for its outcome. Same exceptions as {@link #probe}. */
@@ -237,6 +260,7 @@ public final class ProbeEngine implements AutoCloseable {
         private long maxProbesPerSecond;
         private boolean forceNio;
         private Probers probers;
+        private String networkNamespace;
         private final List<ProbeEventListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -272,6 +296,21 @@ public final class ProbeEngine implements AutoCloseable {
         /** Use NIO even where epoll is available (portable, but without native socket options). */
         public Builder forceNio(boolean forceNio) {
             this.forceNio = forceNio;
+            return this;
+        }
+
+        /**
+         * Probes from inside the Linux network namespace {@code name} (as {@code ip netns exec NAME} would): the
+         * engine's event-loop threads enter {@code /run/netns/NAME} before they run. Needs root or CAP_SYS_ADMIN.
+         *
+         * @throws IllegalArgumentException at {@link #build()} when there is no such namespace
+         */
+        public Builder networkNamespace(String name) {
+            if (name == null || name.isBlank() || name.contains("/")) {
+                throw new IllegalArgumentException("network namespace name '" + name
+                        + "' is not valid: give a name listed by 'ip netns list'");
+            }
+            this.networkNamespace = name;
             return this;
         }
 
