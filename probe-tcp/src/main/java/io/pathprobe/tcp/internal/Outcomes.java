@@ -3,6 +3,8 @@ package io.pathprobe.tcp.internal;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.internal.nativeio.SocketError;
 
 import java.net.InetAddress;
 
@@ -21,11 +23,11 @@ final class Outcomes {
      * @param what    what failed, for a local error's message, e.g. "connect to 10.0.0.1:80"
      * @param failure the exception, for a local error's message when no errno is known
      */
-    static ProbeOutcome failed(ErrnoCause cause, QueuedError queued, InetAddress target, long elapsed, String what,
+    static ProbeOutcome failed(ErrnoCause cause, SocketError queued, InetAddress target, long elapsed, String what,
             Throwable failure) {
         if (queued != null && queued.isIcmp()) {
             ErrnoCause icmpCause = queued.errno() > 0 ? Errnos.cause(queued.errno()) : cause;
-            boolean v6 = queued.origin() == QueuedError.ORIGIN_ICMP6;
+            boolean v6 = queued.origin() == SocketConstants.SO_EE_ORIGIN_ICMP6;
             int timeExceeded = v6 ? IcmpCodes.ICMP6_TIME_EXCEEDED : IcmpCodes.ICMP_TIME_EXCEEDED;
             if (queued.icmpType() == timeExceeded && queued.offender() != null) {
                 return new ProbeOutcome.TtlExceeded(elapsed, queued.offender(), queued.icmpCode());
@@ -44,14 +46,14 @@ final class Outcomes {
             return new ProbeOutcome.LocalError(what + " failed: " + failure, null);
         }
         switch (cause.errno()) {
-            case Errnos.ECONNREFUSED:
+            case SocketConstants.ECONNREFUSED:
                 return new ProbeOutcome.Refused(elapsed, target, cause);
-            case Errnos.EHOSTUNREACH:
-            case Errnos.ENETUNREACH:
-            case Errnos.EHOSTDOWN:
-            case Errnos.ENETDOWN:
+            case SocketConstants.EHOSTUNREACH:
+            case SocketConstants.ENETUNREACH:
+            case SocketConstants.EHOSTDOWN:
+            case SocketConstants.ENETDOWN:
                 return new ProbeOutcome.Unreachable(elapsed, null, -1, -1, 0, cause);
-            case Errnos.ETIMEDOUT: // the kernel gave up retransmitting the SYN before our timeout
+            case SocketConstants.ETIMEDOUT: // the kernel gave up retransmitting the SYN before our timeout
                 return new ProbeOutcome.TimedOut(elapsed);
             default:
                 return new ProbeOutcome.LocalError(what + " failed: " + cause, cause);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 
 import java.net.InetSocketAddress;
@@ -92,7 +93,7 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     }
 
     private void failed(Throwable cause, long elapsed) {
-        QueuedError queued = prober.readErrorQueue(ch); // before close: the queue dies with the socket
+        SocketError queued = prober.readErrorQueue(ch); // before close: the queue dies with the socket
         ErrnoCause errno = Errnos.of(cause);
         if (errno == null && isNoRoute(cause)) {
             // Netty's epoll transport throws one message-less exception for ENETUNREACH and EHOSTUNREACH.

@@ -17,6 +17,11 @@ import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Transport;
+import io.pathprobe.core.internal.nativeio.ErrorQueue;
+import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
@@ -29,6 +34,9 @@ import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IPV6;
+
 /**
  * TCP connect probes on the engine's event loops: one channel per probe, created, configured, registered and
  * connected on the probe's loop, closed as soon as the handshake ends (or the banner read does).
@@ -37,16 +45,16 @@ import java.util.Map;
  * open until {@link TcpAttempt} has read its error queue, and each probe costs one small listener object.
  */
 public final class TcpProber implements Prober {
-    // Linux socket option numbers (ip(7), ipv6(7), socket(7)); Netty has no constants for them.
-    private static final IntegerUnixChannelOption IP_TOS = new IntegerUnixChannelOption("IP_TOS", 0, 1);
-    private static final IntegerUnixChannelOption IP_TTL = new IntegerUnixChannelOption("IP_TTL", 0, 2);
-    private static final IntegerUnixChannelOption IP_RECVERR = new IntegerUnixChannelOption("IP_RECVERR", 0, 11);
+    private static final IntegerUnixChannelOption IP_TOS = intOption("IP_TOS", SOL_IP, SocketConstants.IP_TOS);
+    private static final IntegerUnixChannelOption IP_TTL = intOption("IP_TTL", SOL_IP, SocketConstants.IP_TTL);
+    private static final IntegerUnixChannelOption IP_RECVERR =
+            intOption("IP_RECVERR", SOL_IP, SocketConstants.IP_RECVERR);
     private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
-            new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16);
-    private static final IntegerUnixChannelOption IPV6_RECVERR = new IntegerUnixChannelOption("IPV6_RECVERR", 41, 25);
-    private static final IntegerUnixChannelOption IPV6_TCLASS = new IntegerUnixChannelOption("IPV6_TCLASS", 41, 67);
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_BINDTODEVICE = 25;
+            intOption("IPV6_UNICAST_HOPS", SOL_IPV6, SocketConstants.IPV6_UNICAST_HOPS);
+    private static final IntegerUnixChannelOption IPV6_RECVERR =
+            intOption("IPV6_RECVERR", SOL_IPV6, SocketConstants.IPV6_RECVERR);
+    private static final IntegerUnixChannelOption IPV6_TCLASS =
+            intOption("IPV6_TCLASS", SOL_IPV6, SocketConstants.IPV6_TCLASS);
 
     /** One TCP_INFO buffer per event loop thread, reused by every probe on it. */
     private static final FastThreadLocal<EpollTcpInfo> TCP_INFO = new FastThreadLocal<>() {
@@ -57,10 +65,13 @@ public final class TcpProber implements Prober {
     };
 
     private final boolean epoll;
+    /** Epoll sockets have an fd; reading its error queue needs the core native layer (libc through jnr-ffi). */
+    private final boolean errorQueueReadable;
     private final SelectorProvider selectorProvider = SelectorProvider.provider();
 
     public TcpProber(ProberContext context) {
         this.epoll = context.transport() == Transport.EPOLL;
+        this.errorQueueReadable = epoll && NativeIo.availability().available();
     }
 
     @Override
@@ -145,7 +156,8 @@ public final class TcpProber implements Prober {
             }
             if (s.device() != null) {
                 byte[] name = s.device().getBytes(StandardCharsets.US_ASCII);
-                c.setOption(new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, name.length),
+                c.setOption(new RawUnixChannelOption("SO_BINDTODEVICE", SocketConstants.SOL_SOCKET,
+                        SocketConstants.SO_BINDTODEVICE, name.length),
                         ByteBuffer.wrap(name));
             }
             if (s.source() != null) {
@@ -171,8 +183,19 @@ public final class TcpProber implements Prober {
     }
 
     /** The socket's error-queue entry after a failed connect, or {@code null} (none, or not readable here). */
-    QueuedError readErrorQueue(Channel ch) {
-        return null; // wired to the core native layer's ErrorQueue when it lands
+    SocketError readErrorQueue(Channel ch) {
+        if (!errorQueueReadable) {
+            return null;
+        }
+        try {
+            return ErrorQueue.read(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
+        } catch (NativeIoException | RuntimeException e) {
+            return null; // the errno from the exception still classifies the failure
+        }
+    }
+
+    private static IntegerUnixChannelOption intOption(String name, int level, int optname) {
+        return new IntegerUnixChannelOption(name, level, optname);
     }
 
     boolean epoll() {

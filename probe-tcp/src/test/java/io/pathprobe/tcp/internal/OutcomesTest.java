@@ -3,6 +3,8 @@ package io.pathprobe.tcp.internal;
 import io.netty.channel.unix.Errors;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.internal.nativeio.SocketError;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
@@ -29,21 +31,21 @@ class OutcomesTest {
         }
     }
 
-    private static ProbeOutcome failed(ErrnoCause cause, QueuedError q) {
+    private static ProbeOutcome failed(ErrnoCause cause, SocketError q) {
         return Outcomes.failed(cause, q, TARGET, 1234, "connect", X);
     }
 
     @Test
     void timeExceededV4AndV6AreTtlExceeded() {
-        ProbeOutcome o = failed(Errnos.cause(113), new QueuedError(113, QueuedError.ORIGIN_ICMP, 11, 0, 0, ROUTER));
+        ProbeOutcome o = failed(Errnos.cause(113), new SocketError(113, SocketConstants.SO_EE_ORIGIN_ICMP, 11, 0, 0, ROUTER, null));
         assertEquals(new ProbeOutcome.TtlExceeded(1234, ROUTER, 0), o);
-        o = failed(null, new QueuedError(113, QueuedError.ORIGIN_ICMP6, 3, 0, 0, ROUTER6));
+        o = failed(null, new SocketError(113, SocketConstants.SO_EE_ORIGIN_ICMP6, 3, 0, 0, ROUTER6, null));
         assertEquals(new ProbeOutcome.TtlExceeded(1234, ROUTER6, 0), o);
     }
 
     @Test
     void destinationUnreachableKeepsRouterTypeCodeAndErrno() {
-        ProbeOutcome o = failed(Errnos.cause(113), new QueuedError(113, QueuedError.ORIGIN_ICMP, 3, 13, 0, ROUTER));
+        ProbeOutcome o = failed(Errnos.cause(113), new SocketError(113, SocketConstants.SO_EE_ORIGIN_ICMP, 3, 13, 0, ROUTER, null));
         ProbeOutcome.Unreachable u = assertInstanceOf(ProbeOutcome.Unreachable.class, o);
         assertEquals(ROUTER, u.responder());
         assertEquals(3, u.icmpType());
@@ -55,7 +57,7 @@ class OutcomesTest {
 
     @Test
     void icmpPortUnreachableFromAFirewallIsUnreachableNotRefused() {
-        ProbeOutcome o = failed(Errnos.cause(111), new QueuedError(111, QueuedError.ORIGIN_ICMP, 3, 3, 0, ROUTER));
+        ProbeOutcome o = failed(Errnos.cause(111), new SocketError(111, SocketConstants.SO_EE_ORIGIN_ICMP, 3, 3, 0, ROUTER, null));
         ProbeOutcome.Unreachable u = assertInstanceOf(ProbeOutcome.Unreachable.class, o);
         assertEquals("ECONNREFUSED", u.cause().name());
         assertEquals(ROUTER, u.responder());
@@ -64,13 +66,13 @@ class OutcomesTest {
     @Test
     void mtuIsKeptForFragmentationNeededAndPacketTooBig() {
         ProbeOutcome.Unreachable u = assertInstanceOf(ProbeOutcome.Unreachable.class,
-                failed(null, new QueuedError(90, QueuedError.ORIGIN_ICMP, 3, 4, 1400, ROUTER)));
+                failed(null, new SocketError(90, SocketConstants.SO_EE_ORIGIN_ICMP, 3, 4, 1400, ROUTER, null)));
         assertEquals(1400, u.mtu());
         u = assertInstanceOf(ProbeOutcome.Unreachable.class,
-                failed(null, new QueuedError(90, QueuedError.ORIGIN_ICMP6, 2, 0, 1280, ROUTER6)));
+                failed(null, new SocketError(90, SocketConstants.SO_EE_ORIGIN_ICMP6, 2, 0, 1280, ROUTER6, null)));
         assertEquals(1280, u.mtu());
         u = assertInstanceOf(ProbeOutcome.Unreachable.class,
-                failed(null, new QueuedError(113, QueuedError.ORIGIN_ICMP, 3, 1, 1400, ROUTER)));
+                failed(null, new SocketError(113, SocketConstants.SO_EE_ORIGIN_ICMP, 3, 1, 1400, ROUTER, null)));
         assertEquals(0, u.mtu()); // ee_info means nothing for a host unreachable
     }
 
@@ -90,7 +92,7 @@ class OutcomesTest {
 
     @Test
     void localQueueEntrySuppliesTheErrno() {
-        ProbeOutcome o = failed(null, new QueuedError(113, QueuedError.ORIGIN_LOCAL, 0, 0, 0, null));
+        ProbeOutcome o = failed(null, new SocketError(113, SocketConstants.SO_EE_ORIGIN_LOCAL, 0, 0, 0, null, null));
         assertEquals(new ProbeOutcome.Unreachable(1234, null, -1, -1, 0, Errnos.cause(113)), o);
     }
 
@@ -108,7 +110,8 @@ class OutcomesTest {
         assertEquals("EMFILE", Errnos.of(new SocketException("Too many open files")).name());
         assertEquals("ENFILE", Errnos.of(new SocketException("Too many open files in system")).name());
         assertNull(Errnos.of(new NoRouteToHostException())); // epoll's message-less one: errno unknown
-        assertEquals(new ErrnoCause(200, "", "errno 200"), Errnos.cause(200));
+        assertEquals(200, Errnos.cause(200).errno());
+        assertEquals(new ErrnoCause(111, "ECONNREFUSED", "Connection refused"), Errnos.cause(111));
     }
 
     @Test
