@@ -274,24 +274,42 @@ class TcpProberLoopbackTest {
         }
     }
 
-    /** Many probes in flight at once on both loops: every one ends connected, none lost or mixed up. */
+    /**
+     * Many probes in flight at once on both loops, connected and refused: every one ends as it should, none is
+     * lost or mixed up, and every socket is closed afterwards (the process's open files return to what they were).
+     */
     @Test
-    void manyConcurrentProbesAllConnect() throws Exception {
+    void manyConcurrentProbesAllEndAndCloseTheirSockets() throws Exception {
         int n = 2000;
         try (LoopbackServer s = LoopbackServer.start(V4)) {
-            ProbeRequest r = tcp(V4, s.port()).build();
+            ProbeRequest open = tcp(V4, s.port()).build();
+            ProbeRequest closed = tcp(V4, LoopbackServer.closedPort(V4)).build();
+            long fdsBefore = openFiles();
             List<CompletableFuture<ProbeOutcome>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                all.add(engine.probe(r));
+                all.add(engine.probe(i % 4 == 3 ? closed : open));
             }
             int connected = 0;
+            int refused = 0;
             for (CompletableFuture<ProbeOutcome> f : all) {
                 ProbeOutcome o = f.get(30, TimeUnit.SECONDS);
-                if (o instanceof ProbeOutcome.Connected) {
-                    connected++;
-                }
+                connected += o instanceof ProbeOutcome.Connected ? 1 : 0;
+                refused += o instanceof ProbeOutcome.Refused ? 1 : 0;
             }
-            assertEquals(n, connected);
+            assertEquals(n / 4 * 3, connected);
+            assertEquals(n / 4, refused);
+            // Sockets close in a task after the outcome: wait (bounded) until they are gone.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (openFiles() > fdsBefore && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertTrue(openFiles() <= fdsBefore, "open files " + openFiles() + ", before the probes " + fdsBefore);
+        }
+    }
+
+    private static long openFiles() throws IOException {
+        try (var files = Files.list(Path.of("/proc/self/fd"))) {
+            return files.count();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.pathprobe.core.spi.ProbeCall;
 
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One probe's connect: listens first to the channel's registration, then to its connect; as the call's abort
@@ -24,6 +25,8 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     /** True while inside {@code connect()}: a failure seen then came from the syscall itself (local routing). */
     private boolean inConnectCall;
     private long connectStart;
+    private boolean closeScheduled;
+    private boolean closed;
 
     TcpAttempt(TcpProber prober, ProbeCall call, Channel ch, TcpSettings settings) {
         this.prober = prober;
@@ -118,21 +121,46 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     }
 
     void closeAndComplete(ProbeOutcome outcome) {
-        close(); // first, so the fd is free before the engine starts the next probe
+        close();
         call.complete(outcome);
     }
 
+    /**
+     * Closes the channel in a task of its own rather than now: inside a connect listener Netty still holds the
+     * connect promise, and closing would make it build (and discard) an exception with a full stack trace.
+     */
     private void close() {
-        if (ch.eventLoop().inEventLoop()) {
-            ch.unsafe().close(ch.unsafe().voidPromise()); // no promise to allocate: nobody waits for it
-        } else {
-            ch.close();
+        if (!closeScheduled) {
+            closeScheduled = true;
+            closeLater();
         }
     }
 
-    /** The call's abort action: the engine ended the probe (timeout, shutdown). */
+    private void closeLater() {
+        try {
+            ch.eventLoop().execute(this);
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down, and closes every channel registered with it
+        }
+    }
+
+    /** Closes the channel: the task {@link #close()} schedules, and the call's abort action (timeout, shutdown). */
     @Override
     public void run() {
-        close();
+        if (!ch.eventLoop().inEventLoop()) {
+            closeLater(); // aborted from another thread (engine closed)
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ch.pipeline().first() == null && prober.epoll()) {
+            // No handler to tell and nobody waiting on the close future: close the socket and drop its epoll
+            // registration without Netty's close bookkeeping (an exception object and an SO_LINGER read per close).
+            ch.unsafe().closeForcibly();
+        } else {
+            ch.unsafe().close(ch.unsafe().voidPromise());
+        }
     }
 }
