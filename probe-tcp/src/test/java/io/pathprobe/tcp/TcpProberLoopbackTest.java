@@ -215,11 +215,15 @@ class TcpProberLoopbackTest {
         assertEquals(0, timeWaitsAfterProbes(true, 40));
     }
 
-    /** The check above can fail: a graceful close (client closes first) leaves the client's sockets in TIME_WAIT. */
+    /**
+     * The check above can fail: a graceful close (the client closes first) leaves the client's sockets in
+     * TIME_WAIT. Not necessarily all n: on loopback Linux lets a new connect take over a TIME_WAIT port
+     * (net.ipv4.tcp_tw_reuse = 2, the default), so only "some" is certain.
+     */
     @Test
     void gracefulCloseLeavesTimeWait() throws Exception {
-        int n = 40;
-        assertEquals(n, timeWaitsAfterProbes(false, n));
+        int tw = timeWaitsAfterProbes(false, 40);
+        assertTrue(tw > 0, "no TIME_WAIT after 40 graceful closes");
     }
 
     private static int timeWaitsAfterProbes(boolean abortive, int n) throws Exception {
@@ -298,12 +302,16 @@ class TcpProberLoopbackTest {
             }
             assertEquals(n / 4 * 3, connected);
             assertEquals(n / 4, refused);
+            // The test's server holds an fd per connection it has not finished yet: let it finish first.
+            assertTrue(s.awaitFinished(connected, 10_000), "server finished " + s.finished() + " of " + connected);
             // Sockets close in a task after the outcome: wait (bounded) until they are gone.
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (openFiles() > fdsBefore && System.nanoTime() < end) {
+            long fds = openFiles();
+            while (fds > fdsBefore && System.nanoTime() < end) {
                 Thread.sleep(10);
+                fds = openFiles();
             }
-            assertTrue(openFiles() <= fdsBefore, "open files " + openFiles() + ", before the probes " + fdsBefore);
+            assertTrue(fds <= fdsBefore, "open files " + fds + ", before the probes " + fdsBefore);
         }
     }
 
