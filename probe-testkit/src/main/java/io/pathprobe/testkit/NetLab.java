@@ -53,10 +53,12 @@ import java.util.regex.Pattern;
  * destination (IPv4 {@code icmp_ratelimit=1000}, IPv6 {@code icmp.ratelimit=100} ms) plus a global
  * 1000/s, burst 50 budget, which would make traceroutes lose hops. Use {@link Nft#limitIcmpErrors} for a known
  * limit, or {@link Node#sysctl} to restore the kernel's ({@code net.ipv4.icmp_ratemask=6168}).
- * Routers: forwarding on for both families and {@code net.ipv4.icmp_errors_use_inbound_ifaddr=1}, so ICMP errors
- * come from the address of the interface the packet arrived on, whatever the routing; for IPv6 the kernel picks
- * the address of the interface the error leaves by, which is the arrival interface because lab routes are
- * symmetric (shortest paths, see {@link #installRoutes()}).
+ * Routers: forwarding on for both families and {@code net.ipv4.icmp_errors_use_inbound_ifaddr=1}. A router
+ * then sends ICMP errors (Time Exceeded, unreachables, nft rejects) from its address on the interface the offending
+ * packet <em>arrived</em> on, in both families, even with asymmetric routes (checked on kernel 6.18: without the
+ * sysctl, IPv4 uses the address of the interface the error leaves by; IPv6 uses the arrival interface anyway).
+ * Reverse-path filtering stays off ({@code rp_filter=0}, the kernel default in new namespaces; the host's own
+ * setting does not reach them), so replies that come back by another path are accepted.
  * Veth ends get distinct interface indexes: with equal indexes (the default in fresh namespaces) the kernel
  * treats the carrier change as non-urgent and defers it up to a second, during which IPv6 neighbour discovery
  * fails.

@@ -144,6 +144,23 @@ class LinearPathTest {
                 .contains("Destination Host Unreachable"), "after flush, r2's unreachable route answers again");
     }
 
+    /**
+     * A router checks the TTL before its forward hook: with every forwarded ICMP packet dropped at r2, a probe
+     * expiring at r2 (TTL 2) still gets Time Exceeded, one meant to go further (TTL 3) gets nothing.
+     */
+    @Test
+    void forwardRulesDoNotSeeProbesThatExpireAtTheRouter(NetLab lab) {
+        LinearPath path = lab.linearPath(3);
+        Router r2 = path.router(2);
+        r2.nft().rule(Nft.Chain.FORWARD, "meta l4proto icmp drop");
+        String server = text(path.server().address(INET));
+        String expiring = path.client().run("ping", "-n", "-c", "1", "-W", "1", "-t", "2", server).stdout();
+        assertTrue(expiring.contains("From " + text(r2.addressTowardClient(INET)) + " icmp_seq=1 Time to live exceeded"),
+                expiring);
+        String beyond = path.client().run("ping", "-n", "-c", "1", "-W", "1", "-t", "3", server).stdout();
+        assertTrue(beyond.contains("1 packets transmitted, 0 received") && !beyond.contains("From "), beyond);
+    }
+
     @Test
     void blockSourceDropsOnlyThatSource(NetLab lab) {
         LinearPath path = lab.linearPath(1);
