@@ -1,5 +1,7 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.AddressText;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -47,7 +49,7 @@ final class HostResolver {
             }
         }
         throw new UsageException("host '" + host + "' has no " + family.label() + " address (it has "
-                + all[0].getHostAddress() + "): leave out -4/-6, or give another host");
+                + AddressText.of(all[0]) + "): leave out -4/-6, or give another host");
     }
 
     private static String reason(String host, UnknownHostException e) {
@@ -82,7 +84,7 @@ final class HostResolver {
         }
         try {
             if (NetworkInterface.getByInetAddress(a) == null) {
-                throw new UsageException(option + " " + a.getHostAddress()
+                throw new UsageException(option + " " + AddressText.of(a)
                         + " is not an address of this host: give one of those 'ip addr' lists");
             }
         } catch (SocketException e) {

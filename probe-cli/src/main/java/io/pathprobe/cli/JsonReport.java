@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -37,7 +38,7 @@ final class JsonReport {
             ProbeRequest r = t.request;
             target.put("target", r.targetLabel());
             target.put("host", r.host());
-            target.put("address", r.address() == null ? null : r.address().getHostAddress());
+            target.put("address", r.address() == null ? null : AddressText.of(r.address()));
             target.put("port", r.port());
             target.put("vantage", r.vantagePoint().id());
             ArrayNode probes = target.putArray("probes");
@@ -66,7 +67,7 @@ final class JsonReport {
             }
         }
         if (o.responder() != null) {
-            p.put("responder", o.responder().getHostAddress());
+            p.put("responder", AddressText.of(o.responder()));
         }
         if (o instanceof ProbeOutcome.Refused r && r.cause() != null) {
             p.put("cause", r.cause().toString());

@@ -17,8 +17,11 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The {@code pathprobe} command line tool. */
 @Command(name = "pathprobe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -37,7 +40,15 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Held so that the level set on it is not lost when the logger is garbage collected. */
+    private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
+
     public static void main(String[] args) {
+        if (!Arrays.asList(args).contains("--debug")) {
+            // Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
+            // developers; a command-line user sees outcomes and one-line errors instead.
+            NETTY_LOG.setLevel(Level.SEVERE);
+        }
         Charset cs = Charset.defaultCharset();
         // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);

@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
@@ -40,7 +41,7 @@ final class TextFormat {
     static String header(String what, ProbeRequest r, SessionPlan plan) {
         StringBuilder sb = new StringBuilder(what).append(" to ").append(r.targetLabel());
         if (r.address() != null && !HostResolver.isLiteral(r.host())) {
-            sb.append(" (").append(r.address().getHostAddress()).append(')');
+            sb.append(" (").append(AddressText.of(r.address())).append(')');
         }
         if (!"local".equals(r.vantagePoint().id())) {
             sb.append(" from ").append(r.vantagePoint().id());
@@ -137,6 +138,6 @@ final class TextFormat {
     }
 
     private static String addr(InetAddress a) {
-        return a.getHostAddress();
+        return AddressText.of(a);
     }
 }

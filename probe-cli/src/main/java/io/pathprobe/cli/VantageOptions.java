@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.VantagePoint;
 import picocli.CommandLine.Option;
@@ -43,7 +44,7 @@ final class VantageOptions {
         dev.ifPresent(n -> HostResolver.checkInterface(n, "--interface"));
         if (source != null) {
             sourceAddress = HostResolver.localAddress(source, "--source");
-            checkFamily(sourceAddress, "--source " + sourceAddress.getHostAddress());
+            checkFamily(sourceAddress, "--source " + AddressText.of(sourceAddress));
         }
         return new LocalVantagePoint(Optional.ofNullable(sourceAddress), vp.interfaceName());
     }
@@ -59,8 +60,8 @@ final class VantageOptions {
     /** Checks that a target's address can be reached from the source address (same family). */
     void checkTarget(String label, InetAddress target) {
         if (sourceAddress != null && (sourceAddress instanceof Inet4Address) != (target instanceof Inet4Address)) {
-            throw new UsageException("--source " + sourceAddress.getHostAddress() + " and target " + label
-                    + " (" + target.getHostAddress() + ") are of different IP versions: give a source of the target's version");
+            throw new UsageException("--source " + AddressText.of(sourceAddress) + " and target " + label
+                    + " (" + AddressText.of(target) + ") are of different IP versions: give a source of the target's version");
         }
     }
 
