@@ -1,0 +1,45 @@
+package io.pathprobe.ticket.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
+
+/** Number formats shared by the text and HTML reports. */
+final class Formats {
+    private Formats() {
+    }
+
+    /** C's {@code %g} for the values ping prints (6 significant digits, no trailing zeros): 0, 0.333333, 100. */
+    static String g(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Milliseconds with three decimals, or {@code -} when absent. */
+    static String ms3(Double ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%.3f", ms);
+    }
+
+    /** Milliseconds with one decimal as mtr prints them, or {@code -}. */
+    static String ms1(Double ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%.1f", ms);
+    }
+
+    static String pct1(double p) {
+        return String.format(Locale.ROOT, "%.1f%%", p);
+    }
+
+    /** A duration for axis labels and facts: {@code 45s}, {@code 2m30s}, {@code 1h05m}. */
+    static String duration(long ms) {
+        long s = Math.round(ms / 1000.0);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return (s / 60) + "m" + (s % 60 == 0 ? "" : String.format(Locale.ROOT, "%02ds", s % 60));
+        }
+        return (s / 3600) + "h" + String.format(Locale.ROOT, "%02dm", (s % 3600) / 60);
+    }
+}
