@@ -152,6 +152,14 @@ public final class ProbeEngine implements AutoCloseable {
         return calls.submit(prober, request);
     }
 
+    /** Like {@link #probe}, telling {@code observer} of this probe's duplicate and late answers (for sessions). */
+    CompletableFuture<ProbeOutcome> probe(ProbeRequest request, ProbeEventListener observer) {
+        Objects.requireNonNull(request, "request");
+        Prober prober = prober(request.kind());
+        prober.validate(request);
+        return calls.submit(prober, request, observer);
+    }
+
     /** Runs one probe and waits for its outcome. Same exceptions as {@link #probe}. */
     public ProbeOutcome probeAndWait(ProbeRequest request) throws InterruptedException {
         try {

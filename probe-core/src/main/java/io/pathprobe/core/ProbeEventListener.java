@@ -15,4 +15,12 @@ public interface ProbeEventListener {
     /** The probe ended with {@code outcome}. */
     default void probeFinished(ProbeRequest request, ProbeOutcome outcome) {
     }
+
+    /** A probe that had been answered got another answer (a duplicate, ping's {@code DUP!}). */
+    default void probeDuplicate(ProbeRequest request) {
+    }
+
+    /** A probe that had timed out got its answer after all, {@code rttNanos} after it was sent. */
+    default void probeLate(ProbeRequest request, long rttNanos) {
+    }
 }

@@ -65,7 +65,7 @@ public final class ProbeSession {
             }
         }
         try {
-            engine.probe(request).whenComplete((outcome, error) -> {
+            engine.probe(request, extrasFor(seq)).whenComplete((outcome, error) -> {
                 ProbeOutcome o = outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null);
                 ended(seq, o);
             });
@@ -94,6 +94,28 @@ public final class ProbeSession {
     /** Records a duplicate answer (for probers that see them); never counted as received. */
     public synchronized void recordDuplicate() {
         stats.recordDuplicate();
+    }
+
+    /** Records an answer that came after its probe's timeout; never counted as received. */
+    public synchronized void recordLate() {
+        stats.recordLate();
+    }
+
+    /** Routes probe {@code seq}'s duplicate and late answers into the statistics and to the listener. */
+    private ProbeEventListener extrasFor(long seq) {
+        return new ProbeEventListener() {
+            @Override
+            public void probeDuplicate(ProbeRequest r) {
+                recordDuplicate();
+                listener.onDuplicate(ProbeSession.this, seq);
+            }
+
+            @Override
+            public void probeLate(ProbeRequest r, long rttNanos) {
+                recordLate();
+                listener.onLate(ProbeSession.this, seq, rttNanos);
+            }
+        };
     }
 
     /** Stops sending and ends the session now with what was measured; probes in flight are left out. Idempotent. */

@@ -14,6 +14,17 @@ public interface SessionListener {
     default void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
     }
 
+    /**
+     * Probe number {@code sequence} got a duplicate answer (ping prints it with {@code DUP!}); it is counted in
+     * {@code duplicates}, never as received.
+     */
+    default void onDuplicate(ProbeSession session, long sequence) {
+    }
+
+    /** Probe number {@code sequence} was answered after its timeout; counted in {@code late}, never as received. */
+    default void onLate(ProbeSession session, long sequence, long rttNanos) {
+    }
+
     /** The session ended (count reached, deadline passed, or stopped); {@code stats} are its final figures. */
     default void onFinished(ProbeSession session, StatsSnapshot stats) {
     }

@@ -1,6 +1,7 @@
 package io.pathprobe.core.internal;
 
 import io.netty.channel.EventLoop;
+import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.spi.ProbeCall;
@@ -18,6 +19,7 @@ public final class EngineCall implements ProbeCall {
     private final ProbeRequest request;
     private final CompletableFuture<ProbeOutcome> future;
     private final Consumer<EngineCall> onComplete;
+    private final ProbeEventListener extras;
     private final AtomicReference<Runnable> abortAction = new AtomicReference<>(NO_ACTION);
     private volatile InetAddress address;
     private volatile EventLoop eventLoop;
@@ -26,9 +28,16 @@ public final class EngineCall implements ProbeCall {
     private volatile ProbeOutcome outcome;
 
     public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete) {
+        this(request, future, onComplete, ProbeEventListener.NONE);
+    }
+
+    /** @param extras told about duplicate and late answers reported by the prober */
+    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete,
+                      ProbeEventListener extras) {
         this.request = request;
         this.future = future;
         this.onComplete = onComplete;
+        this.extras = extras;
     }
 
     void assign(InetAddress address, EventLoop eventLoop) {
@@ -110,6 +119,16 @@ public final class EngineCall implements ProbeCall {
         onComplete.accept(this);
         future.complete(result);
         return action;
+    }
+
+    @Override
+    public void reportDuplicate() {
+        extras.probeDuplicate(request);
+    }
+
+    @Override
+    public void reportLate(long rttNanos) {
+        extras.probeLate(request, rttNanos);
     }
 
     @Override

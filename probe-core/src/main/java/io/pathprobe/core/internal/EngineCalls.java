@@ -44,11 +44,19 @@ public final class EngineCalls {
     }
 
     public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request) {
+        return submit(prober, request, null);
+    }
+
+    /**
+     * Queues a probe; {@code observer} (may be null) hears of this probe's duplicate and late answers, as the
+     * engine's listeners do.
+     */
+    public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request, ProbeEventListener observer) {
         if (shutdown) {
             throw new IllegalStateException("this ProbeEngine is closed");
         }
         CompletableFuture<ProbeOutcome> future = new CompletableFuture<>();
-        EngineCall call = new EngineCall(request, future, this::finished);
+        EngineCall call = new EngineCall(request, future, this::finished, observer == null ? extras : both(observer));
         outstanding.add(call);
         pacer.submit(new Pending(prober, call));
         return future;
@@ -117,6 +125,47 @@ public final class EngineCalls {
             LOG.log(Level.FINE, "prober failed to start a probe", e);
             call.completeAndAbort(new ProbeOutcome.LocalError("probe could not start: " + e, null));
         }
+    }
+
+    /** Tells every engine listener of duplicate and late answers; one instance, so plain probes allocate nothing. */
+    private final ProbeEventListener extras = new ProbeEventListener() {
+        @Override
+        public void probeDuplicate(ProbeRequest request) {
+            for (ProbeEventListener l : listeners) {
+                try {
+                    l.probeDuplicate(request);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "probe listener failed", e);
+                }
+            }
+        }
+
+        @Override
+        public void probeLate(ProbeRequest request, long rttNanos) {
+            for (ProbeEventListener l : listeners) {
+                try {
+                    l.probeLate(request, rttNanos);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "probe listener failed", e);
+                }
+            }
+        }
+    };
+
+    private ProbeEventListener both(ProbeEventListener observer) {
+        return new ProbeEventListener() {
+            @Override
+            public void probeDuplicate(ProbeRequest request) {
+                extras.probeDuplicate(request);
+                observer.probeDuplicate(request);
+            }
+
+            @Override
+            public void probeLate(ProbeRequest request, long rttNanos) {
+                extras.probeLate(request, rttNanos);
+                observer.probeLate(request, rttNanos);
+            }
+        };
     }
 
     private void finished(EngineCall call) {

@@ -33,4 +33,18 @@ public interface ProbeCall {
 
     /** {@link System#nanoTime()} when the engine started this probe, for RTTs measured by the prober. */
     long startNanos();
+
+    /**
+     * A further reply to this probe arrived after it had been answered (ping's {@code DUP!}). Counted apart,
+     * never as a received reply. Safe from any thread.
+     */
+    default void reportDuplicate() {
+    }
+
+    /**
+     * A reply to this probe arrived after it had timed out, {@code rttNanos} after it was sent. Counted apart,
+     * never as a received reply. Safe from any thread.
+     */
+    default void reportLate(long rttNanos) {
+    }
 }

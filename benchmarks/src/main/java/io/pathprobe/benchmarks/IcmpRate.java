@@ -1,0 +1,54 @@
+package io.pathprobe.benchmarks;
+
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One timed run of echo probes through the engine, for scripts that compare with fping and the C ceiling:
+ * {@code java -cp benchmarks.jar io.pathprobe.benchmarks.IcmpRate TOTAL TARGETS [WINDOW]} prints
+ * {@code pathprobe sent=N replies=N lost=N in S s: R/s}. A short warm-up run comes first.
+ */
+public final class IcmpRate {
+    private IcmpRate() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int total = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        int targets = args.length > 1 ? Integer.parseInt(args[1]) : 254;
+        int window = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+        ProbeRequest[] requests = IcmpEchoBenchmark.requests(targets);
+        try (ProbeEngine engine = ProbeEngine.builder().maxInFlight(window).build()) {
+            run(engine, requests, Math.min(total, 200_000)); // warm-up: JIT
+            long t0 = System.nanoTime();
+            long[] r = run(engine, requests, total);
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("pathprobe sent=%d replies=%d lost=%d in %.2fs: %.0f/s%n", total, r[0], r[1], s, r[0] / s);
+        }
+    }
+
+    /** Sends {@code total} probes in chunks (bounding the futures held), returns {replies, lost}. */
+    @SuppressWarnings("unchecked")
+    static long[] run(ProbeEngine engine, ProbeRequest[] requests, int total) {
+        int chunk = 50_000;
+        CompletableFuture<ProbeOutcome>[] fs = new CompletableFuture[chunk];
+        long replies = 0;
+        long lost = 0;
+        for (int done = 0; done < total; done += chunk) {
+            int n = Math.min(chunk, total - done);
+            for (int i = 0; i < n; i++) {
+                fs[i] = engine.probe(requests[(done + i) % requests.length]);
+            }
+            for (int i = 0; i < n; i++) {
+                if (fs[i].join() instanceof ProbeOutcome.Reply) {
+                    replies++;
+                } else {
+                    lost++;
+                }
+            }
+        }
+        return new long[] {replies, lost};
+    }
+}

@@ -1,0 +1,92 @@
+package io.pathprobe.icmp;
+
+import io.pathprobe.core.Availability;
+import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.spi.ProberProvider;
+import io.pathprobe.icmp.internal.IcmpProber;
+import io.pathprobe.icmp.internal.IcmpSockets;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code "icmp"} prober: ICMP echo (ping) over IPv4 and IPv6, on an unprivileged ping socket where
+ * {@code net.ipv4.ping_group_range} admits this process, else on a raw socket (root or {@code CAP_NET_RAW}).
+ * Options: {@link IcmpOptions}, plus the common TTL and TOS.
+ */
+public final class IcmpProberProvider implements ProberProvider {
+    /** The kind name requests use. */
+    public static final String KIND = "icmp";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public String description() {
+        return "ICMP echo (ping) on unprivileged ping sockets or raw sockets, IPv4 and IPv6";
+    }
+
+    @Override
+    public Availability availability() {
+        try {
+            Availability nativeIo = NativeIo.availability();
+            if (!nativeIo.available()) {
+                return nativeIo;
+            }
+            NativeIoException dgram = IcmpSockets.tryOpen(false, false);
+            if (dgram == null) {
+                return Availability.ok();
+            }
+            NativeIoException raw = IcmpSockets.tryOpen(false, true);
+            if (raw == null) {
+                return Availability.ok();
+            }
+            return Availability.unavailable(reason(dgram, raw), fixes());
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("ICMP sockets cannot be checked: " + e, fixes());
+        }
+    }
+
+    @Override
+    public Prober create(ProberContext context) {
+        return new IcmpProber(context);
+    }
+
+    private static String reason(NativeIoException dgram, NativeIoException raw) {
+        StringBuilder sb = new StringBuilder(dgram != null && raw != null
+                ? "neither an ICMP ping socket nor a raw socket can be opened"
+                : raw != null ? "a raw ICMP socket cannot be opened" : "an ICMP ping socket cannot be opened");
+        if (dgram != null) {
+            sb.append(": ping socket: ").append(dgram.errnoName()).append(" (net.ipv4.ping_group_range is ")
+                    .append(IcmpSockets.pingGroupRange()).append(")");
+        }
+        if (raw != null) {
+            sb.append(dgram != null ? "; " : ": ").append("raw socket: ").append(raw.errnoName())
+                    .append(" (needs root or CAP_NET_RAW)");
+        }
+        return sb.toString();
+    }
+
+    private static String[] fixes() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            java = Path.of(java).toRealPath().toString();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // keep the unresolved path
+        }
+        return new String[] {
+            "sudo setcap cap_net_raw+ep " + java + " (raw sockets for this Java)",
+            "sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (unprivileged ping sockets for every group)",
+            "use the tcp prober instead (pathprobe tcp HOST:PORT), which needs no privileges",
+        };
+    }
+
+    /** The whole unavailability message, for probes whose socket failed to open on the engine's loop. */
+    public static String unavailableMessage(NativeIoException dgram, NativeIoException raw) {
+        return Availability.unavailable(reason(dgram, raw), fixes()).message();
+    }
+}

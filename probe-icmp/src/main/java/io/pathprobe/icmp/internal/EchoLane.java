@@ -1,0 +1,569 @@
+package io.pathprobe.icmp.internal;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.util.internal.PlatformDependent;
+import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.internal.nativeio.ErrorQueue;
+import io.pathprobe.core.internal.nativeio.MessageBatch;
+import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.internal.nativeio.NativeSocket;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.icmp.IcmpOptions;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EAGAIN;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EINTR;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.ENOBUFS;
+
+/**
+ * All echo probes of one address family, socket mode and socket set-up (Don't Fragment, vantage point) for one
+ * engine: the sockets, the table of probes in flight, their timeouts and the batch buffers, all confined to one
+ * event loop. Probes arrive from any loop through a lock-free queue and leave in {@code sendmmsg} batches; answers
+ * come in through {@code recvmmsg} (and, for ping sockets, the error queue) and are matched strictly: key from
+ * identifier and sequence, then source (or quoted destination), then the payload's token and send time.
+ */
+final class EchoLane {
+    private static final Logger LOG = Logger.getLogger(EchoLane.class.getName());
+    private static final int BATCH = 64;
+    private static final int SLOT = 2048;
+    /** Largest IPv4 header (60) plus ICMP header: what a receive slot needs beyond the payload. */
+    private static final int RECEIVE_OVERHEAD = 68;
+    private static final int BIG_SLOT = 65536 + RECEIVE_OVERHEAD;
+    /** Messages read per readiness event before yielding to the loop's other work. */
+    private static final int MAX_READS_PER_EVENT = 1024;
+    private static final int CONTROL = 64;
+    /** Pages of 65,536 keys: up to about 4 million probes in flight per lane. */
+    private static final int MAX_PAGES = 64;
+    private static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    final boolean v6;
+    final boolean raw;
+    private final boolean dontFragment;
+    private final LocalVantagePoint vantagePoint;
+    private final IoEventLoop loop;
+    private final PendingTable table = new PendingTable(MAX_PAGES);
+    private final TimeoutQueues timeouts = new TimeoutQueues(table);
+    private final List<EchoSocket> sockets = new ArrayList<>();
+    private final int idBase;
+    private final long nonce;
+    private final Queue<ProbeCall> incoming = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flush;
+    private final IcmpMessage msg = new IcmpMessage();
+    private final ErrorQueue errorQueue;
+    private final TimeoutQueues.Expiry expiry = this::timedOut;
+
+    private final MessageBatch smallSend = new MessageBatch(BATCH, SLOT, CONTROL);
+    private MessageBatch bigSend;
+    private final MessageBatch smallReceive = new MessageBatch(BATCH, SLOT, CONTROL);
+    private MessageBatch bigReceive;
+    private boolean bigPayloads;
+    private MessageBatch sendBatch = smallSend;
+    private final int[] batchKeys = new int[BATCH];
+    private int batchCount;
+    private int batchFrom;
+    private EchoSocket batchSocket;
+    private boolean blocked;
+
+    private ScheduledFuture<?> sweepFuture;
+    private long sweepAt = Long.MAX_VALUE;
+    private String lastPatternHex = "";
+    private byte[] lastPattern = new byte[0];
+    private InetAddress lastV6;
+    private byte[] lastV6Bytes;
+    private volatile boolean closed;
+
+    /** Opens the first socket; runs on {@code loop} (so an engine in a network namespace opens it there). */
+    EchoLane(boolean v6, boolean raw, boolean dontFragment, LocalVantagePoint vantagePoint, IoEventLoop loop)
+            throws NativeIoException {
+        this.v6 = v6;
+        this.raw = raw;
+        this.dontFragment = dontFragment;
+        this.vantagePoint = vantagePoint;
+        this.loop = loop;
+        SecureRandom random = new SecureRandom();
+        this.idBase = random.nextInt(1 << 16);
+        this.nonce = random.nextLong();
+        this.errorQueue = raw ? null : new ErrorQueue(SLOT);
+        addPage();
+    }
+
+    /** Adds a page of keys: for ping sockets a new socket (the kernel gives each its own identifier). */
+    private boolean addPage() throws NativeIoException {
+        if (table.pages() == table.maxPages()) {
+            return false;
+        }
+        if (raw && !sockets.isEmpty()) {
+            table.addPage(); // one raw socket serves every identifier
+            return true;
+        }
+        EchoSocket s = new EchoSocket(IcmpSockets.open(v6, raw, dontFragment, vantagePoint), table.pages(), this);
+        try {
+            loop.register(s).addListener(f -> {
+                if (f.isSuccess()) {
+                    s.registered((io.netty.channel.IoRegistration) f.getNow());
+                } else {
+                    LOG.log(Level.WARNING, "could not register an ICMP socket with the event loop", f.cause());
+                    s.close();
+                }
+            });
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        sockets.add(s);
+        table.addPage();
+        return true;
+    }
+
+    /** Hands a probe to the lane; any thread. */
+    void submit(ProbeCall call) {
+        incoming.offer(call);
+        if (flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    // ---- sending (on the loop)
+
+    private void flush() {
+        flushScheduled.set(false);
+        if (blocked) {
+            return; // onWritable or the retry timer flushes
+        }
+        ProbeCall call;
+        while ((call = incoming.poll()) != null) {
+            if (call.isDone()) {
+                continue;
+            }
+            if (closed) {
+                call.complete(new ProbeOutcome.LocalError("the icmp prober is closed", null));
+                continue;
+            }
+            queue(call);
+            if (blocked) {
+                return;
+            }
+        }
+        sendBatch();
+    }
+
+    private void queue(ProbeCall call) {
+        int payload = call.request().option(IcmpOptions.PAYLOAD_SIZE);
+        long now = System.nanoTime();
+        int key = table.allocate(call, now);
+        if (key < 0) {
+            try {
+                if (addPage()) {
+                    key = table.allocate(call, now);
+                }
+            } catch (NativeIoException e) {
+                LOG.log(Level.FINE, "could not add an ICMP socket", e);
+            }
+            if (key < 0) {
+                call.complete(new ProbeOutcome.LocalError("too many ICMP probes in flight on one lane ("
+                        + table.pending() + "); lower the engine's maxInFlight", null));
+                return;
+            }
+        }
+        EchoSocket socket = raw ? sockets.get(0) : sockets.get(key >>> PendingTable.PAGE_BITS);
+        int length = IcmpCodec.HEADER + payload;
+        MessageBatch wanted = length <= SLOT ? smallSend : bigSend();
+        if (batchCount > 0 && (socket != batchSocket || wanted != sendBatch || batchCount == wanted.capacity())) {
+            sendBatch();
+            if (blocked) {
+                // The key is taken; the probe goes out when the socket has room again.
+                table.end(key, PendingTable.ENDED);
+                table.free(key);
+                pushBack(call);
+                return;
+            }
+        }
+        if (length + RECEIVE_OVERHEAD > SLOT) {
+            bigPayloads = true;
+        }
+        sendBatch = wanted;
+        batchSocket = socket;
+        int i = batchCount;
+        ByteBuffer d = wanted.data();
+        int off = wanted.dataOffset(i);
+        int id = raw ? (idBase + (key >>> PendingTable.PAGE_BITS)) & 0xffff : 0; // ping sockets set their own
+        IcmpCodec.encodeEchoRequest(d, off, v6, id, key & 0xffff, token(key), now, payload, pattern(call));
+        wanted.prepareSend(i, call.address(), length);
+        int ttl = call.request().option(ProbeOption.TTL);
+        if (ttl > 0) {
+            wanted.addControlInt(i, v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
+                    v6 ? SocketConstants.IPV6_HOPLIMIT : SocketConstants.IP_TTL, ttl);
+        }
+        int tos = call.request().option(ProbeOption.TOS);
+        if (tos >= 0) {
+            wanted.addControlInt(i, v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
+                    v6 ? SocketConstants.IPV6_TCLASS : SocketConstants.IP_TOS, tos);
+        }
+        batchKeys[i] = key;
+        batchCount = i + 1;
+        timeouts.add(key, call.request().timeout().toNanos());
+        scheduleSweep(now + call.request().timeout().toNanos());
+    }
+
+    private final java.util.ArrayDeque<ProbeCall> backlog = new java.util.ArrayDeque<>();
+
+    private void pushBack(ProbeCall call) {
+        backlog.addFirst(call);
+    }
+
+    private MessageBatch bigSend() {
+        if (bigSend == null) {
+            bigSend = new MessageBatch(1, BIG_SLOT, CONTROL);
+        }
+        return bigSend;
+    }
+
+    /** Sends what is batched; on a full socket buffer, waits (EPOLLOUT, or a timer for ENOBUFS) and keeps the rest. */
+    private void sendBatch() {
+        while (batchFrom < batchCount) {
+            int r = sendBatch.send(batchSocket.fd, batchFrom, batchCount - batchFrom);
+            if (r > 0) {
+                batchFrom += r;
+                continue;
+            }
+            int errno = -r;
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN) {
+                blocked = true;
+                batchSocket.writeInterest(true);
+                return;
+            }
+            if (errno == ENOBUFS) {
+                blocked = true;
+                loop.schedule(this::unblock, 1, TimeUnit.MILLISECONDS);
+                return;
+            }
+            failSend(batchKeys[batchFrom], errno); // the kernel stops at the failing message: end it, go on
+            batchFrom++;
+        }
+        batchCount = 0;
+        batchFrom = 0;
+    }
+
+    void onWritable(EchoSocket socket) {
+        socket.writeInterest(false);
+        unblock();
+    }
+
+    private void unblock() {
+        if (!blocked) {
+            return;
+        }
+        blocked = false;
+        sendBatch();
+        if (blocked) {
+            return;
+        }
+        ProbeCall call;
+        while (!blocked && (call = backlog.poll()) != null) {
+            if (!call.isDone()) {
+                queue(call);
+            }
+        }
+        if (!blocked) {
+            flush();
+        }
+    }
+
+    private void failSend(int key, int errno) {
+        if (table.state(key) != PendingTable.PENDING) {
+            return;
+        }
+        ProbeCall call = (ProbeCall) table.owner(key);
+        table.end(key, PendingTable.ENDED);
+        ProbeOutcome o;
+        if (errno == SocketConstants.ENETUNREACH || errno == SocketConstants.EHOSTUNREACH) {
+            o = new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, NativeIo.cause(errno));
+        } else {
+            o = new ProbeOutcome.LocalError("sending the echo request to " + call.address().getHostAddress()
+                    + " failed", NativeIo.cause(errno));
+        }
+        call.complete(o);
+    }
+
+    // ---- receiving (on the loop)
+
+    void onReadable(EchoSocket socket) {
+        MessageBatch b = bigPayloads ? bigReceive() : smallReceive;
+        int total = 0;
+        while (total < MAX_READS_PER_EVENT) {
+            int n = b.receive(socket.fd, b.capacity(), 0);
+            if (n <= 0) {
+                if (n < 0 && -n != EAGAIN && -n != EINTR) {
+                    LOG.log(Level.FINE, "recvmmsg on an ICMP socket failed: {0}", NativeIo.errnoName(-n));
+                }
+                return;
+            }
+            long now = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                try {
+                    received(socket, b, i, now);
+                } catch (RuntimeException e) {
+                    // Never let one packet (or a listener behind complete()) stop the receiver.
+                    LOG.log(Level.WARNING, "failed to handle an ICMP message", e);
+                }
+            }
+            total += n;
+            if (n < b.capacity()) {
+                return;
+            }
+        }
+    }
+
+    private MessageBatch bigReceive() {
+        if (bigReceive == null) {
+            bigReceive = new MessageBatch(4, BIG_SLOT, CONTROL);
+        }
+        return bigReceive;
+    }
+
+    private void received(EchoSocket socket, MessageBatch b, int i, long now) {
+        if ((b.messageFlags(i) & SocketConstants.MSG_TRUNC) != 0) {
+            return;
+        }
+        ByteBuffer d = b.data();
+        int off = b.dataOffset(i);
+        int len = b.length(i);
+        boolean ok = raw && !v6 ? IcmpCodec.parseIpv4(d, off, len, msg) : IcmpCodec.parseIcmp(d, off, len, v6, msg);
+        if (!ok) {
+            return;
+        }
+        int page;
+        if (raw) {
+            page = (msg.id - idBase) & 0xffff;
+            if (page >= table.pages()) {
+                return; // another program's echo, or an error about one
+            }
+        } else {
+            page = socket.page;
+        }
+        int key = page << PendingTable.PAGE_BITS | msg.seq;
+        byte state = table.state(key);
+        if (state == PendingTable.FREE) {
+            return;
+        }
+        ProbeCall call = (ProbeCall) table.owner(key);
+        InetAddress target = call.address();
+        long sent = table.sentNanos(key);
+        if (!IcmpCodec.stampMatches(d, msg.payloadOffset, msg.payloadLength, token(key), sent)) {
+            return; // not this probe: an older use of the key, or a forgery
+        }
+        long rtt = now - sent;
+        if (msg.kind == IcmpMessage.Kind.ECHO_REPLY) {
+            if (!b.sourceIs(i, target)) {
+                return;
+            }
+            if (state == PendingTable.PENDING) {
+                int ttl = msg.ttl >= 0 ? msg.ttl : b.controlInt(i,
+                        v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
+                        v6 ? SocketConstants.IPV6_HOPLIMIT : SocketConstants.IP_TTL);
+                table.end(key, PendingTable.ANSWERED);
+                call.complete(new ProbeOutcome.Reply(rtt, target, ttl, msg.icmpLength));
+            } else if (state == PendingTable.ANSWERED) {
+                call.reportDuplicate();
+            } else if (state == PendingTable.TIMED_OUT) {
+                table.end(key, PendingTable.ANSWERED); // a further copy is a duplicate
+                call.reportLate(rtt);
+            }
+            return;
+        }
+        // An ICMP error quoting our echo (raw sockets; ping sockets get these through the error queue).
+        if (state != PendingTable.PENDING || !addressAt(d, msg.quotedDestinationOffset, target)) {
+            return;
+        }
+        InetAddress from = b.source(i);
+        table.end(key, PendingTable.ENDED);
+        call.complete(msg.kind == IcmpMessage.Kind.TIME_EXCEEDED
+                ? new ProbeOutcome.TtlExceeded(rtt, from, msg.code)
+                : new ProbeOutcome.Unreachable(rtt, from, msg.type, msg.code, msg.mtu, null));
+    }
+
+    /** Whether the 4 or 16 address bytes at {@code off} are {@code a}'s. */
+    private boolean addressAt(ByteBuffer d, int off, InetAddress a) {
+        if (off < 0) {
+            return false;
+        }
+        if (a instanceof Inet4Address) {
+            return d.getInt(off) == a.hashCode();
+        }
+        if (a != lastV6) { // one target probed many times: copy its bytes once
+            lastV6Bytes = a.getAddress();
+            lastV6 = a;
+        }
+        return MessageBatch.bytesEqual(d, off, lastV6Bytes);
+    }
+
+    /** Ping sockets report ICMP errors about our echoes here (IP_RECVERR): Time Exceeded, Unreachable. */
+    void onError(EchoSocket socket) {
+        if (errorQueue == null) {
+            return;
+        }
+        for (int n = 0; n < MAX_READS_PER_EVENT; n++) {
+            Optional<SocketError> next;
+            try {
+                next = errorQueue.next(socket.fd);
+            } catch (NativeIoException e) {
+                LOG.log(Level.FINE, "reading an ICMP socket's error queue failed", e);
+                return;
+            }
+            if (next.isEmpty()) {
+                return;
+            }
+            try {
+                queuedError(socket, next.get(), errorQueue.lastDestination(), System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "failed to handle an ICMP error", e);
+            }
+        }
+    }
+
+    private void queuedError(EchoSocket socket, SocketError e, InetSocketAddress destination, long now) {
+        byte[] q = e.quotedPayload();
+        ByteBuffer qb = ByteBuffer.wrap(q);
+        if (!IcmpCodec.parseOwnEcho(qb, 0, q.length, v6, msg)) {
+            return;
+        }
+        int key = socket.page << PendingTable.PAGE_BITS | msg.seq;
+        if (table.state(key) != PendingTable.PENDING) {
+            return;
+        }
+        ProbeCall call = (ProbeCall) table.owner(key);
+        long sent = table.sentNanos(key);
+        if (!IcmpCodec.stampMatches(qb, msg.payloadOffset, msg.payloadLength, token(key), sent)
+                || (destination != null && !destination.getAddress().equals(call.address()))) {
+            return;
+        }
+        long rtt = now - sent;
+        ProbeOutcome o;
+        boolean icmp = e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP || e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP6;
+        if (icmp && e.offender() != null && e.icmpType() == (v6 ? IcmpCodec.ICMP6_TIME_EXCEEDED : IcmpCodec.ICMP_TIME_EXCEEDED)) {
+            o = new ProbeOutcome.TtlExceeded(rtt, e.offender(), e.icmpCode());
+        } else if (icmp) {
+            boolean mtu = v6 ? e.icmpType() == IcmpCodec.ICMP6_PACKET_TOO_BIG
+                    : e.icmpType() == IcmpCodec.ICMP_DEST_UNREACH && e.icmpCode() == 4;
+            o = new ProbeOutcome.Unreachable(rtt, e.offender(), e.icmpType(), e.icmpCode(), mtu ? e.info() : 0,
+                    e.errnoCause());
+        } else {
+            o = new ProbeOutcome.LocalError("the kernel refused the echo request"
+                    + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), e.errnoCause());
+        }
+        table.end(key, PendingTable.ENDED);
+        call.complete(o);
+    }
+
+    // ---- timeouts (on the loop)
+
+    private void scheduleSweep(long due) {
+        if (due >= sweepAt) {
+            return;
+        }
+        if (sweepFuture != null) {
+            sweepFuture.cancel(false);
+        }
+        sweepAt = due;
+        long delay = Math.max(0, due - System.nanoTime()) + SWEEP_SLACK_NANOS;
+        sweepFuture = loop.schedule(this::sweep, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void sweep() {
+        sweepFuture = null;
+        sweepAt = Long.MAX_VALUE;
+        long next = timeouts.sweep(System.nanoTime(), expiry);
+        if (next != Long.MAX_VALUE) {
+            scheduleSweep(next);
+        }
+    }
+
+    private void timedOut(int key, long timeoutNanos) {
+        ProbeCall call = (ProbeCall) table.owner(key);
+        table.end(key, PendingTable.TIMED_OUT);
+        try {
+            call.complete(new ProbeOutcome.TimedOut(timeoutNanos));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "completing a timed-out ICMP probe failed", e);
+        }
+    }
+
+    // ---- helpers
+
+    /** The per-probe payload token: unguessable without our nonce, different for every use of a key. */
+    private long token(int key) {
+        long z = nonce ^ ((long) table.generation(key) << 32 | (key & 0xffffffffL));
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL; // murmur3's 64-bit finaliser
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    private byte[] pattern(ProbeCall call) {
+        String hex = call.request().option(IcmpOptions.PATTERN);
+        if (!hex.equals(lastPatternHex)) {
+            lastPattern = HexFormat.of().parseHex(hex);
+            lastPatternHex = hex;
+        }
+        return lastPattern;
+    }
+
+    /** Probes in flight (for tests and reports); on the loop. */
+    int pending() {
+        return table.pending();
+    }
+
+    /** Bytes held by the table and timeout queues (for memory reports); on the loop. */
+    long footprintBytes() {
+        return table.footprintBytes() + timeouts.size() * 8;
+    }
+
+    IoEventLoop loop() {
+        return loop;
+    }
+
+    /** Closes the sockets; probes still queued end with a local error. Any thread. */
+    void close() {
+        closed = true;
+        Runnable r = () -> {
+            for (EchoSocket s : sockets) {
+                s.close();
+            }
+            if (sweepFuture != null) {
+                sweepFuture.cancel(false);
+            }
+            ProbeCall call;
+            while ((call = incoming.poll()) != null) {
+                call.complete(new ProbeOutcome.LocalError("the icmp prober is closed", null));
+            }
+        };
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.pathprobe.icmp.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Encodes echo requests and parses what an ICMP socket receives, for IPv4 and IPv6, from and into
+ * {@link ByteBuffer}s (heap in tests, direct native buffers on the receive path) with absolute big-endian reads.
+ *
+ * <p>Parsing never throws on bad input: truncated, malformed and foreign messages make it return {@code false}.
+ *
+ * <p>Echo payload layout (our own, so replies can be verified): bytes 0–7 a per-probe token, bytes 8–15 the
+ * {@link System#nanoTime()} of sending, then the fill pattern. Shorter payloads carry what fits.
+ */
+public final class IcmpCodec {
+    public static final int ICMP_ECHO_REPLY = 0;
+    public static final int ICMP_DEST_UNREACH = 3;
+    public static final int ICMP_ECHO_REQUEST = 8;
+    public static final int ICMP_TIME_EXCEEDED = 11;
+    public static final int ICMP6_DEST_UNREACH = 1;
+    public static final int ICMP6_PACKET_TOO_BIG = 2;
+    public static final int ICMP6_TIME_EXCEEDED = 3;
+    public static final int ICMP6_ECHO_REQUEST = 128;
+    public static final int ICMP6_ECHO_REPLY = 129;
+
+    /** ICMP header size (type, code, checksum, id, seq). */
+    public static final int HEADER = 8;
+    /** The largest echo payload: 65535 − 20 (IPv4 header) − 8 (ICMP header), as ping's {@code -s}. */
+    public static final int MAX_PAYLOAD = 65507;
+    /** Payload bytes stamped per probe: token and send time. */
+    public static final int STAMP = 16;
+
+    private static final int IPV4_MIN_HEADER = 20;
+    private static final int IPV6_HEADER = 40;
+    private static final int PROTO_ICMP = 1;
+    private static final int PROTO_ICMPV6 = 58;
+
+    private IcmpCodec() {
+    }
+
+    /** The RFC 1071 Internet checksum of {@code len} bytes at {@code off}: ones' complement of the ones' complement sum. */
+    public static int checksum(ByteBuffer b, int off, int len) {
+        long sum = 0;
+        int i = off;
+        int end = off + len;
+        for (; i + 1 < end; i += 2) {
+            sum += b.getShort(i) & 0xffff;
+        }
+        if (i < end) {
+            sum += (b.get(i) & 0xff) << 8; // odd byte, padded with zero
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xffff);
+    }
+
+    /**
+     * Writes an echo request at {@code off}: header, then {@code payloadSize} bytes (token, send time, pattern).
+     * The ICMPv4 checksum is computed; ICMPv6's is left 0 for the kernel, which owns the pseudo-header.
+     *
+     * @param pattern fill bytes repeated after the stamp; empty = ping's default (byte i = i)
+     * @return the message length, {@code 8 + payloadSize}
+     */
+    public static int encodeEchoRequest(ByteBuffer b, int off, boolean v6, int id, int seq, long token,
+                                        long sendNanos, int payloadSize, byte[] pattern) {
+        b.put(off, (byte) (v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO_REQUEST));
+        b.put(off + 1, (byte) 0);
+        b.putShort(off + 2, (short) 0);
+        b.putShort(off + 4, (short) id);
+        b.putShort(off + 6, (short) seq);
+        int p = off + HEADER;
+        fillPayload(b, p, payloadSize, pattern);
+        stampPayload(b, p, payloadSize, token, sendNanos);
+        int len = HEADER + payloadSize;
+        if (!v6) {
+            b.putShort(off + 2, (short) checksum(b, off, len));
+        }
+        return len;
+    }
+
+    /** Fills a payload with the pattern (bytes past the stamp); separate so a template can be filled once. */
+    public static void fillPayload(ByteBuffer b, int p, int payloadSize, byte[] pattern) {
+        int start = Math.min(STAMP, payloadSize);
+        if (pattern.length == 0) {
+            for (int i = start; i < payloadSize; i++) {
+                b.put(p + i, (byte) i);
+            }
+        } else {
+            for (int i = start; i < payloadSize; i++) {
+                b.put(p + i, pattern[(i - start) % pattern.length]);
+            }
+        }
+    }
+
+    /** Writes token and send time into what the payload has room for. */
+    public static void stampPayload(ByteBuffer b, int p, int payloadSize, long token, long sendNanos) {
+        if (payloadSize >= 8) {
+            b.putLong(p, token);
+        }
+        if (payloadSize >= STAMP) {
+            b.putLong(p + 8, sendNanos);
+        }
+    }
+
+    /**
+     * Whether the stamp in a payload (as much of it as is present: errors may quote less) matches the probe's.
+     * A payload too short to hold a token matches on identifier and sequence alone, as ping's does.
+     */
+    public static boolean stampMatches(ByteBuffer b, int p, int len, long token, long sendNanos) {
+        if (len >= 8 && b.getLong(p) != token) {
+            return false;
+        }
+        return len < STAMP || b.getLong(p + 8) == sendNanos;
+    }
+
+    /**
+     * Parses an IPv4 packet as a raw ICMP socket delivers it (IP header first, options allowed).
+     *
+     * @return whether it is an echo reply or an error quoting an echo request, with valid checksums
+     */
+    public static boolean parseIpv4(ByteBuffer b, int off, int len, IcmpMessage m) {
+        m.reset();
+        if (len < IPV4_MIN_HEADER) {
+            return false;
+        }
+        int vihl = b.get(off) & 0xff;
+        int ihl = (vihl & 0x0f) * 4;
+        if ((vihl >>> 4) != 4 || ihl < IPV4_MIN_HEADER || ihl > len) {
+            return false;
+        }
+        if ((b.get(off + 9) & 0xff) != PROTO_ICMP) {
+            return false;
+        }
+        int total = b.getShort(off + 2) & 0xffff;
+        if (total < ihl) {
+            return false;
+        }
+        if (total > len) {
+            return false; // truncated
+        }
+        if ((b.getShort(off + 6) & 0x3fff) != 0) {
+            return false; // a fragment: the kernel reassembles before delivery, so this is not ours
+        }
+        int ttl = b.get(off + 8) & 0xff;
+        int src = b.getInt(off + 12);
+        if (!parseIcmp(b, off + ihl, total - ihl, false, m)) {
+            return false;
+        }
+        m.ttl = ttl;
+        m.sourceV4 = src;
+        m.hasIpHeader = true;
+        return true;
+    }
+
+    /**
+     * Parses an ICMP (or ICMPv6) message with no IP header in front, as ping sockets and raw ICMPv6 sockets deliver
+     * it. The ICMPv4 checksum is verified; the ICMPv6 one the kernel has already verified (it needs the
+     * pseudo-header).
+     */
+    public static boolean parseIcmp(ByteBuffer b, int off, int len, boolean v6, IcmpMessage m) {
+        m.reset();
+        if (len < HEADER) {
+            return false;
+        }
+        if (!v6 && checksum(b, off, len) != 0) {
+            return false;
+        }
+        int type = b.get(off) & 0xff;
+        int code = b.get(off + 1) & 0xff;
+        m.type = type;
+        m.code = code;
+        m.icmpLength = len;
+        if (type == (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHO_REPLY)) {
+            if (code != 0) {
+                return false;
+            }
+            m.kind = IcmpMessage.Kind.ECHO_REPLY;
+            m.id = b.getShort(off + 4) & 0xffff;
+            m.seq = b.getShort(off + 6) & 0xffff;
+            m.payloadOffset = off + HEADER;
+            m.payloadLength = len - HEADER;
+            return true;
+        }
+        if (v6) {
+            if (type == ICMP6_DEST_UNREACH) {
+                m.kind = IcmpMessage.Kind.UNREACHABLE;
+            } else if (type == ICMP6_PACKET_TOO_BIG) {
+                m.kind = IcmpMessage.Kind.UNREACHABLE;
+                m.mtu = b.getInt(off + 4);
+            } else if (type == ICMP6_TIME_EXCEEDED) {
+                m.kind = IcmpMessage.Kind.TIME_EXCEEDED;
+            } else {
+                return false;
+            }
+            return parseQuotedV6(b, off + HEADER, len - HEADER, m);
+        }
+        if (type == ICMP_DEST_UNREACH) {
+            m.kind = IcmpMessage.Kind.UNREACHABLE;
+            if (code == 4) {
+                m.mtu = b.getShort(off + 6) & 0xffff;
+            }
+        } else if (type == ICMP_TIME_EXCEEDED) {
+            m.kind = IcmpMessage.Kind.TIME_EXCEEDED;
+        } else {
+            return false;
+        }
+        return parseQuotedV4(b, off + HEADER, len - HEADER, m);
+    }
+
+    /** The quoted original of an ICMPv4 error: its IP header (options allowed) and at least 8 bytes of echo request. */
+    private static boolean parseQuotedV4(ByteBuffer b, int off, int len, IcmpMessage m) {
+        if (len < IPV4_MIN_HEADER + HEADER) {
+            return false;
+        }
+        int vihl = b.get(off) & 0xff;
+        int ihl = (vihl & 0x0f) * 4;
+        if ((vihl >>> 4) != 4 || ihl < IPV4_MIN_HEADER || ihl + HEADER > len) {
+            return false;
+        }
+        if ((b.get(off + 9) & 0xff) != PROTO_ICMP || (b.getShort(off + 6) & 0x1fff) != 0) {
+            return false; // not ICMP, or a non-first fragment (no ICMP header in it)
+        }
+        return parseQuotedEcho(b, off + ihl, len - ihl, ICMP_ECHO_REQUEST, off + 16, m);
+    }
+
+    /** The quoted original of an ICMPv6 error: the fixed IPv6 header, then an echo request (no extension headers). */
+    private static boolean parseQuotedV6(ByteBuffer b, int off, int len, IcmpMessage m) {
+        if (len < IPV6_HEADER + HEADER) {
+            return false;
+        }
+        if (((b.get(off) & 0xff) >>> 4) != 6 || (b.get(off + 6) & 0xff) != PROTO_ICMPV6) {
+            return false;
+        }
+        return parseQuotedEcho(b, off + IPV6_HEADER, len - IPV6_HEADER, ICMP6_ECHO_REQUEST, off + 24, m);
+    }
+
+    private static boolean parseQuotedEcho(ByteBuffer b, int off, int len, int requestType, int dstOffset,
+                                           IcmpMessage m) {
+        if ((b.get(off) & 0xff) != requestType || b.get(off + 1) != 0) {
+            return false;
+        }
+        m.id = b.getShort(off + 4) & 0xffff;
+        m.seq = b.getShort(off + 6) & 0xffff;
+        m.payloadOffset = off + HEADER;
+        m.payloadLength = len - HEADER;
+        m.quotedDestinationOffset = dstOffset;
+        return true;
+    }
+
+    /**
+     * Parses the original echo request that the kernel returns from a ping socket's error queue (ICMP header and
+     * payload, no IP header): only the sequence and the stamp matter; the kernel has matched the socket.
+     */
+    public static boolean parseOwnEcho(ByteBuffer b, int off, int len, boolean v6, IcmpMessage m) {
+        m.reset();
+        if (len < HEADER || (b.get(off) & 0xff) != (v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO_REQUEST)) {
+            return false;
+        }
+        m.id = b.getShort(off + 4) & 0xffff;
+        m.seq = b.getShort(off + 6) & 0xffff;
+        m.icmpLength = len;
+        m.payloadOffset = off + HEADER;
+        m.payloadLength = len - HEADER;
+        return true;
+    }
+}

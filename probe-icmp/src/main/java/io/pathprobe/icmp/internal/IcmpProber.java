@@ -1,0 +1,127 @@
+package io.pathprobe.icmp.internal;
+
+import io.netty.channel.IoEventLoop;
+import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.Transport;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.icmp.IcmpOptions;
+import io.pathprobe.icmp.IcmpProberProvider;
+import io.pathprobe.icmp.IcmpSocketMode;
+
+import java.net.Inet6Address;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The echo prober of one engine: one {@link EchoLane} per address family, socket mode and socket set-up, each on
+ * the event loop that first needed it. Times its probes out itself (a sweep of sorted queues, not a timer each).
+ */
+public final class IcmpProber implements Prober {
+    private static final Set<ProbeOption<?>> KNOWN = Set.of(ProbeOption.TTL, ProbeOption.TOS,
+            IcmpOptions.PAYLOAD_SIZE, IcmpOptions.PATTERN, IcmpOptions.DONT_FRAGMENT, IcmpOptions.SOCKET_MODE);
+
+    private final ProberContext context;
+    private final Map<LaneKey, Object> lanes = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** Which lane a probe goes to. */
+    private record LaneKey(boolean v6, IcmpSocketMode mode, boolean dontFragment, LocalVantagePoint vantagePoint) {
+    }
+
+    public IcmpProber(ProberContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void validate(ProbeRequest request) {
+        if (request.port() != 0) {
+            throw new IllegalArgumentException("icmp probes take no port (got " + request.port()
+                    + "): remove the port, or use the tcp prober to check a port");
+        }
+        for (ProbeOption<?> o : request.options().keySet()) {
+            if (!KNOWN.contains(o)) {
+                throw new IllegalArgumentException("option " + o + " does not apply to icmp probes; icmp takes "
+                        + "ttl, tos, payload-size, pattern, dont-fragment and socket-mode");
+            }
+        }
+        if (!(request.vantagePoint() instanceof LocalVantagePoint)) {
+            throw new IllegalArgumentException("icmp probes run from the local host; vantage point "
+                    + request.vantagePoint().id() + " is not supported");
+        }
+    }
+
+    @Override
+    public boolean handlesTimeouts() {
+        return true;
+    }
+
+    @Override
+    public void start(ProbeCall call) {
+        if (context.transport() != Transport.EPOLL) {
+            call.complete(new ProbeOutcome.LocalError("the icmp prober needs the epoll transport (Linux); this engine "
+                    + "runs " + context.transport() + " (forceNio set, or epoll unavailable)", null));
+            return;
+        }
+        ProbeRequest r = call.request();
+        LaneKey key = new LaneKey(call.address() instanceof Inet6Address, r.option(IcmpOptions.SOCKET_MODE),
+                r.option(IcmpOptions.DONT_FRAGMENT), (LocalVantagePoint) r.vantagePoint());
+        Object lane = lanes.get(key);
+        if (lane == null) {
+            lane = lanes.computeIfAbsent(key, k -> openLane(k, (IoEventLoop) call.eventLoop()));
+        }
+        if (lane instanceof EchoLane l) {
+            l.submit(call);
+        } else {
+            call.complete((ProbeOutcome) lane);
+        }
+    }
+
+    /** Opens a lane on this thread (the probe's event loop); a failure is remembered as the outcome for its probes. */
+    private Object openLane(LaneKey k, IoEventLoop loop) {
+        if (closed) {
+            return new ProbeOutcome.LocalError("the icmp prober is closed", null);
+        }
+        boolean tryDgram = k.mode() != IcmpSocketMode.RAW;
+        boolean tryRaw = k.mode() != IcmpSocketMode.DGRAM;
+        NativeIoException dgramFailure = null;
+        if (tryDgram) {
+            try {
+                return new EchoLane(k.v6(), false, k.dontFragment(), k.vantagePoint(), loop);
+            } catch (NativeIoException e) {
+                dgramFailure = e;
+            }
+        }
+        if (tryRaw) {
+            try {
+                return new EchoLane(k.v6(), true, k.dontFragment(), k.vantagePoint(), loop);
+            } catch (NativeIoException e) {
+                return new ProbeOutcome.LocalError(IcmpProberProvider.unavailableMessage(dgramFailure, e),
+                        e.errnoCause());
+            }
+        }
+        return new ProbeOutcome.LocalError(IcmpProberProvider.unavailableMessage(dgramFailure, null),
+                dgramFailure.errnoCause());
+    }
+
+    /** The lanes opened so far (for tests and reports). */
+    Map<?, Object> lanes() {
+        return lanes;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Object lane : lanes.values()) {
+            if (lane instanceof EchoLane l) {
+                l.close();
+            }
+        }
+    }
+}

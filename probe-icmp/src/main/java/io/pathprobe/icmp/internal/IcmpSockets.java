@@ -1,0 +1,148 @@
+package io.pathprobe.icmp.internal;
+
+import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.internal.nativeio.NativeSocket;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET6;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_ICMP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_ICMPV6;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_IPV6;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_CLOEXEC;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_DGRAM;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_NONBLOCK;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_RAW;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_RAW;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_SOCKET;
+
+/** Opens and sets up ICMP sockets: ping (datagram) or raw, IPv4 or IPv6. */
+public final class IcmpSockets {
+    private static final int RECEIVE_BUFFER = 8 << 20;
+    private static final int SEND_BUFFER = 1 << 20;
+
+    private IcmpSockets() {
+    }
+
+    /**
+     * A non-blocking ICMP socket, set up for echo probes: big buffers; raw sockets filtered to echo replies and the
+     * errors that quote echoes; ping sockets with the error queue on; TTL / hop limit reported with each reply;
+     * Don't Fragment and the vantage point's interface and source address applied.
+     */
+    static NativeSocket open(boolean v6, boolean raw, boolean dontFragment, LocalVantagePoint vp) throws NativeIoException {
+        NativeSocket s = NativeSocket.open(v6 ? AF_INET6 : AF_INET, (raw ? SOCK_RAW : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+        try {
+            setUp(s, v6, raw, dontFragment, vp);
+            return s;
+        } catch (NativeIoException | RuntimeException e) {
+            try {
+                s.close();
+            } catch (NativeIoException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static void setUp(NativeSocket s, boolean v6, boolean raw, boolean df, LocalVantagePoint vp)
+            throws NativeIoException {
+        bufferSize(s, 33 /* SO_RCVBUFFORCE */, 8 /* SO_RCVBUF */, RECEIVE_BUFFER);
+        bufferSize(s, 32 /* SO_SNDBUFFORCE */, 7 /* SO_SNDBUF */, SEND_BUFFER);
+        if (v6) {
+            s.setInt(IPPROTO_IPV6, 51 /* IPV6_RECVHOPLIMIT */, 1);
+            if (raw) {
+                s.setBytes(IPPROTO_ICMPV6, 1 /* ICMP6_FILTER */, icmp6Filter());
+            } else {
+                s.setInt(IPPROTO_IPV6, 25 /* IPV6_RECVERR */, 1);
+            }
+            if (df) {
+                s.setInt(IPPROTO_IPV6, 62 /* IPV6_DONTFRAG */, 1);
+            }
+        } else {
+            if (raw) {
+                // ICMP_FILTER blocks the types whose bits are set: pass echo reply, unreachable, time exceeded.
+                int pass = 1 << IcmpCodec.ICMP_ECHO_REPLY | 1 << IcmpCodec.ICMP_DEST_UNREACH | 1 << IcmpCodec.ICMP_TIME_EXCEEDED;
+                s.setInt(SOL_RAW, 1 /* ICMP_FILTER */, ~pass);
+            } else {
+                s.setInt(SOL_IP, 11 /* IP_RECVERR */, 1);
+                s.setInt(SOL_IP, 12 /* IP_RECVTTL */, 1);
+            }
+            if (df) {
+                s.setInt(SOL_IP, 10 /* IP_MTU_DISCOVER */, 2 /* IP_PMTUDISC_DO */);
+            }
+        }
+        if (vp.interfaceName().isPresent()) {
+            s.bindToDevice(vp.interfaceName().get());
+        }
+        if (vp.sourceAddress().isPresent()) {
+            s.bind(new InetSocketAddress(vp.sourceAddress().get(), 0));
+        }
+    }
+
+    /** struct icmp6_filter: 256 bits, a set bit blocks the type; pass replies and the errors quoting echoes. */
+    private static byte[] icmp6Filter() {
+        int[] words = {-1, -1, -1, -1, -1, -1, -1, -1};
+        for (int type : new int[] {IcmpCodec.ICMP6_DEST_UNREACH, IcmpCodec.ICMP6_PACKET_TOO_BIG,
+                IcmpCodec.ICMP6_TIME_EXCEEDED, IcmpCodec.ICMP6_ECHO_REPLY}) {
+            words[type >> 5] &= ~(1 << (type & 31));
+        }
+        byte[] b = new byte[32];
+        for (int w = 0; w < 8; w++) { // host (little-endian) order, as the kernel reads the u32s
+            for (int k = 0; k < 4; k++) {
+                b[w * 4 + k] = (byte) (words[w] >>> (8 * k));
+            }
+        }
+        return b;
+    }
+
+    /** The forced size as root (beyond net.core.rmem_max), else the capped one; failure leaves the default. */
+    private static void bufferSize(NativeSocket s, int force, int plain, int bytes) {
+        try {
+            s.setInt(SOL_SOCKET, force, bytes);
+            return;
+        } catch (NativeIoException notRoot) {
+            // fall through to the capped option
+        }
+        try {
+            s.setInt(SOL_SOCKET, plain, bytes);
+        } catch (NativeIoException ignored) {
+            // the default buffer still works, with less headroom for bursts
+        }
+    }
+
+    /**
+     * Whether a socket of this kind opens here (in the calling thread's network namespace).
+     *
+     * @return null when it opens, else the failure
+     */
+    public static NativeIoException tryOpen(boolean v6, boolean raw) {
+        try {
+            NativeSocket s = NativeSocket.open(v6 ? AF_INET6 : AF_INET, (raw ? SOCK_RAW : SOCK_DGRAM) | SOCK_CLOEXEC,
+                    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+            s.close();
+            return null;
+        } catch (NativeIoException e) {
+            return e;
+        }
+    }
+
+    /** The ping group range of this network namespace, e.g. "1\t0" (disabled), or "?" when unreadable. */
+    public static String pingGroupRange() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().replace('\t', ' ');
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    static boolean isRoot() {
+        return Privileges.isRoot();
+    }
+}
