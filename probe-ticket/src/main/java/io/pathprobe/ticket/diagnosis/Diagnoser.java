@@ -90,11 +90,27 @@ public final class Diagnoser {
         }
         long fewest = measured.stream().flatMap(v -> series(v).stream())
                 .mapToLong(s -> s.stats().answered()).min().orElse(0);
+        boolean pingMeasured = measured.stream().anyMatch(v -> Signals.ping(v) != Health.UNMEASURED);
+        List<Integer> portsUnmeasured = e.facts().ports().stream().filter(p -> measured.stream()
+                .allMatch(v -> Signals.tcp(v, p) == Health.UNMEASURED)).toList();
         Confidence c = fewest >= THOROUGH_SAMPLES ? Confidence.HIGH : Confidence.MEDIUM;
-        return new Diagnosis(Diagnosis.NO_FAULT_FOUND, "No fault found: the VIP answered ping and every port"
-                + " connected from " + (measured.size() == 1 ? "the vantage point" : "every vantage point"), c,
-                findings, observations, List.of("If the problem is intermittent, run a longer capture"
-                + " (--duration) while it happens, from the affected client's network."));
+        String where = measured.size() == 1 ? "the vantage point" : "every vantage point";
+        String headline;
+        if (pingMeasured && portsUnmeasured.isEmpty()) {
+            headline = "No fault found: the VIP answered ping and every port connected from " + where;
+        } else {
+            c = Confidence.LOW; // a check that did not run cannot have found the fault
+            List<String> missing = new ArrayList<>();
+            if (!pingMeasured) {
+                missing.add("ping");
+            }
+            portsUnmeasured.forEach(p -> missing.add("TCP port " + p));
+            headline = "No fault found in what was measured from " + where + "; not measured: "
+                    + String.join(", ", missing);
+        }
+        return new Diagnosis(Diagnosis.NO_FAULT_FOUND, headline, c, findings, observations,
+                List.of("If the problem is intermittent, run a longer capture (--duration) while it happens, from"
+                        + " the affected client's network."));
     }
 
     private static String candidates(List<Finding> findings) {

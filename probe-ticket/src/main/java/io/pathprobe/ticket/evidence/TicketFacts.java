@@ -29,12 +29,20 @@ public record TicketFacts(String instanceId, String target, String vip, List<Int
         Objects.requireNonNull(target, "target");
         ports = ports == null ? List.of() : List.copyOf(ports);
         backends = backends == null ? List.of() : List.copyOf(backends);
-        healthChecks = healthChecks == null ? HEALTH_UNKNOWN : healthChecks;
-        if (!healthChecks.equals(HEALTH_UNKNOWN) && !healthChecks.equals(HEALTH_PASSING)
-                && !healthChecks.equals(HEALTH_FAILING)) {
-            throw new IllegalArgumentException("health check status '" + healthChecks
+        healthChecks = checkHealth(healthChecks == null ? HEALTH_UNKNOWN : healthChecks);
+    }
+
+    /**
+     * Checks a health-check status.
+     *
+     * @throws IllegalArgumentException unless it is unknown, passing or failing
+     */
+    public static String checkHealth(String status) {
+        if (!HEALTH_UNKNOWN.equals(status) && !HEALTH_PASSING.equals(status) && !HEALTH_FAILING.equals(status)) {
+            throw new IllegalArgumentException("health check status '" + status
                     + "' is not known: use unknown, passing or failing");
         }
+        return status;
     }
 
     /** The same facts with the end time set. */

@@ -44,6 +44,19 @@ public final class EventLog implements Closeable {
      * @param ttl the probe's TTL for trace probes, or 0
      */
     public void record(String vantage, String check, int port, long seq, int ttl, ProbeOutcome o) {
+        try {
+            write(line(vantage, check, port, seq, ttl, o));
+        } catch (RuntimeException e) {
+            // Called on engine threads: a bad record must not break the engine; keep the first problem for close().
+            synchronized (this) {
+                if (failure == null) {
+                    failure = new IOException("cannot write an event: " + e, e);
+                }
+            }
+        }
+    }
+
+    private String line(String vantage, String check, int port, long seq, int ttl, ProbeOutcome o) {
         ObjectNode n = ResultsJson.mapper().createObjectNode();
         long now = System.nanoTime();
         n.put("t", Instant.now().toString());
@@ -68,7 +81,7 @@ public final class EventLog implements Closeable {
         if (detail != null) {
             n.put("detail", detail);
         }
-        write(n.toString());
+        return n.toString();
     }
 
     private static String detail(ProbeOutcome o) {

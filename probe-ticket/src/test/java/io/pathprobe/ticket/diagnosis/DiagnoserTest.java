@@ -31,6 +31,15 @@ class DiagnoserTest {
     }
 
     @Test
+    void noFaultSaysWhatWasNotMeasured() {
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(20, 20), List.of());
+        Diagnosis d = diagnoser.diagnose(ticket(List.of(80, 443), v));
+        assertEquals(Diagnosis.NO_FAULT_FOUND, d.verdict());
+        assertEquals(Confidence.LOW, d.confidence());
+        assertTrue(d.headline().endsWith("not measured: TCP port 80, TCP port 443"), d.headline());
+    }
+
+    @Test
     void longHealthyCaptureIsConfidentNoFault() {
         VantageEvidence v = vantage("a", "10.0.1.2", ping(600, 600), List.of(tcp(80, 600, 0, 0)));
         assertEquals(Confidence.HIGH, diagnoser.diagnose(ticket(P80, v)).confidence());
