@@ -1,0 +1,251 @@
+package io.pathprobe.mtr;
+
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.icmp.IcmpOptions;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running trace, mtr-style: every round sends one probe per TTL (and per flow) <em>all at once</em> through the
+ * {@link ProbeEngine}, rounds start at the configured interval, and TTLs beyond the destination (or beyond a hop
+ * that reported it unreachable) are no longer probed once it has answered. Figures accumulate in a {@link Trace};
+ * read them any time with {@link #snapshot()} and print them with {@link MtrReport}, {@link MtrJson} or
+ * {@link MtrCsv}.
+ *
+ * <pre>{@code
+ * try (ProbeEngine engine = ProbeEngine.create()) {
+ *     Tracer t = Tracer.start(engine, TraceConfig.builder("10.0.3.2").count(10).build(), TraceListener.NONE);
+ *     System.out.print(MtrReport.format(t.completion().join(), FormatOptions.defaults()));
+ * }
+ * }</pre>
+ *
+ * The trace ends when the count of rounds has been sent and every probe has ended, when the duration passes, or
+ * on {@link #stop()}; at a stop, probes in flight are left out of the loss (mtr's rule). Thread-safe.
+ */
+public final class Tracer {
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pathprobe-tracer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ProbeEngine engine;
+    private final TraceConfig config;
+    private final TraceListener listener;
+    private final Trace trace;
+    private final ProbeRequest base;
+    private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
+    private long round;
+    private long outstanding;
+    private boolean sending = true;
+    private boolean finished;
+    private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> deadline;
+
+    private Tracer(ProbeEngine engine, TraceConfig config, TraceListener listener, InetAddress target) {
+        this.engine = engine;
+        this.config = config;
+        this.listener = listener;
+        boolean v6 = target instanceof Inet6Address;
+        TraceInfo info = new TraceInfo(config.host(), target, config.sourceLabel() != null ? config.sourceLabel()
+                : localHostName(), config.mode(), config.port(), Math.max(0, config.tos()), config.packetSize(),
+                config.firstTtl(), config.maxTtl(), config.count(), config.paths(), Instant.now());
+        this.trace = new Trace(info, this::flowLabel, System.nanoTime());
+        ProbeRequest.Builder b = ProbeRequest.builder(config.mode().kind())
+                .target(config.host(), target)
+                .timeout(config.timeout())
+                .vantagePoint(config.vantagePoint());
+        if (config.port() != 0) {
+            b.port(config.port());
+        }
+        if (config.tos() >= 0) {
+            b.option(ProbeOption.TOS, config.tos());
+        }
+        if (config.mode() == ProbeMode.ICMP) {
+            // mtr's -s counts the IP and ICMP headers.
+            int headers = (v6 ? 40 : 20) + 8;
+            b.option(IcmpOptions.PAYLOAD_SIZE, Math.max(0, config.packetSize() - headers));
+        }
+        this.base = b.build();
+    }
+
+    /**
+     * Starts a trace. The target is resolved now if it was given as a name.
+     *
+     * @throws IllegalArgumentException when the configuration cannot be run (an unknown host, a flow count the
+     *                                  prober cannot honour, a request its prober rejects)
+     * @throws io.pathprobe.core.ProberUnavailableException when the mode's prober cannot run here
+     */
+    public static Tracer start(ProbeEngine engine, TraceConfig config, TraceListener listener) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(config, "config");
+        if (config.paths() > 1 && config.mode() == ProbeMode.ICMP) {
+            throw new IllegalArgumentException("--paths " + config.paths() + " needs a flow identifier the ICMP prober"
+                    + " cannot set yet (a fixed echo checksum per flow): use --udp or --tcp to compare paths,"
+                    + " or --paths 1");
+        }
+        ProbeEngine.checkInterval(config.interval());
+        InetAddress target = config.address() != null ? config.address() : resolve(config.host());
+        Tracer t = new Tracer(engine, config, listener == null ? TraceListener.NONE : listener, target);
+        engine.availability(config.mode().kind()); // unknown kind -> IllegalArgumentException now, not per probe
+        t.begin();
+        return t;
+    }
+
+    private static InetAddress resolve(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve target '" + host + "': check the name, or give an"
+                    + " address", e);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private synchronized void begin() {
+        ticker = TIMER.scheduleAtFixedRate(this::tick, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
+        if (!config.duration().isZero()) {
+            deadline = TIMER.schedule(this::stop, config.duration().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void tick() {
+        long r;
+        int limit;
+        synchronized (this) {
+            if (!sending) {
+                return;
+            }
+            r = ++round;
+            trace.recordRound();
+            limit = trace.probeLimit();
+            if (config.count() > 0 && r >= config.count()) {
+                sending = false;
+                ticker.cancel(false);
+            }
+            outstanding += (long) config.paths() * (limit - config.firstTtl() + 1);
+        }
+        // Every TTL of the round at once: the round completes within the farthest hop's RTT (or the timeout).
+        for (int flow = 0; flow < config.paths(); flow++) {
+            for (int ttl = config.firstTtl(); ttl <= limit; ttl++) {
+                send(r, flow, ttl);
+            }
+        }
+        listener.onRound(r, trace.snapshot());
+        checkDone();
+    }
+
+    private void send(long r, int flow, int ttl) {
+        long sentMillis = System.currentTimeMillis();
+        trace.recordSent(flow, ttl);
+        CompletableFuture<ProbeOutcome> f;
+        try {
+            f = engine.probe(request(flow, ttl));
+        } catch (RuntimeException e) {
+            f = CompletableFuture.completedFuture(new ProbeOutcome.LocalError("probe not started: " + e.getMessage(), null));
+            stop();
+        }
+        f.whenComplete((outcome, error) -> {
+            ProbeOutcome o = outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null);
+            ended(new ProbeRecord(r, flow, ttl, sentMillis, o));
+        });
+    }
+
+    private ProbeRequest request(int flow, int ttl) {
+        // Paris: the flow identifier depends on the flow only, never on the TTL or the round.
+        return base.toBuilder().option(ProbeOption.TTL, ttl).build();
+    }
+
+    private String flowLabel(int flow) {
+        switch (config.mode()) {
+            case ICMP:
+                return "icmp echo";
+            default:
+                return "source port " + (config.sourcePort() + flow);
+        }
+    }
+
+    private void ended(ProbeRecord record) {
+        synchronized (this) {
+            if (finished) {
+                return; // after a stop: left in flight, as mtr does
+            }
+            trace.recordOutcome(record.flow(), record.ttl(), record.outcome());
+            outstanding--;
+        }
+        listener.onProbe(record);
+        checkDone();
+    }
+
+    private void checkDone() {
+        synchronized (this) {
+            if (sending || outstanding > 0) {
+                return;
+            }
+        }
+        finish();
+    }
+
+    /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
+    public void stop() {
+        finish();
+    }
+
+    private void finish() {
+        TraceSnapshot last;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            sending = false;
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            trace.finish(System.nanoTime());
+            last = trace.snapshot();
+        }
+        listener.onFinished(last);
+        done.complete(last);
+    }
+
+    /** The figures now (while running or after). */
+    public TraceSnapshot snapshot() {
+        return trace.snapshot();
+    }
+
+    /** Completes with the final figures when the trace ends. */
+    public CompletableFuture<TraceSnapshot> completion() {
+        return done;
+    }
+
+    public TraceConfig config() {
+        return config;
+    }
+
+    public synchronized boolean isFinished() {
+        return finished;
+    }
+}

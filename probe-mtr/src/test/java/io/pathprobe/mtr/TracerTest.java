@@ -1,0 +1,158 @@
+package io.pathprobe.mtr;
+
+import io.pathprobe.core.Availability;
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.Probers;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.spi.ProberProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static io.pathprobe.mtr.Traces.MS;
+import static io.pathprobe.mtr.Traces.ip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tracer's scheduling with a network-free prober that plays a 4-hop path (routers 10.0.0.1-3, target 10.0.3.2). */
+class TracerTest {
+    private static final int DEST = 4;
+
+    /** Answers as the path would; with {@code holdUntil > 0} holds every probe until that many are waiting. */
+    static final class PathProber implements ProberProvider {
+        final int holdUntil;
+        final List<ProbeCall> held = new ArrayList<>();
+        final AtomicIntegerArray perTtl = new AtomicIntegerArray(256);
+
+        PathProber(int holdUntil) {
+            this.holdUntil = holdUntil;
+        }
+
+        @Override
+        public String kind() {
+            return "icmp";
+        }
+
+        @Override
+        public String description() {
+            return "a 4-hop path, no network";
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Prober create(ProberContext context) {
+            return new Prober() {
+                @Override
+                public void validate(io.pathprobe.core.ProbeRequest request) {
+                }
+
+                @Override
+                public void start(ProbeCall call) {
+                    perTtl.incrementAndGet(call.request().option(ProbeOption.TTL));
+                    List<ProbeCall> release = new ArrayList<>();
+                    synchronized (held) {
+                        held.add(call);
+                        if (held.size() >= holdUntil) {
+                            release.addAll(held);
+                            held.clear();
+                        }
+                    }
+                    release.forEach(PathProber::answer);
+                }
+            };
+        }
+
+        static void answer(ProbeCall call) {
+            int ttl = call.request().option(ProbeOption.TTL);
+            call.complete(ttl < DEST
+                    ? new ProbeOutcome.TtlExceeded(ttl * MS, ip("10.0.0." + ttl), 0)
+                    : new ProbeOutcome.Reply(DEST * MS, call.address(), 60, 64));
+        }
+    }
+
+    private static ProbeEngine engine(PathProber p) {
+        return ProbeEngine.builder().threads(1).probers(Probers.of(p)).build();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void allTtlsOfARoundAreInFlightTogether() {
+        // The prober answers nothing until all 30 TTLs of the round are waiting: a tracer that waited for one TTL
+        // before sending the next would see every probe time out.
+        PathProber p = new PathProber(30);
+        try (ProbeEngine engine = engine(p)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").count(1).maxTtl(30).timeout(Duration.ofSeconds(5))
+                    .sourceLabel("client").build();
+            TraceSnapshot s = Tracer.start(engine, c, TraceListener.NONE).completion().join();
+            assertEquals(DEST, s.hops().size());
+            for (HopSnapshot h : s.hops()) {
+                assertEquals(1, h.stats().received(), "hop " + h.ttl());
+            }
+            assertEquals(StopReason.Kind.DESTINATION_REACHED, s.stop().kind());
+            assertEquals(ip("10.0.0.2"), s.hops().get(1).host());
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void roundsRepeatAndStopAtTheDestination() {
+        PathProber p = new PathProber(1);
+        List<ProbeRecord> records = new CopyOnWriteArrayList<>();
+        TraceListener l = new TraceListener() {
+            @Override
+            public void onProbe(ProbeRecord record) {
+                records.add(record);
+            }
+        };
+        try (ProbeEngine engine = engine(p)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").count(3).interval(Duration.ofMillis(300)).maxTtl(10)
+                    .sourceLabel("client").build();
+            Tracer t = Tracer.start(engine, c, l);
+            TraceSnapshot s = t.completion().join();
+            assertEquals(3, s.rounds());
+            for (HopSnapshot h : s.hops()) {
+                assertEquals(3, h.stats().sent(), "hop " + h.ttl());
+                assertEquals(0.0, h.stats().lossPercent());
+            }
+            // Round 1 probes TTLs 1-10; once TTL 4 has answered, rounds 2 and 3 stop at 4.
+            assertEquals(3, p.perTtl.get(DEST));
+            assertEquals(1, p.perTtl.get(DEST + 1));
+            assertEquals(10 + DEST + DEST, records.size());
+            assertTrue(records.stream().allMatch(r -> r.round() >= 1 && r.round() <= 3));
+            assertEquals(1, s.paths().size());
+            assertEquals("icmp echo", s.paths().get(0).label());
+            assertTrue(t.isFinished());
+        }
+    }
+
+    @Test
+    void configurationErrorsSayWhatToDo() {
+        PathProber p = new PathProber(1);
+        try (ProbeEngine engine = engine(p)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
+                    TraceConfig.builder("10.0.3.2").paths(2).build(), TraceListener.NONE));
+            assertTrue(e.getMessage().contains("--udp or --tcp"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").firstTtl(5).maxTtl(4).build());
+        assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").paths(0));
+        assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").packetSize(10));
+        assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder(" "));
+        assertEquals(80, TraceConfig.builder("x").mode(ProbeMode.TCP).build().port());
+        assertEquals(33434, TraceConfig.builder("x").mode(ProbeMode.UDP).build().port());
+    }
+}
