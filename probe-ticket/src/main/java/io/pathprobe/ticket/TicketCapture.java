@@ -209,7 +209,7 @@ public final class TicketCapture {
         private Consumer<CaptureProgress> progress;
         private Duration progressEvery = Duration.ofSeconds(1);
         private Probers probers;
-        private TraceRunner traceRunner = TraceRunners.fromClassPath();
+        private TraceRunner traceRunner = TraceRunners.mtr();
         private String generator = "pathprobe";
 
         private Builder(String target, InetAddress address) {
@@ -338,7 +338,7 @@ public final class TicketCapture {
             return this;
         }
 
-        /** The MTR implementation; default: the MTR module's, when on the class path. {@code null}: no traces. */
+        /** The MTR implementation; default: the MTR module's ({@link TraceRunners#mtr()}). {@code null}: no traces. */
         public Builder traceRunner(TraceRunner runner) {
             this.traceRunner = runner;
             return this;

@@ -1,17 +1,14 @@
 package io.pathprobe.ticket;
 
-import java.util.ServiceLoader;
+import io.pathprobe.ticket.internal.MtrTraceRunner;
 
-/** Finds the MTR module's {@link TraceRunner} on the class path. */
+/** The {@link TraceRunner}s available. */
 public final class TraceRunners {
     private TraceRunners() {
     }
 
-    /** The first {@link TraceRunner} registered with {@link ServiceLoader}, or {@code null} when there is none. */
-    public static TraceRunner fromClassPath() {
-        for (TraceRunner r : ServiceLoader.load(TraceRunner.class, TraceRunners.class.getClassLoader())) {
-            return r;
-        }
-        return null;
+    /** Traces run by the MTR module ({@code probe-mtr}). */
+    public static TraceRunner mtr() {
+        return new MtrTraceRunner();
     }
 }

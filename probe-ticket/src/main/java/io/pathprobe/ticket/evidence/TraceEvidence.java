@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param stopReason            why the trace stopped growing: e.g. {@code "destination reached"},
  *                              {@code "max TTL reached"}, {@code "unreachable from hop N"}
  * @param error                 why the trace could not run (e.g. no permission), or {@code null}
+ * @param report                the trace in mtr's {@code --report} layout as the MTR module prints it, or
+ *                              {@code null} (evidence from elsewhere); summary.txt prints it as is
  */
 public record TraceEvidence(String mode, int port, long rounds, List<HopEvidence> hops, Integer persistentLossFromTtl,
-                            boolean destinationReached, String stopReason, String error) {
+                            boolean destinationReached, String stopReason, String error, String report) {
     public TraceEvidence {
         Objects.requireNonNull(mode, "mode");
         hops = hops == null ? List.of() : List.copyOf(hops);

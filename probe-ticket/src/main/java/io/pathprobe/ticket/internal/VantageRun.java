@@ -136,7 +136,7 @@ public final class VantageRun {
     private void startTraces() {
         TraceRunner runner = plan.traceRunner();
         if (runner == null) {
-            notes.add("MTR traces not run: no MTR module on the class path");
+            notes.add("MTR traces not run (none asked for)");
             return;
         }
         List<TraceRunner.TraceSpec> specs = new ArrayList<>();

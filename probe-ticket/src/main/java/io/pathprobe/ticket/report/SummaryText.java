@@ -132,6 +132,11 @@ public final class SummaryText {
         if (t.error() != null) {
             return out;
         }
+        if (t.report() != null) {
+            out.addAll(t.report().lines().toList()); // the MTR module's own --report layout
+            return out;
+        }
+        // Evidence without the MTR module's text (e.g. read from elsewhere): the same columns from the figures.
         out.add("Start: " + start);
         out.add(String.format(Locale.ROOT, "HOST: %-28s Loss%%   Snt   Last   Avg  Best  Wrst StDev", host));
         for (HopEvidence h : t.hops()) {

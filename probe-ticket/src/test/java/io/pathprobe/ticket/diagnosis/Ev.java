@@ -92,7 +92,7 @@ final class Ev {
     static TraceEvidence trace(String mode, int port, Integer persistentFrom, HopEvidence... hops) {
         boolean reached = Arrays.stream(hops).anyMatch(HopEvidence::destination);
         return new TraceEvidence(mode, port, hops.length == 0 ? 0 : hops[0].sent(), List.of(hops), persistentFrom,
-                reached, reached ? "destination reached" : "max TTL reached", null);
+                reached, reached ? "destination reached" : "max TTL reached", null, null);
     }
 
     /** A clean 3-hop ICMP trace to the VIP. */

@@ -87,7 +87,7 @@ final class SampleTicket {
             hops.add(new HopEvidence(ttl, List.of(addrs[ttl - 1]), sent, rcv, loss, rtt, rtt, rtt * 0.8, rtt * 1.9,
                     rtt * 0.1, false, ttl == 4));
         }
-        return new TraceEvidence(mode, port, 300, hops, lossFromHop2 > 0 ? 2 : null, true, "destination reached",
+        return new TraceEvidence(mode, port, 300, hops, lossFromHop2 > 0 ? 2 : null, true, "destination reached", null,
                 null);
     }
 }
