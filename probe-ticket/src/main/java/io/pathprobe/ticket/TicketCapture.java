@@ -115,6 +115,13 @@ public final class TicketCapture {
             }
             // Wait for the deadline (sessions end themselves then) or for stop().
             boolean early = stopSignal.await(cfg.duration.toNanos(), TimeUnit.NANOSECONDS) && stopRequested;
+            if (!early) {
+                // The last probes were sent just before the deadline: give them their timeout to end.
+                long graceEnd = System.nanoTime() + cfg.timeout.plusSeconds(1).toNanos();
+                for (VantageRun run : runs) {
+                    run.awaitSessions(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())));
+                }
+            }
             ticker.shutdownNow();
             runs.forEach(VantageRun::stop);
             List<VantageEvidence> evidence = new ArrayList<>();

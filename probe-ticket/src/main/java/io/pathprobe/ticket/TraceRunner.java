@@ -39,11 +39,13 @@ public interface TraceRunner {
      *
      * @param mode     {@code "icmp"} or {@code "tcp"}
      * @param port     the TCP port (0 for ICMP)
+     * @param label    the vantage point's id, shown as mtr's HOST
+     * @param rounds   how many rounds to send (then the trace ends by itself)
      * @param interval time between rounds
      * @param timeout  how long to wait for each probe
      * @param maxTtl   the highest TTL to probe
      */
-    record TraceSpec(String mode, String host, InetAddress target, int port, VantagePoint vantagePoint,
-                     Duration interval, Duration timeout, int maxTtl) {
+    record TraceSpec(String mode, String host, InetAddress target, int port, VantagePoint vantagePoint, String label,
+                     long rounds, Duration interval, Duration timeout, int maxTtl) {
     }
 }

@@ -218,7 +218,7 @@ public final class Signals {
         SeriesStats st = s.stats();
         StringBuilder sb = new StringBuilder("[").append(v.id()).append("] ").append(s.label()).append(": ");
         if (ProbeSeries.PING.equals(s.check())) {
-            sb.append(st.answered()).append(" sent, ").append(st.received()).append(" received, ")
+            sb.append(st.sent()).append(" sent, ").append(st.received()).append(" received, ")
                     .append(pct(st.lossPercent())).append(" loss");
             if (st.avgMs() != null) {
                 sb.append(", avg ").append(ms(st.avgMs()));
@@ -232,6 +232,9 @@ public final class Signals {
             if (st.synRetransmits() > 0) {
                 sb.append(", ").append(st.synRetransmits()).append(" SYN retransmits");
             }
+        }
+        if (st.inFlight() > 0) {
+            sb.append(" (").append(st.inFlight()).append(" still in flight at the end: not counted)");
         }
         return sb.toString();
     }

@@ -30,10 +30,10 @@ public final class MtrTraceRunner implements TraceRunner {
     @Override
     public Trace start(ProbeEngine engine, TraceSpec spec, TraceEvents events) {
         TraceConfig.Builder b = TraceConfig.builder(spec.target()).mode(ProbeMode.parse(spec.mode()))
-                .interval(spec.interval()).timeout(spec.timeout()).maxTtl(spec.maxTtl())
+                .count(spec.rounds()).interval(spec.interval()).timeout(spec.timeout()).maxTtl(spec.maxTtl())
                 .vantagePoint(spec.vantagePoint())
                 // A label rather than the host name: looking the name up could send DNS queries.
-                .sourceLabel(spec.vantagePoint().id());
+                .sourceLabel(spec.label());
         if (spec.port() != 0) {
             b.port(spec.port());
         }

@@ -124,7 +124,9 @@ public final class VantageRun {
             if (port != 0) {
                 req.port(port);
             }
-            ProbeSession s = engine.startSession(req.build(), new SessionPlan(0, interval, plan.duration()), r);
+            // A count rather than a deadline: the last probes are waited for (like ping -c), so none is left in flight.
+            ProbeSession s = engine.startSession(req.build(), new SessionPlan(rounds(interval), interval,
+                    Duration.ZERO), r);
             r.attach(s);
             recorders.add(r);
         } catch (RuntimeException e) {
@@ -140,11 +142,12 @@ public final class VantageRun {
             return;
         }
         List<TraceRunner.TraceSpec> specs = new ArrayList<>();
-        specs.add(new TraceRunner.TraceSpec("icmp", plan.host(), plan.target(), 0, point, plan.traceInterval(),
-                plan.timeout(), plan.maxTtl()));
+        long rounds = rounds(plan.traceInterval());
+        specs.add(new TraceRunner.TraceSpec("icmp", plan.host(), plan.target(), 0, point, id, rounds,
+                plan.traceInterval(), plan.timeout(), plan.maxTtl()));
         for (int port : plan.ports()) {
-            specs.add(new TraceRunner.TraceSpec("tcp", plan.host(), plan.target(), port, point, plan.traceInterval(),
-                    plan.timeout(), plan.maxTtl()));
+            specs.add(new TraceRunner.TraceSpec("tcp", plan.host(), plan.target(), port, point, id, rounds,
+                    plan.traceInterval(), plan.timeout(), plan.maxTtl()));
         }
         for (TraceRunner.TraceSpec spec : specs) {
             String check = "mtr-" + spec.mode();
@@ -157,6 +160,23 @@ public final class VantageRun {
             } catch (RuntimeException e) {
                 notes.add("mtr " + spec.mode() + (spec.port() == 0 ? "" : ":" + spec.port()) + " not run: "
                         + e.getMessage());
+            }
+        }
+    }
+
+    /** Probes that fit in the duration at {@code interval}, the first at time 0. */
+    private long rounds(Duration interval) {
+        return Math.max(1, (plan.duration().toNanos() + interval.toNanos() - 1) / interval.toNanos());
+    }
+
+    /** Waits up to {@code max} for every session to end by itself (its last probes answered or timed out). */
+    public void awaitSessions(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (SeriesRecorder r : recorders) {
+            try {
+                r.session().completion().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return; // stop() ends the rest
             }
         }
     }
