@@ -1,5 +1,8 @@
 package io.pathprobe.ticket.diagnosis;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** The known causes of "a client cannot reach the load balancer" (issue 5), numbered as support knows them. */
 public enum Cause {
     NO_LISTENER(1, "no-listener", "No listener configured on the load balancer"),
@@ -24,8 +27,20 @@ public enum Cause {
     }
 
     /** A stable identifier for JSON, e.g. {@code rp-filter}. */
+    @JsonValue
     public String id() {
         return id;
+    }
+
+    /** The cause with identifier {@code id}. @throws IllegalArgumentException for an unknown one */
+    @JsonCreator
+    public static Cause fromId(String id) {
+        for (Cause c : values()) {
+            if (c.id.equals(id)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown cause '" + id + "'");
     }
 
     public String title() {

@@ -1,5 +1,8 @@
 package io.pathprobe.ticket.diagnosis;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /**
@@ -10,7 +13,14 @@ import java.util.Locale;
 public enum Confidence {
     LOW, MEDIUM, HIGH;
 
+    /** {@code low}, {@code medium}, {@code high}: the JSON form. */
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Confidence fromLabel(String label) {
+        return valueOf(label.toUpperCase(Locale.ROOT));
     }
 }
