@@ -91,7 +91,7 @@ public final class TicketCapture {
 
     private TicketResults capture() throws IOException, InterruptedException {
         long startNanos = System.nanoTime();
-        Instant start = Instant.now();
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         TicketFacts facts = new TicketFacts(cfg.instanceId, cfg.target, cfg.address.getHostAddress(), cfg.ports,
                 cfg.backends, cfg.healthChecks, start.toString(), null, cfg.duration.toMillis(), false);
         VantageRun.Plan plan = new VantageRun.Plan(cfg.target, cfg.address, cfg.ports, cfg.duration, cfg.pingInterval,
@@ -128,7 +128,8 @@ public final class TicketCapture {
             for (VantageRun run : runs) {
                 evidence.add(run.evidence());
             }
-            TicketFacts ended = facts.ended(Instant.now().toString(), early);
+            TicketFacts ended = facts.ended(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString(),
+                    early);
             TicketEvidence e = new TicketEvidence(ended, evidence, cfg.hostChecks);
             Diagnosis d = new Diagnoser().diagnose(e);
             TicketResults results = TicketResults.of(e, d, cfg.generator);

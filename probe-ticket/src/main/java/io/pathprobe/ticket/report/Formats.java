@@ -31,6 +31,19 @@ final class Formats {
         return String.format(Locale.ROOT, "%.1f%%", p);
     }
 
+    /** An ISO instant for people: {@code 2026-11-23 21:12:19 UTC}; anything unparsable as given, null as "-". */
+    static String instant(String iso) {
+        if (iso == null) {
+            return "-";
+        }
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.parse(iso));
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
+    }
+
     /** A duration for axis labels and facts: {@code 45s}, {@code 2m30s}, {@code 1h05m}. */
     static String duration(long ms) {
         long s = Math.round(ms / 1000.0);

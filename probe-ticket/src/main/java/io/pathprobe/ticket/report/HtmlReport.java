@@ -94,7 +94,8 @@ final class HtmlReport {
         h.append("<div class=\"top\"><div><b>pathprobe ticket report</b> &middot; ")
                 .append(esc(f.instanceId() == null ? "" : f.instanceId() + " · ")).append("VIP <b>")
                 .append(esc(f.vip())).append("</b> ports <b>").append(esc(ports(f.ports()))).append("</b></div><div>")
-                .append(esc(f.start())).append(" &rarr; ").append(esc(f.end() == null ? "running" : f.end()))
+                .append(esc(Formats.instant(f.start()))).append(" &rarr; ")
+                .append(esc(f.end() == null ? "running" : Formats.instant(f.end())))
                 .append(f.stoppedEarly() ? " (stopped early)" : "").append("</div></div>\n");
         diagnosis(h, r.diagnosis());
         overview(h, r);
@@ -423,8 +424,9 @@ final class HtmlReport {
         fact(h, "Ports", ports(f.ports()));
         fact(h, "Backends", f.backends().isEmpty() ? null : String.join(", ", f.backends()));
         fact(h, "Health checks (as reported)", f.healthChecks());
-        fact(h, "Start", f.start());
-        fact(h, "End", f.end() == null ? null : f.end() + (f.stoppedEarly() ? " (stopped early)" : ""));
+        fact(h, "Start", Formats.instant(f.start()));
+        fact(h, "End", f.end() == null ? null : Formats.instant(f.end()) + (f.stoppedEarly() ? " (stopped early)"
+                : ""));
         fact(h, "Planned duration", Formats.duration(f.plannedDurationMs()));
         for (VantageEvidence v : r.vantagePoints()) {
             StringBuilder d = new StringBuilder(v.kind()).append(", source ").append(orDash(v.sourceAddress()))

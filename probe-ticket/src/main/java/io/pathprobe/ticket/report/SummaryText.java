@@ -31,7 +31,7 @@ public final class SummaryText {
         out.add("pathprobe ticket capture" + (f.instanceId() == null ? "" : " for " + f.instanceId()));
         out.add("Target: " + f.target() + (f.target().equals(f.vip()) ? "" : " (" + f.vip() + ")")
                 + "   Ports: " + join(f.ports()));
-        out.add("Start: " + f.start() + "   End: " + (f.end() == null ? "-" : f.end())
+        out.add("Start: " + Formats.instant(f.start()) + "   End: " + Formats.instant(f.end())
                 + (f.stoppedEarly() ? " (stopped early)" : ""));
         for (VantageEvidence v : r.vantagePoints()) {
             out.add("Client " + v.id() + ": source " + orDash(v.sourceAddress()) + ", public IP " + orDash(v.publicIp()));

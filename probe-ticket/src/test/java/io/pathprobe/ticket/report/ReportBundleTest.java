@@ -57,6 +57,7 @@ class ReportBundleTest {
     void summaryHasPingsLayout() {
         String s = SummaryText.render(SampleTicket.results());
         assertTrue(s.startsWith("pathprobe ticket capture for lb-2ze8example\n"), s);
+        assertTrue(s.contains("Start: 2024-05-01 09:00:00 UTC   End: 2024-05-01 09:05:00 UTC"), s);
         assertTrue(s.contains("\nDIAGNOSIS: Cause 4: Loss on the client's network or the carrier path"), s);
         assertTrue(s.contains("--- 203.0.113.10 ping statistics ---\n300 packets transmitted, 300 received, 0% packet"
                 + " loss, time 300000ms\nrtt min/avg/max/mdev = "), s);
