@@ -87,27 +87,25 @@ public final class EngineCall implements ProbeCall {
 
     @Override
     public boolean complete(ProbeOutcome result) {
-        return finish(result) != null;
+        return finish(result, false);
     }
 
     /** Ends the probe from the engine's side (timeout, shutdown) and runs the prober's abort actions. */
     boolean completeAndAbort(ProbeOutcome result) {
-        Runnable action = finish(result);
-        if (action == null) {
-            return false;
-        }
-        action.run();
-        return true;
+        return finish(result, true);
     }
 
-    /** Records the outcome once; returns the abort action registered so far, or null if already done. */
-    private Runnable finish(ProbeOutcome result) {
+    /**
+     * Records the outcome once; false if already done. An abort's actions run before the outcome is published, so
+     * whoever sees the outcome also sees the prober's resources released.
+     */
+    private boolean finish(ProbeOutcome result, boolean abort) {
         if (result == null) {
             throw new NullPointerException("outcome");
         }
         synchronized (this) {
             if (outcome != null) {
-                return null;
+                return false;
             }
             outcome = result;
         }
@@ -116,9 +114,18 @@ public final class EngineCall implements ProbeCall {
         if (t != null) {
             t.cancel(false);
         }
+        if (abort && action != null) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // a failed clean-up must not keep the outcome from its waiters
+                java.util.logging.Logger.getLogger(EngineCall.class.getName())
+                        .log(java.util.logging.Level.FINE, "probe abort action failed", e);
+            }
+        }
         onComplete.accept(this);
         future.complete(result);
-        return action;
+        return true;
     }
 
     @Override

@@ -1,0 +1,8 @@
+/**
+ * Real network topologies for tests: {@link io.pathprobe.testkit.NetLab} builds Linux network namespaces joined by
+ * veth pairs, with IPv4 and IPv6 addresses, routes, sysctls and nftables rules, and deletes them afterwards.
+ * Needs root, iproute2 and nftables; never needs netem (random loss is nftables {@code numgen}, ICMP rate limits
+ * are nftables {@code limit}). See {@link io.pathprobe.testkit.NetLab} for the addressing scheme and the kernel
+ * settings of lab nodes, and {@link io.pathprobe.testkit.NetLabExtension} for JUnit 5.
+ */
+package io.pathprobe.testkit;
