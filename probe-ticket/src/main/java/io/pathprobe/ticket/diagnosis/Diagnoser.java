@@ -144,9 +144,9 @@ public final class Diagnoser {
             v.notes().forEach(n -> lines.add("[" + v.id() + "] note: " + n));
         }
         for (HostCheckReport h : e.hostChecks()) {
-            lines.add("[hostcheck " + h.host() + "] " + HostChecks.problemLine(h));
+            lines.add("[hostcheck " + HostChecks.where(h) + "] " + HostChecks.problemLine(h));
             if (!h.backendsOnThisHost().isEmpty()) {
-                lines.add("[hostcheck " + h.host() + "] this host owns backend address(es) "
+                lines.add("[hostcheck " + HostChecks.where(h) + "] this host owns backend address(es) "
                         + String.join(", ", h.backendsOnThisHost()));
             }
         }

@@ -84,9 +84,8 @@ final class RpFilterRule implements DiagnosisRule {
         if (!on.isEmpty()) {
             c = Confidence.HIGH;
             for (HostCheckReport h : on) {
-                ev.add("[hostcheck " + h.host() + (h.networkNamespace() == null ? "" : " netns " + h.networkNamespace())
-                        + "] " + HostChecks.problemLine(h));
-                steps.add("On backend " + h.host() + ", add to /etc/sysctl.conf: " + String.join("; ",
+                ev.add("[hostcheck " + HostChecks.where(h) + "] " + HostChecks.problemLine(h));
+                steps.add("On backend " + HostChecks.where(h) + ", add to /etc/sysctl.conf: " + String.join("; ",
                         h.sysctlConfLines()) + " — then run 'sysctl -p'.");
             }
             summary += ", and a backend has reverse-path filtering on: rp_filter drops the asymmetrically routed"

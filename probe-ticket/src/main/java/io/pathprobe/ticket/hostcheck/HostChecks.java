@@ -83,17 +83,22 @@ public final class HostChecks {
         checkBackends(backends);
         List<RpFilterSetting> settings = readRpFilter(proc.resolve("sys/net/ipv4/conf"));
         List<RpFilterSetting> problems = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
         for (RpFilterSetting s : settings) {
             boolean loopback = s.name().equals("lo");
             if (s.name().equals("all") ? s.value() != 0 : !s.isPseudo() && !loopback && s.effective() != 0) {
                 problems.add(s);
             }
-            // Turning off 'all' and every interface that has its own non-zero value makes every effective value 0;
-            // 'default' too, so that interfaces added later start off.
-            if (s.value() != 0 && !loopback) {
-                lines.add("net.ipv4.conf." + s.name() + ".rp_filter = 0");
-            }
+        }
+        List<String> lines = new ArrayList<>();
+        if (!problems.isEmpty()) {
+            // The runbook's form: 'all' and 'default' off, and every interface that filters now named explicitly
+            // (its own value may be 0 while 'all' makes it filter: writing 0 for it is harmless and explicit).
+            lines.add("net.ipv4.conf.all.rp_filter = 0");
+            lines.add("net.ipv4.conf.default.rp_filter = 0");
+            problems.stream().filter(p -> !p.isPseudo())
+                    .forEach(p -> lines.add("net.ipv4.conf." + p.name() + ".rp_filter = 0"));
+        } else if (settings.get(1).value() != 0) {
+            lines.add("net.ipv4.conf.default.rp_filter = 0"); // nothing filters now; interfaces added later would
         }
         List<String> mentions = sysctlMentions(sysctlFiles);
         List<String> steps = new ArrayList<>();
@@ -255,6 +260,11 @@ public final class HostChecks {
         return STANDARD_FIX;
     }
 
+    /** The checked host for people: {@code web1}, or {@code web1 (netns ns1)}. */
+    public static String where(HostCheckReport r) {
+        return r.host() + (r.networkNamespace() == null ? "" : " (netns " + r.networkNamespace() + ")");
+    }
+
     /** One line: where rp_filter is on, or that it is off everywhere. */
     public static String problemLine(HostCheckReport r) {
         if (!r.rpFilterOn()) {
@@ -286,8 +296,7 @@ public final class HostChecks {
     /** The report as {@code pathprobe hostcheck} prints it. */
     public static List<String> render(HostCheckReport r) {
         List<String> out = new ArrayList<>();
-        out.add("hostcheck on " + r.host() + (r.networkNamespace() == null ? ""
-                : " (network namespace " + r.networkNamespace() + ")") + " at " + r.checkedAt());
+        out.add("hostcheck on " + where(r) + " at " + r.checkedAt());
         out.add("");
         out.add("rp_filter (0 off, 1 strict, 2 loose; effective on an interface = max(all, interface)):");
         for (RpFilterSetting s : r.rpFilter()) {

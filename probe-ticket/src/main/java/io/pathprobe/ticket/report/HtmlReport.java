@@ -409,7 +409,7 @@ final class HtmlReport {
         }
         h.append("<h2>Backend host checks</h2>\n");
         for (HostCheckReport r : reports) {
-            h.append("<div class=\"card\"><b>").append(esc(r.host())).append("</b> ")
+            h.append("<div class=\"card\"><b>").append(esc(HostChecks.where(r))).append("</b> ")
                     .append(esc(HostChecks.problemLine(r))).append("<pre>")
                     .append(esc(String.join("\n", HostChecks.render(r)))).append("</pre></div>\n");
         }

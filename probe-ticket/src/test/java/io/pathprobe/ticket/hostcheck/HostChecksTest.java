@@ -45,7 +45,7 @@ class HostChecksTest {
     }
 
     @Test
-    void allOnMakesEveryInterfaceFilterAndOnlyAllNeedsFixing() throws IOException {
+    void allOnMakesEveryInterfaceFilterAndTheFixNamesThem() throws IOException {
         rp("all", 1);
         rp("default", 0);
         rp("eth0", 0);
@@ -56,7 +56,8 @@ class HostChecksTest {
         assertEquals(1, r.rpFilter().get(2).effective(), "eth0: max(all=1, eth0=0)");
         assertEquals(List.of("all", "eth0"), r.problems().stream().map(RpFilterSetting::name).toList(),
                 "lo is never a problem");
-        assertEquals(List.of("net.ipv4.conf.all.rp_filter = 0"), r.sysctlConfLines());
+        assertEquals(List.of("net.ipv4.conf.all.rp_filter = 0", "net.ipv4.conf.default.rp_filter = 0",
+                "net.ipv4.conf.eth0.rp_filter = 0"), r.sysctlConfLines(), "the runbook's three lines");
         assertTrue(r.fixSteps().contains("Apply them now: sysctl -p"), r.fixSteps()::toString);
         assertTrue(r.rpFilterOn());
         assertEquals("backend1", r.host());
@@ -71,11 +72,23 @@ class HostChecksTest {
         addresses();
         HostCheckReport r = check(List.of(), List.of());
         assertEquals(List.of("eth0"), r.problems().stream().map(RpFilterSetting::name).toList());
-        assertEquals(List.of("net.ipv4.conf.default.rp_filter = 0", "net.ipv4.conf.eth0.rp_filter = 0"),
-                r.sysctlConfLines());
+        assertEquals(List.of("net.ipv4.conf.all.rp_filter = 0", "net.ipv4.conf.default.rp_filter = 0",
+                "net.ipv4.conf.eth0.rp_filter = 0"), r.sysctlConfLines());
         String text = String.join("\n", HostChecks.render(r));
         assertTrue(text.contains("eth0") && text.contains("loose") && text.contains("<- filters"), text);
         assertTrue(text.contains("sysctl -p"), text);
+    }
+
+    @Test
+    void onlyDefaultOnIsNoProblemButGetsItsLine() throws IOException {
+        rp("all", 0);
+        rp("default", 1);
+        rp("eth0", 0);
+        addresses();
+        HostCheckReport r = check(List.of(), List.of());
+        assertFalse(r.rpFilterOn());
+        assertEquals(List.of("net.ipv4.conf.default.rp_filter = 0"), r.sysctlConfLines());
+        assertTrue(String.join("\n", HostChecks.render(r)).contains("interfaces added later will filter"));
     }
 
     @Test
