@@ -44,6 +44,14 @@ final class Formats {
         }
     }
 
+    /** An axis label for {@code ms} on an axis with ticks {@code stepMs} apart: {@code 2.5s}, {@code 1m30s}. */
+    static String axisTime(long ms, long stepMs) {
+        if (stepMs % 1000 != 0 && ms < 60_000) {
+            return new BigDecimal(ms / 1000.0).round(new MathContext(3)).stripTrailingZeros().toPlainString() + "s";
+        }
+        return duration(ms);
+    }
+
     /** A duration for axis labels and facts: {@code 45s}, {@code 2m30s}, {@code 1h05m}. */
     static String duration(long ms) {
         long s = Math.round(ms / 1000.0);

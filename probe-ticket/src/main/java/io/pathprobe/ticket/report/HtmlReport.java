@@ -146,21 +146,27 @@ final class HtmlReport {
         h.append("</section>\n");
     }
 
-    /** A step with its sysctl lines set as code, so they can be copied. */
-    private static String stepHtml(String s) {
-        if (!s.contains("rp_filter = 0")) {
+    private static final java.util.regex.Pattern SYSCTL_LINE =
+            java.util.regex.Pattern.compile("net\\.ipv4\\.conf\\.[\\w.-]+\\.rp_filter = \\d");
+
+    /** A step with its sysctl lines set as a code block (ready to copy), the words before and after kept. */
+    static String stepHtml(String s) {
+        java.util.regex.Matcher m = SYSCTL_LINE.matcher(s);
+        StringBuilder code = new StringBuilder();
+        int first = -1;
+        int last = -1;
+        while (m.find()) {
+            first = first < 0 ? m.start() : first;
+            last = m.end();
+            code.append(m.group()).append('\n');
+        }
+        if (first < 0) {
             return esc(s);
         }
-        StringBuilder code = new StringBuilder();
-        StringBuilder text = new StringBuilder();
-        for (String part : s.split("(?<=:) |; | \\(|\\) ")) {
-            if (part.startsWith("net.ipv4.conf.")) {
-                code.append(part.replaceAll("[;:]$", "")).append('\n');
-            } else {
-                text.append(part).append(' ');
-            }
-        }
-        return esc(text.toString().trim()) + "<pre>" + esc(code.toString().trim()) + "\nsysctl -p</pre>";
+        // The code block ends with sysctl -p, so the words saying to run it go.
+        String after = s.substring(last).replaceFirst("^[;,]?\\s*", "").replace("— then run 'sysctl -p'.", "")
+                .trim();
+        return esc(s.substring(0, first).trim()) + "<pre>" + esc(code.toString()) + "sysctl -p</pre>" + esc(after);
     }
 
     private static void evidenceList(StringBuilder h, List<String> lines) {
@@ -259,12 +265,20 @@ final class HtmlReport {
                 fails[b][kind]++;
             }
         }
+        double[] means = new double[buckets];
+        int withRtt = 0;
         for (int b = 0; b < buckets; b++) {
             if (ok[b] > 0) {
+                means[withRtt++] = sum[b] / ok[b];
                 maxRtt = Math.max(maxRtt, sum[b] / ok[b]);
             }
         }
-        double yMax = 4 * niceCeil((maxRtt <= 0 ? 1 : maxRtt * 1.15) / 4); // four gridlines at round values
+        // Scale to the 98th percentile of the columns so that one slow probe (a first connect, a spike) does not
+        // flatten the rest; columns above it are drawn at the top edge and the title names the maximum.
+        java.util.Arrays.sort(means, 0, withRtt);
+        double scaleTo = withRtt == 0 ? 1 : means[(int) Math.floor(0.98 * (withRtt - 1))];
+        double yMax = 4 * niceCeil((scaleTo <= 0 ? 1 : scaleTo * 1.15) / 4); // four gridlines at round values
+        boolean clipped = maxRtt > yMax;
         SeriesStats st = s.stats();
         h.append("<svg role=\"img\" class=\"chart\" width=\"").append(CHART_W).append("\" height=\"").append(CHART_H)
                 .append("\" viewBox=\"0 0 ").append(CHART_W).append(' ').append(CHART_H)
@@ -273,7 +287,8 @@ final class HtmlReport {
         h.append("<text class=\"title\" x=\"").append(PAD_L).append("\" y=\"17\">").append(esc("[" + v.id() + "] "
                 + s.label())).append("</text><text x=\"").append(CHART_W - PAD_R).append("\" y=\"17\" text-anchor=\"end\">")
                 .append(esc(st.answered() + " probes, " + Formats.pct1(st.lossPercent()) + " loss"
-                        + (st.avgMs() == null ? "" : ", avg " + Formats.ms3(st.avgMs()) + " ms")))
+                        + (st.avgMs() == null ? "" : ", avg " + Formats.ms3(st.avgMs()) + " ms")
+                        + (clipped ? ", max " + Formats.ms3(st.maxMs()) + " ms (cut off at the top)" : "")))
                 .append("</text>");
         // grid and axes
         for (int i = 0; i <= 4; i++) {
@@ -284,10 +299,13 @@ final class HtmlReport {
             h.append("<text x=\"").append(PAD_L - 6).append("\" y=\"").append(y + 4).append("\" text-anchor=\"end\">")
                     .append(axisMs(val)).append("</text>");
         }
-        for (int i = 0; i <= 6; i++) {
-            int x = PAD_L + (int) Math.round(plotW * i / 6.0);
-            h.append("<text x=\"").append(x).append("\" y=\"").append(CHART_H - 10).append("\" text-anchor=\"middle\">")
-                    .append(Formats.duration(spanMs * i / 6)).append("</text>");
+        // Time ticks at round steps (1, 2, 2.5 or 5 times a power of ten seconds), about six of them.
+        double stepMs = niceCeil(Math.max(1, spanMs / 6.0));
+        for (double t = 0; t <= spanMs + 0.5; t += stepMs) {
+            double x = PAD_L + plotW * t / spanMs;
+            h.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(CHART_H - 10)
+                    .append("\" text-anchor=\"middle\">").append(Formats.axisTime((long) t, (long) stepMs))
+                    .append("</text>");
         }
         // failures: ticks in the band at the top of the plot
         String[] colours = {"#d64545", "#e07b00", "#7b3fb5"};
@@ -315,7 +333,7 @@ final class HtmlReport {
                 continue;
             }
             double x = PAD_L + (b + 0.5) * plotW / buckets;
-            double y = PAD_T + plotH - plotH * (sum[b] / ok[b]) / yMax;
+            double y = PAD_T + plotH - plotH * Math.min(1, (sum[b] / ok[b]) / yMax);
             path.append(pen ? " L" : " M").append(fmt(x)).append(',').append(fmt(y));
             pen = true;
             points++;
@@ -327,7 +345,7 @@ final class HtmlReport {
                 for (int b = 0; b < buckets; b++) {
                     if (ok[b] > 0) {
                         double x = PAD_L + (b + 0.5) * plotW / buckets;
-                        double y = PAD_T + plotH - plotH * (sum[b] / ok[b]) / yMax;
+                        double y = PAD_T + plotH - plotH * Math.min(1, (sum[b] / ok[b]) / yMax);
                         h.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
                                 .append("\" r=\"2.2\" fill=\"#2b6cb0\"/>");
                     }

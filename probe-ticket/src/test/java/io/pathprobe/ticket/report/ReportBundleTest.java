@@ -54,6 +54,15 @@ class ReportBundleTest {
     }
 
     @Test
+    void sysctlLinesOfAStepBecomeACodeBlock() {
+        String html = HtmlReport.stepHtml("On backend web1 (netns b1), add to /etc/sysctl.conf: "
+                + "net.ipv4.conf.all.rp_filter = 0; net.ipv4.conf.eth0.rp_filter = 0 — then run 'sysctl -p'.");
+        assertEquals("On backend web1 (netns b1), add to /etc/sysctl.conf:<pre>net.ipv4.conf.all.rp_filter = 0\n"
+                + "net.ipv4.conf.eth0.rp_filter = 0\nsysctl -p</pre>", html);
+        assertEquals("plain &amp; simple", HtmlReport.stepHtml("plain & simple"));
+    }
+
+    @Test
     void summaryHasPingsLayout() {
         String s = SummaryText.render(SampleTicket.results());
         assertTrue(s.startsWith("pathprobe ticket capture for lb-2ze8example\n"), s);
@@ -64,6 +73,14 @@ class ReportBundleTest {
         assertTrue(s.contains("HOST: 10.0.1.2"), s);
         assertTrue(s.contains("  1.|-- 10.0.1.1"), s);
         assertTrue(s.contains("--- 203.0.113.10:443 tcp connect statistics ---"), s);
+    }
+
+    @Test
+    void axisTimes() {
+        assertEquals("2.5s", Formats.axisTime(2500, 500));
+        assertEquals("0s", Formats.axisTime(0, 500));
+        assertEquals("1m40s", Formats.axisTime(100_000, 50_000));
+        assertEquals("20s", Formats.axisTime(20_000, 10_000));
     }
 
     @Test
