@@ -1,5 +1,6 @@
 package io.pathprobe.ticket;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
@@ -53,7 +54,7 @@ public record EngineVantage(String namespace, LocalVantagePoint point) implement
         if (namespace != null) {
             d.put("namespace", namespace);
         }
-        point.sourceAddress().ifPresent(a -> d.put("bound address", a.getHostAddress()));
+        point.sourceAddress().ifPresent(a -> d.put("bound address", AddressText.of(a)));
         point.interfaceName().ifPresent(n -> d.put("interface", n));
         return d;
     }

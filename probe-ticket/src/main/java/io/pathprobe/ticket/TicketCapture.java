@@ -1,5 +1,6 @@
 package io.pathprobe.ticket;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.Probers;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
@@ -92,7 +93,7 @@ public final class TicketCapture {
     private TicketResults capture() throws IOException, InterruptedException {
         long startNanos = System.nanoTime();
         Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        TicketFacts facts = new TicketFacts(cfg.instanceId, cfg.target, cfg.address.getHostAddress(), cfg.ports,
+        TicketFacts facts = new TicketFacts(cfg.instanceId, cfg.target, AddressText.of(cfg.address), cfg.ports,
                 cfg.backends, cfg.healthChecks, start.toString(), null, cfg.duration.toMillis(), false);
         VantageRun.Plan plan = new VantageRun.Plan(cfg.target, cfg.address, cfg.ports, cfg.duration, cfg.pingInterval,
                 cfg.tcpInterval, cfg.traceInterval, cfg.timeout, cfg.maxTtl, cfg.publicIpUrl, cfg.probers,
@@ -302,7 +303,7 @@ public final class TicketCapture {
             for (String b : backends) {
                 Addresses.require(b, "backend");
             }
-            this.backends = backends.stream().map(b -> Addresses.literal(b.trim()).getHostAddress()).toList();
+            this.backends = backends.stream().map(b -> AddressText.of(Addresses.literal(b.trim()))).toList();
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.hostcheck;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
 import io.pathprobe.ticket.internal.Addresses;
 
@@ -116,7 +117,7 @@ public final class HostChecks {
         List<String> mine = new ArrayList<>();
         for (String b : backends) {
             if (addresses.stream().anyMatch(a -> Addresses.same(a, b.trim()))) {
-                mine.add(Addresses.literal(b.trim()).getHostAddress());
+                mine.add(AddressText.of(Addresses.literal(b.trim())));
             }
         }
         return new HostCheckReport(hostname(proc), namespace, Instant.now().toString(), settings, problems, lines,
@@ -202,7 +203,7 @@ public final class HostChecks {
                         }
                         InetAddress a = Addresses.literal(sb.toString());
                         if (a != null) {
-                            out.add(a.getHostAddress());
+                            out.add(AddressText.of(a));
                         }
                     }
                 }

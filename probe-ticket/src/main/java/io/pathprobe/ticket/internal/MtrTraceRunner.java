@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.internal;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.stats.StatsSnapshot;
 import io.pathprobe.mtr.FormatOptions;
@@ -65,7 +66,7 @@ public final class MtrTraceRunner implements TraceRunner {
         for (HopSnapshot h : s.hops()) {
             StatsSnapshot st = h.stats();
             boolean any = st.received() > 0;
-            List<String> addrs = h.addresses().stream().map(a -> a.address().getHostAddress()).toList();
+            List<String> addrs = h.addresses().stream().map(a -> AddressText.of(a.address())).toList();
             hops.add(new HopEvidence(h.ttl(), addrs, st.sent() - st.inFlight(), st.received(), st.lossPercent(),
                     any ? StatsSnapshot.ms(st.lastNanos()) : null, any ? StatsSnapshot.ms(st.avgNanos()) : null,
                     any ? StatsSnapshot.ms(st.bestNanos()) : null, any ? StatsSnapshot.ms(st.worstNanos()) : null,

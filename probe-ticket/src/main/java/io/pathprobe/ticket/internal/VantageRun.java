@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.internal;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.Availability;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeRequest;
@@ -117,7 +118,7 @@ public final class VantageRun {
     }
 
     private SeriesRecorder session(String kind, String check, int port, Duration interval) {
-        SeriesRecorder r = new SeriesRecorder(id, check, plan.target().getHostAddress(), port, log, startNanos);
+        SeriesRecorder r = new SeriesRecorder(id, check, AddressText.of(plan.target()), port, log, startNanos);
         try {
             ProbeRequest.Builder req = ProbeRequest.builder(kind).target(plan.host(), plan.target())
                     .timeout(plan.timeout()).vantagePoint(point);
@@ -243,14 +244,14 @@ public final class VantageRun {
     /** The source address the kernel picks toward the target (a UDP connect sends nothing). */
     private String lookupSource() {
         if (point.sourceAddress().isPresent()) {
-            return point.sourceAddress().get().getHostAddress();
+            return AddressText.of(point.sourceAddress().get());
         }
         try {
             return inside.call(() -> {
                 try (DatagramSocket s = new DatagramSocket()) {
                     s.connect(plan.target(), plan.ports().isEmpty() ? 9 : plan.ports().get(0));
                     InetAddress a = s.getLocalAddress();
-                    return a == null || a.isAnyLocalAddress() ? null : a.getHostAddress();
+                    return a == null || a.isAnyLocalAddress() ? null : AddressText.of(a);
                 }
             });
         } catch (Exception e) {
@@ -279,7 +280,7 @@ public final class VantageRun {
                 notes.add("public IP: " + url + " answered '" + abbreviate(body) + "', not an address");
                 return null;
             }
-            return Addresses.literal(first).getHostAddress();
+            return AddressText.of(Addresses.literal(first));
         } catch (Exception e) {
             notes.add("public IP: " + url + " could not be read: " + e);
             return null;

@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.report;
 
+import io.pathprobe.core.AddressText;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pathprobe.core.ProbeOutcome;
 
@@ -75,7 +76,7 @@ public final class EventLog implements Closeable {
             n.put("rttMs", o.rttNanos() / 1e6);
         }
         if (o.responder() != null) {
-            n.put("responder", o.responder().getHostAddress());
+            n.put("responder", AddressText.of(o.responder()));
         }
         String detail = detail(o);
         if (detail != null) {
