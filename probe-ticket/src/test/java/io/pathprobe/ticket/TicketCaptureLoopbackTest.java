@@ -85,6 +85,53 @@ class TicketCaptureLoopbackTest {
         return (int) s.stats().answered();
     }
 
+    /** The public-IP lookup asks the URL from the vantage point and keeps what it answers, if it is an address. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void publicIpComesFromTheUrl() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(lo, 0), 0);
+        List<String> answers = new CopyOnWriteArrayList<>(List.of("198.51.100.7\n", "<html>rate limited</html>"));
+        http.createContext("/ip", ex -> {
+            byte[] body = answers.remove(0).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http.start();
+        try {
+            java.net.URI url = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/ip");
+            for (String expected : new String[]{"198.51.100.7", null}) {
+                TicketResults r = TicketCapture.builder("127.0.0.1", lo).ports(List.of(9))
+                        .duration(Duration.ofMillis(300)).traceRunner(null).publicIpUrl(url)
+                        .outputDir(out.resolve(String.valueOf(expected))).build().run();
+                VantageEvidence v = r.vantagePoints().get(0);
+                assertEquals(expected, v.publicIp());
+                if (expected == null) {
+                    assertTrue(v.notes().stream().anyMatch(n -> n.contains("rate limited") && n.contains("not an address")),
+                            v.notes()::toString);
+                } else {
+                    assertEquals(expected, v.clientAddress(), "the public IP is what the provider sees");
+                }
+            }
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** A vantage point bound to the loopback interface reports lo's address as its source. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void interfaceVantageReportsTheInterfacesAddress() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        TicketResults r = TicketCapture.builder("127.0.0.1", lo).ports(List.of(9)).duration(Duration.ofMillis(300))
+                .traceRunner(null).vantagePoints(List.of(TicketVantage.parse("dev:lo"))).outputDir(out).build().run();
+        VantageEvidence v = r.vantagePoints().get(0);
+        assertEquals("dev:lo", v.id());
+        assertEquals("127.0.0.1", v.sourceAddress(), v.notes()::toString);
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stopEndsEarlyAndStillWritesEverything() throws Exception {

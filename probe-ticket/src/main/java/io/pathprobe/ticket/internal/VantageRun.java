@@ -246,6 +246,9 @@ public final class VantageRun {
         if (point.sourceAddress().isPresent()) {
             return AddressText.of(point.sourceAddress().get());
         }
+        if (point.interfaceName().isPresent()) {
+            return interfaceSource(point.interfaceName().get());
+        }
         try {
             return inside.call(() -> {
                 try (DatagramSocket s = new DatagramSocket()) {
@@ -253,6 +256,31 @@ public final class VantageRun {
                     InetAddress a = s.getLocalAddress();
                     return a == null || a.isAnyLocalAddress() ? null : AddressText.of(a);
                 }
+            });
+        } catch (Exception e) {
+            notes.add("source address not found: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The first address of the target's family on the bound interface (link-local last): probes bound to it
+     * leave from there unless the route says otherwise. (Inside a namespace, Java lists the thread's IPv4 addresses
+     * correctly but the process's IPv6 ones, so an IPv6 answer there is a best guess.)
+     */
+    private String interfaceSource(String dev) {
+        try {
+            return inside.call(() -> {
+                java.net.NetworkInterface ni = java.net.NetworkInterface.getByName(dev);
+                if (ni == null) {
+                    notes.add("source address not found: no interface " + dev);
+                    return null;
+                }
+                boolean v4 = plan.target() instanceof java.net.Inet4Address;
+                return java.util.Collections.list(ni.getInetAddresses()).stream()
+                        .filter(a -> (a instanceof java.net.Inet4Address) == v4)
+                        .sorted(java.util.Comparator.comparing(InetAddress::isLinkLocalAddress))
+                        .map(io.pathprobe.core.AddressText::of).findFirst().orElse(null);
             });
         } catch (Exception e) {
             notes.add("source address not found: " + e.getMessage());
