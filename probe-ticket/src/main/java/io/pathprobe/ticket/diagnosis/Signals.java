@@ -212,6 +212,34 @@ public final class Signals {
         return h;
     }
 
+    /** A rise in average RTT from one responding hop to the next that counts as added delay. */
+    public static final double DELAY_STEP_MS = 30;
+
+    /**
+     * The hop where the path's delay rises by at least {@link #DELAY_STEP_MS} over the previous responding hop and
+     * stays up (every later responding hop at least half that step above the hop before the rise), or
+     * {@code null}. Hops marked as ICMP-rate-limited are skipped: a slow ICMP answer from a busy router does not
+     * carry on either.
+     */
+    public static HopEvidence delayStep(TraceEvidence t) {
+        List<HopEvidence> answered = t.hops().stream()
+                .filter(h -> h.avgMs() != null && !h.lossNotCarriedOn()).toList();
+        for (int i = 1; i < answered.size(); i++) {
+            double before = answered.get(i - 1).avgMs();
+            if (answered.get(i).avgMs() - before < DELAY_STEP_MS) {
+                continue;
+            }
+            boolean persists = true;
+            for (int j = i + 1; j < answered.size(); j++) {
+                persists &= answered.get(j).avgMs() - before >= DELAY_STEP_MS / 2;
+            }
+            if (persists) {
+                return answered.get(i);
+            }
+        }
+        return null;
+    }
+
     // ---- evidence lines ----
 
     public static String line(VantageEvidence v, ProbeSeries s) {

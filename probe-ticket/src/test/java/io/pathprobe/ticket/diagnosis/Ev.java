@@ -75,6 +75,20 @@ final class Ev {
         return new ProbeSeries(check, VIP, port, st, samples, 0);
     }
 
+    /** A clean ping whose RTTs average {@code avgMs}. */
+    static ProbeSeries pingAvg(long sent, double avgMs) {
+        ProbeSeries p = ping(sent, sent);
+        SeriesStats s = p.stats();
+        SeriesStats slow = new SeriesStats(s.sent(), s.received(), 0, 0, 0, 0, s.outcomes(), 0, 0, avgMs, avgMs, avgMs,
+                0.0, 0.0, avgMs, avgMs, avgMs, avgMs, 0.0, 0.0, s.elapsedMs());
+        return new ProbeSeries(p.check(), p.target(), p.port(), slow, p.samples(), 0);
+    }
+
+    /** A hop without loss whose RTTs average {@code avgMs}. */
+    static HopEvidence hopAvg(int ttl, String addr, double avgMs, boolean destination) {
+        return new HopEvidence(ttl, List.of(addr), 50, 50, 0, avgMs, avgMs, avgMs, avgMs, 0.1, false, destination);
+    }
+
     static VantageEvidence vantage(String id, String src, ProbeSeries ping, List<ProbeSeries> tcp,
                                    TraceEvidence... traces) {
         return new VantageEvidence(id, id.startsWith("netns:") ? "netns" : "local", Map.of(), src, null, ping,

@@ -294,6 +294,44 @@ class RulesTest {
             assertEquals(Confidence.LOW, only(rule, ticket(P80, lossy("198.51.100.1"), b)).confidence());
         }
 
+        static TraceEvidence slowFrom2(double hop2, double hop3) {
+            return trace("icmp", 0, null, Ev.hopAvg(1, "192.168.1.1", 1, false),
+                    Ev.hopAvg(2, "198.51.100.1", hop2, false), Ev.hopAvg(3, VIP, hop3, true));
+        }
+
+        @Test
+        void delayThatRisesAtAHopAndStaysIsHighWithAFasterOtherClient() {
+            VantageEvidence a = vantage("a", "10.0.1.2", Ev.pingAvg(100, 61), List.of(tcp(80, 100, 0, 0)),
+                    slowFrom2(60, 61));
+            VantageEvidence b = vantage("b", "10.0.3.2", Ev.pingAvg(100, 2), List.of(tcp(80, 100, 0, 0)), cleanTrace());
+            Finding f = only(rule, ticket(P80, a, b));
+            assertEquals(Confidence.HIGH, f.confidence());
+            assertTrue(f.summary().contains("delay rises by 59 ms at hop 2 (198.51.100.1)"), f.summary());
+        }
+
+        @Test
+        void delayEveryClientSharesIsLow() {
+            VantageEvidence a = vantage("a", "10.0.1.2", Ev.pingAvg(100, 61), List.of(tcp(80, 100, 0, 0)),
+                    slowFrom2(60, 61));
+            VantageEvidence b = vantage("b", "10.0.3.2", Ev.pingAvg(100, 58), List.of(tcp(80, 100, 0, 0)));
+            assertEquals(Confidence.LOW, only(rule, ticket(P80, a, b)).confidence());
+        }
+
+        @Test
+        void tcpTraceRttsInflatedByRetransmissionsAreNotDelay() {
+            TraceEvidence tcpTrace = trace("tcp", 80, null, Ev.hopAvg(1, "192.168.1.1", 1, false),
+                    Ev.hopAvg(2, "198.51.100.1", 400, false), Ev.hopAvg(3, VIP, 400, true));
+            VantageEvidence a = vantage("a", "10.0.1.2", Ev.pingAvg(100, 3), List.of(tcp(80, 100, 0, 0)), tcpTrace);
+            none(rule, ticket(P80, a, healthy("b", "10.0.3.2")));
+        }
+
+        @Test
+        void notForASlowAnswerThatDoesNotCarryOn() {
+            VantageEvidence a = vantage("a", "10.0.1.2", Ev.pingAvg(100, 3), List.of(tcp(80, 100, 0, 0)),
+                    slowFrom2(60, 3));
+            none(rule, ticket(P80, a, healthy("b", "10.0.3.2")));
+        }
+
         @Test
         void notForRateLimitedIntermediateHop() {
             HopEvidence h1 = new HopEvidence(1, List.of("192.168.1.1"), 100, 60, 40, 1.0, 1.0, 1.0, 1.0, 0.1,

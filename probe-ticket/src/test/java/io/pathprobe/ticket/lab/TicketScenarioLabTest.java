@@ -92,7 +92,7 @@ class TicketScenarioLabTest {
         Files.createDirectories(out);
         return TicketCapture.builder(vip.getHostAddress(), vip).ports(List.of(PORT)).duration(d)
                 .pingInterval(Duration.ofMillis(100)).tcpInterval(Duration.ofMillis(100))
-                .traceInterval(Duration.ofMillis(200)).timeout(Duration.ofMillis(800)).maxTtl(8).backends(backends)
+                .traceInterval(Duration.ofMillis(200)).timeout(Duration.ofMillis(1500)).maxTtl(8).backends(backends)
                 .instanceId("lab-" + scenario).vantagePoints(vs).outputDir(out).generator("pathprobe lab test").build()
                 .run();
     }
@@ -171,7 +171,7 @@ class TicketScenarioLabTest {
             TicketResults r = TicketCapture.builder(vip.getHostAddress(), vip).ports(List.of(PORT))
                     .duration(Duration.ofSeconds(4)).pingInterval(Duration.ofMillis(100))
                     .tcpInterval(Duration.ofMillis(100)).traceInterval(Duration.ofMillis(200))
-                    .timeout(Duration.ofMillis(800)).maxTtl(8).instanceId("lab-cause2-rp-filter")
+                    .timeout(Duration.ofMillis(1500)).maxTtl(8).instanceId("lab-cause2-rp-filter")
                     .healthChecks("passing").hostChecks(List.of(hc)).vantagePoints(List.of(vantage(a), vantage(b)))
                     .outputDir(out).generator("pathprobe lab test").build().run();
             Diagnosis d = r.diagnosis();
