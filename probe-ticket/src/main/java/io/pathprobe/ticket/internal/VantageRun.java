@@ -195,11 +195,6 @@ public final class VantageRun {
         return recorders;
     }
 
-    /** Whether every session has ended by itself (its deadline passed). */
-    public boolean finished() {
-        return recorders.stream().allMatch(r -> r.session().isFinished());
-    }
-
     /** Stops every session and trace; probes in flight are left out (mtr's rule). */
     public void stop() {
         recorders.forEach(r -> r.session().stop());

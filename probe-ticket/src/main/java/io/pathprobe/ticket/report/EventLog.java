@@ -114,11 +114,6 @@ public final class EventLog implements Closeable {
         }
     }
 
-    /** The first write error, if any. */
-    public synchronized IOException failure() {
-        return failure;
-    }
-
     @Override
     public synchronized void close() throws IOException {
         if (closed) {

@@ -115,6 +115,23 @@ class HostChecksTest {
     }
 
     @Test
+    void jsonReportReadsBackAsEvidence() throws IOException {
+        rp("all", 1);
+        rp("default", 0);
+        rp("eth0", 0);
+        addresses();
+        HostCheckReport r = check(List.of("10.0.2.5"), List.of());
+        Path f = proc.resolve("hostcheck.json");
+        Files.writeString(f, io.pathprobe.ticket.report.ResultsJson.toJson(r));
+        assertEquals(r, io.pathprobe.ticket.report.ResultsJson.readHostCheck(f));
+        Path other = proc.resolve("other.json");
+        Files.writeString(other, "{\"schema\":\"pathprobe.ticket/1\"}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> io.pathprobe.ticket.report.ResultsJson.readHostCheck(other));
+        assertTrue(e.getMessage().contains("is not a hostcheck report"), e.getMessage());
+    }
+
+    @Test
     void badBackendIsAUsageError() throws IOException {
         rp("all", 0);
         rp("default", 0);
