@@ -75,9 +75,17 @@ class CtrlCTest {
                 JsonNode s = t.get("summary");
                 assertEquals(s.get("attempted").asInt(), t.get("probes").size(), "a probe entry per attempt: " + out);
                 assertEquals(s.get("connected").asInt(), t.get("probes").size(), out);
-                for (int i = 0; i < t.get("probes").size(); i++) {
-                    assertEquals(i + 1, t.get("probes").get(i).get("seq").asInt(), "no probe missing or doubled");
+                // Probes end out of order on two event loops, so one still in flight at the signal may leave a gap
+                // (it is left out, as mtr does): every ended probe appears once, in sequence order, and the
+                // gaps are probes reported in flight (sent = ended + in flight, and no ended seq exceeds sent).
+                int previous = 0;
+                for (JsonNode probe : t.get("probes")) {
+                    int seq = probe.get("seq").asInt();
+                    assertTrue(seq > previous, "no probe doubled or out of order: " + out);
+                    previous = seq;
                 }
+                assertTrue(previous <= t.get("probes").size() + s.get("in_flight").asInt(),
+                        "every gap is a probe in flight: " + out);
             } finally {
                 Files.deleteIfExists(err);
             }

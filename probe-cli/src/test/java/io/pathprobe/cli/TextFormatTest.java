@@ -112,7 +112,7 @@ class TextFormatTest {
                 TextFormat.header("TCP connect", byName, SessionPlan.count(4)));
         ProbeRequest v6 = ProbeRequest.builder("tcp").target("::1", ip("::1")).port(22).timeout(Duration.ofMillis(500))
                 .vantagePoint(VantagePoint.fromAddress(ip("::1"))).build();
-        assertEquals("TCP connect to [::1]:22 from src:0:0:0:0:0:0:0:1: until the deadline, 0.2 s apart, "
+        assertEquals("TCP connect to [::1]:22 from src:::1: until the deadline, 0.2 s apart, "
                         + "timeout 0.5 s, deadline 30 s",
                 TextFormat.header("TCP connect", v6,
                         new SessionPlan(0, Duration.ofMillis(200), Duration.ofSeconds(30))));
