@@ -2,39 +2,30 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.IcmpCodes;
-import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.stats.StatsSnapshot;
+import io.pathprobe.core.text.NumberText;
+import io.pathprobe.core.text.SummaryFigures;
+import io.pathprobe.core.text.SummaryLines;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The text the commands print: one line per probe, a header per session and a ping-style summary. Pure functions
- * of the outcome and statistics records, so every command formats them the same way.
+ * of the outcome and statistics records, so every command formats them the same way; the summaries and number
+ * formats themselves are {@code io.pathprobe.core.text}'s, shared with the ticket report.
  */
 final class TextFormat {
     private TextFormat() {
     }
 
-    /**
-     * An RTT in milliseconds with three significant digits as ping shows it: {@code 0.052}, {@code 1.23},
-     * {@code 12.3}, {@code 123}.
-     */
+    /** An RTT as ping's reply lines show it (three significant digits). */
     static String rtt(long nanos) {
-        double ms = nanos / 1e6;
-        int decimals = ms < 1 ? 3 : ms < 10 ? 2 : ms < 100 ? 1 : 0;
-        return String.format(Locale.ROOT, "%." + decimals + "f", ms);
-    }
-
-    /** Milliseconds with three decimals, as ping's summary shows them. */
-    static String ms3(double nanos) {
-        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+        return NumberText.rttMs(nanos);
     }
 
     /** What a session is about to do, e.g. {@code TCP connect to localhost:80 (127.0.0.1): 4 probes, 1 s apart, timeout 2 s}. */
@@ -91,50 +82,9 @@ final class TextFormat {
         return "error " + label + ": " + e.message() + cause;
     }
 
-    /**
-     * The summary of one session in ping's layout, e.g.
-     * <pre>
-     * --- 10.0.0.1:80 tcp connect statistics ---
-     * 4 attempted, 4 connected, 0 failed (0.0% failed), 0 refused, 0 timed out, 0 unreachable, time 3004ms
-     * rtt min/avg/max/mdev = 0.050/0.061/0.080/0.011 ms
-     * </pre>
-     * Probes still in flight when a session was stopped are not attempts (mtr's rule) and are counted apart.
-     */
+    /** The TCP connect summary of one session ({@link SummaryLines#tcpConnect}). */
     static List<String> tcpSummary(String label, StatsSnapshot s, Duration elapsed) {
-        List<String> lines = new ArrayList<>();
-        lines.add("--- " + label + " tcp connect statistics ---");
-        long attempted = s.sent() - s.inFlight();
-        StringBuilder sb = new StringBuilder();
-        sb.append(attempted).append(" attempted, ")
-                .append(s.received()).append(" connected, ")
-                .append(attempted - s.received()).append(" failed (")
-                .append(String.format(Locale.ROOT, "%.1f", s.lossPercent())).append("% failed), ")
-                .append(s.count(OutcomeType.REFUSED)).append(" refused, ")
-                .append(s.count(OutcomeType.TIMED_OUT)).append(" timed out, ")
-                .append(s.count(OutcomeType.UNREACHABLE)).append(" unreachable");
-        if (s.count(OutcomeType.LOCAL_ERROR) > 0) {
-            sb.append(", ").append(s.count(OutcomeType.LOCAL_ERROR)).append(" errors");
-        }
-        if (s.inFlight() > 0) {
-            sb.append(", ").append(s.inFlight()).append(" in flight when stopped (not counted)");
-        }
-        sb.append(", time ").append(elapsed.toMillis()).append("ms");
-        lines.add(sb.toString());
-        if (s.received() > 0) {
-            lines.add(rttLine(s));
-        }
-        if (s.retransmittedConnects() > 0) {
-            lines.add("SYN retransmits: " + s.retransmittedConnects()
-                    + (s.retransmittedConnects() == 1 ? " connect needed" : " connects needed")
-                    + " retransmission (" + s.synRetransmits() + " total)");
-        }
-        return lines;
-    }
-
-    /** ping's {@code rtt min/avg/max/mdev = a/b/c/d ms}; only meaningful when something was received. */
-    static String rttLine(StatsSnapshot s) {
-        return "rtt min/avg/max/mdev = " + ms3(s.bestNanos()) + "/" + ms3(s.avgNanos()) + "/"
-                + ms3(s.worstNanos()) + "/" + ms3(s.mdevNanos()) + " ms";
+        return SummaryLines.tcpConnect(label, SummaryFigures.of(s, elapsed.toMillis()));
     }
 
     private static String addr(InetAddress a) {

@@ -3,13 +3,15 @@ package io.pathprobe.ticket.evidence;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.stats.StatsSnapshot;
+import io.pathprobe.core.text.SummaryFigures;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The statistics of one series of probes (the ping, or one TCP check), taken from the core's {@link StatsSnapshot}
- * and kept in milliseconds for people and JSON. RTT figures are {@code null} when nothing was received.
+ * and kept in milliseconds for people and JSON. RTT figures are {@code null} when nothing was received. As
+ * {@link SummaryFigures} it prints the same ping and TCP summaries as the command-line tool.
  *
  * @param sent                  probes sent
  * @param received              probes answered as hoped (echo reply, connected)
@@ -25,7 +27,7 @@ public record SeriesStats(long sent, long received, long inFlight, long duplicat
                           Map<String, Long> outcomes, long synRetransmits, long retransmittedConnects,
                           Double minMs, Double avgMs, Double maxMs, Double mdevMs, Double stdevMs, Double lastMs,
                           Double p50Ms, Double p90Ms, Double p99Ms, Double jitterAvgMs, Double jitterMaxMs,
-                          long elapsedMs) {
+                          long elapsedMs) implements SummaryFigures {
 
     public SeriesStats {
         outcomes = outcomes == null ? Map.of() : Map.copyOf(outcomes);

@@ -1,34 +1,28 @@
 package io.pathprobe.ticket.report;
 
+import io.pathprobe.core.text.NumberText;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
-/** Number formats shared by the text and HTML reports. */
+/** Formats of the text and HTML reports: absent values as {@code -}, times; numbers are {@link NumberText}'s. */
 final class Formats {
     private Formats() {
     }
 
-    /** C's {@code %g} for the values ping prints (6 significant digits, no trailing zeros): 0, 0.333333, 100. */
-    static String g(double v) {
-        if (v == 0) {
-            return "0";
-        }
-        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
-    }
-
     /** Milliseconds with three decimals, or {@code -} when absent. */
     static String ms3(Double ms) {
-        return ms == null ? "-" : String.format(Locale.ROOT, "%.3f", ms);
+        return ms == null ? "-" : NumberText.ms3(ms);
     }
 
     /** Milliseconds with one decimal as mtr prints them, or {@code -}. */
     static String ms1(Double ms) {
-        return ms == null ? "-" : String.format(Locale.ROOT, "%.1f", ms);
+        return ms == null ? "-" : NumberText.ms1(ms);
     }
 
     static String pct1(double p) {
-        return String.format(Locale.ROOT, "%.1f%%", p);
+        return NumberText.percent1(p);
     }
 
     /** An ISO instant for people: {@code 2026-11-23 21:12:19 UTC}; anything unparsable as given, null as "-". */

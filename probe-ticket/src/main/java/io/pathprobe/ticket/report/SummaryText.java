@@ -1,11 +1,10 @@
 package io.pathprobe.ticket.report;
 
-import io.pathprobe.core.OutcomeType;
+import io.pathprobe.core.text.SummaryLines;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
 import io.pathprobe.ticket.evidence.HopEvidence;
 import io.pathprobe.ticket.evidence.ProbeSeries;
-import io.pathprobe.ticket.evidence.SeriesStats;
 import io.pathprobe.ticket.evidence.TicketFacts;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.TraceEvidence;
@@ -86,42 +85,12 @@ public final class SummaryText {
 
     /** iputils' summary: {@code --- HOST ping statistics ---}, counts and loss, {@code rtt min/avg/max/mdev}. */
     public static List<String> pingSummary(ProbeSeries s) {
-        SeriesStats st = s.stats();
-        List<String> out = new ArrayList<>();
-        out.add("--- " + s.target() + " ping statistics ---");
-        // ping counts every probe sent, in flight or not, in its loss (unlike mtr).
-        double loss = st.sent() == 0 ? 0 : 100.0 * (st.sent() - st.received()) / st.sent();
-        out.add(st.sent() + " packets transmitted, " + st.received() + " received, "
-                + (st.duplicates() > 0 ? "+" + st.duplicates() + " duplicates, " : "")
-                + Formats.g(loss) + "% packet loss, time " + st.elapsedMs() + "ms");
-        if (st.received() > 0) {
-            out.add("rtt min/avg/max/mdev = " + Formats.ms3(st.minMs()) + "/" + Formats.ms3(st.avgMs()) + "/"
-                    + Formats.ms3(st.maxMs()) + "/" + Formats.ms3(st.mdevMs()) + " ms");
-        }
-        return out;
+        return SummaryLines.ping(s.target(), s.stats());
     }
 
     /** The TCP check in the layout of the {@code pathprobe tcp} summary. */
     public static List<String> tcpSummary(ProbeSeries s) {
-        SeriesStats st = s.stats();
-        List<String> out = new ArrayList<>();
-        String label = s.label().substring(s.check().length() + 1);
-        out.add("--- " + label + " tcp connect statistics ---");
-        out.add(st.answered() + " attempted, " + st.received() + " connected, " + st.failed() + " failed ("
-                + Formats.pct1(st.lossPercent()) + " failed), " + st.count(OutcomeType.REFUSED) + " refused, "
-                + st.count(OutcomeType.TIMED_OUT) + " timed out, " + st.count(OutcomeType.UNREACHABLE)
-                + " unreachable" + (st.count(OutcomeType.LOCAL_ERROR) > 0 ? ", " + st.count(OutcomeType.LOCAL_ERROR)
-                + " errors" : "") + (st.inFlight() > 0 ? ", " + st.inFlight() + " in flight when stopped (not counted)"
-                : "") + ", time " + st.elapsedMs() + "ms");
-        if (st.received() > 0) {
-            out.add("rtt min/avg/max/mdev = " + Formats.ms3(st.minMs()) + "/" + Formats.ms3(st.avgMs()) + "/"
-                    + Formats.ms3(st.maxMs()) + "/" + Formats.ms3(st.mdevMs()) + " ms");
-        }
-        if (st.retransmittedConnects() > 0) {
-            out.add("SYN retransmits: " + st.retransmittedConnects() + " connects needed retransmission ("
-                    + st.synRetransmits() + " total)");
-        }
-        return out;
+        return SummaryLines.tcpConnect(s.label().substring(s.check().length() + 1), s.stats());
     }
 
     /** mtr's {@code --report} layout. */

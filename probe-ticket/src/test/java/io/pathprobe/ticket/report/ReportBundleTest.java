@@ -84,15 +84,6 @@ class ReportBundleTest {
     }
 
     @Test
-    void pingLossLikeC() {
-        assertEquals("0", Formats.g(0));
-        assertEquals("100", Formats.g(100));
-        assertEquals("0.333333", Formats.g(100.0 / 300));
-        assertEquals("33.3333", Formats.g(100.0 / 3));
-        assertEquals("8", Formats.g(8.0));
-    }
-
-    @Test
     void eventLogWritesOneFlushedLinePerOutcome() throws Exception {
         Path f = dir.resolve("events.jsonl");
         EventLog log = EventLog.open(f, System.nanoTime());
