@@ -89,7 +89,8 @@ final class SessionOptions {
         }
     }
 
-    private static Duration positive(String option, String text) {
+    /** A duration option that must be more than zero. @throws UsageException naming the option */
+    static Duration positive(String option, String text) {
         Duration d;
         try {
             d = Durations.parse(text);

@@ -63,7 +63,8 @@ public final class SummaryText {
         return String.join("\n", out) + "\n";
     }
 
-    static void diagnosis(List<String> out, Diagnosis d) {
+    /** The diagnosis as summary.txt shows it: the verdict, each finding with its evidence, the next steps. */
+    public static void diagnosis(List<String> out, Diagnosis d) {
         if (d == null) {
             return;
         }

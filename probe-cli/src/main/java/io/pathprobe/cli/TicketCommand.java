@@ -1,0 +1,332 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.AddressText;
+import io.pathprobe.ticket.CaptureProgress;
+import io.pathprobe.ticket.EngineVantage;
+import io.pathprobe.ticket.TicketCapture;
+import io.pathprobe.ticket.TicketVantage;
+import io.pathprobe.ticket.diagnosis.Diagnosis;
+import io.pathprobe.ticket.evidence.ProbeSeries;
+import io.pathprobe.ticket.evidence.TicketResults;
+import io.pathprobe.ticket.evidence.VantageEvidence;
+import io.pathprobe.ticket.hostcheck.HostCheckReport;
+import io.pathprobe.ticket.report.ReportBundle;
+import io.pathprobe.ticket.report.ResultsJson;
+import io.pathprobe.ticket.report.SummaryText;
+import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code pathprobe ticket}: the evidence support asks for when a client cannot reach a load balancer, gathered at
+ * once for the whole duration (ping, MTR in ICMP and TCP mode, TCP connects per port, from every vantage point),
+ * the diagnosis of the known causes, and the report bundle in {@code --out}.
+ */
+@Command(name = "ticket", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Capture the evidence for a load balancer ticket: for the whole duration, a sustained ping to "
+                + "the VIP, MTR traces (ICMP, and TCP to each port) and TCP connect checks to each port, from every "
+                + "vantage point at once; then a diagnosis of the known causes and a report bundle in DIR "
+                + "(report.html, summary.txt, results.json, events.jsonl). Progress goes to stderr; Ctrl-C ends "
+                + "early and still writes everything (exit 130).",
+                "Exit status: 0 no fault found, 1 a fault diagnosed or inconclusive, 2 bad input, 3 internal error."},
+        footer = {"", "Examples:", "  pathprobe ticket 203.0.113.10 -p 80,443 --instance lb-123 --out lb-123",
+                "  pathprobe ticket vip.example.net:443 -d 30m --vantage local --vantage netns:b -o t1",
+                "  pathprobe ticket 203.0.113.10 -p 80 --backends 10.0.0.5 --hostcheck web1.json -o t2"})
+final class TicketCommand implements Callable<Integer> {
+    /** How long Ctrl-C waits for the bundle to be written before the JVM exits anyway. */
+    private static final Duration CTRL_C_WAIT = Duration.ofSeconds(30);
+    /**
+     * The shortest --interval: ping's floor for users without root. A capture runs for minutes against a production
+     * VIP; faster probing adds nothing to the evidence and can look like a flood to the provider's DDoS protection.
+     */
+    static final Duration MIN_INTERVAL = Duration.ofMillis(200);
+
+    @Parameters(paramLabel = "TARGET", description = "The VIP or the load balancer's name, optionally with ports "
+            + "(203.0.113.10, lb.example.net:80,443, [2001:db8::1]:443).")
+    String target;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORTS", description = "Listener ports to check (80, 80,443, 8000-8010).")
+    String ports;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long to capture (90s, 10m, 1h); default: ${DEFAULT-VALUE}.")
+    String duration;
+
+    @Option(names = "--instance", paramLabel = "ID", description = "The load balancer's instance ID, for the report.")
+    String instance;
+
+    @Option(names = "--vantage", paramLabel = "SPEC", description = "Where to measure from, repeatable (default: "
+            + "local): local, src:ADDR (or ADDR), dev:IFACE, netns:NAME, netns:NAME,src:ADDR.")
+    List<String> vantages = new ArrayList<>();
+
+    @Option(names = "--public-ip-url", paramLabel = "URL",
+            description = "An http(s) URL that answers with the caller's public IP, asked from each vantage point.")
+    String publicIpUrl;
+
+    @Option(names = "--backends", paramLabel = "ADDR", split = ",",
+            description = "The load balancer's backend addresses, when known (tells a backend calling its own VIP).")
+    List<String> backends = new ArrayList<>();
+
+    @Option(names = "--health-checks", paramLabel = "STATUS", defaultValue = "unknown",
+            description = "What the load balancer's health checks show: passing, failing or unknown; default: ${DEFAULT-VALUE}.")
+    String healthChecks;
+
+    @Option(names = "--hostcheck", paramLabel = "FILE.json",
+            description = "A 'pathprobe hostcheck --json' report from a backend, as evidence; repeatable.")
+    List<Path> hostchecks = new ArrayList<>();
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
+            description = "Time between pings, and between TCP connects to a port (at least 0.2); default: ${DEFAULT-VALUE}.")
+    String interval;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "2",
+            description = "How long each probe waits for its answer; default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,
+            description = "Directory for the report bundle (created if missing; files in it are replaced).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        // Every option first, then the files and the name; the output directory is made only for valid input.
+        TargetSpec t;
+        try {
+            t = TargetSpec.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        List<Integer> portList = ports(t);
+        Duration length = SessionOptions.positive("--duration", duration);
+        Duration every = SessionOptions.positive("--interval", interval);
+        if (every.compareTo(MIN_INTERVAL) < 0) {
+            throw new UsageException("--interval " + Durations.format(every) + " is shorter than "
+                    + Durations.format(MIN_INTERVAL) + ": a ticket capture probes a production VIP for minutes; give"
+                    + " 0.2 or more");
+        }
+        Duration wait = SessionOptions.positive("--timeout", timeout);
+        List<TicketVantage> points = vantagePoints();
+        List<HostCheckReport> reports = hostChecks();
+        URI url = publicIpUrl();
+        InetAddress vip = HostResolver.resolve(t.host(), HostResolver.Family.ANY);
+        checkFamilies(points, vip);
+
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TicketCapture capture = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
+                .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
+                .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
+                .generator("pathprobe " + Main.version())
+                .progress(p -> progress(err, p), progressEvery(length))
+                .build();
+        Path dir = outputDir(); // only for input that passed every check
+
+        o.println(header(t.host(), vip, portList, points, length, dir));
+        o.flush();
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> ctrlC(capture, printed), "pathprobe-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            TicketResults r = capture.run();
+            print(o, r, dir);
+            return Diagnosis.NO_FAULT_FOUND.equals(r.diagnosis().verdict()) ? 0 : 1;
+        } finally {
+            printed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came: the hook waits for the bundle and for what this thread prints.
+            }
+        }
+    }
+
+    /** Ctrl-C (or a kill): end the capture, let it write the bundle, and let the main thread print the result. */
+    private static void ctrlC(TicketCapture capture, CountDownLatch printed) {
+        capture.stop();
+        capture.awaitFinished(CTRL_C_WAIT);
+        try {
+            printed.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Integer> ports(TargetSpec t) {
+        List<Integer> list = new ArrayList<>(t.ports());
+        if (ports != null) {
+            try {
+                for (int p : TargetSpec.parsePorts(ports)) {
+                    if (!list.contains(p)) {
+                        list.add(p);
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--port: " + e.getMessage(), e);
+            }
+        }
+        if (list.isEmpty()) {
+            throw new UsageException("no listener port given: add --port PORTS (e.g. --port 80,443) or write "
+                    + "TARGET:PORTS");
+        }
+        return list;
+    }
+
+    /** The vantage points, each checked here when it can be: a local source address or interface, a namespace. */
+    private List<TicketVantage> vantagePoints() {
+        List<TicketVantage> points = new ArrayList<>();
+        for (String spec : vantages.isEmpty() ? List.of("local") : vantages) {
+            TicketVantage v = TicketVantage.parse(spec);
+            if (v instanceof EngineVantage ev) {
+                if (ev.namespace() != null) {
+                    if (!NetworkNamespaces.exists(ev.namespace())) {
+                        throw new UsageException("--vantage " + spec + ": no network namespace '" + ev.namespace()
+                                + "': give one that 'ip netns list' shows");
+                    }
+                } else {
+                    // Inside a namespace its own addresses and interfaces apply; on this host, check them now.
+                    ev.point().sourceAddress().ifPresent(a -> HostResolver.localAddress(AddressText.of(a),
+                            "--vantage " + spec + ":"));
+                    ev.point().interfaceName().ifPresent(n -> HostResolver.checkInterface(n, "--vantage " + spec));
+                }
+            }
+            points.add(v);
+        }
+        return points;
+    }
+
+    /** A source address of the other IP version than the VIP's could never reach it. */
+    private static void checkFamilies(List<TicketVantage> points, InetAddress vip) {
+        for (TicketVantage v : points) {
+            if (v instanceof EngineVantage ev) {
+                ev.point().sourceAddress().ifPresent(a -> {
+                    if ((a instanceof Inet4Address) != (vip instanceof Inet4Address)) {
+                        throw new UsageException("--vantage " + v.id() + " and the VIP " + AddressText.of(vip)
+                                + " are of different IP versions: give a source address of the VIP's version");
+                    }
+                });
+            }
+        }
+    }
+
+    private List<HostCheckReport> hostChecks() {
+        List<HostCheckReport> reports = new ArrayList<>();
+        for (Path f : hostchecks) {
+            if (!Files.isRegularFile(f)) {
+                throw new UsageException("--hostcheck " + f + ": no such file: give the file that "
+                        + "'pathprobe hostcheck --json' wrote");
+            }
+            try {
+                reports.add(ResultsJson.readHostCheck(f));
+            } catch (IOException e) {
+                throw new UsageException("--hostcheck " + f + ": cannot read it (" + e.getMessage() + ")", e);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--hostcheck " + e.getMessage(), e);
+            }
+        }
+        return reports;
+    }
+
+    private URI publicIpUrl() {
+        if (publicIpUrl == null) {
+            return null;
+        }
+        try {
+            return URI.create(publicIpUrl.trim());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--public-ip-url '" + publicIpUrl + "' is not a URL: give e.g. "
+                    + "https://ifconfig.example/ip", e);
+        }
+    }
+
+    /** Creates the directory now, so that a capture never runs for ten minutes to find it cannot write. */
+    private Path outputDir() {
+        try {
+            Files.createDirectories(out);
+        } catch (FileAlreadyExistsException e) {
+            throw new UsageException("--out " + out + ": a file of that name is in the way: give a directory", e);
+        } catch (IOException | InvalidPathException | SecurityException e) {
+            throw new UsageException("--out " + out + ": cannot create the directory here: give a directory you can"
+                    + " write", e);
+        }
+        if (!Files.isWritable(out)) {
+            throw new UsageException("--out " + out + " is not writable: give a directory you can write");
+        }
+        return out;
+    }
+
+    /** About 30 progress lines per capture, one a second at most and every 10 s at least. */
+    static Duration progressEvery(Duration length) {
+        long ms = Math.max(1000, Math.min(10_000, length.toMillis() / 30));
+        return Duration.ofMillis(ms);
+    }
+
+    private static void progress(PrintWriter err, CaptureProgress p) {
+        err.println("progress: " + p.line());
+        err.flush();
+    }
+
+    private static String header(String host, InetAddress vip, List<Integer> ports, List<TicketVantage> points,
+                                 Duration length, Path dir) {
+        StringBuilder sb = new StringBuilder("ticket capture of ").append(host);
+        if (!HostResolver.isLiteral(host)) {
+            sb.append(" (").append(AddressText.of(vip)).append(')');
+        }
+        sb.append(", port").append(ports.size() == 1 ? " " : "s ");
+        for (int i = 0; i < ports.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(ports.get(i));
+        }
+        sb.append(", from ").append(String.join(" ", points.stream().map(TicketVantage::id).toList()))
+                .append(", for ").append(Durations.format(length)).append("; bundle in ").append(dir)
+                .append(" (Ctrl-C ends early and still writes it)");
+        return sb.toString();
+    }
+
+    /** The ping and TCP summaries of each vantage point, the diagnosis, and where the bundle is. */
+    private static void print(PrintWriter o, TicketResults r, Path dir) {
+        for (VantageEvidence v : r.vantagePoints()) {
+            o.println();
+            o.println("=== from " + v.id() + " (source " + (v.sourceAddress() == null ? "-" : v.sourceAddress())
+                    + (v.publicIp() == null ? "" : ", public IP " + v.publicIp()) + ") ===");
+            if (v.ping() != null) {
+                SummaryText.pingSummary(v.ping()).forEach(o::println);
+            }
+            for (ProbeSeries s : v.tcp()) {
+                SummaryText.tcpSummary(s).forEach(o::println);
+            }
+            v.notes().forEach(n -> o.println("note: " + n));
+        }
+        o.println();
+        List<String> lines = new ArrayList<>();
+        SummaryText.diagnosis(lines, r.diagnosis());
+        lines.forEach(o::println);
+        o.println();
+        o.println("Report bundle in " + dir + ":");
+        o.println("  " + ReportBundle.HTML + "    the report: diagnosis, RTT charts, MTR tables (open in a browser)");
+        o.println("  " + ReportBundle.SUMMARY + "    the text to paste into the ticket (with the mtr reports)");
+        o.println("  " + ReportBundle.RESULTS + "   everything, schema " + TicketResults.SCHEMA);
+        o.println("  " + ReportBundle.EVENTS + "   every probe outcome, one JSON object a line");
+        o.flush();
+    }
+}
