@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Ctrl-C: a real SIGINT to a real {@code pathprobe tcp -t} process (this test class path, a loopback listener). The
- * summary of what was measured must come out once, complete, and agree with the lines printed before it.
+ * summary of what was measured must come out once, complete, and agree with the lines printed before it. For
+ * {@code pathprobe ticket}, the report bundle must still be written.
  *
  * <p>A process started from a background job inherits SIGINT as ignored, and the JVM then leaves it ignored (as
  * nohup expects), so Ctrl-C cannot be simulated there: the test then sends SIGTERM, which runs the same shutdown
@@ -88,6 +89,38 @@ class CtrlCTest {
                         "every gap is a probe in flight: " + out);
             } finally {
                 Files.deleteIfExists(err);
+            }
+        }
+    }
+
+    /** Ctrl-C during a ten-minute ticket capture: the bundle is still written, stopped early, and the result printed. */
+    @Test
+    void sigintDuringTicketWritesTheBundle() throws Exception {
+        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+            Path dir = Files.createTempDirectory("pathprobe-ticket-ctrlc");
+            Path err = dir.resolve("stderr.txt");
+            Path out = dir.resolve("bundle");
+            try {
+                Process p = start(err, "ticket", "127.0.0.1:" + listener.port(), "-d", "10m", "-i", "0.2",
+                        "--timeout", "1", "-o", out.toString());
+                assertTrue(listener.awaitAccepted(5, 30_000), "the capture connects");
+                int signal = interrupt(p);
+                String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ends after the signal");
+                assertEquals(128 + signal, p.exitValue(), "exit status; stderr: " + Files.readString(err));
+                for (String f : List.of("report.html", "summary.txt", "results.json", "events.jsonl")) {
+                    assertTrue(Files.size(out.resolve(f)) > 0, f + " written; stdout: " + stdout);
+                }
+                JsonNode facts = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("facts");
+                assertTrue(facts.get("stoppedEarly").asBoolean(), facts.toString());
+                assertTrue(stdout.contains("\nDIAGNOSIS: "), stdout);
+                assertTrue(stdout.contains("\nReport bundle in " + out + ":\n"), stdout);
+                assertTrue(Files.readString(err).startsWith("progress: ") || Files.readString(err).isEmpty(),
+                        "stderr has progress only: " + Files.readString(err));
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
             }
         }
     }
