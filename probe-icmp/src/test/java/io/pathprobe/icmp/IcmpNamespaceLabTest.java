@@ -152,6 +152,37 @@ class IcmpNamespaceLabTest {
         }
     }
 
+    /**
+     * Paris-style flows: every request carries the chosen checksum on the wire, as the server's nft counter of
+     * {@code icmp checksum 4660} (0x1234) sees, whoever computes it last (a ping socket's kernel recomputes it).
+     */
+    @Test
+    void flowChecksumHoldsOnTheWireInBothModes(NetLab lab) throws Exception {
+        LinearPath path = path(lab);
+        path.server().nft().rule(Nft.Chain.INPUT, "icmp type echo-request icmp checksum 4660 counter");
+        InetAddress server = path.server().address(INET);
+        int n = 20;
+        try (ProbeEngine engine = engine(path.client())) {
+            for (IcmpSocketMode mode : MODES) {
+                for (int i = 0; i < n; i++) {
+                    ProbeOutcome o = engine.probeAndWait(echo(server, mode).option(IcmpOptions.FLOW_CHECKSUM, 0x1234)
+                            .option(ProbeOption.TTL, 1 + i % 4).build());
+                    assertTrue(o instanceof ProbeOutcome.Reply || o instanceof ProbeOutcome.TtlExceeded,
+                            mode + ": " + o);
+                }
+            }
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> engine.probe(echo(path.server().address(INET6), IcmpSocketMode.RAW)
+                            .option(IcmpOptions.FLOW_CHECKSUM, 0x1234).build()));
+            assertTrue(e.getMessage().contains("IPv4 only"), e.getMessage());
+        }
+        // Only TTL 4 reaches the server: 5 of each mode's 20 probes.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("checksum 4660 counter packets (\\d+)")
+                .matcher(path.server().nft().ruleset());
+        assertTrue(m.find(), path.server().nft().ruleset());
+        assertEquals(2 * n / 4, Integer.parseInt(m.group(1)));
+    }
+
     /** ICMP(v6) type and code of an unreachable, per family. */
     private record Expected(int type4, int code4, int type6, int code6, String name) {
         int type(StandardProtocolFamily f) {
