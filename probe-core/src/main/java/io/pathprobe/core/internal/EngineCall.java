@@ -6,26 +6,51 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.spi.ProbeCall;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early. */
+/**
+ * The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early.
+ *
+ * <p>An engine may hold a million of these at once, so each is kept to one object of 64 bytes (with compressed
+ * oops) besides its future: the once-only state changes are compare-and-sets on its own fields through
+ * {@link VarHandle}s rather than separate atomic objects, and the engine's list of outstanding calls is threaded
+ * through {@link #prev}/{@link #next} rather than held in a set.
+ */
 public final class EngineCall implements ProbeCall {
     private static final Runnable NO_ACTION = () -> { };
+    private static final VarHandle ABORT_ACTION;
+    private static final VarHandle OUTCOME;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ABORT_ACTION = l.findVarHandle(EngineCall.class, "abortAction", Runnable.class);
+            OUTCOME = l.findVarHandle(EngineCall.class, "outcome", ProbeOutcome.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ProbeRequest request;
     private final CompletableFuture<ProbeOutcome> future;
     private final Consumer<EngineCall> onComplete;
     private final ProbeEventListener extras;
-    private final AtomicReference<Runnable> abortAction = new AtomicReference<>(NO_ACTION);
+    /** Null once the call is done (later actions are dropped: the prober's own completion cleans up). */
+    @SuppressWarnings("unused") // through ABORT_ACTION
+    private volatile Runnable abortAction = NO_ACTION;
     private volatile InetAddress address;
     private volatile EventLoop eventLoop;
     private volatile long startNanos;
     private volatile ScheduledFuture<?> timeout;
     private volatile ProbeOutcome outcome;
+    /** Neighbours in {@link EngineCalls}' list of outstanding calls; guarded by that list's lock. */
+    EngineCall prev;
+    EngineCall next;
 
     public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete) {
         this(request, future, onComplete, ProbeEventListener.NONE);
@@ -103,13 +128,10 @@ public final class EngineCall implements ProbeCall {
         if (result == null) {
             throw new NullPointerException("outcome");
         }
-        synchronized (this) {
-            if (outcome != null) {
-                return false;
-            }
-            outcome = result;
+        if (!OUTCOME.compareAndSet(this, null, result)) {
+            return false;
         }
-        Runnable action = abortAction.getAndSet(null);
+        Runnable action = (Runnable) ABORT_ACTION.getAndSet(this, null);
         ScheduledFuture<?> t = timeout;
         if (t != null) {
             t.cancel(false);
@@ -145,14 +167,18 @@ public final class EngineCall implements ProbeCall {
 
     @Override
     public void onAbort(Runnable action) {
-        abortAction.updateAndGet(prev -> {
-            if (prev == null) {
-                return null; // already done: the prober's own completion path cleans up
+        while (true) {
+            Runnable before = abortAction;
+            if (before == null) {
+                return; // already done: the prober's own completion path cleans up
             }
-            return prev == NO_ACTION ? action : () -> {
-                prev.run();
+            Runnable after = before == NO_ACTION ? action : () -> {
+                before.run();
                 action.run();
             };
-        });
+            if (ABORT_ACTION.compareAndSet(this, before, after)) {
+                return;
+            }
+        }
     }
 }
