@@ -25,12 +25,16 @@ public final class EngineCall implements ProbeCall {
     private static final Runnable NO_ACTION = () -> { };
     private static final VarHandle ABORT_ACTION;
     private static final VarHandle OUTCOME;
+    private static final VarHandle LOOP;
+    /** In {@link #loop} of a call that ended before the pacer admitted it. */
+    private static final Object ENDED_UNADMITTED = new Object();
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             ABORT_ACTION = l.findVarHandle(EngineCall.class, "abortAction", Runnable.class);
             OUTCOME = l.findVarHandle(EngineCall.class, "outcome", ProbeOutcome.class);
+            LOOP = l.findVarHandle(EngineCall.class, "loop", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,7 +48,9 @@ public final class EngineCall implements ProbeCall {
     @SuppressWarnings("unused") // through ABORT_ACTION
     private volatile Runnable abortAction = NO_ACTION;
     private volatile InetAddress address;
-    private volatile EventLoop eventLoop;
+    /** Null while queued; the event loop once admitted; {@link #ENDED_UNADMITTED} if it ended while queued. */
+    @SuppressWarnings("unused") // written through LOOP
+    private volatile Object loop;
     private volatile long startNanos;
     private volatile ScheduledFuture<?> timeout;
     private volatile ProbeOutcome outcome;
@@ -65,9 +71,26 @@ public final class EngineCall implements ProbeCall {
         this.extras = extras;
     }
 
-    void assign(InetAddress address, EventLoop eventLoop) {
+    /**
+     * The pacer admitted this call (it holds an in-flight slot) and gave it {@code eventLoop}.
+     *
+     * @return false when the call had already ended while queued (engine closed): the slot is the caller's to
+     *         give back, as nobody else will. Otherwise the call's end gives it back ({@link #wasAdmitted()}).
+     */
+    boolean admit(EventLoop eventLoop) {
+        return LOOP.compareAndSet(this, null, eventLoop);
+    }
+
+    /**
+     * Whether the pacer admitted this call before it ended. Exactly one of this (true, checked after the end) and a
+     * failed {@link #admit} happens for an admitted call, so its in-flight slot is given back once.
+     */
+    boolean wasAdmitted() {
+        return loop instanceof EventLoop;
+    }
+
+    void resolved(InetAddress address) {
         this.address = address;
-        this.eventLoop = eventLoop;
     }
 
     void started(long startNanos) {
@@ -93,7 +116,8 @@ public final class EngineCall implements ProbeCall {
 
     @Override
     public EventLoop eventLoop() {
-        return eventLoop;
+        Object l = loop;
+        return l instanceof EventLoop ? (EventLoop) l : null;
     }
 
     @Override
@@ -131,6 +155,7 @@ public final class EngineCall implements ProbeCall {
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
+        LOOP.compareAndSet(this, null, ENDED_UNADMITTED); // ended while queued: admit() will fail
         Runnable action = (Runnable) ABORT_ACTION.getAndSet(this, null);
         ScheduledFuture<?> t = timeout;
         if (t != null) {

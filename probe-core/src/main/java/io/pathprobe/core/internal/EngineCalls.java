@@ -75,24 +75,30 @@ public final class EngineCalls {
     private void start(Pending p) {
         EngineCall call = p.call();
         EventLoop loop = group.next();
+        if (!call.admit(loop)) {
+            pacer.release(); // ended while queued (engine closed): nobody else gives this slot back
+            return;
+        }
         InetAddress address = call.request().address();
         if (shutdown) {
-            call.assign(null, loop);
             call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
         } else if (address != null) {
-            call.assign(address, loop);
+            call.resolved(address);
             begin(p.prober(), call);
         } else {
-            resolver().execute(() -> {
-                try {
-                    call.assign(InetAddress.getByName(call.request().host()), loop);
-                    begin(p.prober(), call);
-                } catch (UnknownHostException | SecurityException e) {
-                    call.assign(null, loop);
-                    call.complete(new ProbeOutcome.LocalError("cannot resolve host " + call.request().host()
-                            + ": " + e.getMessage(), null));
-                }
-            });
+            try {
+                resolver().execute(() -> {
+                    try {
+                        call.resolved(InetAddress.getByName(call.request().host()));
+                        begin(p.prober(), call);
+                    } catch (UnknownHostException | SecurityException e) {
+                        call.complete(new ProbeOutcome.LocalError("cannot resolve host " + call.request().host()
+                                + ": " + e.getMessage(), null));
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
+            }
         }
     }
 
@@ -217,7 +223,7 @@ public final class EngineCalls {
 
     private void finished(EngineCall call) {
         unlink(call);
-        if (call.eventLoop() != null) {
+        if (call.wasAdmitted()) {
             pacer.release();
         }
         for (ProbeEventListener l : listeners) {
