@@ -31,7 +31,7 @@ public record LocalVantagePoint(Optional<InetAddress> sourceAddress, Optional<St
             return "local";
         }
         StringBuilder sb = new StringBuilder();
-        sourceAddress.ifPresent(a -> sb.append("src:").append(a.getHostAddress()));
+        sourceAddress.ifPresent(a -> sb.append("src:").append(AddressText.of(a)));
         interfaceName.ifPresent(n -> sb.append(sb.length() > 0 ? "," : "").append("dev:").append(n));
         return sb.toString();
     }

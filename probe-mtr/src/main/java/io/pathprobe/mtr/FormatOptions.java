@@ -1,6 +1,6 @@
 package io.pathprobe.mtr;
 
-import io.pathprobe.mtr.internal.AddressText;
+import io.pathprobe.core.AddressText;
 
 import java.net.InetAddress;
 import java.time.ZoneId;

@@ -1,7 +1,7 @@
 package io.pathprobe.mtr;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
-import io.pathprobe.mtr.internal.AddressText;
+import io.pathprobe.core.AddressText;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;

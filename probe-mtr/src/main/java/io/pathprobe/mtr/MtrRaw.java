@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pathprobe.core.ProbeOutcome;
-import io.pathprobe.mtr.internal.AddressText;
+import io.pathprobe.core.AddressText;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

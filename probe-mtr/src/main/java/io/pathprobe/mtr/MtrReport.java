@@ -1,6 +1,6 @@
 package io.pathprobe.mtr;
 
-import io.pathprobe.mtr.internal.AddressText;
+import io.pathprobe.core.AddressText;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -44,7 +44,7 @@ public record StopReason(Kind kind, int hop, int lastRespondingHop, InetAddress 
 
     /** One line for people, e.g. "destination reached at hop 4 (10.0.3.2)". */
     public String describe() {
-        String who = responder == null ? "" : " (" + io.pathprobe.mtr.internal.AddressText.of(responder) + ")";
+        String who = responder == null ? "" : " (" + io.pathprobe.core.AddressText.of(responder) + ")";
         String last = lastRespondingHop == 0 ? "no hop answered" : "last responding hop " + lastRespondingHop;
         switch (kind) {
             case DESTINATION_REACHED:

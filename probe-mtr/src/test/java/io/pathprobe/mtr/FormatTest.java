@@ -96,11 +96,11 @@ class FormatTest {
 
     @Test
     void ipv6IsWrittenAsInetNtopWritesIt() {
-        assertEquals("fd00::2", io.pathprobe.mtr.internal.AddressText.of(ip("fd00:0:0:0:0:0:0:2")));
-        assertEquals("2001:db8::1:0:0:1", io.pathprobe.mtr.internal.AddressText.of(ip("2001:db8:0:0:1:0:0:1")));
-        assertEquals("::1", io.pathprobe.mtr.internal.AddressText.of(ip("::1")));
-        assertEquals("fd00:1:2:3:4:5:6:0", io.pathprobe.mtr.internal.AddressText.of(ip("fd00:1:2:3:4:5:6:0")));
-        assertEquals("10.0.0.1", io.pathprobe.mtr.internal.AddressText.of(ip("10.0.0.1")));
+        assertEquals("fd00::2", io.pathprobe.core.AddressText.of(ip("fd00:0:0:0:0:0:0:2")));
+        assertEquals("2001:db8::1:0:0:1", io.pathprobe.core.AddressText.of(ip("2001:db8:0:0:1:0:0:1")));
+        assertEquals("::1", io.pathprobe.core.AddressText.of(ip("::1")));
+        assertEquals("fd00:1:2:3:4:5:6:0", io.pathprobe.core.AddressText.of(ip("fd00:1:2:3:4:5:6:0")));
+        assertEquals("10.0.0.1", io.pathprobe.core.AddressText.of(ip("10.0.0.1")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pathprobe.testkit;
 
+import io.pathprobe.core.AddressText;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,7 +36,7 @@ class LinearPathTest {
     private static final Pattern RECEIVED = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
 
     private static String text(InetAddress a) {
-        return Addresses.text(a);
+        return AddressText.of(a);
     }
 
     /** ping -c1 through 3 routers: the reply's TTL is 64 - 3 = 61 (IPv6: hop limit, printed as ttl too). */

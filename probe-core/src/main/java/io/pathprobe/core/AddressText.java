@@ -1,10 +1,14 @@
-package io.pathprobe.mtr.internal;
+package io.pathprobe.core;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;
 
-/** Address literals as inet_ntop writes them (and mtr shows them): IPv6 in RFC 5952 form, e.g. {@code fd00::2}. */
+/**
+ * Address literals as inet_ntop writes them and ping, traceroute and mtr print them: IPv6 in RFC 5952 form (lower-case
+ * hex, the longest run of two or more zero groups, the first on a tie, written {@code ::}), e.g. {@code fd00::2}
+ * where {@link InetAddress#getHostAddress()} gives {@code fd00:0:0:0:0:0:0:2}. No scope id.
+ */
 public final class AddressText {
     private AddressText() {
     }

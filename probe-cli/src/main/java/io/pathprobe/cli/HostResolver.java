@@ -1,0 +1,110 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.AddressText;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/** Turns the hosts and addresses a user typed into {@link InetAddress}es, with one-line errors that say what to do. */
+final class HostResolver {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /** Which address family to use, like ping's {@code -4}/{@code -6}. */
+    enum Family {
+        ANY, IPV4, IPV6;
+
+        boolean accepts(InetAddress a) {
+            return this == ANY || (this == IPV4 ? a instanceof Inet4Address : a instanceof Inet6Address);
+        }
+
+        String label() {
+            return this == IPV4 ? "IPv4" : this == IPV6 ? "IPv6" : "IP";
+        }
+    }
+
+    private HostResolver() {
+    }
+
+    /**
+     * The first address of {@code host} in {@code family}, in the system's preferred order.
+     *
+     * @throws UsageException when it does not resolve, or has no address of that family
+     */
+    static InetAddress resolve(String host, Family family) {
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new UsageException("cannot resolve host '" + host + "' (" + reason(host, e)
+                    + "): check the name, or give an IP address", e);
+        }
+        for (InetAddress a : all) {
+            if (family.accepts(a)) {
+                return a;
+            }
+        }
+        throw new UsageException("host '" + host + "' has no " + family.label() + " address (it has "
+                + AddressText.of(all[0]) + "): leave out -4/-6, or give another host");
+    }
+
+    private static String reason(String host, UnknownHostException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank() || m.equals(host)) {
+            return "no such host";
+        }
+        return m.startsWith(host + ": ") ? m.substring(host.length() + 2) : m;
+    }
+
+    /** Whether {@code text} is an IP address literal (so that resolving it sends no DNS query). */
+    static boolean isLiteral(String text) {
+        return IPV4.matcher(text).matches()
+                || (text.indexOf(':') >= 0 && (text.charAt(0) == ':' || Character.digit(text.charAt(0), 16) >= 0));
+    }
+
+    /**
+     * A local address to send from, as {@code --source} takes it.
+     *
+     * @throws UsageException when it is not an address literal or not an address of this host
+     */
+    static InetAddress localAddress(String text, String option) {
+        String t = text.trim();
+        if (t.isEmpty() || !isLiteral(t)) {
+            throw new UsageException(option + " '" + t + "' is not an IP address: give one of this host's addresses (see 'ip addr')");
+        }
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(t);
+        } catch (UnknownHostException e) {
+            throw new UsageException(option + " '" + t + "' is not a valid IP address: give one of this host's addresses (see 'ip addr')", e);
+        }
+        try {
+            if (NetworkInterface.getByInetAddress(a) == null) {
+                throw new UsageException(option + " " + AddressText.of(a)
+                        + " is not an address of this host: give one of those 'ip addr' lists");
+            }
+        } catch (SocketException e) {
+            throw new UsageException("cannot list this host's addresses to check " + option + ": " + e.getMessage(), e);
+        }
+        return a;
+    }
+
+    /**
+     * Checks that interface {@code name} exists.
+     *
+     * @throws UsageException when it does not
+     */
+    static void checkInterface(String name, String option) {
+        try {
+            if (NetworkInterface.getByName(name) == null) {
+                throw new UsageException(option + ": no interface named '" + name + "' here: give one that 'ip link' lists");
+            }
+        } catch (SocketException e) {
+            throw new UsageException("cannot list this host's interfaces to check " + option + ": " + e.getMessage(), e);
+        }
+    }
+}

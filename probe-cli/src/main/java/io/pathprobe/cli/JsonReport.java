@@ -1,0 +1,126 @@
+package io.pathprobe.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pathprobe.core.AddressText;
+import io.pathprobe.core.OutcomeType;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.stats.StatsSnapshot;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@code --json} document: one object with the tool, version, command, start time and, per target, its probes
+ * and summary. Numbers are numbers; RTTs are milliseconds (full nanosecond precision); a figure that does not exist
+ * (no RTT without a connect) is {@code null}. Keys that do not apply to an outcome (an ICMP type for a connect) are
+ * left out.
+ */
+final class JsonReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    static String render(String command, Instant started, List<SessionRun.Track> tracks) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", "pathprobe");
+        root.put("version", Main.version());
+        root.put("command", command);
+        root.put("started", started.toString());
+        ArrayNode targets = root.putArray("targets");
+        for (SessionRun.Track t : tracks) {
+            ObjectNode target = targets.addObject();
+            ProbeRequest r = t.request;
+            target.put("target", r.targetLabel());
+            target.put("host", r.host());
+            target.put("address", r.address() == null ? null : AddressText.of(r.address()));
+            target.put("port", r.port());
+            target.put("vantage", r.vantagePoint().id());
+            ArrayNode probes = target.putArray("probes");
+            for (SessionRun.Result res : t.results) {
+                probe(probes.addObject(), res.seq(), res.outcome());
+            }
+            summary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
+        }
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JSON report: " + e.getMessage(), e);
+        }
+    }
+
+    private static void probe(ObjectNode p, long seq, ProbeOutcome o) {
+        p.put("seq", seq);
+        p.put("outcome", o.type().label());
+        putMs(p, "rtt_ms", o.rttNanos());
+        if (o instanceof ProbeOutcome.Connected c) {
+            if (c.synRetransmits() >= 0) {
+                p.put("syn_retransmits", c.synRetransmits());
+            }
+            if (!c.banner().isEmpty()) {
+                p.put("banner", c.banner());
+            }
+        }
+        if (o.responder() != null) {
+            p.put("responder", AddressText.of(o.responder()));
+        }
+        if (o instanceof ProbeOutcome.Refused r && r.cause() != null) {
+            p.put("cause", r.cause().toString());
+        }
+        if (o instanceof ProbeOutcome.TimedOut t) {
+            p.put("timeout_ms", t.timeoutNanos() / 1e6);
+        }
+        if (o instanceof ProbeOutcome.Unreachable u) {
+            if (u.icmpType() >= 0) {
+                p.put("icmp_type", u.icmpType());
+                p.put("icmp_code", u.icmpCode());
+            }
+            if (u.mtu() > 0) {
+                p.put("mtu", u.mtu());
+            }
+            p.put("cause", u.describe());
+        }
+        if (o instanceof ProbeOutcome.LocalError e) {
+            p.put("cause", e.cause() == null ? e.message() : e.message() + " (" + e.cause() + ")");
+        }
+    }
+
+    private static void summary(ObjectNode s, StatsSnapshot st, long elapsedNanos) {
+        long attempted = st.sent() - st.inFlight();
+        s.put("attempted", attempted);
+        s.put("connected", st.received());
+        s.put("failed", attempted - st.received());
+        s.put("loss_percent", Math.round(st.lossPercent() * 1000) / 1000.0);
+        s.put("refused", st.count(OutcomeType.REFUSED));
+        s.put("timed_out", st.count(OutcomeType.TIMED_OUT));
+        s.put("unreachable", st.count(OutcomeType.UNREACHABLE));
+        s.put("errors", st.count(OutcomeType.LOCAL_ERROR));
+        s.put("in_flight", st.inFlight());
+        boolean any = st.received() > 0;
+        putMs(s, "min_ms", any ? st.bestNanos() : -1);
+        putMs(s, "avg_ms", any ? st.avgNanos() : -1);
+        putMs(s, "max_ms", any ? st.worstNanos() : -1);
+        putMs(s, "mdev_ms", any ? st.mdevNanos() : -1);
+        putMs(s, "stdev_ms", any ? st.stdevNanos() : -1);
+        putMs(s, "p50_ms", any ? st.p50Nanos() : -1);
+        putMs(s, "p90_ms", any ? st.p90Nanos() : -1);
+        putMs(s, "p99_ms", any ? st.p99Nanos() : -1);
+        s.put("syn_retransmits", st.synRetransmits());
+        s.put("retransmitted_connects", st.retransmittedConnects());
+        s.put("time_ms", elapsedNanos / 1e6);
+    }
+
+    /** Nanoseconds as milliseconds, or null when negative (nothing measured). */
+    private static void putMs(ObjectNode n, String key, double nanos) {
+        if (nanos < 0) {
+            n.putNull(key);
+        } else {
+            n.put(key, nanos / 1e6);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProberUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The {@code pathprobe} command line tool. */
+@Command(name = "pathprobe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Network path probes on one engine: TCP connect (more to come).",
+        subcommands = {TcpCommand.class, ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "New here? Run 'pathprobe demo'."})
+public final class Main implements Callable<Integer> {
+    /** Exit status for bad input, as picocli uses it. */
+    static final int USAGE = 2;
+    /** Exit status for a bug or an unexpected failure. */
+    static final int INTERNAL = 3;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of internal errors.")
+    boolean debug;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Held so that the level set on it is not lost when the logger is garbage collected. */
+    private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
+
+    public static void main(String[] args) {
+        if (!Arrays.asList(args).contains("--debug")) {
+            // Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
+            // developers; a command-line user sees outcomes and one-line errors instead.
+            NETTY_LOG.setLevel(Level.SEVERE);
+        }
+        Charset cs = Charset.defaultCharset();
+        // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
+        System.exit(run(args, out, err));
+    }
+
+    /** Runs the tool with {@code args}, writing to {@code out} and {@code err}; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The configured command line: one-line errors, exit statuses as documented. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(Main::badParameters);
+        cl.setExecutionExceptionHandler(Main::failed);
+        return cl;
+    }
+
+    /** {@code pathprobe} alone: show what it can do. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    private static int badParameters(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + oneLine(ex.getMessage()) + "; see '" + name + " --help'");
+        cmd.getErr().flush();
+        return USAGE;
+    }
+
+    private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
+        String name = cmd.getCommandSpec().qualifiedName();
+        PrintWriter err = cmd.getErr();
+        if (ex instanceof UsageException || ex instanceof IllegalArgumentException
+                || ex instanceof ProberUnavailableException) {
+            err.println(name + ": " + oneLine(ex.getMessage()));
+            if (debugRequested(parsed)) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return USAGE;
+        }
+        if (debugRequested(parsed)) {
+            ex.printStackTrace(err);
+        } else {
+            err.println(name + ": internal error: " + oneLine(String.valueOf(ex))
+                    + " (run again with --debug to see where)");
+        }
+        err.flush();
+        return INTERNAL;
+    }
+
+    /** Whether --debug was given on any command of the chain (it is inherited). */
+    private static boolean debugRequested(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(String message) {
+        String m = message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
+    }
+
+    /** The version this jar was built as, e.g. {@code 0.1.0}. */
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@code --version}: the tool, the JVM and the network transport in use. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String epoll = ProbeEngine.epollUnavailabilityCause();
+            return new String[] {
+                "pathprobe " + version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                "network transport: " + (epoll.isEmpty() ? "epoll" : "nio (epoll unavailable: " + epoll + ")"),
+            };
+        }
+    }
+}

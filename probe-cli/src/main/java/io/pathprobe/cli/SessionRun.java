@@ -1,0 +1,253 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.ProbeSession;
+import io.pathprobe.core.SessionListener;
+import io.pathprobe.core.SessionPlan;
+import io.pathprobe.core.stats.StatsSnapshot;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * Runs one {@link ProbeSession} per request, all at once on one engine, prints each outcome as it arrives and the
+ * summaries (or one JSON document) at the end — exactly once, whether the sessions end by themselves or Ctrl-C
+ * (a shutdown hook) stops them.
+ */
+final class SessionRun {
+    /** Longest wait for outcome lines still being delivered when the report starts; they are microseconds away. */
+    private static final long STRAGGLER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** What a command prints: the word for the header and the summary layout. */
+    record Style(String command, String headerWhat, BiFunction<Track, StatsSnapshot, List<String>> summary) {
+    }
+
+    /** One session and what it produced. Fields guarded by the run's lock. */
+    static final class Track {
+        final ProbeRequest request;
+        /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
+        final List<Result> results = new ArrayList<>();
+        long delivered;
+        ProbeSession session;
+        StatsSnapshot finalStats;
+        Duration elapsed = Duration.ZERO;
+
+        Track(ProbeRequest request) {
+            this.request = request;
+        }
+
+        String label() {
+            return request.targetLabel();
+        }
+    }
+
+    /** One probe's outcome with its sequence number. */
+    record Result(long seq, ProbeOutcome outcome) {
+    }
+
+    private final Style style;
+    private final List<Track> tracks = new ArrayList<>();
+    private final SessionPlan plan;
+    private final long maxProbesPerSecond;
+    private final boolean json;
+    private final boolean quiet;
+    private final PrintWriter out;
+    private final Object lock = new Object();
+    private final Instant startTime = Instant.now();
+    private boolean started;
+    private boolean reporting;
+    private boolean reported;
+    private boolean aborted;
+    private boolean outputGone;
+    private int exitCode;
+
+    SessionRun(Style style, List<ProbeRequest> requests, SessionPlan plan, long maxProbesPerSecond, boolean json,
+               boolean quiet, PrintWriter out) {
+        this.style = style;
+        requests.forEach(r -> tracks.add(new Track(r)));
+        this.plan = plan;
+        this.maxProbesPerSecond = maxProbesPerSecond;
+        this.json = json;
+        this.quiet = quiet;
+        this.out = out;
+    }
+
+    /**
+     * Runs all sessions to their end and prints the report.
+     *
+     * @return 0 when every probe that ended succeeded, 1 otherwise
+     * @throws IllegalArgumentException when a request is not valid for its prober (nothing is printed then)
+     * @throws io.pathprobe.core.ProberUnavailableException when the prober cannot run here
+     */
+    int run() throws InterruptedException {
+        Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
+        ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).build();
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            start(engine);
+            List<CompletableFuture<StatsSnapshot>> done = new ArrayList<>();
+            tracks.forEach(t -> done.add(t.session.completion()));
+            try {
+                CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a session failed: " + e.getCause(), e.getCause());
+            }
+            return report();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came: the hook reports, and the JVM is exiting anyway.
+            }
+            stopAll();
+            engine.close();
+        }
+    }
+
+    /** Starts every session, holding the output lock so that headers come first and a failure prints nothing. */
+    private void start(ProbeEngine engine) {
+        synchronized (lock) {
+            try {
+                for (Track t : tracks) {
+                    t.session = engine.startSession(t.request, plan, listener(t));
+                }
+            } catch (RuntimeException e) {
+                aborted = true;
+                stopAll();
+                throw e;
+            }
+            started = true;
+            if (!json && !quiet) {
+                tracks.forEach(t -> out.println(TextFormat.header(style.headerWhat(), t.request, plan)));
+                out.flush();
+            }
+        }
+    }
+
+    private SessionListener listener(Track t) {
+        return new SessionListener() {
+            @Override
+            public void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
+                synchronized (lock) {
+                    if (reported || aborted) {
+                        return;
+                    }
+                    t.delivered++;
+                    if (json) {
+                        t.results.add(new Result(sequence, outcome));
+                    } else if (!quiet) {
+                        out.println(TextFormat.outcome(t.label(), outcome));
+                        out.flush();
+                    }
+                    lock.notifyAll();
+                    if (!outputGone && out.checkError()) {
+                        outputGone = true;
+                        // stdout is gone (e.g. piped into head): stop, as ping does on SIGPIPE.
+                        stopAllLater();
+                    }
+                }
+            }
+        };
+    }
+
+    /** Stops the sessions from another thread: a listener must not end its own session under the run's lock. */
+    private void stopAllLater() {
+        Thread stopper = new Thread(this::stopAll, "pathprobe-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private void stopAll() {
+        for (Track t : tracks) {
+            if (t.session != null) {
+                t.session.stop();
+            }
+        }
+    }
+
+    /** The shutdown hook: Ctrl-C (or a kill) stops the sessions and reports what was measured. */
+    private void interrupted() {
+        synchronized (lock) {
+            if (!started || aborted || reported) {
+                return; // nothing was measured yet, or the report is out already
+            }
+        }
+        stopAll();
+        report();
+    }
+
+    /** Prints the report once; a second caller gets the same exit code and prints nothing. */
+    private int report() {
+        synchronized (lock) {
+            while (reporting && !reported) {
+                try {
+                    lock.wait(); // the other caller prints; it waits for stragglers at most a second
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return exitCode;
+                }
+            }
+            if (reported) {
+                return exitCode;
+            }
+            reporting = true;
+            for (Track t : tracks) {
+                t.finalStats = t.session.completion().join();
+                t.elapsed = t.session.elapsed();
+            }
+            awaitDeliveries();
+            reported = true;
+            boolean allGood = true;
+            for (Track t : tracks) {
+                long ended = t.finalStats.sent() - t.finalStats.inFlight();
+                allGood &= ended > 0 && t.finalStats.received() == ended;
+                t.results.sort(Comparator.comparingLong(Result::seq));
+            }
+            exitCode = allGood ? 0 : 1;
+            if (json) {
+                out.println(JsonReport.render(style.command(), startTime, tracks));
+            } else {
+                for (Track t : tracks) {
+                    out.println();
+                    style.summary().apply(t, t.finalStats).forEach(out::println);
+                }
+            }
+            out.flush();
+            lock.notifyAll();
+            return exitCode;
+        }
+    }
+
+    /**
+     * A session counts an outcome just before it calls the listener, so the last lines may still be on their way
+     * when the sessions have ended: wait (bounded) until every counted outcome has been printed. Holds the lock.
+     */
+    private void awaitDeliveries() {
+        long deadline = System.nanoTime() + STRAGGLER_WAIT_NANOS;
+        for (Track t : tracks) {
+            long ended = t.finalStats.sent() - t.finalStats.inFlight();
+            while (t.delivered < ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

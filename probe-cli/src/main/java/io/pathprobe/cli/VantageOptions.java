@@ -1,0 +1,73 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.AddressText;
+import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.VantagePoint;
+import picocli.CommandLine.Option;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Optional;
+
+/** Where probes leave from and which address family to use (picocli mixin). */
+final class VantageOptions {
+    @Option(names = "--source", paramLabel = "ADDR", description = "Send from this local address.")
+    String source;
+
+    @Option(names = "--interface", paramLabel = "NAME", description = "Send through this interface (SO_BINDTODEVICE).")
+    String interfaceName;
+
+    @Option(names = "-4", description = "Use IPv4 addresses only.")
+    boolean ipv4;
+
+    @Option(names = "-6", description = "Use IPv6 addresses only.")
+    boolean ipv6;
+
+    private InetAddress sourceAddress;
+
+    /**
+     * Where probes leave from.
+     *
+     * @throws UsageException when the source is not an address of this host or the interface does not exist
+     */
+    VantagePoint vantagePoint() {
+        if (source == null && interfaceName == null) {
+            return VantagePoint.local();
+        }
+        Optional<String> dev = Optional.ofNullable(interfaceName).map(String::trim);
+        LocalVantagePoint vp;
+        try {
+            vp = new LocalVantagePoint(Optional.empty(), dev);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--interface: " + e.getMessage(), e);
+        }
+        dev.ifPresent(n -> HostResolver.checkInterface(n, "--interface"));
+        if (source != null) {
+            sourceAddress = HostResolver.localAddress(source, "--source");
+            checkFamily(sourceAddress, "--source " + AddressText.of(sourceAddress));
+        }
+        return new LocalVantagePoint(Optional.ofNullable(sourceAddress), vp.interfaceName());
+    }
+
+    /** The address family the user asked for. */
+    HostResolver.Family family() {
+        if (ipv4 && ipv6) {
+            throw new UsageException("-4 and -6 contradict each other: give one of them");
+        }
+        return ipv4 ? HostResolver.Family.IPV4 : ipv6 ? HostResolver.Family.IPV6 : HostResolver.Family.ANY;
+    }
+
+    /** Checks that a target's address can be reached from the source address (same family). */
+    void checkTarget(String label, InetAddress target) {
+        if (sourceAddress != null && (sourceAddress instanceof Inet4Address) != (target instanceof Inet4Address)) {
+            throw new UsageException("--source " + AddressText.of(sourceAddress) + " and target " + label
+                    + " (" + AddressText.of(target) + ") are of different IP versions: give a source of the target's version");
+        }
+    }
+
+    private void checkFamily(InetAddress a, String what) {
+        if (!family().accepts(a)) {
+            throw new UsageException(what + " is not " + family().label() + ": give a source of that version, or leave out -4/-6");
+        }
+    }
+}

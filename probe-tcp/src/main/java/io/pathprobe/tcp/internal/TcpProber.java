@@ -1,0 +1,204 @@
+package io.pathprobe.tcp.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollTcpInfo;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.Transport;
+import io.pathprobe.core.internal.nativeio.ErrorQueue;
+import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.tcp.TcpOptions;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IPV6;
+
+/**
+ * TCP connect probes on the engine's event loops: one channel per probe, created, configured, registered and
+ * connected on the probe's loop, closed as soon as the handshake ends (or the banner read does).
+ *
+ * <p>No {@code Bootstrap} and no pipeline handler on the common path: a connect failure then leaves the socket
+ * open until {@link TcpAttempt} has read its error queue, and each probe costs one small listener object.
+ */
+public final class TcpProber implements Prober {
+    private static final IntegerUnixChannelOption IP_TOS = intOption("IP_TOS", SOL_IP, SocketConstants.IP_TOS);
+    private static final IntegerUnixChannelOption IP_TTL = intOption("IP_TTL", SOL_IP, SocketConstants.IP_TTL);
+    private static final IntegerUnixChannelOption IP_RECVERR =
+            intOption("IP_RECVERR", SOL_IP, SocketConstants.IP_RECVERR);
+    private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
+            intOption("IPV6_UNICAST_HOPS", SOL_IPV6, SocketConstants.IPV6_UNICAST_HOPS);
+    private static final IntegerUnixChannelOption IPV6_RECVERR =
+            intOption("IPV6_RECVERR", SOL_IPV6, SocketConstants.IPV6_RECVERR);
+    private static final IntegerUnixChannelOption IPV6_TCLASS =
+            intOption("IPV6_TCLASS", SOL_IPV6, SocketConstants.IPV6_TCLASS);
+
+    /** One TCP_INFO buffer per event loop thread, reused by every probe on it. */
+    private static final FastThreadLocal<EpollTcpInfo> TCP_INFO = new FastThreadLocal<>() {
+        @Override
+        protected EpollTcpInfo initialValue() {
+            return new EpollTcpInfo();
+        }
+    };
+
+    private final boolean epoll;
+    /** Epoll sockets have an fd; reading its error queue needs the core native layer (libc through jnr-ffi). */
+    private final boolean errorQueueReadable;
+    private final SelectorProvider selectorProvider = SelectorProvider.provider();
+
+    public TcpProber(ProberContext context) {
+        this.epoll = context.transport() == Transport.EPOLL;
+        this.errorQueueReadable = epoll && NativeIo.availability().available();
+    }
+
+    @Override
+    public void validate(ProbeRequest r) {
+        if (r.port() == 0) {
+            throw new IllegalArgumentException("a tcp probe of " + r.host() + " needs a port: set one, e.g. "
+                    + r.host() + ":443 (ProbeRequest.Builder.port)");
+        }
+        for (Map.Entry<ProbeOption<?>, Object> e : r.options().entrySet()) {
+            if (!TcpOptions.ALL.contains(e.getKey())) {
+                throw new IllegalArgumentException("option " + e.getKey().name() + " does not apply to tcp probes: "
+                        + "they take " + TcpOptions.ALL);
+            }
+            e.getKey().validate(e.getValue());
+        }
+        if (!(r.vantagePoint() instanceof LocalVantagePoint)) {
+            throw new IllegalArgumentException("tcp probes run from the local host only, not from vantage point "
+                    + r.vantagePoint().id());
+        }
+        LocalVantagePoint vp = (LocalVantagePoint) r.vantagePoint();
+        if (!epoll && vp.interfaceName().isPresent()) {
+            throw new IllegalArgumentException("binding to an interface needs the epoll transport (Linux); this "
+                    + "engine runs NIO: bind to a source address instead, or use an engine without forceNio");
+        }
+        if (!epoll && r.option(ProbeOption.TTL) != 0) {
+            throw new IllegalArgumentException("a TTL on tcp probes needs the epoll transport (Linux); this engine "
+                    + "runs NIO: leave the TTL unset, or use an engine without forceNio");
+        }
+        long bannerMillis = r.option(TcpOptions.BANNER_MILLIS);
+        if (bannerMillis >= r.timeout().toMillis() && bannerMillis > 0) {
+            throw new IllegalArgumentException("option banner-millis = " + bannerMillis + " must be shorter than the "
+                    + "timeout (" + r.timeout().toMillis() + " ms), which covers the connect and the banner read");
+        }
+        InetAddress src = vp.sourceAddress().orElse(null);
+        if (src != null && r.address() != null && (src instanceof Inet6Address) != (r.address() instanceof Inet6Address)) {
+            throw new IllegalArgumentException("source address " + src.getHostAddress() + " and target "
+                    + r.address().getHostAddress() + " are of different IP versions: use a source of the target's");
+        }
+    }
+
+    @Override
+    public void start(ProbeCall call) {
+        TcpSettings s = TcpSettings.of(call.request());
+        InetAddress target = call.address();
+        boolean v6 = target instanceof Inet6Address;
+        if (s.source() != null && (s.source() instanceof Inet6Address) != v6) {
+            call.complete(new ProbeOutcome.LocalError("source address " + s.source().getHostAddress()
+                    + " cannot reach " + target.getHostAddress() + ": they are of different IP versions", null));
+            return;
+        }
+        Channel ch = null;
+        try {
+            SocketProtocolFamily family = v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+            ch = epoll ? new EpollSocketChannel(family) : new NioSocketChannel(selectorProvider, family);
+            configure(ch.config(), s, v6);
+        } catch (RuntimeException e) { // ChannelException: socket() or setsockopt() failed
+            if (ch != null) {
+                ch.unsafe().closeForcibly();
+            }
+            call.complete(new ProbeOutcome.LocalError("cannot set up a socket for " + call.request().targetLabel()
+                    + ": " + e.getMessage(), Errnos.of(e)));
+            return;
+        }
+        TcpAttempt attempt = new TcpAttempt(this, call, ch, s);
+        call.onAbort(attempt);
+        attempt.register();
+    }
+
+    private void configure(ChannelConfig c, TcpSettings s, boolean v6) {
+        c.setAutoRead(false); // nothing is read unless a banner is asked for: saves an epoll_ctl per probe
+        c.setConnectTimeoutMillis(0); // the engine times probes out; no second timer per probe
+        if (s.abortiveClose()) {
+            ((SocketChannelConfig) c).setSoLinger(0);
+        }
+        if (epoll) {
+            c.setOption(v6 ? IPV6_RECVERR : IP_RECVERR, 1);
+            if (s.ttl() > 0) {
+                c.setOption(v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
+            }
+            if (s.tos() >= 0) {
+                c.setOption(v6 ? IPV6_TCLASS : IP_TOS, s.tos());
+            }
+            if (s.device() != null) {
+                byte[] name = s.device().getBytes(StandardCharsets.US_ASCII);
+                c.setOption(new RawUnixChannelOption("SO_BINDTODEVICE", SocketConstants.SOL_SOCKET,
+                        SocketConstants.SO_BINDTODEVICE, name.length),
+                        ByteBuffer.wrap(name));
+            }
+            if (s.source() != null) {
+                // Bind the address only; the port is picked at connect() per destination, so many probes can
+                // share one source port range as without a bind.
+                c.setOption(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+            }
+        } else if (s.tos() >= 0) {
+            c.setOption(ChannelOption.IP_TOS, s.tos());
+        }
+    }
+
+    /** SYN retransmits of a just-connected socket (TCP_INFO total retransmits), or -1 when unknown (NIO). */
+    int synRetransmits(Channel ch) {
+        if (!(ch instanceof EpollSocketChannel)) {
+            return -1;
+        }
+        try {
+            return (int) ((EpollSocketChannel) ch).tcpInfo(TCP_INFO.get()).totalRetrans();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The socket's error-queue entry after a failed connect, or {@code null} (none, or not readable here). */
+    SocketError readErrorQueue(Channel ch) {
+        if (!errorQueueReadable) {
+            return null;
+        }
+        try {
+            return ErrorQueue.read(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
+        } catch (NativeIoException | RuntimeException e) {
+            return null; // the errno from the exception still classifies the failure
+        }
+    }
+
+    private static IntegerUnixChannelOption intOption(String name, int level, int optname) {
+        return new IntegerUnixChannelOption(name, level, optname);
+    }
+
+    boolean epoll() {
+        return epoll;
+    }
+}

@@ -1,0 +1,158 @@
+package io.pathprobe.ticket.diagnosis;
+
+import io.pathprobe.ticket.evidence.HopEvidence;
+import io.pathprobe.ticket.evidence.TicketEvidence;
+import io.pathprobe.ticket.evidence.TraceEvidence;
+import io.pathprobe.ticket.evidence.VantageEvidence;
+import io.pathprobe.ticket.internal.Addresses;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.pathprobe.ticket.diagnosis.Signals.line;
+
+/**
+ * Cause 4: the client's local network or the carrier path. Loss or delay starts at some hop and persists to the
+ * destination (an MTR shows where), seen from this client's network but not from others.
+ */
+final class ClientPathRule implements DiagnosisRule {
+    @Override
+    public Cause cause() {
+        return Cause.CLIENT_PATH;
+    }
+
+    @Override
+    public String needs() {
+        return "A vantage point with partial ping loss, or an MTR trace whose persistent loss begins at a hop"
+                + " before the destination, or an ICMP trace whose average RTT rises by 30 ms or more at a hop and stays"
+                + " up to the destination (TCP-mode RTTs include SYN retransmissions, so they are not used for delay). HIGH when the trace shows where it begins and another independent client is clean"
+                + " (and, for delay, faster by 15 ms or more); MEDIUM with the trace but no other client, or with"
+                + " partial ping loss and a clean other client but no trace; LOW with ping loss alone, or when every"
+                + " client sees it (then the common part of the path or the load balancer's side is more likely).";
+    }
+
+    @Override
+    public Optional<Finding> evaluate(TicketEvidence e) {
+        Finding best = null;
+        for (VantageEvidence v : Signals.measured(e)) {
+            Finding f = evaluate(e, v);
+            if (f != null && (best == null || f.confidence().compareTo(best.confidence()) > 0)) {
+                best = f;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Finding evaluate(TicketEvidence e, VantageEvidence v) {
+        Health ping = Signals.ping(v);
+        HopEvidence hop = null;
+        HopEvidence slow = null;
+        for (TraceEvidence t : v.traces()) {
+            HopEvidence h = Signals.persistentLossBeforeDestination(t);
+            if (h != null && (hop == null || "icmp".equals(t.mode()))) {
+                hop = h;
+            }
+            // Delay from ICMP traces only: a TCP-mode hop's RTT includes SYN retransmissions (1 s each) after loss.
+            HopEvidence d = "icmp".equals(t.mode()) ? Signals.delayStep(t) : null;
+            if (d != null) {
+                slow = d;
+            }
+        }
+        if (ping != Health.PARTIAL && hop == null && slow == null) {
+            return null;
+        }
+        List<VantageEvidence> others = Signals.othersIndependentOf(e, v);
+        boolean delay = slow != null;
+        // Another client is "clean" when it has no loss and, if this one is slow, is clearly faster.
+        boolean othersClean = !others.isEmpty() && others.stream().allMatch(o -> clean(o) && (!delay || faster(o, v)));
+        boolean othersLossy = others.stream().anyMatch(o -> !clean(o) || (delay && !faster(o, v)));
+        Confidence c;
+        if (othersLossy) {
+            c = Confidence.LOW;
+        } else if (hop != null || slow != null) {
+            c = othersClean ? Confidence.HIGH : Confidence.MEDIUM;
+        } else {
+            c = othersClean ? Confidence.MEDIUM : Confidence.LOW;
+        }
+        List<String> ev = new ArrayList<>();
+        if (v.ping() != null) {
+            ev.add(line(v, v.ping()));
+        }
+        v.traces().forEach(t -> ev.add(line(v, t)));
+        v.tcp().stream().filter(s -> Signals.health(s) != Health.CLEAN).forEach(s -> ev.add(line(v, s)));
+        for (VantageEvidence o : others) {
+            if (o.ping() != null) {
+                ev.add(line(o, o.ping()));
+            }
+        }
+        List<String> steps = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        HopEvidence start = hop != null ? hop : slow;
+        if (hop != null) {
+            where.add("loss begins at hop " + hop.ttl() + " (" + hop.host() + ") and continues to the destination");
+        }
+        if (slow != null) {
+            where.add(String.format(java.util.Locale.ROOT, "delay rises by %.0f ms at hop %d (%s) and stays to the"
+                    + " destination", slow.avgMs() - previousAvg(v, slow), slow.ttl(), slow.host()));
+        }
+        if (start != null) {
+            boolean local = isLocal(start.host());
+            steps.add(local ? "Hop " + start.ttl() + " (" + start.host() + ") is inside the client's own network:"
+                    + " check the local link (Wi-Fi, cable), the office/home router and NAT device, and how loaded"
+                    + " they are." : "Hop " + start.ttl() + " (" + start.host() + ") is on the carrier's network:"
+                    + " send the MTR report (summary.txt) to the client's ISP.");
+        } else {
+            where.add("ping loses " + Signals.pct(v.ping().stats().lossPercent()) + " of packets");
+            steps.add("Run the capture with MTR (ICMP and TCP mode) to see at which hop the loss begins.");
+        }
+        if (others.isEmpty()) {
+            steps.add("Capture from a second network at the same time: loss from this network only confirms the"
+                    + " client's path; loss from everywhere points to the load balancer's side.");
+        }
+        String summary = "From " + v.id() + ", " + String.join("; ", where) + (othersClean
+                ? ", while other clients see no " + (hop == null && slow != null ? "such delay" : "loss")
+                : othersLossy ? "; other clients see it too, so the common path or the load balancer's side is"
+                + " more likely" : "") + ".";
+        return new Finding(cause(), c, summary, ev, steps);
+    }
+
+    /** The average RTT of the responding hop before {@code h} in the trace that holds it (0 when none). */
+    private static double previousAvg(VantageEvidence v, HopEvidence h) {
+        for (TraceEvidence t : v.traces()) {
+            double prev = 0;
+            for (HopEvidence x : t.hops()) {
+                if (x == h) {
+                    return prev;
+                }
+                if (x.avgMs() != null && !x.lossNotCarriedOn()) {
+                    prev = x.avgMs();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Whether {@code o}'s ping is faster than {@code v}'s by at least half the delay step. */
+    private static boolean faster(VantageEvidence o, VantageEvidence v) {
+        Double ov = avg(o);
+        Double vv = avg(v);
+        return ov == null || vv == null || vv - ov >= Signals.DELAY_STEP_MS / 2;
+    }
+
+    private static Double avg(VantageEvidence v) {
+        return v.ping() == null ? null : v.ping().stats().avgMs();
+    }
+
+    /** Clean ping and no persistent loss before the destination in any trace. */
+    private static boolean clean(VantageEvidence o) {
+        Health p = Signals.ping(o);
+        boolean pingOk = p == Health.CLEAN || (p == Health.UNMEASURED && Signals.allClean(o));
+        return pingOk && o.traces().stream().allMatch(t -> Signals.persistentLossBeforeDestination(t) == null);
+    }
+
+    /** Private, link-local, loopback or carrier-grade NAT space: the client's side of the path. */
+    static boolean isLocal(String host) {
+        return Addresses.isPrivate(host);
+    }
+}

@@ -1,0 +1,26 @@
+package io.pathprobe.ticket.diagnosis;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
+/**
+ * How sure a finding is. HIGH: the evidence rules out the other known causes. MEDIUM: it fits this cause and
+ * argues against the others, but one piece of deciding evidence is missing. LOW: it fits, and so does another
+ * cause; the finding says what would tell them apart.
+ */
+public enum Confidence {
+    LOW, MEDIUM, HIGH;
+
+    /** {@code low}, {@code medium}, {@code high}: the JSON form. */
+    @JsonValue
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Confidence fromLabel(String label) {
+        return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,19 @@
+package io.pathprobe.ticket.evidence;
+
+import io.pathprobe.ticket.hostcheck.HostCheckReport;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * All the evidence of a ticket: the facts, what each vantage point measured, and any {@code hostcheck} reports
+ * run on the load balancer's backends (the only way to see inside them, for cause 2).
+ */
+public record TicketEvidence(TicketFacts facts, List<VantageEvidence> vantagePoints,
+                             List<HostCheckReport> hostChecks) {
+    public TicketEvidence {
+        Objects.requireNonNull(facts, "facts");
+        vantagePoints = vantagePoints == null ? List.of() : List.copyOf(vantagePoints);
+        hostChecks = hostChecks == null ? List.of() : List.copyOf(hostChecks);
+    }
+}

@@ -1,0 +1,62 @@
+package io.pathprobe.ticket.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Address literals: parsed, compared and classified without ever looking a name up (no DNS traffic). */
+public final class Addresses {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private Addresses() {
+    }
+
+    /** Parses an IPv4 or IPv6 literal, or returns {@code null} for anything else. */
+    public static InetAddress literal(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        boolean v6 = s.indexOf(':') >= 0
+                && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+        if (!v6 && !IPV4.matcher(s).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(s); // only hex digits, ':' and '.': parsed as a literal, never looked up
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Parses a literal, or throws naming {@code what} and what is expected. */
+    public static InetAddress require(String s, String what) {
+        InetAddress a = literal(s == null ? null : s.trim());
+        if (a == null) {
+            throw new IllegalArgumentException(what + " '" + s + "' is not an IP address: give an IPv4 or IPv6"
+                    + " address literal, e.g. 10.0.0.5 or 2001:db8::5");
+        }
+        return a;
+    }
+
+    /** Whether two literals name the same address ({@code ::1} equals {@code 0:0:0:0:0:0:0:1}). */
+    public static boolean same(String a, String b) {
+        if (Objects.equals(a, b)) {
+            return a != null;
+        }
+        InetAddress x = literal(a);
+        return x != null && x.equals(literal(b));
+    }
+
+    /** Private, link-local, loopback, carrier-grade NAT or unique-local space: not a public address. */
+    public static boolean isPrivate(String s) {
+        InetAddress a = literal(s);
+        if (a == null) {
+            return false;
+        }
+        byte[] b = a.getAddress();
+        boolean cgnat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+        boolean ula = b.length == 16 && (b[0] & 0xfe) == 0xfc;
+        return a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isLoopbackAddress() || cgnat || ula;
+    }
+}

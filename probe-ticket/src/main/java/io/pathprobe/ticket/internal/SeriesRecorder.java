@@ -1,0 +1,92 @@
+package io.pathprobe.ticket.internal;
+
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeSession;
+import io.pathprobe.core.SessionListener;
+import io.pathprobe.ticket.evidence.ProbeSeries;
+import io.pathprobe.ticket.evidence.Sample;
+import io.pathprobe.ticket.evidence.SeriesStats;
+import io.pathprobe.ticket.report.EventLog;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Records one ping or TCP check session: every outcome to {@code events.jsonl} as it arrives, and a sample per
+ * probe (up to {@link #MAX_SAMPLES}) for the chart. Thread-safe (outcomes arrive on engine threads).
+ */
+public final class SeriesRecorder implements SessionListener {
+    /** Samples kept per series: ten hours at ten probes a second, a few MB; the statistics count the rest. */
+    public static final int MAX_SAMPLES = 360_000;
+
+    private final String vantage;
+    private final String check;
+    private final String target;
+    private final int port;
+    private final EventLog log;
+    private final long startNanos;
+    private final List<Sample> samples = new ArrayList<>();
+    private long dropped;
+    private volatile ProbeSession session;
+
+    public SeriesRecorder(String vantage, String check, String target, int port, EventLog log, long startNanos) {
+        this.vantage = vantage;
+        this.check = check;
+        this.target = target;
+        this.port = port;
+        this.log = log;
+        this.startNanos = startNanos;
+    }
+
+    public void attach(ProbeSession s) {
+        this.session = s;
+    }
+
+    public ProbeSession session() {
+        return session;
+    }
+
+    public String vantage() {
+        return vantage;
+    }
+
+    /** E.g. {@code ping 10.0.0.1}; the same label the evidence uses. */
+    public String label() {
+        return new ProbeSeries(check, target, port, emptyStats(), List.of(), 0).label();
+    }
+
+    @Override
+    public void onOutcome(ProbeSession s, long sequence, ProbeOutcome outcome) {
+        long now = System.nanoTime();
+        // Place the sample at the probe's send time: the end less its RTT, or less the timeout it waited.
+        long took = outcome.rttNanos() >= 0 ? outcome.rttNanos()
+                : outcome instanceof ProbeOutcome.TimedOut t ? t.timeoutNanos() : 0;
+        long atMs = Math.max(0, (now - took - startNanos) / 1_000_000);
+        Double rtt = outcome.rttNanos() >= 0 ? outcome.rttNanos() / 1e6 : null;
+        synchronized (this) {
+            if (samples.size() < MAX_SAMPLES) {
+                samples.add(new Sample(atMs, sequence, outcome.type().label(), rtt));
+            } else {
+                dropped++;
+            }
+        }
+        if (log != null) {
+            log.record(vantage, check, port, sequence, 0, outcome); // never throws: write errors are kept for close()
+        }
+    }
+
+    /** The series with the session's statistics now (final once the session has ended). */
+    public synchronized ProbeSeries result() {
+        ProbeSession s = session;
+        SeriesStats stats = s == null ? emptyStats() : SeriesStats.from(s.snapshot(), s.elapsed().toMillis());
+        List<Sample> sorted = new ArrayList<>(samples);
+        sorted.sort(Comparator.comparingLong(Sample::atMs).thenComparingLong(Sample::seq));
+        return new ProbeSeries(check, target, port, stats, sorted, dropped);
+    }
+
+    private static SeriesStats emptyStats() {
+        return new SeriesStats(0, 0, 0, 0, 0, 0, null, 0, 0, null, null, null, null, null, null, null, null, null,
+                null, null, 0);
+    }
+}

@@ -1,0 +1,180 @@
+package io.pathprobe.ticket.report;
+
+import io.pathprobe.core.OutcomeType;
+import io.pathprobe.ticket.diagnosis.Diagnosis;
+import io.pathprobe.ticket.diagnosis.Finding;
+import io.pathprobe.ticket.evidence.HopEvidence;
+import io.pathprobe.ticket.evidence.ProbeSeries;
+import io.pathprobe.ticket.evidence.SeriesStats;
+import io.pathprobe.ticket.evidence.TicketFacts;
+import io.pathprobe.ticket.evidence.TicketResults;
+import io.pathprobe.ticket.evidence.TraceEvidence;
+import io.pathprobe.ticket.evidence.VantageEvidence;
+import io.pathprobe.ticket.hostcheck.HostCheckReport;
+import io.pathprobe.ticket.hostcheck.HostChecks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code summary.txt}: what a person pastes into a ticket. The diagnosis first, then per vantage point the ping
+ * summary in iputils' layout, the TCP summary, and the mtr report in mtr's {@code --report} layout.
+ */
+public final class SummaryText {
+    private SummaryText() {
+    }
+
+    public static String render(TicketResults r) {
+        List<String> out = new ArrayList<>();
+        TicketFacts f = r.facts();
+        out.add("pathprobe ticket capture" + (f.instanceId() == null ? "" : " for " + f.instanceId()));
+        out.add("Target: " + f.target() + (f.target().equals(f.vip()) ? "" : " (" + f.vip() + ")")
+                + "   Ports: " + join(f.ports()));
+        out.add("Start: " + Formats.instant(f.start()) + "   End: " + Formats.instant(f.end())
+                + (f.stoppedEarly() ? " (stopped early)" : ""));
+        for (VantageEvidence v : r.vantagePoints()) {
+            out.add("Client " + v.id() + ": source " + orDash(v.sourceAddress()) + ", public IP " + orDash(v.publicIp()));
+        }
+        out.add("");
+        diagnosis(out, r.diagnosis());
+        for (VantageEvidence v : r.vantagePoints()) {
+            out.add("");
+            out.add("=== From " + v.id() + " (" + v.kind() + ", source " + orDash(v.sourceAddress()) + ") ===");
+            if (v.ping() != null) {
+                out.add("");
+                out.addAll(pingSummary(v.ping()));
+            }
+            for (ProbeSeries s : v.tcp()) {
+                out.add("");
+                out.addAll(tcpSummary(s));
+            }
+            for (TraceEvidence t : v.traces()) {
+                out.add("");
+                out.addAll(mtrReport(t, f.start(), v.sourceAddress() == null ? v.id() : v.sourceAddress()));
+            }
+            for (String n : v.notes()) {
+                out.add("note: " + n);
+            }
+        }
+        for (HostCheckReport h : r.hostChecks()) {
+            out.add("");
+            out.addAll(HostChecks.render(h));
+        }
+        return String.join("\n", out) + "\n";
+    }
+
+    static void diagnosis(List<String> out, Diagnosis d) {
+        if (d == null) {
+            return;
+        }
+        out.add("DIAGNOSIS: " + d.headline());
+        for (Finding f : d.findings()) {
+            out.add("");
+            out.add("* Cause " + f.cause().number() + " (" + f.cause().title() + "), " + f.confidence().label()
+                    + " confidence:");
+            out.add("  " + f.summary());
+            out.add("  Evidence:");
+            f.evidence().forEach(e -> out.add("    " + e));
+        }
+        if (!d.nextSteps().isEmpty()) {
+            out.add("");
+            out.add("Next steps:");
+            d.nextSteps().forEach(s -> out.add("  - " + s));
+        }
+    }
+
+    /** iputils' summary: {@code --- HOST ping statistics ---}, counts and loss, {@code rtt min/avg/max/mdev}. */
+    public static List<String> pingSummary(ProbeSeries s) {
+        SeriesStats st = s.stats();
+        List<String> out = new ArrayList<>();
+        out.add("--- " + s.target() + " ping statistics ---");
+        // ping counts every probe sent, in flight or not, in its loss (unlike mtr).
+        double loss = st.sent() == 0 ? 0 : 100.0 * (st.sent() - st.received()) / st.sent();
+        out.add(st.sent() + " packets transmitted, " + st.received() + " received, "
+                + (st.duplicates() > 0 ? "+" + st.duplicates() + " duplicates, " : "")
+                + Formats.g(loss) + "% packet loss, time " + st.elapsedMs() + "ms");
+        if (st.received() > 0) {
+            out.add("rtt min/avg/max/mdev = " + Formats.ms3(st.minMs()) + "/" + Formats.ms3(st.avgMs()) + "/"
+                    + Formats.ms3(st.maxMs()) + "/" + Formats.ms3(st.mdevMs()) + " ms");
+        }
+        return out;
+    }
+
+    /** The TCP check in the layout of the {@code pathprobe tcp} summary. */
+    public static List<String> tcpSummary(ProbeSeries s) {
+        SeriesStats st = s.stats();
+        List<String> out = new ArrayList<>();
+        String label = s.label().substring(s.check().length() + 1);
+        out.add("--- " + label + " tcp connect statistics ---");
+        out.add(st.answered() + " attempted, " + st.received() + " connected, " + st.failed() + " failed ("
+                + Formats.pct1(st.lossPercent()) + " failed), " + st.count(OutcomeType.REFUSED) + " refused, "
+                + st.count(OutcomeType.TIMED_OUT) + " timed out, " + st.count(OutcomeType.UNREACHABLE)
+                + " unreachable" + (st.count(OutcomeType.LOCAL_ERROR) > 0 ? ", " + st.count(OutcomeType.LOCAL_ERROR)
+                + " errors" : "") + (st.inFlight() > 0 ? ", " + st.inFlight() + " in flight when stopped (not counted)"
+                : "") + ", time " + st.elapsedMs() + "ms");
+        if (st.received() > 0) {
+            out.add("rtt min/avg/max/mdev = " + Formats.ms3(st.minMs()) + "/" + Formats.ms3(st.avgMs()) + "/"
+                    + Formats.ms3(st.maxMs()) + "/" + Formats.ms3(st.mdevMs()) + " ms");
+        }
+        if (st.retransmittedConnects() > 0) {
+            out.add("SYN retransmits: " + st.retransmittedConnects() + " connects needed retransmission ("
+                    + st.synRetransmits() + " total)");
+        }
+        return out;
+    }
+
+    /** mtr's {@code --report} layout. */
+    public static List<String> mtrReport(TraceEvidence t, String start, String host) {
+        List<String> out = new ArrayList<>();
+        out.add("mtr " + t.mode().toUpperCase(Locale.ROOT) + (t.port() == 0 ? "" : " port " + t.port())
+                + (t.error() != null ? ": did not run (" + t.error() + ")" : ""));
+        if (t.error() != null) {
+            return out;
+        }
+        if (t.report() != null) {
+            out.addAll(t.report().lines().toList()); // the MTR module's own --report layout
+            return out;
+        }
+        // Evidence without the MTR module's text (e.g. read from elsewhere): the same columns from the figures.
+        out.add("Start: " + start);
+        out.add(String.format(Locale.ROOT, "HOST: %-28s Loss%%   Snt   Last   Avg  Best  Wrst StDev", host));
+        for (HopEvidence h : t.hops()) {
+            for (int i = 0; i < Math.max(1, h.addresses().size()); i++) {
+                if (i == 0) {
+                    out.add(String.format(Locale.ROOT, "%3d.|-- %-28s %5.1f%% %5d %6s %5s %5s %5s %5s", h.ttl(),
+                            h.host(), h.lossPercent(), h.sent(), Formats.ms1(h.lastMs()), Formats.ms1(h.avgMs()),
+                            Formats.ms1(h.bestMs()), Formats.ms1(h.worstMs()), Formats.ms1(h.stdevMs())));
+                } else {
+                    out.add("    |   " + h.addresses().get(i)); // extra ECMP responders, as mtr lists them
+                }
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (t.persistentLossFromTtl() != null) {
+            notes.add("persistent loss from hop " + t.persistentLossFromTtl());
+        }
+        List<Integer> rateLimited = t.hops().stream().filter(HopEvidence::lossNotCarriedOn).map(HopEvidence::ttl)
+                .toList();
+        if (!rateLimited.isEmpty()) {
+            notes.add("loss at hop(s) " + join(rateLimited) + " not carried on (ICMP rate limiting)");
+        }
+        if (t.stopReason() != null) {
+            notes.add("stop: " + t.stopReason());
+        }
+        if (!notes.isEmpty()) {
+            out.add("(" + String.join("; ", notes) + ")");
+        }
+        return out;
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    private static String join(List<Integer> l) {
+        StringBuilder sb = new StringBuilder();
+        l.forEach(i -> sb.append(sb.length() == 0 ? "" : ",").append(i));
+        return sb.toString();
+    }
+}

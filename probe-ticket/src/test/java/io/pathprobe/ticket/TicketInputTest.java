@@ -1,0 +1,71 @@
+package io.pathprobe.ticket;
+
+import io.pathprobe.ticket.evidence.TicketFacts;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --vantage parsing and the capture builder's checks: bad input is an IllegalArgumentException that says why. */
+class TicketInputTest {
+    @Test
+    void vantageForms() {
+        assertEquals("local", TicketVantage.parse("local").id());
+        assertEquals("local", TicketVantage.parse("local").kind());
+        assertEquals("src:10.0.0.2", TicketVantage.parse("10.0.0.2").id());
+        assertEquals("src:10.0.0.2", TicketVantage.parse("src:10.0.0.2").id());
+        assertEquals("dev:eth1", TicketVantage.parse("dev:eth1").id());
+        assertEquals("dev:eth1", TicketVantage.parse("if:eth1").id());
+        TicketVantage ns = TicketVantage.parse("netns:lab1");
+        assertEquals("netns:lab1", ns.id());
+        assertEquals("netns", ns.kind());
+        assertEquals(Map.of("namespace", "lab1"), ns.details());
+        TicketVantage both = TicketVantage.parse("netns:lab1,src:fd00::2");
+        assertEquals("netns:lab1,src:fd00::2", both.id());
+        assertEquals("fd00::2", both.details().get("bound address"));
+    }
+
+    @Test
+    void badVantagesSayWhatIsAccepted() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TicketVantage.parse("office-router"));
+        assertTrue(e.getMessage().contains("'office-router' is not understood") && e.getMessage().contains("netns:NAME"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse("netns:a/b"));
+        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse("src:nonsense"));
+        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse("dev:this-name-is-too-long"));
+        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse(" "));
+    }
+
+    @Test
+    void builderChecksItsInput() throws Exception {
+        InetAddress vip = InetAddress.getByName("192.0.2.10");
+        TicketCapture.Builder b = TicketCapture.builder("192.0.2.10", vip);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.ports(List.of())).getMessage()
+                .contains("at least one listener port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.ports(List.of(0))).getMessage()
+                .contains("port 0 is out of range"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.healthChecks("green")).getMessage()
+                .contains("use unknown, passing or failing"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.backends(List.of("web1"))).getMessage()
+                .contains("backend 'web1' is not an IP address"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> b.publicIpUrl(java.net.URI.create("ftp://example.invalid/"))).getMessage()
+                .contains("must be an http or https URL"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.duration(Duration.ZERO)).getMessage()
+                .contains("duration must be positive"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.vantagePoints(List.of(
+                TicketVantage.local(), TicketVantage.parse("local")))).getMessage().contains("name one twice"));
+        b.ports(List.of(80, 443, 80));
+        assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage().contains("--out DIR"));
+        b.outputDir(Path.of("unused")).healthChecks(TicketFacts.HEALTH_PASSING).backends(List.of(" 10.0.2.5"));
+        b.build(); // valid now; not run
+    }
+}

@@ -1,0 +1,97 @@
+package io.pathprobe.ticket.diagnosis;
+
+import io.pathprobe.ticket.evidence.TicketEvidence;
+import io.pathprobe.ticket.evidence.VantageEvidence;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.pathprobe.ticket.diagnosis.Ev.ping;
+import static io.pathprobe.ticket.diagnosis.Ev.tcp;
+import static io.pathprobe.ticket.diagnosis.Ev.tcpBlock;
+import static io.pathprobe.ticket.diagnosis.Ev.ticket;
+import static io.pathprobe.ticket.diagnosis.Ev.vantage;
+import static io.pathprobe.ticket.diagnosis.RulesTest.P80;
+import static io.pathprobe.ticket.diagnosis.RulesTest.deadTimeouts;
+import static io.pathprobe.ticket.diagnosis.RulesTest.healthy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DiagnoserTest {
+    final Diagnoser diagnoser = new Diagnoser();
+
+    @Test
+    void healthyPathIsNoFaultFound() {
+        Diagnosis d = diagnoser.diagnose(ticket(P80, healthy("a", "10.0.1.2")));
+        assertEquals(Diagnosis.NO_FAULT_FOUND, d.verdict());
+        assertEquals(Confidence.MEDIUM, d.confidence(), "20 probes per check is not a thorough capture");
+        assertTrue(d.findings().isEmpty());
+        assertNull(d.primary());
+    }
+
+    @Test
+    void noFaultSaysWhatWasNotMeasured() {
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(20, 20), List.of());
+        Diagnosis d = diagnoser.diagnose(ticket(List.of(80, 443), v));
+        assertEquals(Diagnosis.NO_FAULT_FOUND, d.verdict());
+        assertEquals(Confidence.LOW, d.confidence());
+        assertTrue(d.headline().endsWith("not measured: TCP port 80, TCP port 443"), d.headline());
+    }
+
+    @Test
+    void longHealthyCaptureIsConfidentNoFault() {
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(600, 600), List.of(tcp(80, 600, 0, 0)));
+        assertEquals(Confidence.HIGH, diagnoser.diagnose(ticket(P80, v)).confidence());
+    }
+
+    @Test
+    void silentVipFromEverywhereIsCauseOne() {
+        Diagnosis d = diagnoser.diagnose(ticket(P80, deadTimeouts("a", "10.0.1.2"), deadTimeouts("b", "10.0.3.2")));
+        assertEquals(Cause.NO_LISTENER.id(), d.verdict());
+        assertEquals(Cause.NO_LISTENER, d.primary().cause());
+        assertTrue(d.headline().startsWith("Cause 1:"), d.headline());
+    }
+
+    @Test
+    void silentVipFromOneClientIsInconclusiveBetweenOneAndFive() {
+        Diagnosis d = diagnoser.diagnose(ticket(P80, deadTimeouts("a", "10.0.1.2")));
+        assertEquals(Diagnosis.INCONCLUSIVE, d.verdict());
+        List<Cause> candidates = d.findings().stream().map(Finding::cause).toList();
+        assertEquals(List.of(Cause.NO_LISTENER, Cause.CLIENT_IP_BLOCKED), candidates);
+        assertTrue(d.nextSteps().stream().anyMatch(s -> s.contains("second, independent network")));
+    }
+
+    @Test
+    void silentOnlyFromOneOfTwoClientsIsCauseFive() {
+        Diagnosis d = diagnoser.diagnose(ticket(P80, deadTimeouts("a", "10.0.1.2"), healthy("b", "10.0.3.2")));
+        assertEquals(Cause.CLIENT_IP_BLOCKED.id(), d.verdict());
+    }
+
+    @Test
+    void unexplainedFailuresAreInconclusive() {
+        // One block of refusals: an outage of the listener, none of the five causes.
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(60, 60), List.of(tcpBlock(80, 45, 15, 0)));
+        Diagnosis d = diagnoser.diagnose(ticket(P80, v));
+        assertEquals(Diagnosis.INCONCLUSIVE, d.verdict());
+        assertTrue(d.findings().isEmpty(), d.findings()::toString);
+        assertTrue(d.headline().contains("none of the known causes"), d.headline());
+    }
+
+    @Test
+    void nothingMeasuredIsInconclusive() {
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(2, 2), List.of());
+        Diagnosis d = diagnoser.diagnose(ticket(P80, v));
+        assertEquals(Diagnosis.INCONCLUSIVE, d.verdict());
+        assertTrue(d.headline().contains("nothing was measured"));
+    }
+
+    @Test
+    void observationsListEveryMeasurement() {
+        TicketEvidence e = ticket(P80, healthy("a", "10.0.1.2"), deadTimeouts("b", "10.0.3.2"));
+        List<String> obs = diagnoser.diagnose(e).observations();
+        assertTrue(obs.contains("[a] ping 203.0.113.10: 20 sent, 20 received, 0% loss, avg 1.500 ms"), obs::toString);
+        assertTrue(obs.contains("[b] tcp 203.0.113.10:80: 20 attempted, 0 connected, 0 refused, 20 timed out,"
+                + " 0 unreachable (100% failed)"), obs::toString);
+    }
+}
