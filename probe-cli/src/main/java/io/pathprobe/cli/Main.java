@@ -25,8 +25,8 @@ import java.util.logging.Logger;
 
 /** The {@code pathprobe} command line tool. */
 @Command(name = "pathprobe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Network path probes on one engine: TCP connect (more to come).",
-        subcommands = {TcpCommand.class, ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        description = "Network path probes on one engine: TCP connect and ICMP echo (ping).",
+        subcommands = {TcpCommand.class, PingCommand.class, ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "New here? Run 'pathprobe demo'."})
 public final class Main implements Callable<Integer> {
     /** Exit status for bad input, as picocli uses it. */

@@ -131,6 +131,108 @@ final class TextFormat {
         return lines;
     }
 
+    /**
+     * iputils ping's first line: {@code PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.} for IPv4 (payload, and the
+     * IP packet with 20 + 8 bytes of headers), {@code PING ::1(::1) 56 data bytes} for IPv6.
+     */
+    static String pingHeader(ProbeRequest r, int payloadSize) {
+        String a = AddressText.of(r.address());
+        if (r.address() instanceof java.net.Inet6Address) {
+            return "PING " + r.host() + "(" + a + ") " + payloadSize + " data bytes";
+        }
+        return "PING " + r.host() + " (" + a + ") " + payloadSize + "(" + (payloadSize + 28) + ") bytes of data.";
+    }
+
+    /**
+     * One line per echo probe: replies exactly as ping -n prints them
+     * ({@code 64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.210 ms}); ICMP errors as ping's {@code From ...}
+     * lines with our wording of the code; timeouts (which ping does not print) as {@code no answer from ...}.
+     */
+    static String pingLine(String label, long seq, ProbeOutcome o) {
+        if (o instanceof ProbeOutcome.Reply r) {
+            return r.bytes() + " bytes from " + addr(r.responder()) + ": icmp_seq=" + seq
+                    + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
+        }
+        if (o instanceof ProbeOutcome.TtlExceeded t) {
+            return "From " + addr(t.responder()) + " icmp_seq=" + seq + " Time to live exceeded";
+        }
+        if (o instanceof ProbeOutcome.Unreachable u) {
+            String what = IcmpCodes.describeUnreachable(null, u.icmpType(), u.icmpCode(), u.mtu(), u.cause());
+            return "From " + (u.responder() != null ? addr(u.responder()) : "this host") + " icmp_seq=" + seq
+                    + " Destination unreachable: " + what + " (to " + label + ")";
+        }
+        if (o instanceof ProbeOutcome.TimedOut t) {
+            return "no answer from " + label + " for icmp_seq=" + seq + " within "
+                    + Durations.format(Duration.ofNanos(t.timeoutNanos()));
+        }
+        if (o instanceof ProbeOutcome.LocalError) {
+            return outcome(label, o).replaceFirst("^error " + java.util.regex.Pattern.quote(label) + ":",
+                    "error " + label + " icmp_seq=" + seq + ":");
+        }
+        return outcome(label, o) + " icmp_seq=" + seq;
+    }
+
+    /** A further reply to an answered probe, marked as ping marks it. */
+    static String pingDuplicate(String label, long seq) {
+        return "reply from " + label + ": icmp_seq=" + seq + " (DUP!)";
+    }
+
+    /** A reply that came after its probe's timeout: shown, never counted as received. */
+    static String pingLate(String label, long seq, long rttNanos) {
+        return "late reply from " + label + ": icmp_seq=" + seq + " time=" + rtt(rttNanos)
+                + " ms (after the timeout, not counted as received)";
+    }
+
+    /**
+     * iputils ping's summary, exactly:
+     * <pre>
+     * --- 10.0.0.1 ping statistics ---
+     * 4 packets transmitted, 4 received, +1 duplicates, 0% packet loss, time 3004ms
+     * rtt min/avg/max/mdev = 0.050/0.061/0.080/0.011 ms
+     * </pre>
+     * {@code +N duplicates} and {@code +N errors} (ICMP errors and local errors) appear only when not zero; the
+     * loss counts every probe not answered, in flight ones too, printed as C's {@code %g}; the rtt line appears
+     * when something was received. Late replies, which ping does not have, get a line of their own when any came.
+     */
+    static List<String> pingSummary(String host, StatsSnapshot s, Duration elapsed) {
+        List<String> lines = new ArrayList<>();
+        lines.add("--- " + host + " ping statistics ---");
+        StringBuilder sb = new StringBuilder();
+        sb.append(s.sent()).append(" packets transmitted, ").append(s.received()).append(" received");
+        if (s.duplicates() > 0) {
+            sb.append(", +").append(s.duplicates()).append(" duplicates");
+        }
+        long errors = pingErrors(s);
+        if (errors > 0) {
+            sb.append(", +").append(errors).append(" errors");
+        }
+        if (s.sent() > 0) {
+            sb.append(", ").append(percentG(s.pingLossPercent())).append("% packet loss, time ")
+                    .append(elapsed.toMillis()).append("ms");
+        }
+        lines.add(sb.toString());
+        if (s.received() > 0) {
+            lines.add(rttLine(s));
+        }
+        if (s.late() > 0) {
+            lines.add(s.late() + (s.late() == 1 ? " reply" : " replies") + " came after the timeout (not counted as received)");
+        }
+        return lines;
+    }
+
+    /** What ping counts as errors: ICMP errors about our probes, and probes that could not be sent. */
+    static long pingErrors(StatsSnapshot s) {
+        return s.count(OutcomeType.TTL_EXCEEDED) + s.count(OutcomeType.UNREACHABLE) + s.count(OutcomeType.LOCAL_ERROR);
+    }
+
+    /** A number as C's {@code printf("%g")} prints it: 6 significant digits, no trailing zeros (0, 25, 33.3333, 100). */
+    static String percentG(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
     /** ping's {@code rtt min/avg/max/mdev = a/b/c/d ms}; only meaningful when something was received. */
     static String rttLine(StatsSnapshot s) {
         return "rtt min/avg/max/mdev = " + ms3(s.bestNanos()) + "/" + ms3(s.avgNanos()) + "/"
