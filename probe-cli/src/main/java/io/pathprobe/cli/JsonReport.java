@@ -10,6 +10,7 @@ import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.stats.StatsSnapshot;
+import io.pathprobe.core.text.SummaryFigures;
 
 import java.time.Instant;
 import java.util.List;
@@ -39,13 +40,19 @@ final class JsonReport {
             target.put("target", r.targetLabel());
             target.put("host", r.host());
             target.put("address", r.address() == null ? null : AddressText.of(r.address()));
-            target.put("port", r.port());
+            if (r.port() > 0) {
+                target.put("port", r.port());
+            }
             target.put("vantage", r.vantagePoint().id());
             ArrayNode probes = target.putArray("probes");
             for (SessionRun.Result res : t.results) {
                 probe(probes.addObject(), res.seq(), res.outcome());
             }
-            summary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
+            if (command.equals(PingCommand.NAME)) {
+                pingSummary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
+            } else {
+                summary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
+            }
         }
         try {
             return MAPPER.writeValueAsString(root);
@@ -68,6 +75,15 @@ final class JsonReport {
         }
         if (o.responder() != null) {
             p.put("responder", AddressText.of(o.responder()));
+        }
+        if (o instanceof ProbeOutcome.Reply r) {
+            p.put("bytes", r.bytes());
+            if (r.ttl() >= 0) {
+                p.put("ttl", r.ttl());
+            }
+        }
+        if (o instanceof ProbeOutcome.TtlExceeded x) {
+            p.put("icmp_code", x.icmpCode());
         }
         if (o instanceof ProbeOutcome.Refused r && r.cause() != null) {
             p.put("cause", r.cause().toString());
@@ -101,6 +117,31 @@ final class JsonReport {
         s.put("unreachable", st.count(OutcomeType.UNREACHABLE));
         s.put("errors", st.count(OutcomeType.LOCAL_ERROR));
         s.put("in_flight", st.inFlight());
+        rtts(s, st);
+        s.put("syn_retransmits", st.synRetransmits());
+        s.put("retransmitted_connects", st.retransmittedConnects());
+        s.put("time_ms", elapsedNanos / 1e6);
+    }
+
+    /** ping's figures: transmitted, received, duplicates, errors and loss as its summary counts them. */
+    private static void pingSummary(ObjectNode s, StatsSnapshot st, long elapsedNanos) {
+        s.put("transmitted", st.sent());
+        s.put("received", st.received());
+        s.put("duplicates", st.duplicates());
+        s.put("late", st.late());
+        s.put("errors", SummaryFigures.of(st, elapsedNanos / 1_000_000).pingErrors());
+        s.put("loss_percent", Math.round(st.pingLossPercent() * 1000) / 1000.0);
+        s.put("timed_out", st.count(OutcomeType.TIMED_OUT));
+        s.put("ttl_exceeded", st.count(OutcomeType.TTL_EXCEEDED));
+        s.put("unreachable", st.count(OutcomeType.UNREACHABLE));
+        s.put("local_errors", st.count(OutcomeType.LOCAL_ERROR));
+        s.put("in_flight", st.inFlight());
+        rtts(s, st);
+        s.put("time_ms", elapsedNanos / 1e6);
+    }
+
+    /** RTT figures of the received probes, null when none was received. */
+    private static void rtts(ObjectNode s, StatsSnapshot st) {
         boolean any = st.received() > 0;
         putMs(s, "min_ms", any ? st.bestNanos() : -1);
         putMs(s, "avg_ms", any ? st.avgNanos() : -1);
@@ -110,9 +151,6 @@ final class JsonReport {
         putMs(s, "p50_ms", any ? st.p50Nanos() : -1);
         putMs(s, "p90_ms", any ? st.p90Nanos() : -1);
         putMs(s, "p99_ms", any ? st.p99Nanos() : -1);
-        s.put("syn_retransmits", st.synRetransmits());
-        s.put("retransmitted_connects", st.retransmittedConnects());
-        s.put("time_ms", elapsedNanos / 1e6);
     }
 
     /** Nanoseconds as milliseconds, or null when negative (nothing measured). */

@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.SessionPlan;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -30,15 +31,8 @@ final class SessionOptions {
             description = "How long to wait for each probe's answer; default: ${DEFAULT-VALUE}.")
     String timeout;
 
-    @Option(names = "--rate", paramLabel = "N",
-            description = "At most N probes per second in all, across targets (default: no limit).")
-    String rate;
-
-    @Option(names = "--json", description = "Print one JSON document at the end, and nothing else on stdout.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the summaries.")
-    boolean quiet;
+    @Mixin
+    ReportOptions report;
 
     /**
      * The session plan these options describe.
@@ -46,9 +40,22 @@ final class SessionOptions {
      * @throws UsageException naming the bad option and what to give instead
      */
     SessionPlan plan() {
+        return plan(count, continuous, interval, deadline, DEFAULT_COUNT, "use -t to probe until Ctrl-C");
+    }
+
+    /**
+     * A session plan from the options' text, for commands that spell them differently (ping's {@code -t} is the
+     * TTL): {@code count} null means {@code defaultCount} unless {@code continuous} or a deadline is given
+     * (ping's rule: a deadline alone probes until it passes).
+     *
+     * @param forever how to probe until Ctrl-C with this command, for the message about a count below 1
+     * @throws UsageException naming the bad option and what to give instead
+     */
+    static SessionPlan plan(String count, boolean continuous, String interval, String deadline, long defaultCount,
+                            String forever) {
         Long n = count == null ? null : wholeNumber("--count", count);
         if (n != null && n < 1) {
-            throw new UsageException("--count " + n + " must be at least 1: use -t to probe until Ctrl-C");
+            throw new UsageException("--count " + n + " must be at least 1: " + forever);
         }
         if (n != null && continuous) {
             throw new UsageException("--count and --continuous contradict each other: give one of them");
@@ -60,8 +67,7 @@ final class SessionOptions {
             throw new UsageException("--interval: " + e.getMessage(), e);
         }
         Duration limit = deadline == null ? Duration.ZERO : positive("--deadline", deadline);
-        // ping's rule: with a deadline and no count, keep probing until the deadline.
-        return new SessionPlan(n != null ? n : continuous || deadline != null ? 0 : DEFAULT_COUNT, every, limit);
+        return new SessionPlan(n != null ? n : continuous || deadline != null ? 0 : defaultCount, every, limit);
     }
 
     /** The per-probe timeout. */
@@ -69,19 +75,7 @@ final class SessionOptions {
         return positive("--timeout", timeout);
     }
 
-    /** Engine-wide probes per second, 0 for no limit. */
-    long rate() {
-        if (rate == null) {
-            return 0;
-        }
-        long r = wholeNumber("--rate", rate);
-        if (r < 1) {
-            throw new UsageException("--rate " + r + " must be at least 1 probe per second: leave it out for no limit");
-        }
-        return r;
-    }
-
-    private static long wholeNumber(String option, String text) {
+    static long wholeNumber(String option, String text) {
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {

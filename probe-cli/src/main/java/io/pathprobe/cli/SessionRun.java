@@ -1,9 +1,12 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.Availability;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.ProbeSession;
+import io.pathprobe.core.ProberUnavailableException;
+import io.pathprobe.core.Probers;
 import io.pathprobe.core.SessionListener;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.stats.StatsSnapshot;
@@ -18,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Runs one {@link ProbeSession} per request, all at once on one engine, prints each outcome as it arrives and the
@@ -28,8 +32,72 @@ final class SessionRun {
     /** Longest wait for outcome lines still being delivered when the report starts; they are microseconds away. */
     private static final long STRAGGLER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** What a command prints: the word for the header and the summary layout. */
-    record Style(String command, String headerWhat, BiFunction<Track, StatsSnapshot, List<String>> summary) {
+    /** How a command prints one session's lines; a null line is not printed. */
+    interface Lines {
+        /** The line before the first probe. */
+        String header(ProbeRequest request, SessionPlan plan);
+
+        /** Probe {@code seq}'s outcome. */
+        String outcome(String label, long seq, ProbeOutcome outcome);
+
+        /** A duplicate answer to probe {@code seq}; default: not shown (the summary counts it). */
+        default String duplicate(String label, long seq) {
+            return null;
+        }
+
+        /** An answer to probe {@code seq} after its timeout; default: not shown (the summary counts it). */
+        default String late(String label, long seq, long rttNanos) {
+            return null;
+        }
+    }
+
+    /**
+     * What a command prints and what counts as success.
+     *
+     * @param command  the command name, for the JSON report
+     * @param lines    per-session lines
+     * @param summary  a session's summary lines
+     * @param targetOk whether a target's final figures count as success for the exit status
+     */
+    record Style(String command, Lines lines, BiFunction<Track, StatsSnapshot, List<String>> summary,
+                 Predicate<StatsSnapshot> targetOk) {
+        /** The generic lines ({@link TextFormat#header}, {@link TextFormat#outcome}); success = every ended probe succeeded. */
+        Style(String command, String headerWhat, BiFunction<Track, StatsSnapshot, List<String>> summary) {
+            this(command, new Lines() {
+                @Override
+                public String header(ProbeRequest request, SessionPlan plan) {
+                    return TextFormat.header(headerWhat, request, plan);
+                }
+
+                @Override
+                public String outcome(String label, long seq, ProbeOutcome outcome) {
+                    return TextFormat.outcome(label, outcome);
+                }
+            }, summary, SessionRun::allEndedSucceeded);
+        }
+    }
+
+    /** Every probe that ended succeeded, and at least one ended. */
+    static boolean allEndedSucceeded(StatsSnapshot s) {
+        long ended = s.sent() - s.inFlight();
+        return ended > 0 && s.received() == ended;
+    }
+
+    /**
+     * Fails early, before any name is resolved, when the prober of {@code kind} is missing or cannot run here.
+     *
+     * @param module the Maven module that holds it, for the message
+     */
+    static void checkProber(String kind, String module) {
+        Availability a;
+        try {
+            a = Probers.load().get(kind).availability();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + ": rebuild pathprobe with the " + module + " module", e);
+        }
+        if (!a.available()) {
+            throw new ProberUnavailableException(kind, a);
+        }
     }
 
     /** One session and what it produced. Fields guarded by the run's lock. */
@@ -85,7 +153,7 @@ final class SessionRun {
     /**
      * Runs all sessions to their end and prints the report.
      *
-     * @return 0 when every probe that ended succeeded, 1 otherwise
+     * @return 0 when every target succeeded as the style counts it, 1 otherwise
      * @throws IllegalArgumentException when a request is not valid for its prober (nothing is printed then)
      * @throws io.pathprobe.core.ProberUnavailableException when the prober cannot run here
      */
@@ -128,7 +196,7 @@ final class SessionRun {
             }
             started = true;
             if (!json && !quiet) {
-                tracks.forEach(t -> out.println(TextFormat.header(style.headerWhat(), t.request, plan)));
+                tracks.forEach(t -> out.println(style.lines().header(t.request, plan)));
                 out.flush();
             }
         }
@@ -145,19 +213,45 @@ final class SessionRun {
                     t.delivered++;
                     if (json) {
                         t.results.add(new Result(sequence, outcome));
-                    } else if (!quiet) {
-                        out.println(TextFormat.outcome(t.label(), outcome));
-                        out.flush();
+                    } else {
+                        print(style.lines().outcome(t.label(), sequence, outcome));
                     }
                     lock.notifyAll();
-                    if (!outputGone && out.checkError()) {
-                        outputGone = true;
-                        // stdout is gone (e.g. piped into head): stop, as ping does on SIGPIPE.
-                        stopAllLater();
+                }
+            }
+
+            @Override
+            public void onDuplicate(ProbeSession session, long sequence) {
+                synchronized (lock) {
+                    if (!reported && !aborted && !json) {
+                        print(style.lines().duplicate(t.label(), sequence));
+                    }
+                }
+            }
+
+            @Override
+            public void onLate(ProbeSession session, long sequence, long rttNanos) {
+                synchronized (lock) {
+                    if (!reported && !aborted && !json) {
+                        print(style.lines().late(t.label(), sequence, rttNanos));
                     }
                 }
             }
         };
+    }
+
+    /** Prints a probe's line unless quiet or null; holds the lock. */
+    private void print(String line) {
+        if (quiet || line == null) {
+            return;
+        }
+        out.println(line);
+        out.flush();
+        if (!outputGone && out.checkError()) {
+            outputGone = true;
+            // stdout is gone (e.g. piped into head): stop, as ping does on SIGPIPE.
+            stopAllLater();
+        }
     }
 
     /** Stops the sessions from another thread: a listener must not end its own session under the run's lock. */
@@ -202,15 +296,17 @@ final class SessionRun {
             }
             reporting = true;
             for (Track t : tracks) {
-                t.finalStats = t.session.completion().join();
+                t.session.completion().join();
+                // The figures now rather than at the session's end: duplicates and late replies that came after
+                // its last outcome count too (nothing else changes once a session has ended).
+                t.finalStats = t.session.snapshot();
                 t.elapsed = t.session.elapsed();
             }
             awaitDeliveries();
             reported = true;
             boolean allGood = true;
             for (Track t : tracks) {
-                long ended = t.finalStats.sent() - t.finalStats.inFlight();
-                allGood &= ended > 0 && t.finalStats.received() == ended;
+                allGood &= style.targetOk().test(t.finalStats);
                 t.results.sort(Comparator.comparingLong(Result::seq));
             }
             exitCode = allGood ? 0 : 1;

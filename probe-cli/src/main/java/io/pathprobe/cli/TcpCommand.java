@@ -1,9 +1,6 @@
 package io.pathprobe.cli;
 
-import io.pathprobe.core.Availability;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.ProberUnavailableException;
-import io.pathprobe.core.Probers;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import picocli.CommandLine.Command;
@@ -53,13 +50,13 @@ final class TcpCommand implements Callable<Integer> {
         // Every option first, then the prober, then names: the cheap checks before the slow ones.
         SessionPlan plan = session.plan();
         Duration timeout = session.timeout();
-        long rate = session.rate();
+        long rate = session.report.rate();
         HostResolver.Family family = vantage.family();
         VantagePoint from = vantage.vantagePoint();
         List<ProbeRequest> requests = requests(timeout, from, family);
         return new SessionRun(new SessionRun.Style(KIND, "TCP connect",
                 (t, stats) -> TextFormat.tcpSummary(t.label(), stats, t.elapsed)),
-                requests, plan, rate, session.json, session.quiet, spec.commandLine().getOut()).run();
+                requests, plan, rate, session.report.json, session.report.quiet, spec.commandLine().getOut()).run();
     }
 
     /** Parses the targets, checks the prober, then resolves every host before anything is sent. */
@@ -86,7 +83,7 @@ final class TcpCommand implements Callable<Integer> {
             }
             specs.add(s);
         }
-        checkProber();
+        SessionRun.checkProber(KIND, "probe-tcp");
         Map<String, InetAddress> addresses = new LinkedHashMap<>();
         for (TargetSpec s : specs) {
             if (!addresses.containsKey(s.host())) {
@@ -104,18 +101,5 @@ final class TcpCommand implements Callable<Integer> {
             }
         }
         return requests;
-    }
-
-    /** Fails early, before any name is resolved, when the tcp prober is missing or cannot run here. */
-    private static void checkProber() {
-        Availability a;
-        try {
-            a = Probers.load().get(KIND).availability();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage() + ": rebuild pathprobe with the probe-tcp module", e);
-        }
-        if (!a.available()) {
-            throw new ProberUnavailableException(KIND, a);
-        }
     }
 }

@@ -87,6 +87,63 @@ final class TextFormat {
         return SummaryLines.tcpConnect(label, SummaryFigures.of(s, elapsed.toMillis()));
     }
 
+    /**
+     * iputils ping's first line: {@code PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.} for IPv4 (payload, and the
+     * IP packet with 20 + 8 bytes of headers), {@code PING ::1(::1) 56 data bytes} for IPv6.
+     */
+    static String pingHeader(ProbeRequest r, int payloadSize) {
+        String a = AddressText.of(r.address());
+        if (r.address() instanceof java.net.Inet6Address) {
+            return "PING " + r.host() + "(" + a + ") " + payloadSize + " data bytes";
+        }
+        return "PING " + r.host() + " (" + a + ") " + payloadSize + "(" + (payloadSize + 28) + ") bytes of data.";
+    }
+
+    /**
+     * One line per echo probe: replies exactly as ping -n prints them
+     * ({@code 64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.210 ms}); ICMP errors as ping's {@code From ...}
+     * lines with our wording of the code; timeouts (which ping does not print) as {@code no answer from ...}.
+     */
+    static String pingLine(String label, long seq, ProbeOutcome o) {
+        if (o instanceof ProbeOutcome.Reply r) {
+            return r.bytes() + " bytes from " + addr(r.responder()) + ": icmp_seq=" + seq
+                    + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
+        }
+        if (o instanceof ProbeOutcome.TtlExceeded t) {
+            return "From " + addr(t.responder()) + " icmp_seq=" + seq + " Time to live exceeded";
+        }
+        if (o instanceof ProbeOutcome.Unreachable u) {
+            String what = IcmpCodes.describeUnreachable(null, u.icmpType(), u.icmpCode(), u.mtu(), u.cause());
+            return "From " + (u.responder() != null ? addr(u.responder()) : "this host") + " icmp_seq=" + seq
+                    + " Destination unreachable: " + what + " (to " + label + ")";
+        }
+        if (o instanceof ProbeOutcome.TimedOut t) {
+            return "no answer from " + label + " for icmp_seq=" + seq + " within "
+                    + Durations.format(Duration.ofNanos(t.timeoutNanos()));
+        }
+        if (o instanceof ProbeOutcome.LocalError) {
+            return outcome(label, o).replaceFirst("^error " + java.util.regex.Pattern.quote(label) + ":",
+                    "error " + label + " icmp_seq=" + seq + ":");
+        }
+        return outcome(label, o) + " icmp_seq=" + seq;
+    }
+
+    /** A further reply to an answered probe, marked as ping marks it. */
+    static String pingDuplicate(String label, long seq) {
+        return "reply from " + label + ": icmp_seq=" + seq + " (DUP!)";
+    }
+
+    /** A reply that came after its probe's timeout: shown, never counted as received. */
+    static String pingLate(String label, long seq, long rttNanos) {
+        return "late reply from " + label + ": icmp_seq=" + seq + " time=" + rtt(rttNanos)
+                + " ms (after the timeout, not counted as received)";
+    }
+
+    /** iputils ping's summary of one session ({@link SummaryLines#ping}). */
+    static List<String> pingSummary(String host, StatsSnapshot s, Duration elapsed) {
+        return SummaryLines.ping(host, SummaryFigures.of(s, elapsed.toMillis()));
+    }
+
     private static String addr(InetAddress a) {
         return AddressText.of(a);
     }

@@ -119,6 +119,33 @@ class ProbeEngineTest {
     }
 
     @Test
+    void closingEndsEveryOutstandingProbeStartedOrQueuedAndNoOther() throws Exception {
+        ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+        List<CompletableFuture<ProbeOutcome>> started = new ArrayList<>();
+        List<ProbeCall> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            started.add(engine.probe(held));
+            calls.add(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
+        }
+        List<CompletableFuture<ProbeOutcome>> queued = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            queued.add(engine.probe(held)); // maxInFlight 4: these wait for a slot
+        }
+        // Answer one in the middle of the engine's list of outstanding probes; a queued one takes its slot.
+        calls.get(1).complete(new ProbeOutcome.Reply(1, InetAddress.getLoopbackAddress(), 64, 64));
+        assertInstanceOf(ProbeOutcome.Reply.class, started.get(1).get(10, TimeUnit.SECONDS));
+        engine.close();
+        for (int i : new int[] {0, 2, 3}) {
+            assertInstanceOf(ProbeOutcome.LocalError.class, started.get(i).get(10, TimeUnit.SECONDS), "started " + i);
+        }
+        for (CompletableFuture<ProbeOutcome> f : queued) {
+            assertInstanceOf(ProbeOutcome.LocalError.class, f.get(10, TimeUnit.SECONDS));
+        }
+        assertInstanceOf(ProbeOutcome.Reply.class, started.get(1).getNow(null), "an answered probe keeps its outcome");
+        assertEquals(0, engine.inFlight());
+    }
+
+    @Test
     void sessionSendsCountProbesAndKeepsStatistics() throws Exception {
         List<Long> seqs = new ArrayList<>();
         ProbeSession s = engine.startSession(req("answer"), SessionPlan.count(5).withInterval(Duration.ofMillis(5)),

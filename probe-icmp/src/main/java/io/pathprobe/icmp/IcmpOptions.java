@@ -34,6 +34,25 @@ public final class IcmpOptions {
     public static final ProbeOption<IcmpSocketMode> SOCKET_MODE = new ProbeOption<>("socket-mode",
             IcmpSocketMode.class, IcmpSocketMode.AUTO, v -> true, "AUTO, DGRAM or RAW");
 
+    /**
+     * Paris-traceroute flows for IPv4: 0 to 65534 makes every echo request carry exactly this ICMP checksum while
+     * its identifier, sequence, token and send time vary, so load balancers that hash the start of the ICMP header
+     * (type, code, checksum) keep all probes with one value on one path. Two payload bytes, right after the token
+     * and send time, are chosen to make the sum come out; the payload must therefore be at least
+     * {@value #FLOW_CHECKSUM_MIN_PAYLOAD} bytes. -1 (the default) leaves the checksum to the data.
+     *
+     * <p>65535 is excluded: it is ones'-complement "negative zero", which no checksum computation yields (a ping
+     * socket's kernel would send 0 instead). IPv6 is not supported: the kernel computes the ICMPv6 checksum over a
+     * pseudo-header that includes the source address it selects for the route, which the prober does not know
+     * when it encodes the probe; such requests are refused with an {@link IllegalArgumentException} (or a
+     * local-error outcome when a host name resolves to an IPv6 address).
+     */
+    public static final ProbeOption<Integer> FLOW_CHECKSUM = new ProbeOption<>("flow-checksum", Integer.class, -1,
+            v -> v >= -1 && v <= 65534, "-1 (off) or 0 to 65534");
+
+    /** The smallest payload {@link #FLOW_CHECKSUM} works with: token (8), send time (8) and the 2 steering bytes. */
+    public static final int FLOW_CHECKSUM_MIN_PAYLOAD = 18;
+
     private IcmpOptions() {
     }
 

@@ -6,26 +6,57 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.spi.ProbeCall;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early. */
+/**
+ * The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early.
+ *
+ * <p>An engine may hold a million of these at once, so each is kept to one object of 64 bytes (with compressed
+ * oops) besides its future: the once-only state changes are compare-and-sets on its own fields through
+ * {@link VarHandle}s rather than separate atomic objects, and the engine's list of outstanding calls is threaded
+ * through {@link #prev}/{@link #next} rather than held in a set.
+ */
 public final class EngineCall implements ProbeCall {
     private static final Runnable NO_ACTION = () -> { };
+    private static final VarHandle ABORT_ACTION;
+    private static final VarHandle OUTCOME;
+    private static final VarHandle LOOP;
+    /** In {@link #loop} of a call that ended before the pacer admitted it. */
+    private static final Object ENDED_UNADMITTED = new Object();
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ABORT_ACTION = l.findVarHandle(EngineCall.class, "abortAction", Runnable.class);
+            OUTCOME = l.findVarHandle(EngineCall.class, "outcome", ProbeOutcome.class);
+            LOOP = l.findVarHandle(EngineCall.class, "loop", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ProbeRequest request;
     private final CompletableFuture<ProbeOutcome> future;
     private final Consumer<EngineCall> onComplete;
     private final ProbeEventListener extras;
-    private final AtomicReference<Runnable> abortAction = new AtomicReference<>(NO_ACTION);
+    /** Null once the call is done (later actions are dropped: the prober's own completion cleans up). */
+    @SuppressWarnings("unused") // through ABORT_ACTION
+    private volatile Runnable abortAction = NO_ACTION;
     private volatile InetAddress address;
-    private volatile EventLoop eventLoop;
+    /** Null while queued; the event loop once admitted; {@link #ENDED_UNADMITTED} if it ended while queued. */
+    @SuppressWarnings("unused") // written through LOOP
+    private volatile Object loop;
     private volatile long startNanos;
     private volatile ScheduledFuture<?> timeout;
     private volatile ProbeOutcome outcome;
+    /** Neighbours in {@link EngineCalls}' list of outstanding calls; guarded by that list's lock. */
+    EngineCall prev;
+    EngineCall next;
 
     public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete) {
         this(request, future, onComplete, ProbeEventListener.NONE);
@@ -40,9 +71,26 @@ public final class EngineCall implements ProbeCall {
         this.extras = extras;
     }
 
-    void assign(InetAddress address, EventLoop eventLoop) {
+    /**
+     * The pacer admitted this call (it holds an in-flight slot) and gave it {@code eventLoop}.
+     *
+     * @return false when the call had already ended while queued (engine closed): the slot is the caller's to
+     *         give back, as nobody else will. Otherwise the call's end gives it back ({@link #wasAdmitted()}).
+     */
+    boolean admit(EventLoop eventLoop) {
+        return LOOP.compareAndSet(this, null, eventLoop);
+    }
+
+    /**
+     * Whether the pacer admitted this call before it ended. Exactly one of this (true, checked after the end) and a
+     * failed {@link #admit} happens for an admitted call, so its in-flight slot is given back once.
+     */
+    boolean wasAdmitted() {
+        return loop instanceof EventLoop;
+    }
+
+    void resolved(InetAddress address) {
         this.address = address;
-        this.eventLoop = eventLoop;
     }
 
     void started(long startNanos) {
@@ -68,7 +116,8 @@ public final class EngineCall implements ProbeCall {
 
     @Override
     public EventLoop eventLoop() {
-        return eventLoop;
+        Object l = loop;
+        return l instanceof EventLoop ? (EventLoop) l : null;
     }
 
     @Override
@@ -103,13 +152,11 @@ public final class EngineCall implements ProbeCall {
         if (result == null) {
             throw new NullPointerException("outcome");
         }
-        synchronized (this) {
-            if (outcome != null) {
-                return false;
-            }
-            outcome = result;
+        if (!OUTCOME.compareAndSet(this, null, result)) {
+            return false;
         }
-        Runnable action = abortAction.getAndSet(null);
+        LOOP.compareAndSet(this, null, ENDED_UNADMITTED); // ended while queued: admit() will fail
+        Runnable action = (Runnable) ABORT_ACTION.getAndSet(this, null);
         ScheduledFuture<?> t = timeout;
         if (t != null) {
             t.cancel(false);
@@ -145,14 +192,18 @@ public final class EngineCall implements ProbeCall {
 
     @Override
     public void onAbort(Runnable action) {
-        abortAction.updateAndGet(prev -> {
-            if (prev == null) {
-                return null; // already done: the prober's own completion path cleans up
+        while (true) {
+            Runnable before = abortAction;
+            if (before == null) {
+                return; // already done: the prober's own completion path cleans up
             }
-            return prev == NO_ACTION ? action : () -> {
-                prev.run();
+            Runnable after = before == NO_ACTION ? action : () -> {
+                before.run();
                 action.run();
             };
-        });
+            if (ABORT_ACTION.compareAndSet(this, before, after)) {
+                return;
+            }
+        }
     }
 }

@@ -26,6 +26,11 @@ record SnapshotFigures(StatsSnapshot s, long elapsedMs) implements SummaryFigure
     }
 
     @Override
+    public long late() {
+        return s.late();
+    }
+
+    @Override
     public double lossPercent() {
         return s.lossPercent();
     }

@@ -21,11 +21,19 @@ public interface SummaryFigures {
     /** Extra answers to probes already answered. */
     long duplicates();
 
+    /** Answers that came after their probe had timed out (never counted as received). */
+    long late();
+
     /** mtr's Loss%: 100 − 100 × received / (sent − in flight). */
     double lossPercent();
 
     /** How many probes ended with {@code type}. */
     long count(OutcomeType type);
+
+    /** What ping counts as errors: ICMP errors about the probes, and probes that could not be sent. */
+    default long pingErrors() {
+        return count(OutcomeType.TTL_EXCEEDED) + count(OutcomeType.UNREACHABLE) + count(OutcomeType.LOCAL_ERROR);
+    }
 
     /** Least RTT in ms, or {@code null} when nothing was received. */
     Double minMs();

@@ -13,25 +13,40 @@ public final class SummaryLines {
     }
 
     /**
-     * iputils ping's summary, e.g.
+     * iputils ping's summary, exactly:
      * <pre>
      * --- 10.0.0.1 ping statistics ---
-     * 10 packets transmitted, 9 received, 10% packet loss, time 9012ms
+     * 4 packets transmitted, 4 received, +1 duplicates, 0% packet loss, time 3004ms
      * rtt min/avg/max/mdev = 0.050/0.061/0.080/0.011 ms
      * </pre>
-     * The loss is ping's own: every probe sent counts, in flight or not (mtr's Loss% leaves those out).
+     * {@code +N duplicates} and {@code +N errors} ({@link SummaryFigures#pingErrors()}) appear only when not zero;
+     * the loss is ping's own, every probe not answered counting, in flight ones too (mtr's Loss% leaves those out),
+     * printed as C's {@code %g}; the rtt line appears when something was received. Late replies, which ping does
+     * not have, get a line of their own when any came.
      */
     public static List<String> ping(String host, SummaryFigures f) {
-        List<String> out = new ArrayList<>();
-        out.add("--- " + host + " ping statistics ---");
-        double loss = f.sent() == 0 ? 0 : 100.0 * (f.sent() - f.received()) / f.sent();
-        out.add(f.sent() + " packets transmitted, " + f.received() + " received, "
-                + (f.duplicates() > 0 ? "+" + f.duplicates() + " duplicates, " : "")
-                + NumberText.g(loss) + "% packet loss, time " + f.elapsedMs() + "ms");
-        if (f.received() > 0) {
-            out.add(rtt(f));
+        List<String> lines = new ArrayList<>();
+        lines.add("--- " + host + " ping statistics ---");
+        StringBuilder sb = new StringBuilder();
+        sb.append(f.sent()).append(" packets transmitted, ").append(f.received()).append(" received");
+        if (f.duplicates() > 0) {
+            sb.append(", +").append(f.duplicates()).append(" duplicates");
         }
-        return out;
+        if (f.pingErrors() > 0) {
+            sb.append(", +").append(f.pingErrors()).append(" errors");
+        }
+        if (f.sent() > 0) {
+            double loss = 100.0 * (f.sent() - f.received()) / f.sent();
+            sb.append(", ").append(NumberText.g(loss)).append("% packet loss, time ").append(f.elapsedMs()).append("ms");
+        }
+        lines.add(sb.toString());
+        if (f.received() > 0) {
+            lines.add(rtt(f));
+        }
+        if (f.late() > 0) {
+            lines.add(f.late() + (f.late() == 1 ? " reply" : " replies") + " came after the timeout (not counted as received)");
+        }
+        return lines;
     }
 
     /**

@@ -117,7 +117,18 @@ final class EchoLane {
             table.addPage(); // one raw socket serves every identifier
             return true;
         }
-        EchoSocket s = new EchoSocket(IcmpSockets.open(v6, raw, dontFragment, vantagePoint), table.pages(), this);
+        NativeSocket opened = IcmpSockets.open(v6, raw, dontFragment, vantagePoint);
+        EchoSocket s;
+        try {
+            s = new EchoSocket(opened, table.pages(), this);
+        } catch (NativeIoException e) {
+            try {
+                opened.close();
+            } catch (NativeIoException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         try {
             loop.register(s).addListener(f -> {
                 if (f.isSuccess()) {
@@ -207,8 +218,11 @@ final class EchoLane {
         int i = batchCount;
         ByteBuffer d = wanted.data();
         int off = wanted.dataOffset(i);
-        int id = raw ? (idBase + (key >>> PendingTable.PAGE_BITS)) & 0xffff : 0; // ping sockets set their own
-        IcmpCodec.encodeEchoRequest(d, off, v6, id, key & 0xffff, token(key), now, payload, pattern(call));
+        // Ping sockets write their own identifier (the one they are bound to); writing it too keeps a steered
+        // checksum right when the kernel recomputes it.
+        int id = raw ? (idBase + (key >>> PendingTable.PAGE_BITS)) & 0xffff : socket.id;
+        IcmpCodec.encodeEchoRequest(d, off, v6, id, key & 0xffff, token(key), now, payload, pattern(call),
+                call.request().option(IcmpOptions.FLOW_CHECKSUM));
         wanted.prepareSend(i, call.address(), length);
         int ttl = call.request().option(ProbeOption.TTL);
         if (ttl > 0) {

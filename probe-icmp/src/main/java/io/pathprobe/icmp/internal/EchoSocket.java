@@ -8,6 +8,7 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.NativeSocket;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
 
 /**
  * One ICMP socket of a lane, registered with the lane's epoll event loop: readiness is handed to the lane, which
@@ -19,14 +20,17 @@ final class EchoSocket implements EpollIoHandle {
     final int fd;
     /** The table page (ping sockets: one socket per page), or 0 for a raw socket serving every page. */
     final int page;
+    /** The echo identifier a ping socket writes into its requests (its bound "port"); 0 for raw sockets. */
+    final int id;
     private final EchoLane lane;
     private final FileDescriptor descriptor;
     private IoRegistration registration;
     private boolean writeInterest;
     private boolean closed;
 
-    EchoSocket(NativeSocket socket, int page, EchoLane lane) {
+    EchoSocket(NativeSocket socket, int page, EchoLane lane) throws NativeIoException {
         this.socket = socket;
+        this.id = socket.type() == SocketConstants.SOCK_DGRAM ? socket.localAddress().getPort() : 0;
         this.fd = socket.fd();
         this.page = page;
         this.lane = lane;

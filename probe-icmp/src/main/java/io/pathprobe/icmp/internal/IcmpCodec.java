@@ -63,6 +63,16 @@ public final class IcmpCodec {
      */
     public static int encodeEchoRequest(ByteBuffer b, int off, boolean v6, int id, int seq, long token,
                                         long sendNanos, int payloadSize, byte[] pattern) {
+        return encodeEchoRequest(b, off, v6, id, seq, token, sendNanos, payloadSize, pattern, -1);
+    }
+
+    /**
+     * Like {@link #encodeEchoRequest(ByteBuffer, int, boolean, int, int, long, long, int, byte[])}, and with
+     * {@code flowChecksum} 0..65534 (IPv4, payload of at least {@link #FLOW_STEER} + 2 bytes) steers the checksum
+     * to that value with payload bytes {@code FLOW_STEER..FLOW_STEER+1}; -1 = off.
+     */
+    public static int encodeEchoRequest(ByteBuffer b, int off, boolean v6, int id, int seq, long token,
+                                        long sendNanos, int payloadSize, byte[] pattern, int flowChecksum) {
         b.put(off, (byte) (v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO_REQUEST));
         b.put(off + 1, (byte) 0);
         b.putShort(off + 2, (short) 0);
@@ -72,10 +82,35 @@ public final class IcmpCodec {
         fillPayload(b, p, payloadSize, pattern);
         stampPayload(b, p, payloadSize, token, sendNanos);
         int len = HEADER + payloadSize;
-        if (!v6) {
+        if (flowChecksum >= 0) {
+            if (v6 || payloadSize < FLOW_STEER + 2 || flowChecksum > 0xfffe) {
+                throw new IllegalArgumentException("flow checksum " + flowChecksum + " needs IPv4 and a payload of "
+                        + (FLOW_STEER + 2) + "+ bytes");
+            }
+            steerChecksum(b, off, len, off + HEADER + FLOW_STEER, flowChecksum);
+        } else if (!v6) {
             b.putShort(off + 2, (short) checksum(b, off, len));
         }
         return len;
+    }
+
+    /** Payload offset of the two bytes that steer the checksum to a flow's value: right after the stamp. */
+    public static final int FLOW_STEER = STAMP;
+
+    /**
+     * Sets the 16-bit word at {@code steer} (an even distance from {@code off}) so that the Internet checksum of the
+     * {@code len}-byte message at {@code off} is {@code wanted}, and writes that checksum. With the word and the
+     * checksum field zero the message sums (ones' complement) to s; the word must bring the sum to ~wanted, so it
+     * is ~wanted − s = ~wanted + ~s in ones' complement arithmetic.
+     */
+    static void steerChecksum(ByteBuffer b, int off, int len, int steer, int wanted) {
+        b.putShort(off + 2, (short) 0);
+        b.putShort(steer, (short) 0);
+        int s = ~checksum(b, off, len) & 0xffff;
+        int w = (~wanted & 0xffff) + (~s & 0xffff);
+        w = (w & 0xffff) + (w >>> 16);
+        b.putShort(steer, (short) w);
+        b.putShort(off + 2, (short) checksum(b, off, len));
     }
 
     /** Fills a payload with the pattern (bytes past the stamp); separate so a template can be filled once. */

@@ -25,7 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IcmpProber implements Prober {
     private static final Set<ProbeOption<?>> KNOWN = Set.of(ProbeOption.TTL, ProbeOption.TOS,
-            IcmpOptions.PAYLOAD_SIZE, IcmpOptions.PATTERN, IcmpOptions.DONT_FRAGMENT, IcmpOptions.SOCKET_MODE);
+            IcmpOptions.PAYLOAD_SIZE, IcmpOptions.PATTERN, IcmpOptions.DONT_FRAGMENT, IcmpOptions.SOCKET_MODE,
+            IcmpOptions.FLOW_CHECKSUM);
+
+    private static final String FLOW_CHECKSUM_V6 = "flow-checksum works for IPv4 only: the kernel computes the"
+            + " ICMPv6 checksum over a pseudo-header with the source address it picks, which the prober cannot steer;"
+            + " probe an IPv4 address, or leave flow-checksum off for IPv6";
 
     private final ProberContext context;
     private final Map<LaneKey, Object> lanes = new ConcurrentHashMap<>();
@@ -48,7 +53,18 @@ public final class IcmpProber implements Prober {
         for (ProbeOption<?> o : request.options().keySet()) {
             if (!KNOWN.contains(o)) {
                 throw new IllegalArgumentException("option " + o + " does not apply to icmp probes; icmp takes "
-                        + "ttl, tos, payload-size, pattern, dont-fragment and socket-mode");
+                        + "ttl, tos, payload-size, pattern, dont-fragment, socket-mode and flow-checksum");
+            }
+        }
+        if (request.option(IcmpOptions.FLOW_CHECKSUM) >= 0) {
+            int payload = request.option(IcmpOptions.PAYLOAD_SIZE);
+            if (payload < IcmpOptions.FLOW_CHECKSUM_MIN_PAYLOAD) {
+                throw new IllegalArgumentException("flow-checksum needs a payload of at least "
+                        + IcmpOptions.FLOW_CHECKSUM_MIN_PAYLOAD + " bytes (token, send time and 2 bytes that steer"
+                        + " the checksum), but payload-size is " + payload + ": raise the payload size");
+            }
+            if (request.address() instanceof Inet6Address) {
+                throw new IllegalArgumentException(FLOW_CHECKSUM_V6);
             }
         }
         if (!(request.vantagePoint() instanceof LocalVantagePoint)) {
@@ -70,6 +86,11 @@ public final class IcmpProber implements Prober {
             return;
         }
         ProbeRequest r = call.request();
+        if (call.address() instanceof Inet6Address && r.option(IcmpOptions.FLOW_CHECKSUM) >= 0) {
+            call.complete(new ProbeOutcome.LocalError(FLOW_CHECKSUM_V6 + " (" + r.host() + " resolved to "
+                    + call.address().getHostAddress() + ")", null));
+            return;
+        }
         LaneKey key = new LaneKey(call.address() instanceof Inet6Address, r.option(IcmpOptions.SOCKET_MODE),
                 r.option(IcmpOptions.DONT_FRAGMENT), (LocalVantagePoint) r.vantagePoint());
         Object lane = lanes.get(key);

@@ -5,6 +5,7 @@ import io.pathprobe.core.internal.Privileges;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.NativeSocket;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,18 @@ public final class IcmpSockets {
     private static final int RECEIVE_BUFFER = 8 << 20;
     private static final int SEND_BUFFER = 1 << 20;
 
+    private static final InetAddress WILDCARD_V4 = wildcard(new byte[4]);
+    private static final InetAddress WILDCARD_V6 = wildcard(new byte[16]);
+
     private IcmpSockets() {
+    }
+
+    private static InetAddress wildcard(byte[] zeros) {
+        try {
+            return InetAddress.getByAddress(zeros);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**
@@ -83,6 +95,9 @@ public final class IcmpSockets {
         }
         if (vp.sourceAddress().isPresent()) {
             s.bind(new InetSocketAddress(vp.sourceAddress().get(), 0));
+        } else if (!raw) {
+            // Binding now (not at the first send) fixes the identifier the kernel will write, so the lane knows it.
+            s.bind(new InetSocketAddress(v6 ? WILDCARD_V6 : WILDCARD_V4, 0));
         }
     }
 

@@ -42,6 +42,54 @@ class IcmpCodecTest {
     }
 
     @Test
+    void flowChecksumIsConstantWhileSequenceTokenAndTimeVary() {
+        Random random = new Random(42);
+        ByteBuffer b = ByteBuffer.allocate(2000);
+        for (int wanted : new int[] {0, 1, 0x1234, 0x8000, 0xfffe}) {
+            for (int payload : new int[] {18, 19, 56, 57, 1400}) {
+                for (int i = 0; i < 200; i++) {
+                    int off = 2 * random.nextInt(8); // even: the steering word sits on a 16-bit boundary
+                    int id = random.nextInt(1 << 16);
+                    int seq = random.nextInt(1 << 16);
+                    long token = random.nextLong();
+                    long sent = random.nextLong();
+                    byte[] pattern = i % 2 == 0 ? new byte[0] : new byte[] {(byte) random.nextInt(), (byte) 0xa5};
+                    int len = IcmpCodec.encodeEchoRequest(b, off, false, id, seq, token, sent, payload, pattern, wanted);
+                    String what = "checksum " + wanted + " payload " + payload + " seq " + seq;
+                    assertEquals(8 + payload, len);
+                    assertEquals(wanted, b.getShort(off + 2) & 0xffff, what);
+                    assertEquals(0, IcmpCodec.checksum(b, off, len), "verifies: " + what);
+                    assertEquals(id, b.getShort(off + 4) & 0xffff);
+                    assertEquals(seq, b.getShort(off + 6) & 0xffff);
+                    assertTrue(IcmpCodec.stampMatches(b, off + 8, payload, token, sent), "stamp intact: " + what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void flowChecksumEchoesParseAsValidRequests() {
+        // A receiver checks the sum, not the value: a steered echo must parse like any other once answered.
+        ByteBuffer b = ByteBuffer.allocate(100);
+        int len = IcmpCodec.encodeEchoRequest(b, 0, false, 7, 8, TOKEN, SENT, 56, new byte[0], 0xbeef);
+        b.put(0, (byte) IcmpCodec.ICMP_ECHO_REPLY); // what the target sends back: type 0, checksum adjusted by it
+        b.putShort(2, (short) 0);
+        b.putShort(2, (short) IcmpCodec.checksum(b, 0, len));
+        IcmpMessage m = new IcmpMessage();
+        assertTrue(IcmpCodec.parseIcmp(b, 0, len, false, m));
+        assertEquals(8, m.seq());
+    }
+
+    @Test
+    void flowChecksumRefusesWhatItCannotSteer() {
+        ByteBuffer b = ByteBuffer.allocate(100);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> IcmpCodec.encodeEchoRequest(b, 0, true, 1, 1, TOKEN, SENT, 56, new byte[0], 5), "IPv6");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> IcmpCodec.encodeEchoRequest(b, 0, false, 1, 1, TOKEN, SENT, 17, new byte[0], 5), "too short");
+    }
+
+    @Test
     void encodesAnEchoRequestLikePing() {
         ByteBuffer b = ByteBuffer.allocate(100);
         int len = IcmpCodec.encodeEchoRequest(b, 4, false, 0x1234, 0xfffe, TOKEN, SENT, 56, new byte[0]);

@@ -1,0 +1,207 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.SessionPlan;
+import io.pathprobe.core.VantagePoint;
+import io.pathprobe.core.stats.StatsSnapshot;
+import io.pathprobe.icmp.IcmpOptions;
+import io.pathprobe.icmp.IcmpSocketMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code pathprobe ping}: ICMP echo to many targets at once (like fping), printed as iputils ping prints. */
+@Command(name = PingCommand.NAME, mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Send ICMP echo requests to every target at the same time, as ping does for one: a line per "
+                + "reply, and ping's summary per target. Uses an unprivileged ping socket where "
+                + "net.ipv4.ping_group_range allows, else a raw socket (root or CAP_NET_RAW).",
+                "Exit status (as fping): 0 every target answered at least once, 1 some target never answered, "
+                        + "2 bad input, 3 internal error."},
+        footer = {"", "Examples:", "  pathprobe ping -c 4 10.0.0.1", "  pathprobe ping -c 3 -i 0.2 -q 192.168.1.0/24",
+                "  pathprobe ping -c 10 -s 1400 -t 8 -W 0.5 ::1 example.com"})
+final class PingCommand implements Callable<Integer> {
+    static final String NAME = "ping";
+    static final String KIND = "icmp";
+    /** ping's largest {@code -s}: 65535 less the IPv4 (20) and ICMP (8) headers. */
+    static final int MAX_PAYLOAD = 65507;
+
+    @Parameters(paramLabel = "HOST|CIDR", arity = "1..*",
+            description = "Targets: host names, IPv4 or IPv6 addresses, IPv4 ranges (10.0.0.0/24).")
+    List<String> targets;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N",
+            description = "Echo requests per target (default: until Ctrl-C or the -w deadline, as ping).")
+    String count;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
+            description = "Time between requests to one target: seconds (0.2) or with a unit (500ms); default: ${DEFAULT-VALUE}.")
+    String interval;
+
+    @Option(names = {"-w", "--deadline"}, paramLabel = "SECONDS",
+            description = "Stop after this long, whatever the count (30, 30s, 10m).")
+    String deadline;
+
+    @Option(names = {"-W", "--timeout"}, paramLabel = "SECONDS", defaultValue = "2",
+            description = "How long to wait for each reply; default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "56",
+            description = "Payload bytes per request (0 to 65507); default: ${DEFAULT-VALUE}.")
+    String size;
+
+    @Option(names = {"-t", "--ttl"}, paramLabel = "TTL", description = "IP time to live / IPv6 hop limit (1 to 255).")
+    String ttl;
+
+    @Option(names = {"-Q", "--tos"}, paramLabel = "TOS",
+            description = "IP type of service / IPv6 traffic class, decimal or hex (0x10), 0 to 255.")
+    String tos;
+
+    @Option(names = {"-p", "--pattern"}, paramLabel = "HEX",
+            description = "Fill the payload with these bytes (up to 16, as hex: ff00).")
+    String pattern;
+
+    @Option(names = "-I", paramLabel = "IFACE|ADDR",
+            description = "Send from this interface, or from this local address (as ping's -I).")
+    String from;
+
+    @Option(names = "--socket", paramLabel = "MODE", defaultValue = "auto",
+            description = "ICMP socket: auto (ping socket if allowed, else raw), dgram or raw; default: ${DEFAULT-VALUE}.")
+    String socket;
+
+    @Option(names = "--max-targets", paramLabel = "N",
+            description = "Refuse more targets than this (CIDR ranges count each address); default: "
+                    + PingTargets.DEFAULT_MAX_TARGETS + ".")
+    String maxTargets;
+
+    @Mixin
+    VantageOptions vantage;
+
+    @Mixin
+    ReportOptions report;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        // Every option first, then the prober, then names: the cheap checks before the slow ones.
+        SessionPlan plan = SessionOptions.plan(count, false, interval, deadline, 0,
+                "leave -c out to ping until Ctrl-C");
+        Duration wait = SessionOptions.positive("--timeout", timeout);
+        long rate = report.rate();
+        int payload = (int) range("--size", size, 0, MAX_PAYLOAD);
+        applyFrom();
+        HostResolver.Family family = vantage.family();
+        VantagePoint vp = vantage.vantagePoint();
+        long max = maxTargets == null ? PingTargets.DEFAULT_MAX_TARGETS : SessionOptions.wholeNumber("--max-targets", maxTargets);
+        if (max < 1) {
+            throw new UsageException("--max-targets " + max + " must be at least 1");
+        }
+        List<String> hosts = PingTargets.expand(targets, max);
+        ProbeRequest.Builder template = template(wait, payload, vp);
+        SessionRun.checkProber(KIND, "probe-icmp");
+        List<ProbeRequest> requests = new ArrayList<>();
+        for (String host : hosts) {
+            InetAddress a = HostResolver.resolve(host, family);
+            vantage.checkTarget(host, a);
+            requests.add(template.target(host, a).build());
+        }
+        SessionRun.Lines lines = new SessionRun.Lines() {
+            @Override
+            public String header(ProbeRequest r, SessionPlan p) {
+                return TextFormat.pingHeader(r, payload);
+            }
+
+            @Override
+            public String outcome(String label, long seq, ProbeOutcome o) {
+                return TextFormat.pingLine(label, seq, o);
+            }
+
+            @Override
+            public String duplicate(String label, long seq) {
+                return TextFormat.pingDuplicate(label, seq);
+            }
+
+            @Override
+            public String late(String label, long seq, long rttNanos) {
+                return TextFormat.pingLate(label, seq, rttNanos);
+            }
+        };
+        SessionRun.Style style = new SessionRun.Style(NAME, lines,
+                (t, stats) -> TextFormat.pingSummary(t.request.host(), stats, t.elapsed),
+                (StatsSnapshot s) -> s.received() > 0);
+        return new SessionRun(style, requests, plan, rate, report.json, report.quiet, spec.commandLine().getOut()).run();
+    }
+
+    /** -I is ping's: an address literal is the source, anything else an interface. */
+    private void applyFrom() {
+        if (from == null) {
+            return;
+        }
+        if (vantage.source != null || vantage.interfaceName != null) {
+            throw new UsageException("-I and --source/--interface say the same thing: give one of them");
+        }
+        if (HostResolver.isLiteral(from.trim())) {
+            vantage.source = from;
+        } else {
+            vantage.interfaceName = from;
+        }
+    }
+
+    /** The request every target shares, with the ICMP options checked now. */
+    private ProbeRequest.Builder template(Duration wait, int payload, VantagePoint vp) {
+        ProbeRequest.Builder b = ProbeRequest.builder(KIND).target("0.0.0.0").timeout(wait).vantagePoint(vp)
+                .option(IcmpOptions.PAYLOAD_SIZE, payload);
+        if (ttl != null) {
+            b.option(ProbeOption.TTL, (int) range("--ttl", ttl, 1, 255));
+        }
+        if (tos != null) {
+            b.option(ProbeOption.TOS, (int) range("--tos", tos, 0, 255));
+        }
+        if (pattern != null) {
+            String hex = pattern.trim();
+            try {
+                b.option(IcmpOptions.PATTERN, hex.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--pattern '" + hex + "' is not 1 to 16 bytes of hex: write e.g. ff00", e);
+            }
+            if (hex.isEmpty()) {
+                throw new UsageException("--pattern is empty: give 1 to 16 bytes of hex, e.g. ff00");
+            }
+        }
+        IcmpSocketMode mode;
+        try {
+            mode = IcmpSocketMode.valueOf(socket.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--socket '" + socket.trim() + "' is not a socket mode: give auto, dgram or raw", e);
+        }
+        return b.option(IcmpOptions.SOCKET_MODE, mode);
+    }
+
+    /** A whole number (decimal, or hex with 0x) from {@code min} to {@code max}. */
+    private static long range(String name, String text, int min, int max) {
+        String t = text.trim();
+        long v;
+        try {
+            v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " '" + t + "' is not a whole number: give e.g. " + Math.max(min, 1), e);
+        }
+        if (v < min || v > max) {
+            throw new UsageException(name + " " + v + " is out of range: give " + min + " to " + max);
+        }
+        return v;
+    }
+}

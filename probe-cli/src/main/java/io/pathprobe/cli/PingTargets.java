@@ -1,0 +1,82 @@
+package io.pathprobe.cli;
+
+import org.apache.commons.net.util.SubnetUtils;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The targets of {@code pathprobe ping} as typed: host names, IPv4 and IPv6 addresses, and IPv4 CIDR ranges
+ * (expanded with commons-net {@link SubnetUtils} like fping's {@code -g}: network and broadcast addresses left
+ * out, except in a /31 or /32). Pure: nothing is resolved here.
+ */
+final class PingTargets {
+    /** Default cap on the number of targets, so that a typo such as /8 for /24 does not start 16 million sessions. */
+    static final long DEFAULT_MAX_TARGETS = 65_536;
+
+    private PingTargets() {
+    }
+
+    /**
+     * Expands {@code args} into hosts, in order, duplicates removed.
+     *
+     * @param max the most targets allowed (from {@code --max-targets})
+     * @throws UsageException naming the bad argument and what to write instead
+     */
+    static List<String> expand(List<String> args, long max) {
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String arg : args) {
+            String a = arg == null ? "" : arg.trim();
+            if (a.indexOf('/') >= 0) {
+                addRange(a, hosts, max);
+            } else {
+                hosts.add(host(a));
+            }
+            checkCount(hosts.size(), max, arg);
+        }
+        return new ArrayList<>(hosts);
+    }
+
+    private static String host(String arg) {
+        TargetSpec spec;
+        try {
+            spec = TargetSpec.parse(arg);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        if (!spec.ports().isEmpty()) {
+            throw new UsageException("target '" + arg + "': ping takes no port: give the host alone (" + spec.host()
+                    + "), or use 'pathprobe tcp " + arg + "' to probe a port");
+        }
+        return spec.host();
+    }
+
+    private static void addRange(String cidr, Set<String> hosts, long max) {
+        if (cidr.indexOf(':') >= 0) {
+            throw new UsageException("'" + cidr + "': IPv6 ranges are not supported (too many addresses to sweep):"
+                    + " give IPv6 addresses one by one");
+        }
+        SubnetUtils subnet;
+        try {
+            subnet = new SubnetUtils(cidr);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("'" + cidr + "' is not an IPv4 range in CIDR notation: write e.g. 10.0.0.0/24", e);
+        }
+        int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1).trim());
+        subnet.setInclusiveHostCount(prefix >= 31); // RFC 3021 /31 links and single /32 hosts have no broadcast
+        long count = subnet.getInfo().getAddressCountLong();
+        checkCount(hosts.size() + count, max, cidr); // before expanding: a /8 would be 16 million strings
+        for (String a : subnet.getInfo().iterableAddressStrings()) {
+            hosts.add(a);
+        }
+    }
+
+    private static void checkCount(long count, long max, String arg) {
+        if (count > max) {
+            throw new UsageException("'" + arg + "' brings the targets to " + count + ", more than --max-targets "
+                    + max + ": narrow the range, or raise --max-targets if you mean it");
+        }
+    }
+}

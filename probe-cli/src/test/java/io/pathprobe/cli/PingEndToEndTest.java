@@ -1,0 +1,104 @@
+package io.pathprobe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pathprobe.core.internal.Privileges;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code pathprobe ping} run in this JVM with the real icmp prober against loopback. As root (the test's
+ * premise) with this host's ping_group_range closed, AUTO takes a raw socket. Nothing asserts on time.
+ */
+@Tag("netns")
+@Timeout(60)
+class PingEndToEndTest {
+    static final Pattern REPLY = Pattern.compile("(\\d+) bytes from (\\S+): icmp_seq=(\\d+) ttl=(\\d+) time=\\d+(\\.\\d+)? ms");
+
+    @BeforeAll
+    static void root() {
+        assumeTrue(Privileges.isRoot(), "raw ICMP sockets need root (or CAP_NET_RAW): run the tests as root");
+    }
+
+    @Test
+    void pingsLoopbackAsPingPrintsIt() {
+        Cli r = Cli.run("ping", "-c", "3", "-i", "0.05", "127.0.0.1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        List<String> lines = r.outLines();
+        assertEquals("PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.", lines.get(0));
+        for (int seq = 1; seq <= 3; seq++) {
+            Matcher m = REPLY.matcher(lines.get(seq));
+            assertTrue(m.matches(), lines.get(seq));
+            assertEquals("64", m.group(1));
+            assertEquals("127.0.0.1", m.group(2));
+            assertEquals(String.valueOf(seq), m.group(3), "one request at a time, answered in order");
+            assertEquals("64", m.group(4));
+        }
+        assertEquals("", lines.get(4));
+        assertEquals("--- 127.0.0.1 ping statistics ---", lines.get(5));
+        assertTrue(lines.get(6).matches("3 packets transmitted, 3 received, 0% packet loss, time \\d+ms"), lines.get(6));
+        assertTrue(lines.get(7).matches("rtt min/avg/max/mdev = \\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3} ms"),
+                lines.get(7));
+        assertEquals(8, lines.size(), r.out());
+    }
+
+    @Test
+    void rangesAndIpv6AllAtOnce() {
+        Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "-q", "127.0.3.0/30", "::1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.outLines().stream().filter(l -> REPLY.matcher(l).matches()).count(), "quiet: " + r.out());
+        for (String host : new String[] {"127.0.3.1", "127.0.3.2", "::1"}) {
+            int i = r.outLines().indexOf("--- " + host + " ping statistics ---");
+            assertTrue(i > 0, host + ": " + r.out());
+            assertTrue(r.outLines().get(i + 1).startsWith("2 packets transmitted, 2 received, 0% packet loss, time "),
+                    r.out());
+        }
+    }
+
+    @Test
+    void sizeTtlTosAndPatternReachThePackets() {
+        Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "-s", "100", "-t", "5", "-Q", "0x10", "-p", "ff00",
+                "--socket", "raw", "127.0.0.1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("PING 127.0.0.1 (127.0.0.1) 100(128) bytes of data.", r.outLines().get(0));
+        assertTrue(r.outLines().get(1).startsWith("108 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), r.out());
+    }
+
+    @Test
+    void jsonHasEveryProbeAndPingsFigures() throws Exception {
+        Cli r = Cli.run("ping", "--json", "-c", "2", "-i", "0.05", "127.0.0.1", "::1");
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals("ping", doc.get("command").asText());
+        assertEquals(2, doc.get("targets").size());
+        for (JsonNode t : doc.get("targets")) {
+            assertTrue(t.get("port") == null, "no port for ping: " + t);
+            assertEquals(2, t.get("probes").size());
+            for (int i = 0; i < 2; i++) {
+                JsonNode p = t.get("probes").get(i);
+                assertEquals(i + 1, p.get("seq").asInt());
+                assertEquals("reply", p.get("outcome").asText(), p.toString());
+                assertEquals(64, p.get("bytes").asInt());
+                assertEquals(64, p.get("ttl").asInt());
+                assertEquals(t.get("address").asText(), p.get("responder").asText());
+            }
+            JsonNode s = t.get("summary");
+            assertEquals(2, s.get("transmitted").asInt());
+            assertEquals(2, s.get("received").asInt());
+            assertEquals(0, s.get("duplicates").asInt());
+            assertEquals(0.0, s.get("loss_percent").asDouble());
+            assertTrue(s.get("min_ms").isNumber());
+        }
+    }
+}

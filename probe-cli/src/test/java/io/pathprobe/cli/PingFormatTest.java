@@ -1,0 +1,104 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.stats.ProbeStatistics;
+import io.pathprobe.core.text.NumberText;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** pathprobe ping's text (iputils ping's layout) and target expansion: pure, no network. */
+class PingFormatTest {
+    private static InetAddress ip(String literal) throws Exception {
+        return InetAddress.getByName(literal);
+    }
+
+    @Test
+    void headersAsPingPrintsThem() throws Exception {
+        assertEquals("PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.",
+                TextFormat.pingHeader(ProbeRequest.builder("icmp").target(ip("10.0.0.1")).build(), 56));
+        assertEquals("PING example.org (192.0.2.7) 100(128) bytes of data.",
+                TextFormat.pingHeader(ProbeRequest.builder("icmp").target("example.org", ip("192.0.2.7")).build(), 100));
+        assertEquals("PING ::1(::1) 56 data bytes",
+                TextFormat.pingHeader(ProbeRequest.builder("icmp").target("::1", ip("::1")).build(), 56));
+    }
+
+    @Test
+    void linesPerOutcome() throws Exception {
+        assertEquals("64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.210 ms",
+                TextFormat.pingLine("10.0.0.1", 1, new ProbeOutcome.Reply(210_000, ip("10.0.0.1"), 63, 64)));
+        assertEquals("64 bytes from fd00::1: icmp_seq=7 time=12.3 ms",
+                TextFormat.pingLine("fd00::1", 7, new ProbeOutcome.Reply(12_345_000, ip("fd00::1"), -1, 64)));
+        assertEquals("From 10.0.0.2 icmp_seq=2 Time to live exceeded",
+                TextFormat.pingLine("10.0.0.1", 2, new ProbeOutcome.TtlExceeded(1_000_000, ip("10.0.0.2"), 0)));
+        assertEquals("From 10.0.0.2 icmp_seq=3 Destination unreachable: communication administratively prohibited"
+                        + " (to 10.0.0.1)",
+                TextFormat.pingLine("10.0.0.1", 3, new ProbeOutcome.Unreachable(1_000_000, ip("10.0.0.2"), 3, 13, 0, null)));
+        assertEquals("no answer from 10.0.0.1 for icmp_seq=4 within 2 s",
+                TextFormat.pingLine("10.0.0.1", 4, new ProbeOutcome.TimedOut(2_000_000_000L)));
+        assertEquals("error 10.0.0.1 icmp_seq=5: engine closed",
+                TextFormat.pingLine("10.0.0.1", 5, new ProbeOutcome.LocalError("engine closed", null)));
+        assertEquals("reply from 10.0.0.1: icmp_seq=6 (DUP!)", TextFormat.pingDuplicate("10.0.0.1", 6));
+    }
+
+    @Test
+    void percentLikeCsPercentG() {
+        assertEquals("0", NumberText.g(0));
+        assertEquals("25", NumberText.g(25));
+        assertEquals("100", NumberText.g(100));
+        assertEquals("33.3333", NumberText.g(100.0 / 3));
+        assertEquals("66.6667", NumberText.g(200.0 / 3));
+        assertEquals("0.1", NumberText.g(0.1));
+    }
+
+    @Test
+    void summaryExactlyAsIputils() throws Exception {
+        ProbeStatistics s = new ProbeStatistics();
+        for (int i = 0; i < 4; i++) {
+            s.recordSent();
+        }
+        s.recordOutcome(new ProbeOutcome.Reply(1_000_000, ip("10.0.0.1"), 64, 64));
+        s.recordOutcome(new ProbeOutcome.Reply(2_000_000, ip("10.0.0.1"), 64, 64));
+        s.recordOutcome(new ProbeOutcome.Reply(3_000_000, ip("10.0.0.1"), 64, 64));
+        s.recordOutcome(new ProbeOutcome.TimedOut(2_000_000_000L));
+        s.recordDuplicate();
+        s.recordDuplicate();
+        assertEquals(List.of("--- 10.0.0.1 ping statistics ---",
+                "4 packets transmitted, 3 received, +2 duplicates, 25% packet loss, time 3004ms",
+                "rtt min/avg/max/mdev = 1.000/2.000/3.000/0.816 ms"),
+                TextFormat.pingSummary("10.0.0.1", s.snapshot(), Duration.ofMillis(3004)));
+
+        ProbeStatistics e = new ProbeStatistics();
+        for (int i = 0; i < 3; i++) {
+            e.recordSent();
+        }
+        e.recordOutcome(new ProbeOutcome.Unreachable(1_000_000, ip("10.0.0.2"), 3, 1, 0, null));
+        e.recordOutcome(new ProbeOutcome.TtlExceeded(1_000_000, ip("10.0.0.2"), 0));
+        e.recordLate();
+        assertEquals(List.of("--- h ping statistics ---",
+                "3 packets transmitted, 0 received, +2 errors, 100% packet loss, time 2001ms",
+                "1 reply came after the timeout (not counted as received)"),
+                TextFormat.pingSummary("h", e.snapshot(), Duration.ofMillis(2001)));
+    }
+
+    @Test
+    void rangesExpandLikeFpingG() {
+        assertEquals(List.of("10.9.0.1", "10.9.0.2", "10.9.0.3", "10.9.0.4", "10.9.0.5", "10.9.0.6"),
+                PingTargets.expand(List.of("10.9.0.0/29"), 100));
+        assertEquals(List.of("10.9.0.8", "10.9.0.9"), PingTargets.expand(List.of("10.9.0.8/31"), 100));
+        assertEquals(List.of("10.9.0.7"), PingTargets.expand(List.of("10.9.0.7/32"), 100));
+        assertEquals(List.of("10.9.0.1", "::1", "example.org", "10.9.0.2"),
+                PingTargets.expand(List.of("10.9.0.1", "::1", "example.org", "10.9.0.0/30", "::1"), 100),
+                "in order, duplicates once");
+        assertEquals(254, PingTargets.expand(List.of("10.9.1.0/24"), 254).size());
+        UsageException e = assertThrows(UsageException.class, () -> PingTargets.expand(List.of("10.9.1.0/24"), 253));
+        assertTrue(e.getMessage().contains("more than --max-targets 253"), e.getMessage());
+    }
+}
