@@ -240,9 +240,9 @@ class TcpEndToEndTest {
 
     @Test
     void debugIsInheritedAndAddsTheStackTraceAfterTheLine() {
-        Cli r = Cli.run("tcp", "--debug", "192.0.2.1:0");
+        Cli r = Cli.run("tcp", "--debug", "127.0.0.9:0");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("pathprobe tcp: target '192.0.2.1:0': port 0 is out of range: use 1 to 65535\n"),
+        assertTrue(r.err().startsWith("pathprobe tcp: target '127.0.0.9:0': port 0 is out of range: use 1 to 65535\n"),
                 r.err());
         assertTrue(r.err().contains("\tat io.pathprobe.cli."), "--debug shows where: " + r.err());
     }
