@@ -47,7 +47,7 @@ class CliUsageTest {
         "ping                                  | Missing required parameter",
         "ping 127.0.0.9:80                     | ping takes no port",
         "ping 10.0.0.0/8                       | more than --max-targets 65536",
-        "ping --max-targets 300 192.0.2.0/23   | more than --max-targets 300",
+        "ping --max-targets 300 127.0.2.0/23   | more than --max-targets 300",
         "ping --max-targets 0 127.0.0.9        | --max-targets 0 must be at least 1",
         "ping 192.0.2.0/33                     | is not an IPv4 range in CIDR notation",
         "ping fd00::/64                        | IPv6 ranges are not supported",
