@@ -29,8 +29,10 @@ import java.util.List;
  *       all — k is the last — could have contradicted it), else {@code TOO_FEW_PROBES}.</li>
  *   <li><b>Persistent loss</b> is the loss at the last responding hop D (the destination when reached), when D has
  *       at least {@code MIN_PROBES} ended probes and lost at least one. It begins at the first responding hop p with
- *       loss such that no hop from p to D loses clearly less than D does ({@code U_j < L_D}, hops with enough
- *       probes only): walking back from D, the first hop that clearly loses less than D ends the search.</li>
+ *       loss such that every answering hop from p to D lost probes and none loses clearly less than D does
+ *       ({@code U_j < L_D}, hops with enough probes only): walking back from D, the first answering hop with no
+ *       loss, or that clearly loses less than D, ends the search. (So a router that only rate-limits its own
+ *       answers, followed by a loss-free hop, is never named as the start.)</li>
  * </ul>
  * Neither rule needs loss figures to be equal: they look for evidence against carrying on, so a short trace says
  * "too few probes" or "carried on" rather than guessing. Run more rounds to sharpen the verdicts.
@@ -118,6 +120,9 @@ public final class LossAnalysis {
             HopSnapshot hop = hops.get(j);
             if (hop.answeredOrLost() >= MIN_PROBES && upper(hop) < endLower) {
                 break;
+            }
+            if (hop.stats().received() > 0 && hop.lost() == 0) {
+                break; // an answering hop without loss: the loss that reaches D is not seen continuing from before it
             }
             if (hop.lost() > 0 && hop.stats().received() > 0) {
                 from = hop.ttl();

@@ -111,4 +111,17 @@ class LossAnalysisTest {
         assertEquals(StopReason.Kind.MAX_TTL_REACHED, s.stop().kind());
         assertEquals(2, s.stop().lastRespondingHop());
     }
+
+    @Test
+    void aRateLimitingRouterBeforeALossFreeHopIsNotWhereLossBegins() {
+        // Seen in a lab: r1 answered 2 of 60 (its Time Exceeded rate-limited), hop 2 answered all 60, and the
+        // destination lost 2 of 60. The loss reaching the destination is not seen continuing from hop 1.
+        Trace t = Traces.icmp();
+        hop(t, 1, "10.0.0.1", 60, 58, 1);
+        hop(t, 2, "10.0.1.1", 60, 0, 2);
+        hop(t, 3, "10.0.3.2", 60, 2, 3);
+        TraceSnapshot s = t.snapshot();
+        assertEquals(LossVerdict.NOT_CARRIED_ON, verdict(s, 1));
+        assertEquals(3, s.table().persistentLossFrom());
+    }
 }
