@@ -34,14 +34,7 @@ final class ClientIpBlockedRule implements DiagnosisRule {
 
     @Override
     public Optional<Finding> evaluate(TicketEvidence e) {
-        Finding best = null;
-        for (VantageEvidence v : Signals.measured(e)) {
-            Finding f = evaluate(e, v);
-            if (f != null && (best == null || f.confidence().compareTo(best.confidence()) > 0)) {
-                best = f;
-            }
-        }
-        return Optional.ofNullable(best);
+        return Signals.mostConfident(e, this::evaluate);
     }
 
     private Finding evaluate(TicketEvidence e, VantageEvidence v) {

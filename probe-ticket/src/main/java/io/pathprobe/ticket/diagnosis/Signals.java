@@ -14,6 +14,8 @@ import io.pathprobe.ticket.internal.Addresses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The classifications and evidence lines the rules share, so that every rule reads the measurements the same way.
@@ -58,6 +60,18 @@ public final class Signals {
             return true;
         }
         return v.tcp().stream().anyMatch(s -> health(s) != Health.UNMEASURED);
+    }
+
+    /** The most confident of a rule's per-vantage findings (the first on a tie), or empty when none. */
+    static Optional<Finding> mostConfident(TicketEvidence e, BiFunction<TicketEvidence, VantageEvidence, Finding> rule) {
+        Finding best = null;
+        for (VantageEvidence v : measured(e)) {
+            Finding f = rule.apply(e, v);
+            if (f != null && (best == null || f.confidence().compareTo(best.confidence()) > 0)) {
+                best = f;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** The vantage points that measured something. */
