@@ -41,11 +41,16 @@ public final class Tracer {
         return t;
     });
 
+    /** Echo checksum of flow 0 in ICMP mode; flow i uses this + i. */
+    static final int FLOW_CHECKSUM_BASE = 0x8000;
+
     private final ProbeEngine engine;
     private final TraceConfig config;
     private final TraceListener listener;
     private final Trace trace;
     private final ProbeRequest base;
+    /** ICMP over IPv4 with room in the payload: each flow holds one echo checksum (Paris). */
+    private final boolean flowChecksums;
     private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
     private long round;
     private long outstanding;
@@ -73,10 +78,19 @@ public final class Tracer {
         if (config.tos() >= 0) {
             b.option(ProbeOption.TOS, config.tos());
         }
+        // mtr's -s counts the IP header and the ICMP/UDP header.
+        int payload = config.packetSize() - (v6 ? 40 : 20) - 8;
+        this.flowChecksums = config.mode() == ProbeMode.ICMP && !v6 && payload >= IcmpOptions.FLOW_CHECKSUM_MIN_PAYLOAD;
         if (config.mode() == ProbeMode.ICMP) {
-            // mtr's -s counts the IP and ICMP headers.
-            int headers = (v6 ? 40 : 20) + 8;
-            b.option(IcmpOptions.PAYLOAD_SIZE, Math.max(0, config.packetSize() - headers));
+            b.option(IcmpOptions.PAYLOAD_SIZE, Math.max(0, payload));
+        } else if (config.mode() == ProbeMode.UDP) {
+            if (payload < UdpOptions.MIN_PAYLOAD_SIZE) {
+                throw new IllegalArgumentException("packet size " + config.packetSize() + " leaves " + payload
+                        + " bytes of UDP payload, but a UDP probe needs " + UdpOptions.MIN_PAYLOAD_SIZE + " to be"
+                        + " recognised in the answer: use -s " + (config.packetSize() - payload
+                        + UdpOptions.MIN_PAYLOAD_SIZE) + " or more");
+            }
+            b.option(UdpOptions.PAYLOAD_SIZE, payload);
         }
         this.base = b.build();
     }
@@ -91,14 +105,21 @@ public final class Tracer {
     public static Tracer start(ProbeEngine engine, TraceConfig config, TraceListener listener) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(config, "config");
-        if (config.paths() > 1 && config.mode() == ProbeMode.ICMP) {
-            throw new IllegalArgumentException("--paths " + config.paths() + " needs a flow identifier the ICMP prober"
-                    + " cannot set yet (a fixed echo checksum per flow): use --udp or --tcp to compare paths,"
-                    + " or --paths 1");
+        if (config.paths() > 1 && config.mode() == ProbeMode.TCP) {
+            throw new IllegalArgumentException("--paths " + config.paths() + " cannot be used with --tcp: TCP mode"
+                    + " connects with a kernel-chosen source port per probe (concurrent TTLs cannot share one port),"
+                    + " so it can neither hold nor vary a flow; use --udp (or ICMP to an IPv4 target) to compare"
+                    + " paths, or --paths 1");
         }
         ProbeEngine.checkInterval(config.interval());
         InetAddress target = config.address() != null ? config.address() : resolve(config.host());
         Tracer t = new Tracer(engine, config, listener == null ? TraceListener.NONE : listener, target);
+        if (config.paths() > 1 && config.mode() == ProbeMode.ICMP && !t.flowChecksums) {
+            throw new IllegalArgumentException("--paths " + config.paths() + " in ICMP mode needs an IPv4 target and"
+                    + " a packet size of at least " + (28 + IcmpOptions.FLOW_CHECKSUM_MIN_PAYLOAD) + " bytes (each"
+                    + " flow holds its own echo checksum; the kernel computes ICMPv6 checksums itself): use --udp to"
+                    + " compare paths" + (target instanceof Inet6Address ? " over IPv6" : ", or raise -s"));
+        }
         engine.availability(config.mode().kind()); // unknown kind -> IllegalArgumentException now, not per probe
         t.begin();
         return t;
@@ -150,7 +171,9 @@ public final class Tracer {
                 send(r, flow, ttl);
             }
         }
-        listener.onRound(r, trace.snapshot());
+        if (listener != TraceListener.NONE) {
+            listener.onRound(r, trace.snapshot());
+        }
         checkDone();
     }
 
@@ -172,13 +195,21 @@ public final class Tracer {
 
     private ProbeRequest request(int flow, int ttl) {
         // Paris: the flow identifier depends on the flow only, never on the TTL or the round.
-        return base.toBuilder().option(ProbeOption.TTL, ttl).build();
+        ProbeRequest.Builder b = base.toBuilder().option(ProbeOption.TTL, ttl);
+        if (config.mode() == ProbeMode.UDP) {
+            b.option(UdpOptions.SOURCE_PORT, config.sourcePort() + flow);
+        } else if (flowChecksums) {
+            b.option(IcmpOptions.FLOW_CHECKSUM, FLOW_CHECKSUM_BASE + flow);
+        }
+        return b.build();
     }
 
     private String flowLabel(int flow) {
         switch (config.mode()) {
             case ICMP:
-                return "icmp echo";
+                return flowChecksums ? String.format("icmp checksum 0x%04x", FLOW_CHECKSUM_BASE + flow) : "icmp echo";
+            case TCP:
+                return "tcp, kernel-chosen source port per probe";
             default:
                 return "source port " + (config.sourcePort() + flow);
         }

@@ -135,7 +135,7 @@ class TracerTest {
             assertEquals(10 + DEST + DEST, records.size());
             assertTrue(records.stream().allMatch(r -> r.round() >= 1 && r.round() <= 3));
             assertEquals(1, s.paths().size());
-            assertEquals("icmp echo", s.paths().get(0).label());
+            assertEquals("icmp checksum 0x8000", s.paths().get(0).label(), "Paris: one echo checksum for the flow");
             assertTrue(t.isFinished());
         }
     }
@@ -145,8 +145,18 @@ class TracerTest {
         PathProber p = new PathProber(1);
         try (ProbeEngine engine = engine(p)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
-                    TraceConfig.builder("10.0.3.2").paths(2).build(), TraceListener.NONE));
-            assertTrue(e.getMessage().contains("--udp or --tcp"), e.getMessage());
+                    TraceConfig.builder("10.0.3.2").mode(ProbeMode.TCP).paths(2).build(), TraceListener.NONE));
+            assertTrue(e.getMessage().contains("kernel-chosen source port") && e.getMessage().contains("--udp"),
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
+                    TraceConfig.builder("fd00::1").paths(2).build(), TraceListener.NONE));
+            assertTrue(e.getMessage().contains("IPv4 target") && e.getMessage().contains("--udp"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
+                    TraceConfig.builder("10.0.3.2").packetSize(40).paths(2).build(), TraceListener.NONE));
+            assertTrue(e.getMessage().contains("raise -s"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
+                    TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).packetSize(36).build(), TraceListener.NONE));
+            assertTrue(e.getMessage().contains("-s 40 or more"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").firstTtl(5).maxTtl(4).build());
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").paths(0));

@@ -10,6 +10,7 @@ import io.pathprobe.core.internal.nativeio.MessageBatch;
 import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.NativeSocket;
+import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketConstants;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
@@ -129,19 +130,7 @@ final class EchoLane {
             }
             throw e;
         }
-        try {
-            loop.register(s).addListener(f -> {
-                if (f.isSuccess()) {
-                    s.registered((io.netty.channel.IoRegistration) f.getNow());
-                } else {
-                    LOG.log(Level.WARNING, "could not register an ICMP socket with the event loop", f.cause());
-                    s.close();
-                }
-            });
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        s.register(loop);
         sockets.add(s);
         table.addPage();
         return true;
@@ -255,10 +244,12 @@ final class EchoLane {
 
     /** Sends what is batched; on a full socket buffer, waits (EPOLLOUT, or a timer for ENOBUFS) and keeps the rest. */
     private void sendBatch() {
+        boolean retried = false;
         while (batchFrom < batchCount) {
             int r = sendBatch.send(batchSocket.fd, batchFrom, batchCount - batchFrom);
             if (r > 0) {
                 batchFrom += r;
+                retried = false;
                 continue;
             }
             int errno = -r;
@@ -275,8 +266,16 @@ final class EchoLane {
                 loop.schedule(this::unblock, 1, TimeUnit.MILLISECONDS);
                 return;
             }
+            if (!raw && !retried) {
+                // A ping socket (IP_RECVERR) also keeps an ICMP error about an earlier echo as a pending socket
+                // error, which the next send returns once and clears; the error itself is in the error queue. So
+                // the first failure may not be this message's: send it once more before failing it.
+                retried = true;
+                continue;
+            }
             failSend(batchKeys[batchFrom], errno); // the kernel stops at the failing message: end it, go on
             batchFrom++;
+            retried = false;
         }
         batchCount = 0;
         batchFrom = 0;
@@ -336,10 +335,10 @@ final class EchoLane {
                 }
                 return;
             }
-            long now = System.nanoTime();
+            ReceiveClock clock = ReceiveClock.now();
             for (int i = 0; i < n; i++) {
                 try {
-                    received(socket, b, i, now);
+                    received(socket, b, i, clock, b.controlTimestampNanos(i));
                 } catch (RuntimeException e) {
                     // Never let one packet (or a listener behind complete()) stop the receiver.
                     LOG.log(Level.WARNING, "failed to handle an ICMP message", e);
@@ -359,7 +358,7 @@ final class EchoLane {
         return bigReceive;
     }
 
-    private void received(EchoSocket socket, MessageBatch b, int i, long now) {
+    private void received(EchoSocket socket, MessageBatch b, int i, ReceiveClock clock, long stamp) {
         if ((b.messageFlags(i) & SocketConstants.MSG_TRUNC) != 0) {
             return;
         }
@@ -390,7 +389,7 @@ final class EchoLane {
         if (!IcmpCodec.stampMatches(d, msg.payloadOffset, msg.payloadLength, token(key), sent)) {
             return; // not this probe: an older use of the key, or a forgery
         }
-        long rtt = now - sent;
+        long rtt = clock.rtt(sent, stamp);
         if (msg.kind == IcmpMessage.Kind.ECHO_REPLY) {
             if (!b.sourceIs(i, target)) {
                 return;
@@ -452,14 +451,16 @@ final class EchoLane {
                 return;
             }
             try {
-                queuedError(socket, next.get(), errorQueue.lastDestination(), System.nanoTime());
+                queuedError(socket, next.get(), errorQueue.lastDestination(), ReceiveClock.now(),
+                        errorQueue.lastTimestampNanos());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "failed to handle an ICMP error", e);
             }
         }
     }
 
-    private void queuedError(EchoSocket socket, SocketError e, InetSocketAddress destination, long now) {
+    private void queuedError(EchoSocket socket, SocketError e, InetSocketAddress destination, ReceiveClock clock,
+            long stamp) {
         byte[] q = e.quotedPayload();
         ByteBuffer qb = ByteBuffer.wrap(q);
         if (!IcmpCodec.parseOwnEcho(qb, 0, q.length, v6, msg)) {
@@ -475,7 +476,7 @@ final class EchoLane {
                 || (destination != null && !destination.getAddress().equals(call.address()))) {
             return;
         }
-        long rtt = now - sent;
+        long rtt = clock.rtt(sent, stamp);
         ProbeOutcome o;
         boolean icmp = e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP || e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP6;
         if (icmp && e.offender() != null && e.icmpType() == (v6 ? IcmpCodec.ICMP6_TIME_EXCEEDED : IcmpCodec.ICMP_TIME_EXCEEDED)) {

@@ -4,6 +4,7 @@ import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.internal.Privileges;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.NativeSocket;
+import io.pathprobe.core.internal.nativeio.ReceiveClock;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,6 +68,8 @@ public final class IcmpSockets {
             throws NativeIoException {
         bufferSize(s, 33 /* SO_RCVBUFFORCE */, 8 /* SO_RCVBUF */, RECEIVE_BUFFER);
         bufferSize(s, 32 /* SO_SNDBUFFORCE */, 7 /* SO_SNDBUF */, SEND_BUFFER);
+        // Kernel receive times: an RTT then ends when the answer arrived, not when a busy loop read it.
+        ReceiveClock.enable(s);
         if (v6) {
             s.setInt(IPPROTO_IPV6, 51 /* IPV6_RECVHOPLIMIT */, 1);
             if (raw) {

@@ -48,6 +48,7 @@ public final class ErrorQueue {
     private final int payloadCapacity;
     private final byte[] control = new byte[CONTROL_CAPACITY];
     private int lastFlags;
+    private long lastTimestamp = -1;
 
     /** @param payloadCapacity how many bytes of each entry's datagram to keep (more are cut) */
     public ErrorQueue(int payloadCapacity) {
@@ -107,6 +108,14 @@ public final class ErrorQueue {
         return length <= 0 ? null : SockAddr.decode(memory, NAME, Math.min(length, SOCKADDR_STORAGE_SIZE));
     }
 
+    /**
+     * The kernel's time stamp of the last entry read (the arrival of the ICMP error) in wall-clock nanoseconds since
+     * the epoch, when the socket has {@code SO_TIMESTAMPNS} on; else -1. See {@link ReceiveClock#arrival}.
+     */
+    public long lastTimestampNanos() {
+        return lastTimestamp;
+    }
+
     /** {@code msg_flags} of the last entry read, e.g. {@link SocketConstants#MSG_TRUNC} when its payload was cut. */
     public int lastFlags() {
         return lastFlags;
@@ -132,6 +141,7 @@ public final class ErrorQueue {
             lastFlags = memory.getInt(MSG + NativeLayout.MSG_FLAGS);
             int controlLength = (int) Math.min(memory.getLong(MSG + NativeLayout.MSG_CONTROLLEN), CONTROL_CAPACITY);
             memory.get(CONTROL, control, 0, controlLength);
+            lastTimestamp = timestamp(control, controlLength);
             int payloadLength = (int) Math.min(n, payloadCapacity);
             SocketError e = parseControl(control, controlLength, memory, PAYLOAD, payloadLength);
             if (e != null) {
@@ -139,6 +149,26 @@ public final class ErrorQueue {
             }
         }
         return null;
+    }
+
+    /** The {@code SCM_TIMESTAMPNS} of an entry's control bytes in epoch nanoseconds, or -1. */
+    static long timestamp(byte[] control, int controlLength) {
+        int length = Math.max(0, Math.min(controlLength, control.length));
+        int off = 0;
+        while (off + CMSG_HDR_SIZE <= length) {
+            long cmsgLen = Bytes.getLongLE(control, off + CMSG_LEN);
+            if (cmsgLen < CMSG_HDR_SIZE || cmsgLen > length - off) {
+                return -1;
+            }
+            if (Bytes.getIntLE(control, off + CMSG_LEVEL) == SocketConstants.SOL_SOCKET
+                    && Bytes.getIntLE(control, off + CMSG_TYPE) == SocketConstants.SO_TIMESTAMPNS
+                    && cmsgLen >= CMSG_HDR_SIZE + ReceiveClock.TIMESPEC_SIZE) {
+                return Bytes.getLongLE(control, off + CMSG_HDR_SIZE) * 1_000_000_000L
+                        + Bytes.getLongLE(control, off + CMSG_HDR_SIZE + 8);
+            }
+            off += NativeLayout.cmsgAlign((int) cmsgLen);
+        }
+        return -1;
     }
 
     /**

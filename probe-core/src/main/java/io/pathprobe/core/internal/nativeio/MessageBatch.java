@@ -217,6 +217,21 @@ public final class MessageBatch {
      * from {@code IP_RECVTTL}, the hop limit from {@code IPV6_RECVHOPLIMIT}), or -1 when absent.
      */
     public int controlInt(int i, int level, int type) {
+        int c = control(i, level, type, 4);
+        return c < 0 ? -1 : mem.getInt(c);
+    }
+
+    /**
+     * The kernel's receive time of message {@code i} ({@code SCM_TIMESTAMPNS}, with {@code SO_TIMESTAMPNS} on) in
+     * wall-clock nanoseconds since the epoch, or -1 when absent; see {@link ReceiveClock#arrival}.
+     */
+    public long controlTimestampNanos(int i) {
+        int c = control(i, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, ReceiveClock.TIMESPEC_SIZE);
+        return c < 0 ? -1 : mem.getLong(c) * 1_000_000_000L + mem.getLong(c + 8);
+    }
+
+    /** Offset in the batch memory of the data of control message {@code level}/{@code type}, or -1. */
+    private int control(int i, int level, int type, int minData) {
         int h = i * NativeLayout.MMSGHDR_SIZE;
         long length = mem.getLong(h + NativeLayout.MSG_CONTROLLEN);
         int start = controlOffset + i * controlSize;
@@ -228,8 +243,8 @@ public final class MessageBatch {
                 return -1;
             }
             if (mem.getInt(c + NativeLayout.CMSG_LEVEL) == level && mem.getInt(c + NativeLayout.CMSG_TYPE) == type
-                    && cl >= NativeLayout.CMSG_HDR_SIZE + 4) {
-                return mem.getInt(c + NativeLayout.CMSG_HDR_SIZE);
+                    && cl >= NativeLayout.CMSG_HDR_SIZE + minData) {
+                return c + NativeLayout.CMSG_HDR_SIZE;
             }
             off += NativeLayout.cmsgAlign((int) cl);
         }

@@ -1,0 +1,286 @@
+package io.pathprobe.mtr.internal;
+
+import io.netty.channel.IoEventLoop;
+import io.pathprobe.core.IcmpCodes;
+import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.ProbeOption;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.nativeio.EpollSocket;
+import io.pathprobe.core.internal.nativeio.ErrorQueue;
+import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.internal.nativeio.NativeSocket;
+import io.pathprobe.core.internal.nativeio.ReceiveClock;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.mtr.UdpOptions;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * All UDP probes of one address family, source port and vantage point: one unconnected, non-blocking UDP socket
+ * with the error queue on, bound to the source port, on one event loop; the table of probes in flight lives on that
+ * loop. Each probe carries a key and a random token in its payload; the ICMP error that answers it (Time Exceeded
+ * from a router, port unreachable from the destination) comes back through the error queue quoting the payload, and
+ * is matched on key, token and destination: never on timing.
+ */
+final class UdpLane {
+    private static final Logger LOG = Logger.getLogger(UdpLane.class.getName());
+    private static final int MAX_READS_PER_EVENT = 1024;
+    /** Enough of the quoted payload for key and token. */
+    private static final int QUOTE_CAPACITY = 64;
+    private static final int ICMP_TIME_EXCEEDED = 11;
+    private static final int ICMP_FRAG_NEEDED = 4;
+
+    private final boolean v6;
+    private final IoEventLoop loop;
+    private final Socket socket;
+    private final ErrorQueue errorQueue = new ErrorQueue(QUOTE_CAPACITY);
+    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
+    private final ByteBuffer discard = ByteBuffer.allocateDirect(2048);
+    private byte[] payload = new byte[0];
+    private int nextKey;
+    private int ttl = Integer.MIN_VALUE;
+    private int tos = -1;
+    private boolean closed;
+
+    /** One probe in flight. */
+    private static final class Pending {
+        final ProbeCall call;
+        final long token;
+        final InetSocketAddress to;
+        long sentNanos;
+
+        Pending(ProbeCall call, long token, InetSocketAddress to) {
+            this.call = call;
+            this.token = token;
+            this.to = to;
+        }
+    }
+
+    /** The lane's socket on the loop. */
+    private final class Socket extends EpollSocket {
+        Socket(NativeSocket s) {
+            super(s);
+        }
+
+        @Override
+        protected void readable() {
+            drainData();
+        }
+
+        @Override
+        protected void errorQueued() {
+            drainErrors();
+        }
+    }
+
+    /** Opens and registers the socket; on the loop's thread (an engine in a namespace opens it there). */
+    UdpLane(boolean v6, int sourcePort, LocalVantagePoint vp, IoEventLoop loop) throws NativeIoException {
+        this.v6 = v6;
+        this.loop = loop;
+        NativeSocket s = NativeSocket.open(v6 ? SocketConstants.AF_INET6 : SocketConstants.AF_INET,
+                SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_NONBLOCK | SocketConstants.SOCK_CLOEXEC, 0);
+        try {
+            if (v6) {
+                // IPv6 only: a dual-stack socket would also hold the IPv4 port, which the IPv4 lane binds.
+                s.setInt(SocketConstants.SOL_IPV6, SocketConstants.IPV6_V6ONLY, 1);
+            }
+            s.enableErrorQueue();
+            ReceiveClock.enable(s); // answers time-stamped on arrival, not when the loop gets to them
+            if (vp.interfaceName().isPresent()) {
+                s.bindToDevice(vp.interfaceName().get());
+            }
+            InetAddress local = vp.sourceAddress().orElse(InetAddress.getByAddress(new byte[v6 ? 16 : 4]));
+            s.bind(new InetSocketAddress(local, sourcePort));
+        } catch (NativeIoException | RuntimeException | java.net.UnknownHostException e) {
+            try {
+                s.close();
+            } catch (NativeIoException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof NativeIoException) {
+                throw (NativeIoException) e;
+            }
+            throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+        }
+        this.socket = new Socket(s);
+        socket.register(loop);
+    }
+
+    /** Hands a probe to the lane; any thread. */
+    void submit(ProbeCall call) {
+        if (loop.inEventLoop()) {
+            send(call);
+        } else {
+            loop.execute(() -> send(call));
+        }
+    }
+
+    private void send(ProbeCall call) {
+        if (call.isDone()) {
+            return;
+        }
+        if (closed) {
+            call.complete(new ProbeOutcome.LocalError("the udp prober is closed", null));
+            return;
+        }
+        int size = call.request().option(UdpOptions.PAYLOAD_SIZE);
+        int key = newKey();
+        long token = random.nextLong();
+        byte[] data = payload(size);
+        ByteBuffer.wrap(data).putInt(0, key).putLong(4, token);
+        InetSocketAddress to = new InetSocketAddress(call.address(), call.request().port());
+        Pending p = new Pending(call, token, to);
+        try {
+            applyTtlAndTos(call.request().option(ProbeOption.TTL), call.request().option(ProbeOption.TOS));
+            pending.put(key, p);
+            call.onAbort(() -> forget(key, p));
+            p.sentNanos = System.nanoTime();
+            if (socket.nativeSocket().sendTo(data, 0, size, to) < 0) {
+                pending.remove(key);
+                call.complete(new ProbeOutcome.LocalError("the UDP send buffer is full (too many probes at once)",
+                        NativeIo.cause(SocketConstants.EAGAIN)));
+            }
+        } catch (NativeIoException e) {
+            pending.remove(key);
+            int errno = e.errno();
+            call.complete(errno == SocketConstants.ENETUNREACH || errno == SocketConstants.EHOSTUNREACH
+                    ? new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, e.errnoCause())
+                    : new ProbeOutcome.LocalError("sending the UDP probe to " + to.getAddress().getHostAddress()
+                            + " port " + to.getPort() + " failed", e.errnoCause()));
+        }
+    }
+
+    private int newKey() {
+        int k = nextKey++;
+        while (pending.containsKey(k)) { // bounded: fewer entries than keys
+            k = nextKey++;
+        }
+        return k;
+    }
+
+    private byte[] payload(int size) {
+        if (payload.length != size) {
+            payload = new byte[size];
+            for (int i = 0; i < size; i++) {
+                payload[i] = (byte) i; // after key and token: byte i is i, as ping fills its payload
+            }
+        }
+        return payload;
+    }
+
+    /** TTL and TOS are socket options (one socket, one loop): set only when they change. */
+    private void applyTtlAndTos(int wantedTtl, int wantedTos) throws NativeIoException {
+        int t = wantedTtl == 0 ? -1 : wantedTtl; // -1: the system default
+        if (t != ttl) {
+            socket.nativeSocket().setInt(v6 ? SocketConstants.SOL_IPV6 : SocketConstants.SOL_IP,
+                    v6 ? SocketConstants.IPV6_UNICAST_HOPS : SocketConstants.IP_TTL, t);
+            ttl = t;
+        }
+        if (wantedTos != tos) {
+            socket.nativeSocket().setInt(v6 ? SocketConstants.SOL_IPV6 : SocketConstants.SOL_IP,
+                    v6 ? SocketConstants.IPV6_TCLASS : SocketConstants.IP_TOS,
+                    wantedTos >= 0 ? wantedTos : v6 ? -1 : 0);
+            tos = wantedTos;
+        }
+    }
+
+    private void forget(int key, Pending p) {
+        Runnable r = () -> pending.remove(key, p);
+        if (loop.inEventLoop()) {
+            r.run();
+        } else if (!loop.isShuttingDown()) {
+            loop.execute(r);
+        }
+    }
+
+    private void drainErrors() {
+        for (int n = 0; n < MAX_READS_PER_EVENT; n++) {
+            Optional<SocketError> next;
+            try {
+                next = errorQueue.next(socket.fd);
+            } catch (NativeIoException e) {
+                LOG.log(Level.FINE, "reading a UDP socket's error queue failed", e);
+                return;
+            }
+            if (next.isEmpty()) {
+                return;
+            }
+            try {
+                answered(next.get(), errorQueue.lastDestination(), ReceiveClock.now(), errorQueue.lastTimestampNanos());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "failed to handle an ICMP error about a UDP probe", e);
+            }
+        }
+    }
+
+    private void answered(SocketError e, InetSocketAddress destination, ReceiveClock clock, long stamp) {
+        byte[] q = e.quotedPayload();
+        if (q.length < UdpOptions.MIN_PAYLOAD_SIZE) {
+            return; // the router quoted too little to tell which probe it was
+        }
+        ByteBuffer b = ByteBuffer.wrap(q);
+        int key = b.getInt(0);
+        Pending p = pending.get(key);
+        if (p == null || p.token != b.getLong(4) || (destination != null && !destination.equals(p.to))) {
+            return; // not ours, or a probe that already ended
+        }
+        pending.remove(key);
+        long rtt = clock.rtt(p.sentNanos, stamp);
+        p.call.complete(outcome(e, rtt));
+    }
+
+    private ProbeOutcome outcome(SocketError e, long rtt) {
+        if (!e.isIcmp()) {
+            return new ProbeOutcome.LocalError("the kernel refused the UDP probe"
+                    + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), e.errnoCause());
+        }
+        boolean exceeded = v6 ? e.icmpType() == IcmpCodes.ICMP6_TIME_EXCEEDED : e.icmpType() == ICMP_TIME_EXCEEDED;
+        if (exceeded && e.offender() != null) {
+            return new ProbeOutcome.TtlExceeded(rtt, e.offender(), e.icmpCode());
+        }
+        boolean mtu = v6 ? e.icmpType() == IcmpCodes.ICMP6_PACKET_TOO_BIG
+                : e.icmpType() == IcmpCodes.ICMP_DEST_UNREACH && e.icmpCode() == ICMP_FRAG_NEEDED;
+        return new ProbeOutcome.Unreachable(rtt, e.offender(), e.icmpType(), e.icmpCode(), mtu ? e.info() : 0,
+                e.errnoCause());
+    }
+
+    /** Datagrams sent back to the source port (a UDP service answered): not an answer we can match; dropped. */
+    private void drainData() {
+        for (int n = 0; n < MAX_READS_PER_EVENT; n++) {
+            discard.clear();
+            try {
+                if (socket.nativeSocket().receive(discard, SocketConstants.MSG_DONTWAIT) < 0) {
+                    return;
+                }
+            } catch (NativeIoException e) {
+                return; // an error the error queue reports too
+            }
+        }
+    }
+
+    /** Closes the socket; probes in flight are left to the engine's timeouts. Any thread. */
+    void close() {
+        Runnable r = () -> {
+            closed = true;
+            socket.close();
+        };
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+}
