@@ -13,6 +13,24 @@ import java.util.Objects;
  * packet size (64 bytes, IP header included), {@code -Q} TOS, {@code -P} port, {@code --tcp}/{@code --udp}; plus
  * {@code --paths N} and a duration. Immutable; build with {@link #builder(String)}. Bad values throw
  * {@link IllegalArgumentException} saying what is allowed.
+ *
+ * <h2>Flows (Paris traceroute) per mode</h2>
+ * <ul>
+ *   <li><b>UDP</b>: flow i leaves from source port {@link #sourcePort()} + i (bound), to the fixed destination port,
+ *       so every probe of a flow has one 5-tuple and follows one load-balanced path; {@code --paths N} probes N
+ *       flows, each with its own statistics.</li>
+ *   <li><b>ICMP</b> over IPv4: flow i holds the echo checksum 0x8000 + i (the payload is steered to make it come
+ *       out), for routers that hash the start of the ICMP header. Over IPv6 the kernel computes the checksum, so
+ *       only one flow (whatever checksum each probe gets) and {@code --paths} above 1 is refused. Routers hashing
+ *       on addresses and protocol only (Linux with {@code fib_multipath_hash_policy=1} for ICMP) send all ICMP
+ *       flows one way.</li>
+ *   <li><b>TCP</b>: like {@code mtr --tcp}, every probe is a {@code connect()} from a <em>kernel-chosen source
+ *       port</em>: the TTLs of a round run concurrently, and concurrent connect() sockets cannot share one
+ *       source port. TCP mode therefore neither holds nor varies a flow; behind a load balancer hashing on ports,
+ *       its hops may mix paths (a hop then lists several addresses). {@code --paths} above 1 is refused with a
+ *       pointer to UDP or ICMP mode. Its RTTs end when the event loop handles the connect's result, not at the
+ *       packet's arrival, so they include event-loop delays (notably in a JVM's first seconds).</li>
+ * </ul>
  */
 public final class TraceConfig {
     /** mtr's default TCP port ({@code -P}). */

@@ -248,6 +248,11 @@ final class EchoLane {
         while (batchFrom < batchCount) {
             int r = sendBatch.send(batchSocket.fd, batchFrom, batchCount - batchFrom);
             if (r > 0) {
+                // RTTs count from here, when the batch left, not from when each probe was encoded into it.
+                long sent = System.nanoTime();
+                for (int k = batchFrom; k < batchFrom + r; k++) {
+                    table.setSentNanos(batchKeys[k], sent);
+                }
                 batchFrom += r;
                 retried = false;
                 continue;

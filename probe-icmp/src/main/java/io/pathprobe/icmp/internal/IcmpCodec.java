@@ -137,6 +137,9 @@ public final class IcmpCodec {
         }
     }
 
+    /** Longest time a probe may wait between encoding and leaving in its batch (a full socket buffer included). */
+    static final long MAX_ENCODE_TO_SEND_NANOS = 60_000_000_000L;
+
     /**
      * Whether the stamp in a payload (as much of it as is present: errors may quote less) matches the probe's.
      * A payload too short to hold a token matches on identifier and sequence alone, as ping's does.
@@ -145,7 +148,13 @@ public final class IcmpCodec {
         if (len >= 8 && b.getLong(p) != token) {
             return false;
         }
-        return len < STAMP || b.getLong(p + 8) == sendNanos;
+        if (len < STAMP) {
+            return true;
+        }
+        // The payload holds the time the probe was encoded; the table the time its batch really left, a little
+        // later. The token identifies the probe; the stamp must fit before the send.
+        long encodedBeforeSend = sendNanos - b.getLong(p + 8);
+        return encodedBeforeSend >= 0 && encodedBeforeSend <= MAX_ENCODE_TO_SEND_NANOS;
     }
 
     /**

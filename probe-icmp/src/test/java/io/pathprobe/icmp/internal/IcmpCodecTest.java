@@ -159,7 +159,12 @@ class IcmpCodecTest {
             assertEquals(56, m.payloadLength());
             assertTrue(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN, SENT));
             assertFalse(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN + 1, SENT));
-            assertFalse(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN, SENT + 1));
+            assertTrue(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN, SENT + 1),
+                    "sent 1 ns after encoding");
+            assertFalse(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN, SENT - 1),
+                    "encoded after the send: another probe's stamp");
+            assertFalse(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN,
+                    SENT + IcmpCodec.MAX_ENCODE_TO_SEND_NANOS + 1), "a stamp from long before the send");
         }
     }
 

@@ -1,0 +1,231 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.mtr.FormatOptions;
+import io.pathprobe.mtr.MtrCsv;
+import io.pathprobe.mtr.MtrJson;
+import io.pathprobe.mtr.MtrRaw;
+import io.pathprobe.mtr.MtrReport;
+import io.pathprobe.mtr.ProbeMode;
+import io.pathprobe.mtr.StopReason;
+import io.pathprobe.mtr.TraceConfig;
+import io.pathprobe.mtr.TraceListener;
+import io.pathprobe.mtr.TraceSnapshot;
+import io.pathprobe.mtr.Tracer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code pathprobe mtr}: mtr's report mode, every TTL of a round at once, with per-flow paths and a loss reading. */
+@Command(name = MtrCommand.NAME, mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trace the path to HOST as mtr -r does: rounds of probes with every TTL at once, mtr's "
+                + "statistics per hop, a mark on hops whose loss does not carry on (the router rate-limits its "
+                + "ICMP), where persistent loss begins, and why the hop list ends. ICMP echo by default (ping "
+                + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). Addresses are not resolved "
+                + "to names (-n is accepted for mtr's sake). Ctrl-C prints what was measured so far.",
+                "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
+        footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
+                "  pathprobe mtr --tcp -P 443 --json example.net"})
+final class MtrCommand implements Callable<Integer> {
+    static final String NAME = "mtr";
+    private static final long CTRL_C_WAIT_SECONDS = 5;
+
+    @Parameters(paramLabel = "HOST", description = "The target: a host name, an IPv4 or an IPv6 address.")
+    String host;
+
+    @Option(names = {"-r", "--report"}, description = "mtr's report layout (the default; a live view is not done yet).")
+    boolean report;
+
+    @Option(names = {"-j", "--json"}, description = "mtr's JSON (report.mtr, report.hubs) with pathprobe's additions.")
+    boolean json;
+
+    @Option(names = {"-C", "--csv"}, description = "mtr's CSV.")
+    boolean csv;
+
+    @Option(names = "--raw", description = "One JSON object a line for every probe as it ends, instead of a table.")
+    boolean raw;
+
+    @Option(names = {"-o", "--order"}, paramLabel = "FIELDS",
+            description = "Columns as mtr's -o letters: L loss, D drop, R rcv, S snt, N last, B best, A avg, W worst, "
+                    + "V stdev, G gmean, J jttr, M javg, X jmax, I jint, space a gap; default \"LS NABWV\".")
+    String fields;
+
+    @Option(names = {"-c", "--report-cycles"}, paramLabel = "N", defaultValue = "10",
+            description = "Rounds to send; default: ${DEFAULT-VALUE}.")
+    String count;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
+            description = "Time between the starts of rounds; default: ${DEFAULT-VALUE}.")
+    String interval;
+
+    @Option(names = {"-m", "--max-ttl"}, paramLabel = "TTL", defaultValue = "30", description = "Highest TTL; default: ${DEFAULT-VALUE}.")
+    String maxTtl;
+
+    @Option(names = {"-f", "--first-ttl"}, paramLabel = "TTL", defaultValue = "1", description = "Lowest TTL; default: ${DEFAULT-VALUE}.")
+    String firstTtl;
+
+    @Option(names = {"-Z", "--timeout"}, paramLabel = "SECONDS", defaultValue = "2",
+            description = "How long each probe waits for its answer; default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = {"-s", "--psize"}, paramLabel = "BYTES", defaultValue = "64",
+            description = "Packet size, IP and ICMP/UDP headers included; default: ${DEFAULT-VALUE}.")
+    String size;
+
+    @Option(names = {"-Q", "--tos"}, paramLabel = "TOS", description = "IP TOS / IPv6 traffic class, 0 to 255.")
+    String tos;
+
+    @Option(names = {"-P", "--port"}, paramLabel = "PORT",
+            description = "Destination port: TCP default 80, UDP default 33434 (a port nothing listens on).")
+    String port;
+
+    @Option(names = {"-T", "--tcp"}, description = "TCP connects with a TTL (mtr --tcp); the destination answers "
+            + "connected or refused. Source ports are kernel-chosen per probe, so --paths does not apply.")
+    boolean tcp;
+
+    @Option(names = {"-u", "--udp"}, description = "UDP datagrams to a port (traceroute style); the destination "
+            + "answers port unreachable. Each flow keeps one source port.")
+    boolean udp;
+
+    @Option(names = "--paths", paramLabel = "N", defaultValue = "1",
+            description = "Flows to probe, each with its own statistics: 1 keeps every probe on one load-balanced "
+                    + "path (Paris); more find up to N paths (UDP: one source port per flow; ICMP over IPv4: one "
+                    + "echo checksum per flow); default: ${DEFAULT-VALUE}.")
+    String paths;
+
+    @Option(names = "--source-port", paramLabel = "PORT",
+            description = "UDP: the source port of the first flow (flow i uses PORT+i); default: "
+                    + TraceConfig.DEFAULT_SOURCE_PORT + ".")
+    String sourcePort;
+
+    @Option(names = {"-n", "--no-dns"}, description = "Do not resolve hop addresses to names (always so for now).")
+    boolean noDns;
+
+    @Option(names = "--duration", paramLabel = "TIME",
+            description = "Stop after this long (30s, 30m, 2h), whatever -c says; -c 0 runs until then or Ctrl-C.")
+    String duration;
+
+    @Mixin
+    VantageOptions vantage;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TraceConfig config = config();
+        int formats = (json ? 1 : 0) + (csv ? 1 : 0) + (raw ? 1 : 0);
+        if (formats > 1 || (report && formats > 0)) {
+            throw new UsageException("give one output format: --report, --json, --csv or --raw");
+        }
+        FormatOptions format = FormatOptions.defaults();
+        if (fields != null) {
+            format = format.withFields(fields);
+        }
+        SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-mtr"
+                : config.mode() == ProbeMode.TCP ? "probe-tcp" : "probe-icmp");
+        PrintWriter out = spec.commandLine().getOut();
+        try (ProbeEngine engine = ProbeEngine.create()) {
+            TraceListener listener = raw ? MtrRaw.listener(out) : TraceListener.NONE;
+            Tracer tracer = Tracer.start(engine, config, listener);
+            CountDownLatch printed = new CountDownLatch(1);
+            Thread hook = new Thread(() -> ctrlC(tracer, printed), "pathprobe-ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                TraceSnapshot s = tracer.completion().join();
+                if (json) {
+                    out.println(MtrJson.format(s, format));
+                } else if (csv) {
+                    out.print(MtrCsv.format(s, format));
+                } else if (!raw) {
+                    out.print(MtrReport.format(s, format));
+                }
+                out.flush();
+                return s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1;
+            } finally {
+                printed.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C came: the hook waits for what this thread prints.
+                }
+            }
+        }
+    }
+
+    /** Ctrl-C: end the trace (probes in flight are left out, as mtr does) and let the main thread print it. */
+    private static void ctrlC(Tracer tracer, CountDownLatch printed) {
+        tracer.stop();
+        try {
+            printed.await(CTRL_C_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The trace's configuration from the options; every check before the target is resolved. */
+    TraceConfig config() {
+        if (tcp && udp) {
+            throw new UsageException("--tcp and --udp contradict each other: give one of them");
+        }
+        ProbeMode mode = tcp ? ProbeMode.TCP : udp ? ProbeMode.UDP : ProbeMode.ICMP;
+        long rounds = SessionOptions.wholeNumber("--report-cycles", count);
+        if (rounds < 0 || (rounds == 0 && duration == null)) {
+            throw new UsageException("-c " + rounds + " must be at least 1 (or 0 with --duration)");
+        }
+        Duration every = SessionOptions.positive("--interval", interval);
+        try {
+            ProbeEngine.checkInterval(every);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--interval: " + e.getMessage(), e);
+        }
+        InetAddress source = null;
+        try {
+            TraceConfig.Builder b = TraceConfig.builder(host).mode(mode).count(rounds).interval(every)
+                    .maxTtl(number("-m", maxTtl)).firstTtl(number("-f", firstTtl))
+                    .timeout(SessionOptions.positive("--timeout", timeout)).packetSize(number("-s", size))
+                    .paths(number("--paths", paths)).vantagePoint(vantage.vantagePoint());
+            if (tos != null) {
+                b.tos(Integer.decode(tos.trim()));
+            }
+            if (port != null) {
+                if (mode == ProbeMode.ICMP) {
+                    throw new UsageException("-P " + port + " needs --tcp or --udp: ICMP echo has no port");
+                }
+                b.port(number("-P", port));
+            }
+            if (sourcePort != null) {
+                if (mode != ProbeMode.UDP) {
+                    throw new UsageException("--source-port applies to --udp only (TCP source ports are kernel-chosen)");
+                }
+                b.sourcePort(number("--source-port", sourcePort));
+            }
+            if (duration != null) {
+                b.duration(SessionOptions.positive("--duration", duration));
+            }
+            InetAddress target = HostResolver.resolve(host, vantage.family());
+            vantage.checkTarget(host, target);
+            return b.target(target).build();
+        } catch (NumberFormatException e) {
+            throw new UsageException("-Q '" + tos + "' is not a number: give 0 to 255, decimal or hex (0x10)", e);
+        }
+    }
+
+    private static int number(String option, String text) {
+        long v = SessionOptions.wholeNumber(option, text);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new UsageException(option + " " + v + " is out of range");
+        }
+        return (int) v;
+    }
+}
