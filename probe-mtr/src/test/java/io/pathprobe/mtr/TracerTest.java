@@ -32,16 +32,23 @@ class TracerTest {
     /** Answers as the path would; with {@code holdUntil > 0} holds every probe until that many are waiting. */
     static final class PathProber implements ProberProvider {
         final int holdUntil;
+        final String kind;
         final List<ProbeCall> held = new ArrayList<>();
+        final List<io.pathprobe.core.ProbeRequest> requests = new CopyOnWriteArrayList<>();
         final AtomicIntegerArray perTtl = new AtomicIntegerArray(256);
 
         PathProber(int holdUntil) {
+            this(holdUntil, "icmp");
+        }
+
+        PathProber(int holdUntil, String kind) {
             this.holdUntil = holdUntil;
+            this.kind = kind;
         }
 
         @Override
         public String kind() {
-            return "icmp";
+            return kind;
         }
 
         @Override
@@ -64,6 +71,7 @@ class TracerTest {
                 @Override
                 public void start(ProbeCall call) {
                     perTtl.incrementAndGet(call.request().option(ProbeOption.TTL));
+                    requests.add(call.request());
                     List<ProbeCall> release = new ArrayList<>();
                     synchronized (held) {
                         held.add(call);
@@ -164,5 +172,37 @@ class TracerTest {
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder(" "));
         assertEquals(80, TraceConfig.builder("x").mode(ProbeMode.TCP).build().port());
         assertEquals(33434, TraceConfig.builder("x").mode(ProbeMode.UDP).build().port());
+    }
+
+    /** Paris: a flow's identifier never changes with the TTL or the round; flows differ from each other. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void eachFlowHoldsOneIdentifierInEveryProbe() {
+        PathProber udp = new PathProber(1, "udp");
+        try (ProbeEngine engine = engine(udp)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).paths(3).sourcePort(50000).count(2)
+                    .interval(Duration.ofMillis(50)).maxTtl(6).build();
+            TraceSnapshot s = Tracer.start(engine, c, TraceListener.NONE).completion().join();
+            assertEquals(List.of("source port 50000", "source port 50001", "source port 50002"),
+                    s.paths().stream().map(PathSnapshot::label).toList());
+            java.util.Set<Integer> ports = new java.util.TreeSet<>();
+            for (io.pathprobe.core.ProbeRequest r : udp.requests) {
+                ports.add(r.option(UdpOptions.SOURCE_PORT));
+                assertEquals(33434, r.port(), "one destination port for every flow");
+                assertEquals(64 - 28, r.option(UdpOptions.PAYLOAD_SIZE), "mtr's -s 64 less IPv4 and UDP headers");
+            }
+            assertEquals(java.util.Set.of(50000, 50001, 50002), ports);
+        }
+        PathProber icmp = new PathProber(1);
+        try (ProbeEngine engine = engine(icmp)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").paths(2).count(2).interval(Duration.ofMillis(50))
+                    .maxTtl(6).build();
+            Tracer.start(engine, c, TraceListener.NONE).completion().join();
+            java.util.Map<Integer, Long> perChecksum = icmp.requests.stream().collect(java.util.stream.Collectors
+                    .groupingBy(r -> r.option(io.pathprobe.icmp.IcmpOptions.FLOW_CHECKSUM),
+                            java.util.stream.Collectors.counting()));
+            assertEquals(java.util.Set.of(0x8000, 0x8001), perChecksum.keySet());
+            assertEquals(perChecksum.get(0x8000), perChecksum.get(0x8001), "both flows probe every TTL");
+        }
     }
 }

@@ -246,10 +246,11 @@ final class EchoLane {
     private void sendBatch() {
         boolean retried = false;
         while (batchFrom < batchCount) {
+            // RTTs count from the send call, not from when each probe was encoded into the batch. (Before the call:
+            // on a fast path the answer can arrive, kernel-stamped, while sendmmsg is still sending the batch.)
+            long sent = System.nanoTime();
             int r = sendBatch.send(batchSocket.fd, batchFrom, batchCount - batchFrom);
             if (r > 0) {
-                // RTTs count from here, when the batch left, not from when each probe was encoded into it.
-                long sent = System.nanoTime();
                 for (int k = batchFrom; k < batchFrom + r; k++) {
                     table.setSentNanos(batchKeys[k], sent);
                 }

@@ -41,6 +41,7 @@ final class UdpLane {
     private static final int QUOTE_CAPACITY = 64;
     private static final int ICMP_TIME_EXCEEDED = 11;
     private static final int ICMP_FRAG_NEEDED = 4;
+    private static final int RECEIVE_BUFFER = 4 << 20;
 
     private final boolean v6;
     private final IoEventLoop loop;
@@ -98,6 +99,7 @@ final class UdpLane {
                 s.setInt(SocketConstants.SOL_IPV6, SocketConstants.IPV6_V6ONLY, 1);
             }
             s.enableErrorQueue();
+            receiveBuffer(s);
             ReceiveClock.enable(s); // answers time-stamped on arrival, not when the loop gets to them
             if (vp.interfaceName().isPresent()) {
                 s.bindToDevice(vp.interfaceName().get());
@@ -117,6 +119,22 @@ final class UdpLane {
         }
         this.socket = new Socket(s);
         socket.register(loop);
+    }
+
+    /**
+     * Queued errors are charged to the receive buffer (about 1 KB each): the default ~200 KB holds only a couple of
+     * hundred answers to a burst of probes. Forced beyond {@code net.core.rmem_max} as root, else capped by it.
+     */
+    private static void receiveBuffer(NativeSocket s) {
+        try {
+            s.setInt(SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUFFORCE, RECEIVE_BUFFER);
+        } catch (NativeIoException notRoot) {
+            try {
+                s.setInt(SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF, RECEIVE_BUFFER);
+            } catch (NativeIoException ignored) {
+                // the default buffer still works, with less room for bursts
+            }
+        }
     }
 
     /** Hands a probe to the lane; any thread. */

@@ -14,6 +14,8 @@ import java.time.Instant;
 public final class ReceiveClock {
     /** SCM_TIMESTAMPNS carries a struct timespec: two 64-bit fields. */
     static final int TIMESPEC_SIZE = 16;
+    private static final int PAIRING_TRIES = 3;
+    private static final long GOOD_PAIRING_NANOS = 20_000;
 
     private final long nanoTime;
     private final long epochNanos;
@@ -23,11 +25,26 @@ public final class ReceiveClock {
         this.epochNanos = epochNanos;
     }
 
-    /** Both clocks, now. */
+    /**
+     * Both clocks, now: the wall clock read between two {@code nanoTime} reads, paired with their midpoint, the
+     * tightest of a few tries (a read that took long, e.g. the JVM's first {@code Instant.now()} with its class
+     * loading, would otherwise shift every arrival by that long).
+     */
     public static ReceiveClock now() {
-        long nano = System.nanoTime();
-        Instant wall = Instant.now();
-        return new ReceiveClock(nano, wall.getEpochSecond() * 1_000_000_000L + wall.getNano());
+        long bestNano = 0;
+        long bestWall = 0;
+        long bestSpread = Long.MAX_VALUE;
+        for (int i = 0; i < PAIRING_TRIES && bestSpread > GOOD_PAIRING_NANOS; i++) {
+            long before = System.nanoTime();
+            Instant wall = Instant.now();
+            long after = System.nanoTime();
+            if (after - before < bestSpread) {
+                bestSpread = after - before;
+                bestNano = before + bestSpread / 2;
+                bestWall = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+            }
+        }
+        return new ReceiveClock(bestNano, bestWall);
     }
 
     /** The {@link System#nanoTime()} at which this clock was read. */

@@ -148,4 +148,21 @@ class ErrorQueueParseTest {
         }
         assertTrue(found > 0, "some plausible headers should have parsed");
     }
+
+    @Test
+    void readsTheKernelTimestampBesideTheError() throws Exception {
+        byte[] offender = SockAddr.encode(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 0));
+        byte[] timespec = new byte[16];
+        Bytes.putLongLE(timespec, 0, 1_795_000_000L);
+        Bytes.putLongLE(timespec, 8, 123_456_789L);
+        byte[] control = concat(cmsg(SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, timespec),
+                cmsg(0, 11, extendedErr(113, 2, 11, 0, 0, offender)));
+        assertEquals(1_795_000_000_123_456_789L, ErrorQueue.timestamp(control, control.length));
+        assertEquals(11, ErrorQueue.parse(control, control.length, PAYLOAD, PAYLOAD.length).orElseThrow().icmpType(),
+                "the error is still found after the time stamp");
+        byte[] noStamp = cmsg(0, 11, extendedErr(113, 2, 11, 0, 0, offender));
+        assertEquals(-1, ErrorQueue.timestamp(noStamp, noStamp.length));
+        byte[] cut = cmsg(SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, new byte[8]);
+        assertEquals(-1, ErrorQueue.timestamp(cut, cut.length), "a timespec cut short is no stamp");
+    }
 }
