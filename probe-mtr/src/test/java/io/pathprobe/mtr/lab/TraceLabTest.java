@@ -308,4 +308,37 @@ class TraceLabTest {
             }
         }
     }
+
+    /**
+     * 1,000 traces at once, each to its own address (127.1.0.0/16 answers on a lab host's loopback), in ICMP and
+     * UDP mode: every trace ends at its own destination with exactly its own probes counted, none lost or mixed up.
+     */
+    @Test
+    void aThousandConcurrentTracesKeepTheirOwnAccounts(NetLab lab) throws Exception {
+        io.pathprobe.testkit.Host h = lab.host("h");
+        int traces = 1000;
+        try (ProbeEngine engine = ProbeEngine.builder().networkNamespace(h.namespace()).maxInFlight(100_000).build()) {
+            for (ProbeMode mode : List.of(ProbeMode.ICMP, ProbeMode.UDP)) {
+                List<Tracer> running = new ArrayList<>();
+                List<InetAddress> targets = new ArrayList<>();
+                for (int i = 0; i < traces; i++) {
+                    InetAddress t = InetAddress.getByAddress(new byte[] {127, 1, (byte) (i / 250), (byte) (1 + i % 250)});
+                    targets.add(t);
+                    running.add(Tracer.start(engine, TraceConfig.builder(t).mode(mode).count(3)
+                            .interval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(2)).maxTtl(3)
+                            .sourceLabel("h").build(), null));
+                }
+                for (int i = 0; i < traces; i++) {
+                    TraceSnapshot s = running.get(i).completion().join();
+                    String what = mode + " trace " + i + " to " + targets.get(i).getHostAddress();
+                    assertEquals(StopReason.Kind.DESTINATION_REACHED, s.stop().kind(), what);
+                    assertEquals(1, s.hops().size(), what);
+                    HopSnapshot hop = s.hops().get(0);
+                    assertEquals(3, hop.stats().sent(), what);
+                    assertEquals(3, hop.stats().received(), what);
+                    assertEquals(List.of(targets.get(i)), hop.addresses().stream().map(a -> a.address()).toList(), what);
+                }
+            }
+        }
+    }
 }
