@@ -87,6 +87,10 @@ public final class MtrReport {
 
     private static void annotate(TraceSnapshot trace, FormatOptions options, Appendable out) throws IOException {
         out.append("Stop: ").append(trace.stop().describe()).append('\n');
+        if (trace.info().mode() == ProbeMode.TCP) {
+            out.append("Note: TCP mode connects from a kernel-chosen source port per probe, so probes are not held"
+                    + " on one load-balanced path (a hop may list several addresses); --udp holds flows\n");
+        }
         for (HopSnapshot h : trace.hops()) {
             if (h.verdict() == LossVerdict.NOT_CARRIED_ON) {
                 out.append("Loss: hop ").append(hopLabel(h, options)).append(' ')

@@ -17,6 +17,7 @@ import static io.pathprobe.mtr.Traces.probe;
 import static io.pathprobe.mtr.Traces.router;
 import static io.pathprobe.mtr.Traces.silent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,16 @@ class FormatTest {
                 + " this is not forwarding loss", lines[8]);
         assertEquals("Loss: persistent from hop 4 (10.0.3.2), 20.0% at hop 4", lines[9]);
         assertEquals(10, lines.length);
+    }
+
+    @Test
+    void tcpReportsSayTheirProbesHoldNoFlow() {
+        Trace t = Traces.trace(ProbeMode.TCP, "10.0.3.2", 1);
+        hop(t, 1, "10.0.3.2", 3, 0, 1);
+        t.finish(1);
+        String report = MtrReport.format(t.snapshot(), UTC);
+        assertTrue(report.contains("\nNote: TCP mode connects from a kernel-chosen source port per probe"), report);
+        assertFalse(MtrReport.format(sample(), UTC).contains("Note: TCP"), "ICMP reports have no such note");
     }
 
     @Test

@@ -53,6 +53,8 @@ final class EchoLane {
     /** Messages read per readiness event before yielding to the loop's other work. */
     private static final int MAX_READS_PER_EVENT = 1024;
     private static final int CONTROL = 64;
+    /** Sends of a failing message beyond the first (each clears one pending error of an earlier probe). */
+    private static final int MAX_SEND_RETRIES = 7;
     /** Pages of 65,536 keys: up to about 4 million probes in flight per lane. */
     private static final int MAX_PAGES = 64;
     private static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -244,7 +246,7 @@ final class EchoLane {
 
     /** Sends what is batched; on a full socket buffer, waits (EPOLLOUT, or a timer for ENOBUFS) and keeps the rest. */
     private void sendBatch() {
-        boolean retried = false;
+        int retries = 0;
         while (batchFrom < batchCount) {
             // RTTs count from the send call, not from when each probe was encoded into the batch. (Before the call:
             // on a fast path the answer can arrive, kernel-stamped, while sendmmsg is still sending the batch.)
@@ -255,7 +257,7 @@ final class EchoLane {
                     table.setSentNanos(batchKeys[k], sent);
                 }
                 batchFrom += r;
-                retried = false;
+                retries = 0;
                 continue;
             }
             int errno = -r;
@@ -272,16 +274,17 @@ final class EchoLane {
                 loop.schedule(this::unblock, 1, TimeUnit.MILLISECONDS);
                 return;
             }
-            if (!raw && !retried) {
+            if (!raw && retries < MAX_SEND_RETRIES) {
                 // A ping socket (IP_RECVERR) also keeps an ICMP error about an earlier echo as a pending socket
-                // error, which the next send returns once and clears; the error itself is in the error queue. So
-                // the first failure may not be this message's: send it once more before failing it.
-                retried = true;
+                // error, which the next send returns once and clears; the error itself is in the error queue. So a
+                // failure may not be this message's (and while answers pour in, the next may meet a fresh one):
+                // send it again a few times before failing it.
+                retries++;
                 continue;
             }
             failSend(batchKeys[batchFrom], errno); // the kernel stops at the failing message: end it, go on
             batchFrom++;
-            retried = false;
+            retries = 0;
         }
         batchCount = 0;
         batchFrom = 0;

@@ -41,7 +41,9 @@ final class UdpLane {
     private static final int QUOTE_CAPACITY = 64;
     private static final int ICMP_TIME_EXCEEDED = 11;
     private static final int ICMP_FRAG_NEEDED = 4;
-    private static final int RECEIVE_BUFFER = 4 << 20;
+    private static final int RECEIVE_BUFFER = 32 << 20;
+    /** Sends of one datagram at most (each clears one pending error of an earlier probe). */
+    private static final int MAX_SEND_ATTEMPTS = 8;
 
     private final boolean v6;
     private final IoEventLoop loop;
@@ -122,8 +124,10 @@ final class UdpLane {
     }
 
     /**
-     * Queued errors are charged to the receive buffer (about 1 KB each): the default ~200 KB holds only a couple of
-     * hundred answers to a burst of probes. Forced beyond {@code net.core.rmem_max} as root, else capped by it.
+     * Queued errors are charged to the receive buffer (a KB or two each), and an error that does not fit is dropped
+     * silently: the default ~200 KB holds only a hundred or so answers to a burst of probes (1,000 traces starting
+     * at once send 30,000). Forced beyond {@code net.core.rmem_max} as root (memory is charged only while errors
+     * wait), else capped by it.
      */
     private static void receiveBuffer(NativeSocket s) {
         try {
@@ -166,7 +170,7 @@ final class UdpLane {
             pending.put(key, p);
             call.onAbort(() -> forget(key, p));
             p.sentNanos = System.nanoTime();
-            if (socket.nativeSocket().sendTo(data, 0, size, to) < 0) {
+            if (sendTo(data, size, to) < 0) {
                 pending.remove(key);
                 call.complete(new ProbeOutcome.LocalError("the UDP send buffer is full (too many probes at once)",
                         NativeIo.cause(SocketConstants.EAGAIN)));
@@ -179,6 +183,31 @@ final class UdpLane {
                     : new ProbeOutcome.LocalError("sending the UDP probe to " + to.getAddress().getHostAddress()
                             + " port " + to.getPort() + " failed", e.errnoCause()));
         }
+    }
+
+    /**
+     * With the error queue on, the kernel also keeps the latest ICMP error about any earlier probe as the socket's
+     * pending error, and the next send fails with it once (clearing it); the error itself waits in the queue. While
+     * answers pour in (many probes at once), each retry may meet a fresh one: retry a few times, so that only a
+     * failure of this datagram's own (e.g. no route) ends the probe.
+     */
+    private int sendTo(byte[] data, int size, InetSocketAddress to) throws NativeIoException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return socket.nativeSocket().sendTo(data, 0, size, to);
+            } catch (NativeIoException e) {
+                if (attempt >= MAX_SEND_ATTEMPTS || !isIcmpErrno(e.errno())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Errnos an ICMP error leaves pending on a socket (see ip_icmp_error, icmp_err_convert). */
+    static boolean isIcmpErrno(int errno) {
+        return errno == SocketConstants.ECONNREFUSED || errno == SocketConstants.EHOSTUNREACH
+                || errno == SocketConstants.ENETUNREACH || errno == SocketConstants.EPROTO
+                || errno == SocketConstants.EACCES || errno == SocketConstants.EMSGSIZE;
     }
 
     private int newKey() {

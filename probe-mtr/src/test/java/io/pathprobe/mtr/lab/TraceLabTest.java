@@ -335,7 +335,7 @@ class TraceLabTest {
                     assertEquals(1, s.hops().size(), what);
                     HopSnapshot hop = s.hops().get(0);
                     assertEquals(3, hop.stats().sent(), what);
-                    assertEquals(3, hop.stats().received(), what);
+                    assertEquals(3, hop.stats().received(), what + ": " + java.util.Arrays.toString(hop.stats().outcomeCounts()));
                     assertEquals(List.of(targets.get(i)), hop.addresses().stream().map(a -> a.address()).toList(), what);
                 }
             }
