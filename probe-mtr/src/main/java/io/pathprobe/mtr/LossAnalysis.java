@@ -31,8 +31,12 @@ import java.util.List;
  *       at least {@code MIN_PROBES} ended probes and lost at least one. It begins at the first responding hop p with
  *       loss such that every answering hop from p to D lost probes and none loses clearly less than D does
  *       ({@code U_j < L_D}, hops with enough probes only): walking back from D, the first answering hop with no
- *       loss, or that clearly loses less than D, ends the search. (So a router that only rate-limits its own
- *       answers, followed by a loss-free hop, is never named as the start.)</li>
+ *       loss, or that clearly loses less than D, ends the search. A {@code NOT_CARRIED_ON} hop inside the stretch
+ *       neither ends it nor can be its start: its figure is mostly the router declining to answer, which hides
+ *       how much it forwards, so the start named is the first hop whose loss can be read as forwarding loss. A
+ *       rate-limiting first-hop router in front of loss that begins further on is therefore not blamed (the
+ *       difference between "the client's own network" and "the carrier"); the price is that forwarding loss
+ *       beginning exactly at such a router is reported from the hop after it.</li>
  * </ul>
  * Neither rule needs loss figures to be equal: they look for evidence against carrying on, so a short trace says
  * "too few probes" or "carried on" rather than guessing. Run more rounds to sharpen the verdicts.
@@ -70,7 +74,7 @@ public final class LossAnalysis {
         for (int k = 0; k < hops.size(); k++) {
             verdicts.add(verdict(hops, k, last));
         }
-        return new Result(verdicts, persistentLossFrom(hops, last));
+        return new Result(verdicts, persistentLossFrom(hops, verdicts, last));
     }
 
     /** {@code hops} with their verdicts set, as a {@link HopTable} ending for {@code stop}. */
@@ -106,7 +110,7 @@ public final class LossAnalysis {
         return judgedByLater || k >= last ? LossVerdict.CARRIED_ON : LossVerdict.TOO_FEW_PROBES;
     }
 
-    private static int persistentLossFrom(List<HopSnapshot> hops, int last) {
+    private static int persistentLossFrom(List<HopSnapshot> hops, List<LossVerdict> verdicts, int last) {
         if (last < 0) {
             return 0;
         }
@@ -123,6 +127,9 @@ public final class LossAnalysis {
             }
             if (hop.stats().received() > 0 && hop.lost() == 0) {
                 break; // an answering hop without loss: the loss that reaches D is not seen continuing from before it
+            }
+            if (verdicts.get(j) == LossVerdict.NOT_CARRIED_ON) {
+                continue; // its loss is mostly the router not answering: it cannot show where forwarding loss begins
             }
             if (hop.lost() > 0 && hop.stats().received() > 0) {
                 from = hop.ttl();

@@ -63,7 +63,35 @@ class LossAnalysisTest {
         hop(t, 4, "10.0.3.2", 100, 20, 4);
         TraceSnapshot s = t.snapshot();
         assertEquals(LossVerdict.NOT_CARRIED_ON, verdict(s, 3));
-        assertEquals(3, s.table().persistentLossFrom());
+        assertEquals(4, s.table().persistentLossFrom(), "hop 3's figure is its own rate limiting: not the start");
+    }
+
+    @Test
+    void aRateLimitingFirstHopInFrontOfForwardingLossIsNotTheStart() {
+        // Seen in the README lab in TCP mode: r1's Time Exceeded rate-limited (58 of 60 lost), a random drop at r2
+        // (both directions) that every later hop shows. Hop 1 is the client's own router: naming it would point
+        // at the client's network when the loss begins at hop 2.
+        Trace t = Traces.icmp();
+        hop(t, 1, "10.0.0.1", 60, 58, 1);  // L(58, 60) = 0.867 > U(12, 60) = 0.346 at the destination
+        hop(t, 2, "10.0.1.1", 60, 12, 2);
+        hop(t, 3, "10.0.2.1", 60, 13, 3);
+        hop(t, 4, "10.0.3.2", 60, 12, 4);
+        TraceSnapshot s = t.snapshot();
+        assertEquals(LossVerdict.NOT_CARRIED_ON, verdict(s, 1));
+        assertEquals(LossVerdict.CARRIED_ON, verdict(s, 2));
+        assertEquals(2, s.table().persistentLossFrom());
+    }
+
+    @Test
+    void aRateLimitingRouterInsideAStretchDoesNotEndIt() {
+        Trace t = Traces.icmp();
+        hop(t, 1, "10.0.0.1", 100, 0, 1);
+        hop(t, 2, "10.0.1.1", 100, 20, 2);  // forwarding loss begins here
+        hop(t, 3, "10.0.2.1", 100, 70, 3);  // L(70, 100) = 0.582 > U(21, 100) = 0.320: rate limiting on top
+        hop(t, 4, "10.0.3.2", 100, 21, 4);
+        TraceSnapshot s = t.snapshot();
+        assertEquals(LossVerdict.NOT_CARRIED_ON, verdict(s, 3));
+        assertEquals(2, s.table().persistentLossFrom());
     }
 
     @Test
