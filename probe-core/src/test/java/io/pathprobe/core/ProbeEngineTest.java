@@ -1,6 +1,7 @@
 package io.pathprobe.core;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoop;
 import io.pathprobe.core.metrics.ProbeMetrics;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.stats.StatsSnapshot;
@@ -10,13 +11,16 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +166,24 @@ class ProbeEngineTest {
         assertEquals(1_000_000, st.avgNanos(), 1e-6);
         synchronized (seqs) {
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void aSessionKeepsItsProbesOnItsOwnLoop() throws Exception {
+        // Without the rule each probe would take the next of four loops in turn: six probes would use them all.
+        try (ProbeEngine four = ProbeEngine.builder().threads(4).build()) {
+            ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+            ProbeSession s = four.startSession(held, SessionPlan.count(6).withInterval(Duration.ofMillis(5)), null);
+            Set<EventLoop> loops = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+                assertNotNull(call, "probe " + i + " of the session did not start");
+                loops.add(call.eventLoop());
+                call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            }
+            assertEquals(1, loops.size(), "the session's probes ran on " + loops.size() + " loops");
+            assertEquals(6, s.completion().get(10, TimeUnit.SECONDS).received());
         }
     }
 

@@ -2,6 +2,8 @@ package io.pathprobe.core.internal;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -74,7 +76,7 @@ public final class EngineCalls {
     /** Runs on the pacer's draining thread; must not throw. */
     private void start(Pending p) {
         EngineCall call = p.call();
-        EventLoop loop = group.next();
+        EventLoop loop = loopFor();
         if (!call.admit(loop)) {
             pacer.release(); // ended while queued (engine closed): nobody else gives this slot back
             return;
@@ -100,6 +102,18 @@ public final class EngineCalls {
                 call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
             }
         }
+    }
+
+    /**
+     * The loop a probe runs on: the current one when the submitter is already one of this engine's loops (a session
+     * ticking on its loop keeps its probes there, with no hand-over between threads), else the next in turn.
+     */
+    private EventLoop loopFor() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (current instanceof EventLoop && current.parent() == group) {
+            return (EventLoop) current;
+        }
+        return group.next();
     }
 
     private void begin(Prober prober, EngineCall call) {
