@@ -2,6 +2,8 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProberUnavailableException;
+import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.internal.nativeio.SocketConstants;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,9 +93,10 @@ public final class Main implements Callable<Integer> {
     private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
         String name = cmd.getCommandSpec().qualifiedName();
         PrintWriter err = cmd.getErr();
+        NativeIoException denied = permissionDenied(ex);
         if (ex instanceof UsageException || ex instanceof IllegalArgumentException
-                || ex instanceof ProberUnavailableException) {
-            err.println(name + ": " + oneLine(ex.getMessage()));
+                || ex instanceof ProberUnavailableException || denied != null) {
+            err.println(name + ": " + oneLine(denied != null ? denied.getMessage() : ex.getMessage()));
             if (debugRequested(parsed)) {
                 ex.printStackTrace(err);
             }
@@ -108,6 +111,20 @@ public final class Main implements Callable<Integer> {
         }
         err.flush();
         return INTERNAL;
+    }
+
+    /**
+     * The EPERM/EACCES behind {@code ex}, if any: missing privileges (e.g. entering a network namespace without
+     * CAP_SYS_ADMIN) are the user's to fix, and the native layer's message already names the fix.
+     */
+    private static NativeIoException permissionDenied(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof NativeIoException) {
+                NativeIoException n = (NativeIoException) t;
+                return n.errno() == SocketConstants.EPERM || n.errno() == SocketConstants.EACCES ? n : null;
+            }
+        }
+        return null;
     }
 
     /** Whether --debug was given on any command of the chain (it is inherited). */

@@ -114,4 +114,14 @@ class UnprivilegedPingTest {
         assertTrue(err.contains("cap_net_raw"), err);
         assertTrue(err.contains("tcp"), err);
     }
+
+    @Test
+    void hostcheckOfANamespaceWithoutTheRightToEnterItSaysWhatIsNeeded(NetLab lab) {
+        Host host = lab.host("u");
+        CommandResult r = asNobody(host, "hostcheck", "--netns", host.namespace());
+        assertEquals(2, r.exitCode(), "missing privileges are the user's to fix: " + r.stdout() + r.stderr());
+        String err = r.stderr().strip();
+        assertEquals(1, err.lines().count(), "one line, no stack trace: " + err);
+        assertTrue(err.contains("CAP_SYS_ADMIN") && !err.contains("internal error"), err);
+    }
 }
