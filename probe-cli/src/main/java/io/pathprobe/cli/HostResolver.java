@@ -38,6 +38,10 @@ final class HostResolver {
     static InetAddress resolve(String host, Family family) {
         InetAddress[] all;
         try {
+            if (isInvalidName(host)) {
+                // RFC 6761 6.4: ".invalid" never exists; answer at once instead of asking the resolver.
+                throw new UnknownHostException(host + ": Name or service not known");
+            }
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
             throw new UsageException("cannot resolve host '" + host + "' (" + reason(host, e)
@@ -50,6 +54,15 @@ final class HostResolver {
         }
         throw new UsageException("host '" + host + "' has no " + family.label() + " address (it has "
                 + AddressText.of(all[0]) + "): leave out -4/-6, or give another host");
+    }
+
+    /** A name under the special-use domain "invalid." (RFC 6761). */
+    static boolean isInvalidName(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.equals("invalid") || h.endsWith(".invalid");
     }
 
     private static String reason(String host, UnknownHostException e) {

@@ -16,6 +16,7 @@ import io.pathprobe.ticket.report.SummaryText;
 import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -106,6 +107,9 @@ final class TicketCommand implements Callable<Integer> {
             description = "Directory for the report bundle (created if missing; files in it are replaced).")
     Path out;
 
+    @Mixin
+    FamilyOptions family;
+
     @Spec
     CommandSpec spec;
 
@@ -130,7 +134,7 @@ final class TicketCommand implements Callable<Integer> {
         List<TicketVantage> points = vantagePoints();
         List<HostCheckReport> reports = hostChecks();
         URI url = publicIpUrl();
-        InetAddress vip = HostResolver.resolve(t.host(), HostResolver.Family.ANY);
+        InetAddress vip = HostResolver.resolve(t.host(), family.family());
         checkFamilies(points, vip);
 
         PrintWriter o = spec.commandLine().getOut();

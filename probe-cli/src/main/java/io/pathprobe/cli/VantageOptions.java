@@ -3,6 +3,7 @@ package io.pathprobe.cli;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.VantagePoint;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.Inet4Address;
@@ -17,11 +18,8 @@ final class VantageOptions {
     @Option(names = "--interface", paramLabel = "NAME", description = "Send through this interface (SO_BINDTODEVICE).")
     String interfaceName;
 
-    @Option(names = "-4", description = "Use IPv4 addresses only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "Use IPv6 addresses only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions family;
 
     private InetAddress sourceAddress;
 
@@ -51,10 +49,7 @@ final class VantageOptions {
 
     /** The address family the user asked for. */
     HostResolver.Family family() {
-        if (ipv4 && ipv6) {
-            throw new UsageException("-4 and -6 contradict each other: give one of them");
-        }
-        return ipv4 ? HostResolver.Family.IPV4 : ipv6 ? HostResolver.Family.IPV6 : HostResolver.Family.ANY;
+        return family.family();
     }
 
     /** Checks that a target's address can be reached from the source address (same family). */

@@ -216,8 +216,8 @@ class TcpEndToEndTest {
 
     @Test
     void badInputFoundAfterTheProberCheck() {
-        Cli.run("tcp", "no-such-host.test:80").assertUsageError("cannot resolve host 'no-such-host.test'");
-        Cli.run("tcp", "-c", "1", open, "no-such-host.test:80").assertUsageError("cannot resolve host 'no-such-host.test'");
+        Cli.run("tcp", "no-such-host.invalid:80").assertUsageError("cannot resolve host 'no-such-host.invalid'");
+        Cli.run("tcp", "-c", "1", open, "no-such-host.invalid:80").assertUsageError("cannot resolve host 'no-such-host.invalid'");
         Cli.run("tcp", "-6", "v4only.test:80").assertUsageError("host 'v4only.test' has no IPv6 address");
         Cli.run("tcp", "-4", "v6only.test:80").assertUsageError("host 'v6only.test' has no IPv4 address");
         Cli.run("tcp", "--source", "127.0.0.1", "[::1]:80").assertUsageError("are of different IP versions");
