@@ -73,7 +73,7 @@ public final class Trace {
         check(flow, ttl);
         Objects.requireNonNull(outcome, "outcome");
         Role role = role(info.mode(), info.targetAddress(), outcome);
-        InetAddress responder = responder(outcome);
+        InetAddress responder = answeredBy(role, info.targetAddress(), outcome);
         all[ttl].record(role, responder, outcome);
         perFlow[flow][ttl].record(role, responder, outcome);
     }
@@ -191,11 +191,18 @@ public final class Trace {
         return Role.SILENT;
     }
 
-    /** Who answered; a TCP refusal may not name the target, but it came from it. */
-    private InetAddress responder(ProbeOutcome o) {
+    /**
+     * Who answered a probe, when its outcome counts as a reply at its hop (a router's Time Exceeded, the
+     * destination's answer, an Unreachable, each with an RTT), else {@code null}. A TCP refusal may not name the
+     * target, but it came from it.
+     */
+    static InetAddress answeredBy(Role role, InetAddress target, ProbeOutcome o) {
+        if (role == Role.SILENT || o.rttNanos() < 0) {
+            return null;
+        }
         InetAddress r = o.responder();
         if (r == null && (o instanceof ProbeOutcome.Refused || o instanceof ProbeOutcome.Connected)) {
-            return info.targetAddress();
+            return target;
         }
         return r;
     }
@@ -212,14 +219,14 @@ public final class Trace {
         InetAddress unreachableFrom;
 
         void record(Role role, InetAddress responder, ProbeOutcome o) {
-            boolean answered = role != Role.SILENT && responder != null && o.rttNanos() >= 0;
+            boolean answered = responder != null;
             stats.recordOutcome(o, answered);
             if (role == Role.DESTINATION) {
                 destinationAnswers++;
             } else if (role == Role.UNREACHABLE) {
                 unreachableAnswers++;
                 unreachable = ((ProbeOutcome.Unreachable) o).describe();
-                unreachableFrom = responder;
+                unreachableFrom = responder != null ? responder : o.responder();
             }
             if (!answered) {
                 return;

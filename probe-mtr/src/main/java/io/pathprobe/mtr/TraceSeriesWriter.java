@@ -1,0 +1,270 @@
+package io.pathprobe.mtr;
+
+import io.pathprobe.core.AddressText;
+import io.pathprobe.core.ProbeOutcome;
+import org.HdrHistogram.IntCountsHistogram;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A sustained trace's time series, for charts: every snapshot interval, one CSV row per hop that had probes end in
+ * that interval, appended and flushed at once (a killed process loses at most the interval in progress).
+ *
+ * <h2>Columns ({@link #HEADER})</h2>
+ * {@code interval_start}, {@code interval_end} (ISO-8601 UTC, milliseconds), {@code ttl}, {@code host} (the
+ * address that answered most often in the interval, empty when none did), {@code sent} (probes of this TTL that
+ * <em>ended</em> in the interval: answered or timed out; a probe counts in the interval its outcome arrives, so
+ * every row's figures are final when written and probes still in flight at a stop are left out, as mtr does),
+ * {@code received}, {@code lost}, {@code loss_pct}, then the RTTs of the answers in milliseconds: {@code rtt_min_ms},
+ * {@code rtt_avg_ms}, {@code rtt_p50_ms}, {@code rtt_p90_ms}, {@code rtt_p99_ms}, {@code rtt_max_ms} (empty when
+ * nothing answered). Min, max and avg are exact; percentiles come from a histogram with two significant digits (within 1%),
+ * held between min and max.
+ *
+ * <h2>Memory</h2>
+ * Constant however long the capture runs: per TTL one interval histogram (RTTs in microseconds up to
+ * {@link #HIGHEST_RTT_MICROS}, 2 significant digits, int counts: about 10 KB) and at most
+ * {@link Trace#MAX_ADDRESSES_PER_HOP} address counters, all reset at each interval.
+ *
+ * <p>Use it as the trace's {@link TraceListener} (with {@link TraceListener#all} beside others), start the clock
+ * with {@link #rollEvery}, and {@link #close} it when the trace ends: that writes the last, partial interval.
+ * Thread-safe.
+ */
+public final class TraceSeriesWriter implements TraceListener, Closeable {
+    /** The CSV header line. */
+    public static final String HEADER = "interval_start,interval_end,ttl,host,sent,received,lost,loss_pct,"
+            + "rtt_min_ms,rtt_avg_ms,rtt_p50_ms,rtt_p90_ms,rtt_p99_ms,rtt_max_ms";
+    /** RTTs above this (60 s) are recorded as this in the percentile histogram; min/avg/max stay exact. */
+    public static final long HIGHEST_RTT_MICROS = 60_000_000L;
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pathprobe-trace-series");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ProbeMode mode;
+    private final InetAddress target;
+    private final Writer out;
+    private final LongSupplier clockMillis;
+    private final Hop[] hops;
+    private long intervalStart;
+    private long rows;
+    private boolean closed;
+    private ScheduledFuture<?> roller;
+
+    /**
+     * @param config      the trace's configuration; its target address must be known ({@link TraceConfig#address()})
+     * @param out         where the CSV goes; the header is written now
+     * @param clockMillis the wall clock in Unix milliseconds (tests pass their own)
+     * @throws UncheckedIOException when the header cannot be written
+     */
+    public TraceSeriesWriter(TraceConfig config, Writer out, LongSupplier clockMillis) {
+        Objects.requireNonNull(config, "config");
+        if (config.address() == null) {
+            throw new IllegalArgumentException("the series needs the trace's target address: resolve '"
+                    + config.host() + "' first and give it with TraceConfig.Builder.target(host, address)");
+        }
+        this.mode = config.mode();
+        this.target = config.address();
+        this.out = Objects.requireNonNull(out, "out");
+        this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+        this.hops = new Hop[config.maxTtl() + 1];
+        this.intervalStart = clockMillis.getAsLong();
+        write(HEADER + "\n");
+    }
+
+    /**
+     * A writer appending to {@code file} (created or replaced), on the system clock.
+     *
+     * @throws UncheckedIOException when the file cannot be created
+     */
+    public static TraceSeriesWriter create(TraceConfig config, Path file) {
+        try {
+            Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+            return new TraceSeriesWriter(config, w, System::currentTimeMillis);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends an interval every {@code every} from now, until {@link #close}. */
+    public synchronized void rollEvery(Duration every) {
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException("snapshot interval " + every + " must be positive");
+        }
+        if (roller != null) {
+            roller.cancel(false);
+        }
+        long nanos = every.toNanos();
+        roller = TIMER.scheduleAtFixedRate(this::roll, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void onProbe(ProbeRecord record) {
+        if (closed || record.ttl() >= hops.length) {
+            return;
+        }
+        Hop h = hops[record.ttl()];
+        if (h == null) {
+            h = new Hop();
+            hops[record.ttl()] = h;
+        }
+        ProbeOutcome o = record.outcome();
+        h.add(Trace.answeredBy(Trace.role(mode, target, o), target, o), o.rttNanos());
+    }
+
+    /** Ends the current interval now: writes its rows, flushes, and starts the next. */
+    public synchronized void roll() {
+        if (closed) {
+            return;
+        }
+        long end = clockMillis.getAsLong();
+        String from = instant(intervalStart);
+        String to = instant(end);
+        StringBuilder sb = new StringBuilder();
+        for (int ttl = 0; ttl < hops.length; ttl++) {
+            Hop h = hops[ttl];
+            if (h != null && h.ended > 0) {
+                h.row(sb, from, to, ttl);
+                h.reset();
+                rows++;
+            }
+        }
+        intervalStart = end;
+        write(sb.toString());
+    }
+
+    /** Rows written so far. */
+    public synchronized long rows() {
+        return rows;
+    }
+
+    /** Writes the last (partial) interval and closes the output. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        if (roller != null) {
+            roller.cancel(false);
+        }
+        roll();
+        closed = true;
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing the series: " + e.getMessage(), e);
+        }
+    }
+
+    private void write(String text) {
+        try {
+            out.write(text);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the series: " + e.getMessage(), e);
+        }
+    }
+
+    private static String instant(long millis) {
+        return Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** One TTL's figures in the current interval. */
+    private static final class Hop {
+        final IntCountsHistogram histogram = new IntCountsHistogram(HIGHEST_RTT_MICROS, 2);
+        final Map<InetAddress, long[]> addresses = new LinkedHashMap<>();
+        long ended;
+        long received;
+        long minNanos = Long.MAX_VALUE;
+        long maxNanos;
+        double sumNanos;
+
+        void add(InetAddress responder, long rttNanos) {
+            ended++;
+            if (responder == null) {
+                return;
+            }
+            received++;
+            minNanos = Math.min(minNanos, rttNanos);
+            maxNanos = Math.max(maxNanos, rttNanos);
+            sumNanos += rttNanos;
+            histogram.recordValue(Math.max(1, Math.min(HIGHEST_RTT_MICROS, rttNanos / 1000)));
+            long[] n = addresses.get(responder);
+            if (n == null && addresses.size() < Trace.MAX_ADDRESSES_PER_HOP) {
+                addresses.put(responder, n = new long[1]);
+            }
+            if (n != null) {
+                n[0]++;
+            }
+        }
+
+        void row(StringBuilder sb, String from, String to, int ttl) {
+            InetAddress main = null;
+            long most = 0;
+            for (Map.Entry<InetAddress, long[]> e : addresses.entrySet()) {
+                if (e.getValue()[0] > most) {
+                    most = e.getValue()[0];
+                    main = e.getKey();
+                }
+            }
+            long lost = ended - received;
+            sb.append(from).append(',').append(to).append(',').append(ttl).append(',')
+                    .append(main == null ? "" : AddressText.of(main)).append(',')
+                    .append(ended).append(',').append(received).append(',').append(lost).append(',')
+                    .append(number(100.0 * lost / ended, 1));
+            if (received == 0) {
+                sb.append(",,,,,,\n");
+                return;
+            }
+            sb.append(',').append(number(minNanos / 1e6, 3))
+                    .append(',').append(number(sumNanos / received / 1e6, 3))
+                    .append(',').append(number(percentileMs(50), 3))
+                    .append(',').append(number(percentileMs(90), 3))
+                    .append(',').append(number(percentileMs(99), 3))
+                    .append(',').append(number(maxNanos / 1e6, 3)).append('\n');
+        }
+
+        /** A percentile in ms, within the histogram's 1% and never outside the exact min and max. */
+        private double percentileMs(double p) {
+            double ms = histogram.getValueAtPercentile(p) / 1e3;
+            return Math.max(minNanos / 1e6, Math.min(maxNanos / 1e6, ms));
+        }
+
+        void reset() {
+            histogram.reset();
+            addresses.clear();
+            ended = 0;
+            received = 0;
+            minNanos = Long.MAX_VALUE;
+            maxNanos = 0;
+            sumNanos = 0;
+        }
+
+        private static String number(double v, int decimals) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
+    }
+}
