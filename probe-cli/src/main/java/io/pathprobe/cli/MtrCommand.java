@@ -10,6 +10,7 @@ import io.pathprobe.mtr.ProbeMode;
 import io.pathprobe.mtr.StopReason;
 import io.pathprobe.mtr.TraceConfig;
 import io.pathprobe.mtr.TraceListener;
+import io.pathprobe.mtr.TraceSeriesWriter;
 import io.pathprobe.mtr.TraceSnapshot;
 import io.pathprobe.mtr.Tracer;
 import picocli.CommandLine.Command;
@@ -19,8 +20,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,12 +44,14 @@ import java.util.concurrent.TimeUnit;
                 "  pathprobe mtr --tcp -P 443 --json example.net"})
 final class MtrCommand implements Callable<Integer> {
     static final String NAME = "mtr";
+    static final String DEFAULT_SNAPSHOT = "60s";
     private static final long CTRL_C_WAIT_SECONDS = 5;
 
     @Parameters(paramLabel = "HOST", description = "The target: a host name, an IPv4 or an IPv6 address.")
     String host;
 
-    @Option(names = {"-r", "--report"}, description = "mtr's report layout (the default; a live view is not done yet).")
+    @Option(names = {"-r", "--report"}, description = "mtr's report layout at the end, instead of the live view (the "
+            + "live view redraws the table each round when stdout is a terminal; otherwise the report is printed).")
     boolean report;
 
     @Option(names = {"-j", "--json"}, description = "mtr's JSON (report.mtr, report.hubs) with pathprobe's additions.")
@@ -115,6 +123,16 @@ final class MtrCommand implements Callable<Integer> {
             description = "Stop after this long (30s, 30m, 2h), whatever -c says; -c 0 runs until then or Ctrl-C.")
     String duration;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Sustained capture: write DIR/series.csv (per snapshot interval and hop: sent, received, "
+                    + "lost, loss%, RTT min/avg/p50/p90/p99/max), flushed each interval, and at the end (Ctrl-C "
+                    + "too) DIR/report.txt and DIR/report.json.")
+    Path out;
+
+    @Option(names = "--snapshot", paramLabel = "TIME",
+            description = "Length of each interval of the series in --out; default: " + DEFAULT_SNAPSHOT + ".")
+    String snapshot;
+
     @Mixin
     VantageOptions vantage;
 
@@ -134,20 +152,33 @@ final class MtrCommand implements Callable<Integer> {
         }
         SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-mtr"
                 : config.mode() == ProbeMode.TCP ? "probe-tcp" : "probe-icmp");
+        Duration every = snapshotInterval();
+        Path dir = outputDir();
         PrintWriter out = spec.commandLine().getOut();
-        try (ProbeEngine engine = ProbeEngine.create()) {
-            TraceListener listener = raw ? MtrRaw.listener(out) : TraceListener.NONE;
+        boolean live = !report && formats == 0 && LiveView.stdoutIsTerminal();
+        TraceSeriesWriter series = dir == null ? null : TraceSeriesWriter.create(config, dir.resolve(SERIES_FILE));
+        try (TraceSeriesWriter closedAtTheEnd = series; ProbeEngine engine = ProbeEngine.create()) {
+            TraceListener listener = TraceListener.all(raw ? MtrRaw.listener(out) : TraceListener.NONE,
+                    live ? new LiveView(out, format) : TraceListener.NONE, series);
+            if (series != null) {
+                series.rollEvery(every);
+            }
             Tracer tracer = Tracer.start(engine, config, listener);
             CountDownLatch printed = new CountDownLatch(1);
             Thread hook = new Thread(() -> ctrlC(tracer, printed), "pathprobe-ctrl-c");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 TraceSnapshot s = tracer.completion().join();
+                if (dir != null) {
+                    series.close();
+                    writeFile(dir.resolve("report.txt"), MtrReport.format(s, format));
+                    writeFile(dir.resolve("report.json"), MtrJson.format(s, format) + "\n");
+                }
                 if (json) {
                     out.println(MtrJson.format(s, format));
                 } else if (csv) {
                     out.print(MtrCsv.format(s, format));
-                } else if (!raw) {
+                } else if (!raw && !live) { // the live view's last frame is the report
                     out.print(MtrReport.format(s, format));
                 }
                 out.flush();
@@ -160,6 +191,41 @@ final class MtrCommand implements Callable<Integer> {
                     // Ctrl-C came: the hook waits for what this thread prints.
                 }
             }
+        }
+    }
+
+    private static final String SERIES_FILE = "series.csv";
+
+    /** The series' interval; only with --out. */
+    private Duration snapshotInterval() {
+        if (snapshot != null && out == null) {
+            throw new UsageException("--snapshot " + snapshot + " needs --out DIR: the series is written there");
+        }
+        return SessionOptions.positive("--snapshot", snapshot == null ? DEFAULT_SNAPSHOT : snapshot);
+    }
+
+    /** The --out directory, created if missing and checked writable before the trace starts; null without it. */
+    private Path outputDir() {
+        if (out == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException | SecurityException e) {
+            throw new UsageException("--out " + out + ": cannot create the directory (" + e.getMessage()
+                    + "): give a directory you can write to", e);
+        }
+        if (!Files.isWritable(out)) {
+            throw new UsageException("--out " + out + ": the directory is not writable: give one you can write to");
+        }
+        return out;
+    }
+
+    private static void writeFile(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -79,6 +79,9 @@ class CliUsageTest {
         "mtr --udp -s 36 127.0.0.9             | use -s 40 or more",
         "mtr --tcp --paths 4 127.0.0.9         | --paths 4 cannot be used with --tcp",
         "mtr -Z 0 127.0.0.9                    | --timeout must be more than 0",
+        "mtr --snapshot 10s 127.0.0.9          | --snapshot 10s needs --out DIR",
+        "mtr --out /tmp --snapshot 0 127.0.0.9 | --snapshot must be more than 0",
+        "mtr --out /proc/pp-x 127.0.0.9        | --out /proc/pp-x: cannot create the directory",
         "frob                                  | Unmatched argument at index 0: 'frob'",
     })
     void badInputIsOneLineAndExit2(String args, String expected) {

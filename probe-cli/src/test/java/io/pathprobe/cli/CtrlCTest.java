@@ -104,6 +104,12 @@ class CtrlCTest {
                 Process p = start(err, "ticket", "127.0.0.1:" + listener.port(), "-d", "10m", "-i", "0.2",
                         "--timeout", "1", "-o", out.toString());
                 assertTrue(listener.awaitAccepted(5, 30_000), "the capture connects");
+                // Accepts can precede the prober's outcomes (a TCP-mode trace's 30 TTLs all connect on loopback):
+                // signal once something was measured, bounded by 30 s of polling.
+                Path events = out.resolve("events.jsonl");
+                for (int i = 0; i < 300 && (!Files.exists(events) || Files.size(events) == 0); i++) {
+                    Thread.sleep(100);
+                }
                 int signal = interrupt(p);
                 String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ends after the signal");
@@ -121,6 +127,55 @@ class CtrlCTest {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
+            }
+        }
+    }
+
+    /**
+     * Ctrl-C during a sustained {@code pathprobe mtr --out} capture: one report on stdout with fewer rounds than the
+     * duration would have sent, report.txt and report.json written, and the series holding exactly the probes the
+     * report counts as ended (a probe counts in the series when its outcome arrives; in flight at the stop: neither).
+     */
+    @Test
+    void sigintDuringAnMtrCaptureWritesTheReportAndTheSeries() throws Exception {
+        Path dir = Files.createTempDirectory("pathprobe-mtr-ctrlc");
+        Path err = dir.resolve("stderr.txt");
+        Path out = dir.resolve("capture");
+        try {
+            Process p = start(err, "mtr", "-n", "-c", "0", "--duration", "10m", "-i", "0.1", "--out", out.toString(),
+                    "--snapshot", "0.5", "127.0.0.1");
+            Path series = out.resolve("series.csv");
+            // Two intervals written (header + 2 rows at least), bounded by 30 s of polling.
+            for (int i = 0; i < 300 && (!Files.exists(series) || Files.readAllLines(series).size() < 3); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readAllLines(series).size() >= 3, "the series grows while the capture runs");
+            int signal = interrupt(p);
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ends after the signal");
+            assertEquals(128 + signal, p.exitValue(), "exit status; stderr: " + Files.readString(err));
+            assertEquals(1, stdout.lines().filter(l -> l.startsWith("HOST: ")).count(), "one report: " + stdout);
+            assertEquals(stdout, Files.readString(out.resolve("report.txt")), "report.txt is the printed report");
+            JsonNode hub = new ObjectMapper().readTree(out.resolve("report.json").toFile())
+                    .get("report").get("hubs").get(0);
+            long sent = hub.get("Snt").asLong();
+            assertTrue(sent >= 5 && sent < 6000, "stopped early, after a few rounds: Snt " + sent);
+            long seriesSent = 0;
+            List<String> rows = Files.readAllLines(series);
+            assertEquals("interval_start,interval_end,ttl,host,sent,received,lost,loss_pct,rtt_min_ms,rtt_avg_ms,"
+                    + "rtt_p50_ms,rtt_p90_ms,rtt_p99_ms,rtt_max_ms", rows.get(0));
+            for (String row : rows.subList(1, rows.size())) {
+                String[] f = row.split(",", -1);
+                if (f[2].equals("1")) {
+                    seriesSent += Long.parseLong(f[4]);
+                }
+            }
+            // Loopback loses nothing: every probe of hop 1 ended but those in flight at the stop (at most a few).
+            long inFlightAtStop = sent - seriesSent;
+            assertTrue(inFlightAtStop >= 0 && inFlightAtStop <= 2, "series " + seriesSent + " of Snt " + sent);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
