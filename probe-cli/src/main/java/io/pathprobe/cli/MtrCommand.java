@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.mtr.FormatOptions;
+import io.pathprobe.mtr.HopNames;
 import io.pathprobe.mtr.MtrCsv;
 import io.pathprobe.mtr.MtrJson;
 import io.pathprobe.mtr.MtrRaw;
@@ -24,21 +25,25 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** {@code pathprobe mtr}: mtr's report mode, every TTL of a round at once, with per-flow paths and a loss reading. */
+/** {@code pathprobe mtr}: mtr's live view and report, every TTL of a round at once, with per-flow paths and a loss reading. */
 @Command(name = MtrCommand.NAME, mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trace the path to HOST as mtr -r does: rounds of probes with every TTL at once, mtr's "
+        description = {"Trace the path to HOST as mtr does: rounds of probes with every TTL at once, mtr's "
                 + "statistics per hop, a mark on hops whose loss does not carry on (the router rate-limits its "
                 + "ICMP), where persistent loss begins, and why the hop list ends. ICMP echo by default (ping "
-                + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). Addresses are not resolved "
-                + "to names (-n is accepted for mtr's sake). Ctrl-C prints what was measured so far.",
+                + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). In a terminal the table is "
+                + "redrawn each round; otherwise (or with --report) it is printed at the end. Hop names come from "
+                + "reverse DNS (-n: addresses only). --out DIR keeps a time series for long captures. Ctrl-C "
+                + "prints (and writes) what was measured so far.",
                 "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
         footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
                 "  pathprobe mtr --tcp -P 443 --json example.net"})
@@ -116,8 +121,8 @@ final class MtrCommand implements Callable<Integer> {
                     + TraceConfig.DEFAULT_SOURCE_PORT + ".")
     String sourcePort;
 
-    @Option(names = {"-n", "--no-dns"}, description = "Do not resolve hop addresses to names (always so for now).")
-    boolean noDns;
+    @Mixin
+    DnsOptions dns;
 
     @Option(names = "--duration", paramLabel = "TIME",
             description = "Stop after this long (30s, 30m, 2h), whatever -c says; -c 0 runs until then or Ctrl-C.")
@@ -153,11 +158,17 @@ final class MtrCommand implements Callable<Integer> {
         SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-mtr"
                 : config.mode() == ProbeMode.TCP ? "probe-tcp" : "probe-icmp");
         Duration every = snapshotInterval();
+        List<InetSocketAddress> nameServers = dns.servers();
         Path dir = outputDir();
         PrintWriter out = spec.commandLine().getOut();
         boolean live = !report && formats == 0 && LiveView.stdoutIsTerminal();
         TraceSeriesWriter series = dir == null ? null : TraceSeriesWriter.create(config, dir.resolve(SERIES_FILE));
-        try (TraceSeriesWriter closedAtTheEnd = series; ProbeEngine engine = ProbeEngine.create()) {
+        HopNames names = dns.open(nameServers);
+        if (names != null) {
+            format = format.withNames(names.names(dns.showIps));
+        }
+        try (HopNames closedLast = names; TraceSeriesWriter closedAtTheEnd = series;
+             ProbeEngine engine = ProbeEngine.create()) {
             TraceListener listener = TraceListener.all(raw ? MtrRaw.listener(out) : TraceListener.NONE,
                     live ? new LiveView(out, format) : TraceListener.NONE, series);
             if (series != null) {
@@ -169,6 +180,10 @@ final class MtrCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 TraceSnapshot s = tracer.completion().join();
+                if (names != null) { // names for every hop in the final report, waited for briefly
+                    s.hops().forEach(h -> h.addresses().forEach(a -> names.lookup(a.address())));
+                    names.awaitPending(DnsOptions.TIMEOUT);
+                }
                 if (dir != null) {
                     series.close();
                     writeFile(dir.resolve("report.txt"), MtrReport.format(s, format));

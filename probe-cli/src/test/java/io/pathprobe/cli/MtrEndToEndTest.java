@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pathprobe.testkit.PtrServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MtrEndToEndTest {
-    private static final String[] UDP = {"mtr", "--udp", "-c", "2", "-i", "0.05", "-Z", "0.5", "--source-port", "47000"};
+    private static final String[] UDP = {"mtr", "-n", "--udp", "-c", "2", "-i", "0.05", "-Z", "0.5", "--source-port", "47000"};
 
     private static String[] args(String... more) {
         String[] a = new String[UDP.length + more.length];
@@ -34,6 +35,25 @@ class MtrEndToEndTest {
         assertEquals(1, r.outLinesStartingWith("  1.|-- 127.0.0.1 "), r.out());
         assertEquals(0, r.outLinesStartingWith("  2."), "the destination ends the list: " + r.out());
         assertTrue(r.out().contains("destination reached at hop 1 (127.0.0.1)"), r.out());
+    }
+
+    @Test
+    void hopNamesComeFromTheNameServerGiven() throws Exception {
+        try (PtrServer dns = PtrServer.start().answer("1.0.0.127.in-addr.arpa", "loopback.lab.example")) {
+            String server = "127.0.0.1:" + dns.address().getPort();
+            Cli named = Cli.run("mtr", "--name-server", server, "--udp", "-c", "2", "-i", "0.05", "127.0.0.1");
+            assertEquals(0, named.code(), named.err());
+            assertEquals(1, named.outLinesStartingWith("  1.|-- loopback.lab.example "), named.out());
+            Cli both = Cli.run("mtr", "-b", "--name-server", server, "--udp", "-c", "1", "--json", "127.0.0.1");
+            JsonNode hub = new ObjectMapper().readTree(both.out()).get("report").get("hubs").get(0);
+            assertEquals("loopback.lab.example (127.0.0.1)", hub.get("host").asText(), both.out());
+            assertEquals("127.0.0.1", hub.get("addresses").get(0).get("ip").asText(), both.out());
+            assertEquals(2, dns.queries(), "one query per run: a hop's address is asked for once");
+        }
+        Cli.run("mtr", "-n", "--name-server", "127.0.0.1", "127.0.0.1")
+                .assertUsageError("--name-server and -n contradict each other");
+        Cli.run("mtr", "--name-server", "ns.example", "127.0.0.1")
+                .assertUsageError("--name-server 'ns.example' is not an IP address");
     }
 
     @Test

@@ -20,8 +20,9 @@ import java.util.List;
  * <pre>
  * {"report": {
  *    "mtr":  {"src", "dst", "tos", "tests", "psize", "bitpattern", + "mode", "port", "paths"},
- *    "hubs": [{"count": 1, "host": "10.0.0.1", "Loss%": 0.0, "Snt": 10, ...,
- *              + "addresses": [{"host", "count", "Avg", "Best", "Wrst"}], "lossVerdict": "no-loss"}],
+ *    "hubs": [{"count": 1, "host": "10.0.0.1" (a name with reverse DNS), "Loss%": 0.0, "Snt": 10, ...,
+ *              + "addresses": [{"host", "ip" (the address, also when "host" is a name), "count", "Avg", "Best",
+ *                "Wrst"}], "lossVerdict": "no-loss"}],
  *    + "stop": {"reason", "hop", "host", "lastRespondingHop", "detail", "text"},
  *    + "persistentLossFromHop": 3 (or null),
  *    + "paths": [{"flow", "label", "route", "stop", "persistentLossFromHop", "hubs"}], "distinctRoutes": 1}}

@@ -1,0 +1,120 @@
+package io.pathprobe.testkit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.dns.DatagramDnsQuery;
+import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import io.netty.handler.codec.dns.DatagramDnsResponse;
+import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.DefaultDnsPtrRecord;
+import io.netty.handler.codec.dns.DnsQuestion;
+import io.netty.handler.codec.dns.DnsRecord;
+import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsResponseCode;
+import io.netty.handler.codec.dns.DnsSection;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny authoritative DNS server for tests of reverse DNS, on a loopback UDP port: it answers PTR questions from
+ * a table, NXDOMAIN for names it lacks, and nothing at all for names marked silent (to test timeouts). It counts
+ * the queries it gets. Tests point resolvers at it so that no query ever leaves the machine.
+ */
+public final class PtrServer implements AutoCloseable {
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger queries = new AtomicInteger();
+    private final MultiThreadIoEventLoopGroup group;
+    private final Channel channel;
+
+    private PtrServer(InetAddress bind) {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .handler(new ChannelInitializer<NioDatagramChannel>() {
+                        @Override
+                        protected void initChannel(NioDatagramChannel ch) {
+                            ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                                    new Answerer());
+                        }
+                    }).bind(new InetSocketAddress(bind, 0)).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("interrupted while binding the test DNS server", e);
+        }
+    }
+
+    /** A server on 127.0.0.1, an ephemeral port. */
+    public static PtrServer start() {
+        return new PtrServer(InetAddress.getLoopbackAddress());
+    }
+
+    /** Where to send queries. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Answers the PTR question {@code ptrName} (e.g. {@code 1.0.0.127.in-addr.arpa.}) with {@code host}. */
+    public PtrServer answer(String ptrName, String host) {
+        names.put(canonical(ptrName), host);
+        return this;
+    }
+
+    /** Never answers {@code ptrName}. */
+    public PtrServer silent(String ptrName) {
+        silent.add(canonical(ptrName));
+        return this;
+    }
+
+    /** Queries received so far. */
+    public int queries() {
+        return queries.get();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private static String canonical(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".") ? n : n + ".";
+    }
+
+    private final class Answerer extends SimpleChannelInboundHandler<DatagramDnsQuery> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery query) {
+            queries.incrementAndGet();
+            DnsQuestion q = query.recordAt(DnsSection.QUESTION);
+            String name = canonical(q.name());
+            if (silent.contains(name)) {
+                return;
+            }
+            DatagramDnsResponse r = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
+            r.setAuthoritativeAnswer(true).setRecursionAvailable(false);
+            r.addRecord(DnsSection.QUESTION, q);
+            String host = names.get(name);
+            if (host != null && q.type() == DnsRecordType.PTR) {
+                r.addRecord(DnsSection.ANSWER, new DefaultDnsPtrRecord(name, DnsRecord.CLASS_IN, 60,
+                        host.endsWith(".") ? host : host + "."));
+            } else {
+                r.setCode(DnsResponseCode.NXDOMAIN);
+            }
+            ctx.writeAndFlush(r);
+        }
+    }
+}
