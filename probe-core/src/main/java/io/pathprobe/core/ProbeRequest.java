@@ -1,5 +1,7 @@
 package io.pathprobe.core;
 
+import io.pathprobe.core.internal.Checks;
+
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -123,10 +125,7 @@ public final class ProbeRequest {
 
         /** The target host name or address literal; resolved by the engine when the probe starts. */
         public Builder target(String host) {
-            if (host == null || host.isBlank()) {
-                throw new IllegalArgumentException("target host must not be empty");
-            }
-            this.host = host.trim();
+            this.host = Checks.host(host);
             this.address = null;
             return this;
         }
@@ -146,19 +145,13 @@ public final class ProbeRequest {
         }
 
         public Builder port(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port " + port + " is out of range: use 1 to 65535");
-            }
+            Checks.port(port);
             this.port = port;
             return this;
         }
 
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout " + timeout + " must be positive");
-            }
-            this.timeout = timeout;
+            this.timeout = Checks.positive(Objects.requireNonNull(timeout, "timeout"), "timeout");
             return this;
         }
 

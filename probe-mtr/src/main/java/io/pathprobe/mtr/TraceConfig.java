@@ -2,6 +2,7 @@ package io.pathprobe.mtr;
 
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.VantagePoint;
+import io.pathprobe.core.internal.Checks;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -184,10 +185,7 @@ public final class TraceConfig {
         }
 
         public Builder target(String host) {
-            if (host == null || host.isBlank()) {
-                throw new IllegalArgumentException("target host must not be empty");
-            }
-            this.host = host.trim();
+            this.host = Checks.host(host);
             this.address = null;
             return this;
         }
@@ -205,10 +203,7 @@ public final class TraceConfig {
 
         /** Destination port for UDP/TCP ({@code -P}); default 80 for TCP, 33434 for UDP. */
         public Builder port(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port " + port + " is out of range: use 1 to 65535");
-            }
-            this.port = port;
+            this.port = Checks.port(port);
             return this;
         }
 
@@ -223,10 +218,7 @@ public final class TraceConfig {
 
         /** Time between the starts of rounds ({@code -i}). */
         public Builder interval(Duration interval) {
-            if (interval == null || interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("interval must be positive, was " + interval);
-            }
-            this.interval = interval;
+            this.interval = Checks.positive(interval, "interval");
             return this;
         }
 
@@ -241,65 +233,43 @@ public final class TraceConfig {
 
         /** First TTL ({@code -f}), 1 to 255. */
         public Builder firstTtl(int ttl) {
-            if (ttl < 1 || ttl > 255) {
-                throw new IllegalArgumentException("first TTL " + ttl + " is out of range: use 1 to 255");
-            }
-            this.firstTtl = ttl;
+            this.firstTtl = Checks.ttl(ttl, "first TTL");
             return this;
         }
 
         /** Max TTL ({@code -m}), 1 to 255. */
         public Builder maxTtl(int ttl) {
-            if (ttl < 1 || ttl > 255) {
-                throw new IllegalArgumentException("max TTL " + ttl + " is out of range: use 1 to 255");
-            }
-            this.maxTtl = ttl;
+            this.maxTtl = Checks.ttl(ttl, "max TTL");
             return this;
         }
 
         /** How long each probe waits for an answer ({@code -Z}). */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Checks.positive(timeout, "timeout");
             return this;
         }
 
         /** Packet size in bytes including IP and ICMP/UDP headers ({@code -s}); 28 (IPv4 headers only) to 9000. */
         public Builder packetSize(int size) {
-            if (size < 28 || size > 9000) {
-                throw new IllegalArgumentException("packet size " + size + " is out of range: use 28 to 9000 bytes");
-            }
-            this.packetSize = size;
+            this.packetSize = Checks.range(size, 28, 9000, "packet size", " bytes");
             return this;
         }
 
         /** TOS / traffic class ({@code -Q}), 0 to 255. */
         public Builder tos(int tos) {
-            if (tos < 0 || tos > 255) {
-                throw new IllegalArgumentException("TOS " + tos + " is out of range: use 0 to 255");
-            }
-            this.tos = tos;
+            this.tos = Checks.range(tos, 0, 255, "TOS");
             return this;
         }
 
         /** Flows to probe per TTL ({@code --paths N}): 1 (Paris, the default) to {@value #MAX_PATHS}. */
         public Builder paths(int paths) {
-            if (paths < 1 || paths > MAX_PATHS) {
-                throw new IllegalArgumentException("paths " + paths + " is out of range: use 1 to " + MAX_PATHS);
-            }
-            this.paths = paths;
+            this.paths = Checks.range(paths, 1, MAX_PATHS, "paths");
             return this;
         }
 
         /** First source port of the UDP/TCP flows; flow i uses this + i. */
         public Builder sourcePort(int port) {
-            if (port < 1 || port > 65535 - MAX_PATHS) {
-                throw new IllegalArgumentException("source port " + port + " is out of range: use 1 to "
-                        + (65535 - MAX_PATHS));
-            }
-            this.sourcePort = port;
+            this.sourcePort = Checks.range(port, 1, 65535 - MAX_PATHS, "source port");
             return this;
         }
 

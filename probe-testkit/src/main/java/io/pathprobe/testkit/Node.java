@@ -169,14 +169,7 @@ public abstract sealed class Node permits Host, Router {
             throw new NetLabException("task in namespace " + namespace + " did not finish within "
                     + timeout.toMillis() + " ms", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception) {
-                throw (Exception) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw e;
+            throw NetworkNamespaces.unwrap(e);
         }
     }
 

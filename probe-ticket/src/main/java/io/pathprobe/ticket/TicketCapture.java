@@ -3,6 +3,7 @@ package io.pathprobe.ticket;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.Probers;
+import io.pathprobe.core.internal.Checks;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.evidence.TicketEvidence;
@@ -234,18 +235,14 @@ public final class TicketCapture {
             if (ports == null || ports.isEmpty()) {
                 throw new IllegalArgumentException("give at least one listener port, e.g. --port 80,443");
             }
-            for (int p : ports) {
-                if (p < 1 || p > 65535) {
-                    throw new IllegalArgumentException("port " + p + " is out of range: use 1 to 65535");
-                }
-            }
+            ports.forEach(Checks::port);
             this.ports = List.copyOf(new java.util.LinkedHashSet<>(ports));
             return this;
         }
 
         /** How long to capture; default 10 minutes. */
         public Builder duration(Duration d) {
-            this.duration = positive(d, "duration");
+            this.duration = Checks.positive(d, "duration");
             return this;
         }
 
@@ -262,21 +259,18 @@ public final class TicketCapture {
         }
 
         public Builder traceInterval(Duration d) {
-            this.traceInterval = positive(d, "trace interval");
+            this.traceInterval = Checks.positive(d, "trace interval");
             return this;
         }
 
         /** How long each probe waits for an answer; default 2 s. */
         public Builder timeout(Duration d) {
-            this.timeout = positive(d, "timeout");
+            this.timeout = Checks.positive(d, "timeout");
             return this;
         }
 
         public Builder maxTtl(int ttl) {
-            if (ttl < 1 || ttl > 255) {
-                throw new IllegalArgumentException("max TTL " + ttl + " is out of range: use 1 to 255");
-            }
-            this.maxTtl = ttl;
+            this.maxTtl = Checks.ttl(ttl, "max TTL");
             return this;
         }
 
@@ -337,7 +331,7 @@ public final class TicketCapture {
         /** Called every {@code every} with the progress (on a capture thread; keep it quick). */
         public Builder progress(Consumer<CaptureProgress> listener, Duration every) {
             this.progress = listener;
-            this.progressEvery = positive(every, "progress interval");
+            this.progressEvery = Checks.positive(every, "progress interval");
             return this;
         }
 
@@ -369,11 +363,5 @@ public final class TicketCapture {
             return new TicketCapture(this);
         }
 
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
     }
 }

@@ -119,14 +119,22 @@ public final class NetworkNamespaces {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception) {
-                throw (Exception) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw e;
+            throw unwrap(e);
         }
+    }
+
+    /**
+     * What a task run on another thread threw, to rethrow as if it ran here: its exception or error itself, not
+     * the {@link ExecutionException} around it.
+     */
+    public static Exception unwrap(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception) {
+            return (Exception) cause;
+        }
+        if (cause instanceof Error) {
+            throw (Error) cause;
+        }
+        return e;
     }
 }
