@@ -3,8 +3,10 @@ package io.pathprobe.tcp.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.epoll.EpollTcpInfo;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 
@@ -79,13 +81,29 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
         inConnectCall = false;
     }
 
-    private void connected(long rtt) {
-        int synRetransmits = prober.synRetransmits(ch); // read before close: TCP_INFO of the live socket
+    private void connected(long loopRtt) {
+        EpollTcpInfo info = prober.tcpInfo(ch); // read before close: TCP_INFO of the live socket
+        int synRetransmits = info == null ? -1 : (int) info.totalRetrans();
+        long rtt = handshakeRtt(info, synRetransmits, loopRtt);
         if (settings.bannerMillis() > 0) {
             new BannerReader(this, ch, call.address(), settings.bannerBytes()).start(bannerWaitNanos(), rtt, synRetransmits);
             return;
         }
         closeAndComplete(new ProbeOutcome.Connected(rtt, call.address(), synRetransmits, ""));
+    }
+
+    /**
+     * The connect time. Without a retransmitted SYN, the kernel's own sample (tcpi_rtt, microseconds): on the
+     * handshake's ACK, tcp_ack_update_rtt takes the SYN's send stamp to now, and tcp_rtt_estimator sets the first
+     * smoothed RTT to that sample, so it is the wire's SYN to SYN-ACK, whatever kept this loop busy meanwhile. After
+     * a retransmission Karn's rule makes that sample refer to a later SYN, and what a person waits (telnet's time)
+     * is from connect() to now: the loop's measure, as on NIO.
+     */
+    private static long handshakeRtt(EpollTcpInfo info, int synRetransmits, long loopRtt) {
+        if (info == null || synRetransmits != 0 || info.rtt() <= 0) {
+            return loopRtt;
+        }
+        return Math.min(loopRtt, info.rtt() * 1000L);
     }
 
     /** The banner wait, cut so that it ends before the engine's timeout fires. */
@@ -96,7 +114,12 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     }
 
     private void failed(Throwable cause, long elapsed) {
-        SocketError queued = prober.readErrorQueue(ch); // before close: the queue dies with the socket
+        TcpProber.QueuedError q = prober.readErrorQueue(ch); // before close: the queue dies with the socket
+        SocketError queued = q == null ? null : q.error();
+        if (queued != null && queued.isIcmp()) {
+            // The error's arrival as the kernel stamped it, not when this loop got to it (connect() is the send).
+            elapsed = ReceiveClock.now().rtt(connectStart, q.kernelEpochNanos());
+        }
         ErrnoCause errno = Errnos.of(cause);
         if (errno == null && isNoRoute(cause)) {
             // Netty's epoll transport throws one message-less exception for ENETUNREACH and EHOSTUNREACH.

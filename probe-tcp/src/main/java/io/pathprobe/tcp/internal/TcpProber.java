@@ -47,6 +47,8 @@ import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IPV6;
 public final class TcpProber implements Prober {
     private static final IntegerUnixChannelOption IP_TOS = intOption("IP_TOS", SOL_IP, SocketConstants.IP_TOS);
     private static final IntegerUnixChannelOption IP_TTL = intOption("IP_TTL", SOL_IP, SocketConstants.IP_TTL);
+    private static final IntegerUnixChannelOption SO_TIMESTAMPNS =
+            intOption("SO_TIMESTAMPNS", SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS);
     private static final IntegerUnixChannelOption IP_RECVERR =
             intOption("IP_RECVERR", SOL_IP, SocketConstants.IP_RECVERR);
     private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
@@ -55,6 +57,16 @@ public final class TcpProber implements Prober {
             intOption("IPV6_RECVERR", SOL_IPV6, SocketConstants.IPV6_RECVERR);
     private static final IntegerUnixChannelOption IPV6_TCLASS =
             intOption("IPV6_TCLASS", SOL_IPV6, SocketConstants.IPV6_TCLASS);
+
+    /** One error-queue reader per event loop thread (its native buffers), reused by every probe on it. */
+    private static final FastThreadLocal<ErrorQueue> ERROR_QUEUE = new FastThreadLocal<>() {
+        @Override
+        protected ErrorQueue initialValue() {
+            return new ErrorQueue(ERROR_PAYLOAD_BYTES);
+        }
+    };
+    /** The quoted datagram is not needed: the socket's own connect is the only thing its errors are about. */
+    private static final int ERROR_PAYLOAD_BYTES = 64;
 
     /** One TCP_INFO buffer per event loop thread, reused by every probe on it. */
     private static final FastThreadLocal<EpollTcpInfo> TCP_INFO = new FastThreadLocal<>() {
@@ -148,6 +160,8 @@ public final class TcpProber implements Prober {
         }
         if (epoll) {
             c.setOption(v6 ? IPV6_RECVERR : IP_RECVERR, 1);
+            // ICMP errors in the queue carry the kernel's arrival stamp: a Time Exceeded's RTT ends on the wire.
+            c.setOption(SO_TIMESTAMPNS, 1);
             if (s.ttl() > 0) {
                 c.setOption(v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
             }
@@ -170,28 +184,40 @@ public final class TcpProber implements Prober {
         }
     }
 
-    /** SYN retransmits of a just-connected socket (TCP_INFO total retransmits), or -1 when unknown (NIO). */
-    int synRetransmits(Channel ch) {
+    /**
+     * TCP_INFO of a just-connected socket, read into this loop's buffer (valid until the next read on this
+     * thread), or null when unknown (NIO, or the read failed).
+     */
+    EpollTcpInfo tcpInfo(Channel ch) {
         if (!(ch instanceof EpollSocketChannel)) {
-            return -1;
+            return null;
         }
         try {
-            return (int) ((EpollSocketChannel) ch).tcpInfo(TCP_INFO.get()).totalRetrans();
+            return ((EpollSocketChannel) ch).tcpInfo(TCP_INFO.get());
         } catch (RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
-    /** The socket's error-queue entry after a failed connect, or {@code null} (none, or not readable here). */
-    SocketError readErrorQueue(Channel ch) {
+    /**
+     * The socket's error-queue entry after a failed connect, with its arrival time, or {@code null} (none, or not
+     * readable here).
+     */
+    QueuedError readErrorQueue(Channel ch) {
         if (!errorQueueReadable) {
             return null;
         }
         try {
-            return ErrorQueue.read(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
+            ErrorQueue reader = ERROR_QUEUE.get();
+            SocketError e = reader.next(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
+            return e == null ? null : new QueuedError(e, reader.lastTimestampNanos());
         } catch (NativeIoException | RuntimeException e) {
             return null; // the errno from the exception still classifies the failure
         }
+    }
+
+    /** An ICMP error queued on a probe's socket and the kernel's stamp of its arrival (epoch ns, or -1). */
+    record QueuedError(SocketError error, long kernelEpochNanos) {
     }
 
     private static IntegerUnixChannelOption intOption(String name, int level, int optname) {

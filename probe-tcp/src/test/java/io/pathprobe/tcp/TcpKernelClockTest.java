@@ -1,0 +1,102 @@
+package io.pathprobe.tcp;
+
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeEventListener;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The connect time is the kernel's handshake sample, not when the event loop got round to the completion: with the
+ * probe's (only) loop held busy for {@value #BLOCK_MS} ms right after connect(), a loopback connect still reports
+ * its wire time. Not a performance assertion: the two clocks differ by the whole block (the handshake on loopback
+ * takes microseconds inside the kernel, whatever the loop does), and the test first checks that the block really
+ * delayed the completion, so the bound of half the block separates "kernel clock" from "loop clock" with the
+ * full block's margin.
+ */
+@Timeout(60)
+class TcpKernelClockTest {
+    static final long BLOCK_MS = 300;
+    /** Ports of the helper probes (refused or dropped, whatever: only their start events on the loop matter). */
+    static final int TRIGGER_PORT = 7;
+    static final int BLOCKER_PORT = 9;
+
+    /**
+     * Holds the probe's loop busy right after its connect(): the trigger probe's start event (on the engine's only
+     * loop) submits the measured probe and then the blocker; a probe submitted on a loop starts there at once, so
+     * the measured connect() is issued and the blocker's start event sleeps {@link #BLOCK_MS} in the same loop
+     * task, before the loop can handle any completion.
+     */
+    static final class LoopHolder implements ProbeEventListener {
+        volatile ProbeEngine engine;
+        volatile ProbeRequest measured;
+        volatile InetAddress helperTarget;
+        final CompletableFuture<CompletableFuture<ProbeOutcome>> started = new CompletableFuture<>();
+
+        @Override
+        public void probeStarted(ProbeRequest r) {
+            if (r.port() == TRIGGER_PORT) {
+                started.complete(engine.probe(measured));
+                engine.probe(helper(BLOCKER_PORT));
+            } else if (r.port() == BLOCKER_PORT) {
+                try {
+                    Thread.sleep(BLOCK_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        ProbeRequest helper(int port) {
+            return ProbeRequest.builder("tcp").target(helperTarget).port(port).timeout(Duration.ofSeconds(10)).build();
+        }
+
+        /** Runs {@code measured} as above; checks that the block delayed its result, and returns the outcome. */
+        ProbeOutcome run(ProbeEngine engine, ProbeRequest measured, InetAddress helperTarget) throws Exception {
+            this.engine = engine;
+            this.measured = measured;
+            this.helperTarget = helperTarget;
+            long submitted = System.nanoTime();
+            engine.probe(helper(TRIGGER_PORT));
+            ProbeOutcome o = started.get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS);
+            long waitedMs = (System.nanoTime() - submitted) / 1_000_000;
+            assertTrue(waitedMs >= BLOCK_MS, "precondition: the loop was held " + BLOCK_MS + " ms, the result came"
+                    + " after " + waitedMs + " ms");
+            return o;
+        }
+    }
+
+    /** The RTT is below half the block: the kernel's clock, not the loop's. */
+    static void assertKernelTime(ProbeOutcome o) {
+        assertTrue(o.rttNanos() > 0 && o.rttNanos() < BLOCK_MS * 1_000_000 / 2,
+                "time " + o.rttNanos() / 1e6 + " ms is the loop's, not the kernel's: " + o);
+    }
+
+    @Test
+    void aBusyLoopDoesNotLengthenTheConnectTime() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        LoopHolder holder = new LoopHolder();
+        try (ServerSocket server = new ServerSocket(0, 50, lo);
+             ProbeEngine engine = ProbeEngine.builder().threads(1).eventListener(holder).build()) {
+            assumeTrue(engine.transport() == Transport.EPOLL,
+                    "TCP_INFO needs the epoll transport: " + ProbeEngine.epollUnavailabilityCause());
+            ProbeRequest measured = ProbeRequest.builder("tcp").target(lo).port(server.getLocalPort())
+                    .timeout(Duration.ofSeconds(10)).build();
+            ProbeOutcome o = holder.run(engine, measured, lo);
+            assertInstanceOf(ProbeOutcome.Connected.class, o);
+            assertKernelTime(o);
+        }
+    }
+}
