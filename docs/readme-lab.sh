@@ -35,6 +35,11 @@ NFT
   for p in 80 443; do
     ip netns exec $V python3 -m http.server $p --bind 203.0.113.10 >/dev/null 2>&1 & echo $! >> /tmp/pathprobe-readme-lab.pids
   done
+  # the listeners must be up before a capture starts, or its first checks are refused (at most 10 s)
+  for i in $(seq 100); do
+    [[ $(ip netns exec $V ss -Hltn 'sport = :80 or sport = :443' | wc -l) -ge 2 ]] && break
+    sleep 0.1
+  done
 }
 down() {
   if [[ -f /tmp/pathprobe-readme-lab.pids ]]; then kill $(cat /tmp/pathprobe-readme-lab.pids) 2>/dev/null || true; rm -f /tmp/pathprobe-readme-lab.pids; fi
