@@ -88,7 +88,8 @@ final class MtrCommand implements Callable<Integer> {
     String firstTtl;
 
     @Option(names = {"-Z", "--timeout"}, paramLabel = "SECONDS", defaultValue = "2",
-            description = "How long each probe waits for its answer; default: ${DEFAULT-VALUE}.")
+            description = "How long each probe waits for its answer; default: ${DEFAULT-VALUE}. With --tcp at most "
+                    + "0.95, so that the kernel's SYN retransmission (after 1 s) cannot hide a lost probe.")
     String timeout;
 
     @Option(names = {"-s", "--psize"}, paramLabel = "BYTES", defaultValue = "64",

@@ -243,7 +243,10 @@ public final class TraceConfig {
             return this;
         }
 
-        /** How long each probe waits for an answer ({@code -Z}). */
+        /**
+         * How long each probe waits for an answer ({@code -Z}); in TCP mode at most {@link Tracer#TCP_ONE_SYN},
+         * so that the kernel's SYN retransmission never turns a lost probe into an answered one.
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Checks.positive(timeout, "timeout");
             return this;

@@ -9,6 +9,7 @@ import io.pathprobe.icmp.IcmpOptions;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +71,7 @@ public final class Tracer {
         this.trace = new Trace(info, this::flowLabel, System.nanoTime());
         ProbeRequest.Builder b = ProbeRequest.builder(config.mode().kind())
                 .target(config.host(), target)
-                .timeout(config.timeout())
+                .timeout(probeTimeout(config))
                 .vantagePoint(config.vantagePoint());
         if (config.port() != 0) {
             b.port(config.port());
@@ -124,6 +125,19 @@ public final class Tracer {
         t.begin();
         return t;
     }
+
+    /**
+     * In TCP mode a probe lasts at most {@link #TCP_ONE_SYN}: Linux retransmits an unanswered SYN after its initial
+     * RTO of 1 s, and a probe that lived longer would count a lost first SYN (or its lost answer) as answered by the
+     * second, hiding loss that ICMP and UDP probes show. Each probe is then one packet, as in the other modes.
+     */
+    static Duration probeTimeout(TraceConfig config) {
+        return config.mode() == ProbeMode.TCP && config.timeout().compareTo(TCP_ONE_SYN) > 0
+                ? TCP_ONE_SYN : config.timeout();
+    }
+
+    /** TCP mode's longest probe: just under the kernel's initial SYN retransmission timeout (1 s). */
+    public static final Duration TCP_ONE_SYN = Duration.ofMillis(950);
 
     private static InetAddress resolve(String host) {
         try {
