@@ -21,6 +21,7 @@ final class LiveView implements TraceListener {
 
     private final PrintWriter out;
     private final FormatOptions format;
+    private boolean finished;
 
     LiveView(PrintWriter out, FormatOptions format) {
         this.out = out;
@@ -59,16 +60,21 @@ final class LiveView implements TraceListener {
     }
 
     @Override
-    public void onRound(long round, TraceSnapshot snapshot) {
-        draw(snapshot);
+    public synchronized void onRound(long round, TraceSnapshot snapshot) {
+        // The last round's answers can all arrive (and the trace finish) before its round event is told: the
+        // final frame must stay the last one drawn.
+        if (!finished) {
+            draw(snapshot);
+        }
     }
 
     @Override
-    public void onFinished(TraceSnapshot snapshot) {
+    public synchronized void onFinished(TraceSnapshot snapshot) {
+        finished = true;
         draw(snapshot);
     }
 
-    private synchronized void draw(TraceSnapshot s) {
+    private void draw(TraceSnapshot s) {
         out.print(frame(s, format));
         out.flush();
     }
