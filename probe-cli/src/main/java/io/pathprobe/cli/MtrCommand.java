@@ -185,17 +185,19 @@ final class MtrCommand implements Callable<Integer> {
                     s.hops().forEach(h -> h.addresses().forEach(a -> names.lookup(a.address())));
                     names.awaitPending(DnsOptions.TIMEOUT);
                 }
+                String text = MtrReport.format(s, format);
+                String jsonText = json || dir != null ? MtrJson.format(s, format) : null;
                 if (dir != null) {
                     series.close();
-                    writeFile(dir.resolve("report.txt"), MtrReport.format(s, format));
-                    writeFile(dir.resolve("report.json"), MtrJson.format(s, format) + "\n");
+                    writeFile(dir.resolve("report.txt"), text);
+                    writeFile(dir.resolve("report.json"), jsonText + "\n");
                 }
                 if (json) {
-                    out.println(MtrJson.format(s, format));
+                    out.println(jsonText);
                 } else if (csv) {
                     out.print(MtrCsv.format(s, format));
                 } else if (!raw && !live) { // the live view's last frame is the report
-                    out.print(MtrReport.format(s, format));
+                    out.print(text);
                 }
                 out.flush();
                 return s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1;

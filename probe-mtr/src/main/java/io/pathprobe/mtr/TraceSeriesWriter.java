@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -189,7 +188,7 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
     }
 
     private static String instant(long millis) {
-        return Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.MILLIS).toString();
+        return Instant.ofEpochMilli(millis).toString();
     }
 
     /** One TTL's figures in the current interval. */

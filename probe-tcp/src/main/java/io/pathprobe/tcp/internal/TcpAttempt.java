@@ -84,7 +84,7 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     private void connected(long loopRtt) {
         EpollTcpInfo info = prober.tcpInfo(ch); // read before close: TCP_INFO of the live socket
         int synRetransmits = info == null ? -1 : (int) info.totalRetrans();
-        long rtt = handshakeRtt(info, synRetransmits, loopRtt);
+        long rtt = handshakeRtt(info, loopRtt);
         if (settings.bannerMillis() > 0) {
             new BannerReader(this, ch, call.address(), settings.bannerBytes()).start(bannerWaitNanos(), rtt, synRetransmits);
             return;
@@ -99,8 +99,8 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
      * a retransmission Karn's rule makes that sample refer to a later SYN, and what a person waits (telnet's time)
      * is from connect() to now: the loop's measure, as on NIO.
      */
-    private static long handshakeRtt(EpollTcpInfo info, int synRetransmits, long loopRtt) {
-        if (info == null || synRetransmits != 0 || info.rtt() <= 0) {
+    private static long handshakeRtt(EpollTcpInfo info, long loopRtt) {
+        if (info == null || info.totalRetrans() != 0 || info.rtt() <= 0) {
             return loopRtt;
         }
         return Math.min(loopRtt, info.rtt() * 1000L);

@@ -58,16 +58,6 @@ public final class TcpProber implements Prober {
     private static final IntegerUnixChannelOption IPV6_TCLASS =
             intOption("IPV6_TCLASS", SOL_IPV6, SocketConstants.IPV6_TCLASS);
 
-    /** One error-queue reader per event loop thread (its native buffers), reused by every probe on it. */
-    private static final FastThreadLocal<ErrorQueue> ERROR_QUEUE = new FastThreadLocal<>() {
-        @Override
-        protected ErrorQueue initialValue() {
-            return new ErrorQueue(ERROR_PAYLOAD_BYTES);
-        }
-    };
-    /** The quoted datagram is not needed: the socket's own connect is the only thing its errors are about. */
-    private static final int ERROR_PAYLOAD_BYTES = 64;
-
     /** One TCP_INFO buffer per event loop thread, reused by every probe on it. */
     private static final FastThreadLocal<EpollTcpInfo> TCP_INFO = new FastThreadLocal<>() {
         @Override
@@ -208,7 +198,7 @@ public final class TcpProber implements Prober {
             return null;
         }
         try {
-            ErrorQueue reader = ERROR_QUEUE.get();
+            ErrorQueue reader = ErrorQueue.onThisThread();
             SocketError e = reader.next(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
             return e == null ? null : new QueuedError(e, reader.lastTimestampNanos());
         } catch (NativeIoException | RuntimeException e) {

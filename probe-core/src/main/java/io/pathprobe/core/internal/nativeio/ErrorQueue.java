@@ -61,6 +61,14 @@ public final class ErrorQueue {
         this.base = memory.address();
     }
 
+    /**
+     * This thread's reader (one block of native memory per thread), for callers that also want what the last entry
+     * carried besides the error, e.g. {@link #lastTimestampNanos()}.
+     */
+    public static ErrorQueue onThisThread() {
+        return PER_THREAD.get();
+    }
+
     /** One entry of {@code fd}'s error queue on this thread's reader; empty when the queue is empty. */
     public static Optional<SocketError> read(int fd) throws NativeIoException {
         return PER_THREAD.get().next(fd);
