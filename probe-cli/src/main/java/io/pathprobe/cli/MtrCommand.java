@@ -182,7 +182,7 @@ final class MtrCommand implements Callable<Integer> {
             try {
                 TraceSnapshot s = tracer.completion().join();
                 if (names != null) { // names for every hop in the final report, waited for briefly
-                    s.hops().forEach(h -> h.addresses().forEach(a -> names.lookup(a.address())));
+                    names.lookupAll(s);
                     names.awaitPending(DnsOptions.TIMEOUT);
                 }
                 String text = MtrReport.format(s, format);
@@ -196,7 +196,11 @@ final class MtrCommand implements Callable<Integer> {
                     out.println(jsonText);
                 } else if (csv) {
                     out.print(MtrCsv.format(s, format));
-                } else if (!raw && !live) { // the live view's last frame is the report
+                } else if (live) {
+                    if (names != null) {
+                        out.print(LiveView.frame(s, format)); // the last frame again, now with the names
+                    }
+                } else if (!raw) {
                     out.print(text);
                 }
                 out.flush();

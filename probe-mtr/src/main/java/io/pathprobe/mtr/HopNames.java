@@ -158,6 +158,22 @@ public final class HopNames implements Closeable {
         }
     }
 
+    /** Starts lookups of every address of {@code trace}: all hops, and each flow's hops (which may differ). */
+    public void lookupAll(TraceSnapshot trace) {
+        lookupAll(trace.hops());
+        for (PathSnapshot p : trace.paths()) {
+            lookupAll(p.table().hops());
+        }
+    }
+
+    private void lookupAll(List<HopSnapshot> hops) {
+        for (HopSnapshot h : hops) {
+            for (AddressCount a : h.addresses()) {
+                lookup(a.address());
+            }
+        }
+    }
+
     /** Waits up to {@code max} for the lookups under way; true when none is left. */
     public boolean awaitPending(Duration max) throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();

@@ -150,10 +150,11 @@ public final class TcpProber implements Prober {
         }
         if (epoll) {
             c.setOption(v6 ? IPV6_RECVERR : IP_RECVERR, 1);
-            // ICMP errors in the queue carry the kernel's arrival stamp: a Time Exceeded's RTT ends on the wire.
-            c.setOption(SO_TIMESTAMPNS, 1);
             if (s.ttl() > 0) {
                 c.setOption(v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
+                // Trace probes: the Time Exceeded in the queue carries the kernel's arrival stamp, so its RTT ends
+                // on the wire. Only these pay the extra setsockopt; a plain check's rare ICMP error is loop-timed.
+                c.setOption(SO_TIMESTAMPNS, 1);
             }
             if (s.tos() >= 0) {
                 c.setOption(v6 ? IPV6_TCLASS : IP_TOS, s.tos());
