@@ -2,9 +2,11 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.ticket.CaptureProgress;
-import io.pathprobe.ticket.EngineVantage;
 import io.pathprobe.ticket.TicketCapture;
-import io.pathprobe.ticket.TicketVantage;
+import io.pathprobe.ticket.agent.AgentCredentials;
+import io.pathprobe.ticket.agent.LocalAgent;
+import io.pathprobe.ticket.agent.ProbeAgent;
+import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketResults;
@@ -13,7 +15,6 @@ import io.pathprobe.ticket.hostcheck.HostCheckReport;
 import io.pathprobe.ticket.report.ReportBundle;
 import io.pathprobe.ticket.report.ResultsJson;
 import io.pathprobe.ticket.report.SummaryText;
-import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
@@ -76,8 +76,12 @@ final class TicketCommand implements Callable<Integer> {
     String instance;
 
     @Option(names = "--vantage", paramLabel = "SPEC", description = "Where to measure from, repeatable (default: "
-            + "local): local, src:ADDR (or ADDR), dev:IFACE, netns:NAME, netns:NAME,src:ADDR.")
+            + "local): local, src:ADDR (or ADDR), dev:IFACE, netns:NAME, netns:NAME,src:ADDR, agent:https://HOST:PORT "
+            + "(a pathprobe agent).")
     List<String> vantages = new ArrayList<>();
+
+    @Mixin
+    AgentClientOptions agentOptions;
 
     @Option(names = "--public-ip-url", paramLabel = "URL",
             description = "An http(s) URL that answers with the caller's public IP, asked from each vantage point.")
@@ -131,20 +135,24 @@ final class TicketCommand implements Callable<Integer> {
                     + " 0.2 or more");
         }
         Duration wait = SessionOptions.positive("--timeout", timeout);
-        List<TicketVantage> points = vantagePoints();
+        List<ProbeAgent> points = vantagePoints();
         List<HostCheckReport> reports = hostChecks();
         URI url = publicIpUrl();
         InetAddress vip = HostResolver.resolve(t.host(), family.family());
-        checkFamilies(points, vip);
 
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TicketCapture capture = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
-                .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
-                .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
-                .generator("pathprobe " + Main.version())
-                .progress(p -> progress(err, p), progressEvery(length))
-                .build();
+        TicketCapture capture;
+        try {
+            capture = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
+                    .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
+                    .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url)
+                    .outputDir(out).generator("pathprobe " + Main.version())
+                    .progress(p -> progress(err, p), progressEvery(length))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e); // what is left: checks of the values together
+        }
         Path dir = outputDir(); // only for input that passed every check
 
         o.println(header(t.host(), vip, portList, points, length, dir));
@@ -198,40 +206,28 @@ final class TicketCommand implements Callable<Integer> {
     }
 
     /** The vantage points, each checked here when it can be: a local source address or interface, a namespace. */
-    private List<TicketVantage> vantagePoints() {
-        List<TicketVantage> points = new ArrayList<>();
-        for (String spec : vantages.isEmpty() ? List.of("local") : vantages) {
-            TicketVantage v = TicketVantage.parse(spec);
-            if (v instanceof EngineVantage ev) {
-                if (ev.namespace() != null) {
-                    if (!NetworkNamespaces.exists(ev.namespace())) {
-                        throw new UsageException("--vantage " + spec + ": no network namespace '" + ev.namespace()
-                                + "': give one that 'ip netns list' shows");
-                    }
-                } else {
-                    // Inside a namespace its own addresses and interfaces apply; on this host, check them now.
-                    ev.point().sourceAddress().ifPresent(a -> HostResolver.localAddress(AddressText.of(a),
-                            "--vantage " + spec + ":"));
-                    ev.point().interfaceName().ifPresent(n -> HostResolver.checkInterface(n, "--vantage " + spec));
-                }
+    private List<ProbeAgent> vantagePoints() {
+        List<ProbeAgent> points = new ArrayList<>();
+        List<String> specs = vantages.isEmpty() ? List.of("local") : vantages;
+        // Read secrets only when a remote agent needs them.
+        AgentCredentials credentials = specs.stream().anyMatch(v -> v.trim().startsWith("agent:"))
+                ? agentOptions.credentials() : AgentCredentials.none();
+        for (String spec : specs) {
+            ProbeAgent v;
+            try {
+                v = Vantages.parse(spec, credentials);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--vantage " + spec + ": " + e.getMessage(), e);
+            }
+            if (v instanceof LocalAgent l && l.namespace() == null) {
+                // Inside a namespace its own addresses and interfaces apply; on this host, check them now.
+                l.binding().sourceAddress().ifPresent(a -> HostResolver.localAddress(AddressText.of(a),
+                        "--vantage " + spec + ":"));
+                l.binding().interfaceName().ifPresent(n -> HostResolver.checkInterface(n, "--vantage " + spec));
             }
             points.add(v);
         }
         return points;
-    }
-
-    /** A source address of the other IP version than the VIP's could never reach it. */
-    private static void checkFamilies(List<TicketVantage> points, InetAddress vip) {
-        for (TicketVantage v : points) {
-            if (v instanceof EngineVantage ev) {
-                ev.point().sourceAddress().ifPresent(a -> {
-                    if ((a instanceof Inet4Address) != (vip instanceof Inet4Address)) {
-                        throw new UsageException("--vantage " + v.id() + " and the VIP " + AddressText.of(vip)
-                                + " are of different IP versions: give a source address of the VIP's version");
-                    }
-                });
-            }
-        }
     }
 
     private List<HostCheckReport> hostChecks() {
@@ -257,7 +253,13 @@ final class TicketCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return URI.create(publicIpUrl.trim());
+            URI u = URI.create(publicIpUrl.trim());
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                throw new UsageException("--public-ip-url " + u + " must be an http or https URL");
+            }
+            return u;
+        } catch (UsageException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new UsageException("--public-ip-url '" + publicIpUrl + "' is not a URL: give e.g. "
                     + "https://ifconfig.example/ip", e);
@@ -291,7 +293,7 @@ final class TicketCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private static String header(String host, InetAddress vip, List<Integer> ports, List<TicketVantage> points,
+    private static String header(String host, InetAddress vip, List<Integer> ports, List<ProbeAgent> points,
                                  Duration length, Path dir) {
         StringBuilder sb = new StringBuilder("ticket capture of ").append(host);
         if (!HostResolver.isLiteral(host)) {
@@ -301,7 +303,7 @@ final class TicketCommand implements Callable<Integer> {
         for (int i = 0; i < ports.size(); i++) {
             sb.append(i == 0 ? "" : ",").append(ports.get(i));
         }
-        sb.append(", from ").append(String.join(" ", points.stream().map(TicketVantage::id).toList()))
+        sb.append(", from ").append(String.join(" ", points.stream().map(ProbeAgent::id).toList()))
                 .append(", for ").append(Durations.format(length)).append("; bundle in ").append(dir)
                 .append(" (Ctrl-C ends early and still writes it)");
         return sb.toString();

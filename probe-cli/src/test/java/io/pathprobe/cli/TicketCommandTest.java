@@ -137,7 +137,7 @@ class TicketCommandTest {
         "ticket 127.0.0.1:9 --backends 10.0.0.1,x -o OUT | backend 'x' is not an IP address",
         "ticket 127.0.0.1:9 --public-ip-url ftp://x -o OUT | --public-ip-url ftp://x must be an http or https URL",
         "ticket 127.0.0.1:9 --vantage bogus:x -o OUT  | 'bogus:x' is not understood",
-        "ticket 127.0.0.1:9 --vantage netns:pp-none -o OUT | no network namespace 'pp-none'",
+        "ticket 127.0.0.1:9 --vantage netns:pp-none -o OUT | network namespace 'pp-none' does not exist",
         "ticket 127.0.0.1:9 --vantage src:192.0.2.99 -o OUT | 192.0.2.99 is not an address of this host",
         "ticket 127.0.0.1:9 --vantage dev:nosuch0 -o OUT | no interface named 'nosuch0'",
         "ticket 127.0.0.1:9 --vantage ::1 -o OUT      | are of different IP versions",

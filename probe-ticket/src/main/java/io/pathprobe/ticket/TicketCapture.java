@@ -2,8 +2,13 @@ package io.pathprobe.ticket;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
-import io.pathprobe.core.Probers;
 import io.pathprobe.core.internal.Checks;
+import io.pathprobe.ticket.agent.AgentCapture;
+import io.pathprobe.ticket.agent.AgentException;
+import io.pathprobe.ticket.agent.CapturePlan;
+import io.pathprobe.ticket.agent.LocalAgent;
+import io.pathprobe.ticket.agent.ProbeAgent;
+import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.evidence.TicketEvidence;
@@ -12,22 +17,26 @@ import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.VantageEvidence;
 import io.pathprobe.ticket.hostcheck.HostCheckReport;
 import io.pathprobe.ticket.internal.Addresses;
-import io.pathprobe.ticket.internal.SeriesRecorder;
-import io.pathprobe.ticket.internal.VantageRun;
 import io.pathprobe.ticket.report.EventLog;
 import io.pathprobe.ticket.report.ReportBundle;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,20 +52,31 @@ import java.util.function.Consumer;
  * <pre>{@code
  * TicketCapture capture = TicketCapture.builder("203.0.113.10", vip)
  *         .ports(List.of(80, 443)).duration(Duration.ofMinutes(10)).instanceId("lb-123")
- *         .vantagePoints(List.of(TicketVantage.local())).outputDir(Path.of("ticket-out"))
+ *         .vantagePoints(List.of(LocalAgent.host(), Vantages.parse("netns:office", null)))
+ *         .outputDir(Path.of("ticket-out"))
  *         .progress(p -> System.err.println(p.line()), Duration.ofSeconds(1)).build();
  * Runtime.getRuntime().addShutdownHook(new Thread(() -> { capture.stop(); capture.awaitFinished(Duration.ofSeconds(15)); }));
  * TicketResults results = capture.run();   // blocks for the duration, or until stop()
  * }</pre>
  */
 public final class TicketCapture {
-    private final Builder cfg;
+    /** How long a capture waits past its end for a vantage point's evidence before it marks it lost. */
+    private static final Duration EVIDENCE_GRACE = Duration.ofSeconds(15);
+
+    private final Config cfg;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CompletableFuture<TicketResults> finished = new CompletableFuture<>();
     private volatile boolean stopRequested;
     private volatile boolean started;
 
-    private TicketCapture(Builder cfg) {
+    /** The builder's values, copied: a built capture no longer changes with its builder. */
+    private record Config(String target, InetAddress address, CapturePlan plan, String instanceId,
+                          List<ProbeAgent> vantagePoints, List<String> backends, String healthChecks,
+                          List<HostCheckReport> hostChecks, Path outputDir, Consumer<CaptureProgress> progress,
+                          Duration progressEvery, String generator) {
+    }
+
+    private TicketCapture(Config cfg) {
         this.cfg = cfg;
     }
 
@@ -66,6 +86,11 @@ public final class TicketCapture {
      */
     public static Builder builder(String target, InetAddress address) {
         return new Builder(target, address);
+    }
+
+    /** The plan every vantage point runs. */
+    public CapturePlan plan() {
+        return cfg.plan;
     }
 
     /**
@@ -93,45 +118,44 @@ public final class TicketCapture {
 
     private TicketResults capture() throws IOException, InterruptedException {
         long startNanos = System.nanoTime();
-        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        TicketFacts facts = new TicketFacts(cfg.instanceId, cfg.target, AddressText.of(cfg.address), cfg.ports,
-                cfg.backends, cfg.healthChecks, start.toString(), null, cfg.duration.toMillis(), false);
-        VantageRun.Plan plan = new VantageRun.Plan(cfg.target, cfg.address, cfg.ports, cfg.duration, cfg.pingInterval,
-                cfg.tcpInterval, cfg.traceInterval, cfg.timeout, cfg.maxTtl, cfg.publicIpUrl, cfg.probers,
-                cfg.traceRunner);
-        List<VantageRun> runs = new ArrayList<>();
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CapturePlan plan = cfg.plan;
+        TicketFacts facts = new TicketFacts(cfg.instanceId, cfg.target, AddressText.of(cfg.address), plan.ports(),
+                cfg.backends, cfg.healthChecks, start.toString(), null, plan.durationMs(), false);
+        List<AgentCapture> runs = new ArrayList<>();
+        List<VantageEvidence> refused = new ArrayList<>();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ticket-progress");
             t.setDaemon(true);
             return t;
         });
-        try (EventLog log = EventLog.open(cfg.outputDir.resolve(ReportBundle.EVENTS), startNanos)) {
-            for (TicketVantage v : cfg.vantagePoints) {
-                VantageRun run = runFor(v, plan, log, startNanos);
-                runs.add(run);
-                run.start();
+        try (EventLog log = EventLog.open(cfg.outputDir.resolve(ReportBundle.EVENTS))) {
+            for (ProbeAgent agent : cfg.vantagePoints) {
+                try {
+                    runs.add(agent.start(plan, log::write));
+                } catch (AgentException e) {
+                    runs.add(null);
+                    refused.add(notRun(agent, e.getMessage()));
+                }
             }
             if (cfg.progress != null) {
                 ticker.scheduleAtFixedRate(() -> reportProgress(runs, startNanos), cfg.progressEvery.toMillis(),
                         cfg.progressEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
-            // Wait for the deadline (sessions end themselves then) or for stop().
-            boolean early = stopSignal.await(cfg.duration.toNanos(), TimeUnit.NANOSECONDS) && stopRequested;
-            if (!early) {
-                // The last probes were sent just before the deadline: give them their timeout to end.
-                long graceEnd = System.nanoTime() + cfg.timeout.plusSeconds(1).toNanos();
-                for (VantageRun run : runs) {
-                    run.awaitSessions(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())));
-                }
+            // Wait for the deadline (captures end themselves then) or for stop().
+            boolean early = stopSignal.await(plan.durationMs(), TimeUnit.MILLISECONDS) && stopRequested;
+            if (early) {
+                runs.stream().filter(Objects::nonNull).forEach(AgentCapture::cancel);
+            }
+            long waitUntil = System.nanoTime() + plan.timeout().plus(EVIDENCE_GRACE).toNanos();
+            List<VantageEvidence> evidence = new ArrayList<>();
+            Iterator<VantageEvidence> notRun = refused.iterator();
+            for (int i = 0; i < runs.size(); i++) {
+                AgentCapture run = runs.get(i);
+                evidence.add(run == null ? notRun.next() : await(cfg.vantagePoints.get(i), run, waitUntil));
             }
             ticker.shutdownNow();
-            runs.forEach(VantageRun::stop);
-            List<VantageEvidence> evidence = new ArrayList<>();
-            for (VantageRun run : runs) {
-                evidence.add(run.evidence());
-            }
-            TicketFacts ended = facts.ended(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString(),
-                    early);
+            TicketFacts ended = facts.ended(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), early);
             TicketEvidence e = new TicketEvidence(ended, evidence, cfg.hostChecks);
             Diagnosis d = new Diagnoser().diagnose(e);
             TicketResults results = TicketResults.of(e, d, cfg.generator);
@@ -142,31 +166,42 @@ public final class TicketCapture {
             return results;
         } finally {
             ticker.shutdownNow();
-            runs.forEach(VantageRun::close);
         }
     }
 
-    private VantageRun runFor(TicketVantage v, VantageRun.Plan plan, EventLog log, long startNanos) {
-        if (!(v instanceof EngineVantage ev)) {
-            throw new IllegalArgumentException("vantage point " + v.id() + " of kind " + v.kind()
-                    + " cannot be run from this host: only local and netns vantage points are supported");
+    /** The evidence of one vantage point; one that does not deliver in time is cancelled, then marked lost. */
+    private static VantageEvidence await(ProbeAgent agent, AgentCapture run, long untilNanos)
+            throws InterruptedException {
+        try {
+            return run.evidence().get(Math.max(0, untilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            run.cancel();
+            try {
+                return run.evidence().get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException again) {
+                return notRun(agent, "no evidence arrived in time").withStatus(VantageEvidence.LOST,
+                        Instant.now().toString(), null, null);
+            }
+        } catch (ExecutionException e) {
+            return notRun(agent, "capture failed: " + e.getCause());
         }
-        ProbeEngine.Builder b = ev.engineBuilder();
-        return new VantageRun(ev.id(), ev.kind(), ev.details(), ev.point(), b, ev::callInside, plan, log,
-                startNanos);
     }
 
-    private void reportProgress(List<VantageRun> runs, long startNanos) {
+    private static VantageEvidence notRun(ProbeAgent agent, String why) {
+        return new VantageEvidence(agent.id(), agent instanceof LocalAgent l ? l.kind() : "agent", Map.of(), null,
+                null, null, List.of(), List.of(), List.of("not measured here: " + why));
+    }
+
+    private void reportProgress(List<AgentCapture> runs, long startNanos) {
         try {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-            Duration remaining = stopRequested ? Duration.ZERO : cfg.duration.minus(elapsed);
+            Duration remaining = stopRequested ? Duration.ZERO : cfg.plan.duration().minus(elapsed);
             long sent = 0;
             List<CaptureProgress.Check> checks = new ArrayList<>();
-            for (VantageRun run : runs) {
-                sent += run.probesSent();
-                for (SeriesRecorder r : run.recorders()) {
-                    var s = r.session().snapshot();
-                    checks.add(new CaptureProgress.Check(run.id(), r.label(), s.sent(), s.lossPercent()));
+            for (AgentCapture run : runs) {
+                if (run != null) {
+                    sent += run.probesSent();
+                    checks.addAll(run.progress());
                 }
             }
             cfg.progress.accept(new CaptureProgress(elapsed, remaining.isNegative() ? Duration.ZERO : remaining, sent,
@@ -193,12 +228,12 @@ public final class TicketCapture {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return null;
         }
     }
 
-    /** Configures a {@link TicketCapture}; values are checked when set. */
+    /** Configures a {@link TicketCapture}; values are checked when set, and together in {@link #build()}. */
     public static final class Builder {
         private final String target;
         private final InetAddress address;
@@ -209,8 +244,10 @@ public final class TicketCapture {
         private Duration traceInterval = Duration.ofSeconds(1);
         private Duration timeout = Duration.ofSeconds(2);
         private int maxTtl = 30;
+        private boolean ping = true;
+        private List<String> traceModes = CapturePlan.TRACE_MODES;
         private String instanceId;
-        private List<TicketVantage> vantagePoints = List.of(TicketVantage.local());
+        private List<ProbeAgent> vantagePoints;
         private List<String> backends = List.of();
         private String healthChecks = TicketFacts.HEALTH_UNKNOWN;
         private List<HostCheckReport> hostChecks = List.of();
@@ -218,8 +255,6 @@ public final class TicketCapture {
         private Path outputDir;
         private Consumer<CaptureProgress> progress;
         private Duration progressEvery = Duration.ofSeconds(1);
-        private Probers probers;
-        private TraceRunner traceRunner = TraceRunners.mtr();
         private String generator = "pathprobe";
 
         private Builder(String target, InetAddress address) {
@@ -233,7 +268,7 @@ public final class TicketCapture {
         /** The listener ports to check (at least one). */
         public Builder ports(List<Integer> ports) {
             if (ports == null || ports.isEmpty()) {
-                throw new IllegalArgumentException("give at least one listener port, e.g. --port 80,443");
+                throw new IllegalArgumentException("give at least one listener port");
             }
             ports.forEach(Checks::port);
             this.ports = List.copyOf(new java.util.LinkedHashSet<>(ports));
@@ -246,12 +281,14 @@ public final class TicketCapture {
             return this;
         }
 
+        /** Time between pings (below 2 ms needs root, as ping). */
         public Builder pingInterval(Duration d) {
             ProbeEngine.checkInterval(d);
             this.pingInterval = d;
             return this;
         }
 
+        /** Time between TCP connects to each port (below 2 ms needs root). */
         public Builder tcpInterval(Duration d) {
             ProbeEngine.checkInterval(d);
             this.tcpInterval = d;
@@ -274,17 +311,32 @@ public final class TicketCapture {
             return this;
         }
 
+        /** Whether to ping the VIP; default yes. */
+        public Builder ping(boolean ping) {
+            this.ping = ping;
+            return this;
+        }
+
+        /** The MTR traces ({@code icmp}, {@code tcp} per port); default both; empty for none. */
+        public Builder traceModes(List<String> modes) {
+            this.traceModes = List.copyOf(modes);
+            return this;
+        }
+
         public Builder instanceId(String id) {
             this.instanceId = id == null || id.isBlank() ? null : id.trim();
             return this;
         }
 
-        /** Where to measure from; default: this host. Each runs the same plan at the same time. */
-        public Builder vantagePoints(List<TicketVantage> vs) {
+        /**
+         * Where to measure from; default: this host ({@link LocalAgent#host()}). Each runs the same plan at the
+         * same time. {@link Vantages#parse} makes agents from {@code --vantage} forms.
+         */
+        public Builder vantagePoints(List<? extends ProbeAgent> vs) {
             if (vs == null || vs.isEmpty()) {
                 throw new IllegalArgumentException("give at least one vantage point");
             }
-            List<String> ids = vs.stream().map(TicketVantage::id).toList();
+            List<String> ids = vs.stream().map(ProbeAgent::id).toList();
             if (ids.stream().distinct().count() != ids.size()) {
                 throw new IllegalArgumentException("vantage points " + ids + " name one twice: give each once");
             }
@@ -313,10 +365,13 @@ public final class TicketCapture {
             return this;
         }
 
-        /** A URL whose response body is the caller's public address (e.g. a "what is my IP" service). */
+        /**
+         * A URL whose response body is the caller's public address (e.g. a "what is my IP" service), asked from
+         * each vantage point on this host.
+         */
         public Builder publicIpUrl(URI url) {
             if (url != null && !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-                throw new IllegalArgumentException("--public-ip-url " + url + " must be an http or https URL");
+                throw new IllegalArgumentException("public IP URL " + url + " must be an http or https URL");
             }
             this.publicIpUrl = url;
             return this;
@@ -335,33 +390,46 @@ public final class TicketCapture {
             return this;
         }
 
-        /** The probers to use; default: those on the class path. */
-        public Builder probers(Probers probers) {
-            this.probers = probers;
-            return this;
-        }
-
-        /** The MTR implementation; default: the MTR module's ({@link TraceRunners#mtr()}). {@code null}: no traces. */
-        public Builder traceRunner(TraceRunner runner) {
-            this.traceRunner = runner;
-            return this;
-        }
-
         /** What the reports name as their writer, e.g. {@code pathprobe 0.1.0}. */
         public Builder generator(String g) {
             this.generator = Objects.requireNonNull(g, "generator");
             return this;
         }
 
+        /**
+         * Checks the values together and copies them.
+         *
+         * @throws IllegalArgumentException when no port or output directory was given, the output directory is
+         *                                  not a writable directory, or a vantage point's source address is not of
+         *                                  the VIP's IP version
+         */
         public TicketCapture build() {
             if (ports.isEmpty()) {
-                throw new IllegalArgumentException("give at least one listener port, e.g. --port 80,443");
+                throw new IllegalArgumentException("give at least one listener port");
             }
             if (outputDir == null) {
-                throw new IllegalArgumentException("an output directory is required: --out DIR");
+                throw new IllegalArgumentException("an output directory is required");
             }
-            return new TicketCapture(this);
+            if (Files.exists(outputDir) && !(Files.isDirectory(outputDir) && Files.isWritable(outputDir))) {
+                throw new IllegalArgumentException("output directory " + outputDir + " is not a writable directory");
+            }
+            List<ProbeAgent> points = vantagePoints == null ? List.of(LocalAgent.host()) : vantagePoints;
+            for (ProbeAgent p : points) {
+                if (p instanceof LocalAgent l) {
+                    l.binding().sourceAddress().ifPresent(a -> {
+                        if ((a instanceof Inet4Address) != (address instanceof Inet4Address)) {
+                            throw new IllegalArgumentException("vantage point " + p.id() + " and the VIP "
+                                    + AddressText.of(address) + " are of different IP versions: give a source"
+                                    + " address of the VIP's version");
+                        }
+                    });
+                }
+            }
+            CapturePlan plan = CapturePlan.builder(target, address).ports(ports).ping(ping).traceModes(traceModes)
+                    .duration(duration).pingInterval(pingInterval).tcpInterval(tcpInterval)
+                    .traceInterval(traceInterval).timeout(timeout).maxTtl(maxTtl).publicIpUrl(publicIpUrl).build();
+            return new TicketCapture(new Config(target, address, plan, instanceId, points, backends, healthChecks,
+                    hostChecks, outputDir, progress, progressEvery, generator));
         }
-
     }
 }

@@ -1,5 +1,7 @@
 package io.pathprobe.ticket;
 
+import io.pathprobe.ticket.agent.Vantages;
+
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.VantageEvidence;
@@ -43,7 +45,7 @@ class TicketCaptureLoopbackTest {
             TicketCapture c = TicketCapture.builder("127.0.0.1", lo).ports(List.of(server.getLocalPort()))
                     .duration(Duration.ofSeconds(3)).pingInterval(Duration.ofMillis(100))
                     .tcpInterval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).instanceId("lb-test")
-                    .traceRunner(null).outputDir(out).progress(progress::add, Duration.ofMillis(500)).build();
+                    .traceModes(List.of()).outputDir(out).progress(progress::add, Duration.ofMillis(500)).build();
             TicketResults r = c.run();
             acceptor.interrupt();
 
@@ -104,7 +106,7 @@ class TicketCaptureLoopbackTest {
             java.net.URI url = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/ip");
             for (String expected : new String[]{"198.51.100.7", null}) {
                 TicketResults r = TicketCapture.builder("127.0.0.1", lo).ports(List.of(9))
-                        .duration(Duration.ofMillis(300)).traceRunner(null).publicIpUrl(url)
+                        .duration(Duration.ofMillis(300)).traceModes(List.of()).publicIpUrl(url)
                         .outputDir(out.resolve(String.valueOf(expected))).build().run();
                 VantageEvidence v = r.vantagePoints().get(0);
                 assertEquals(expected, v.publicIp());
@@ -126,7 +128,7 @@ class TicketCaptureLoopbackTest {
     void interfaceVantageReportsTheInterfacesAddress() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         TicketResults r = TicketCapture.builder("127.0.0.1", lo).ports(List.of(9)).duration(Duration.ofMillis(300))
-                .traceRunner(null).vantagePoints(List.of(TicketVantage.parse("dev:lo"))).outputDir(out).build().run();
+                .traceModes(List.of()).vantagePoints(List.of(Vantages.parse("dev:lo", null))).outputDir(out).build().run();
         VantageEvidence v = r.vantagePoints().get(0);
         assertEquals("dev:lo", v.id());
         assertEquals("127.0.0.1", v.sourceAddress(), v.notes()::toString);
@@ -137,7 +139,7 @@ class TicketCaptureLoopbackTest {
     void stopEndsEarlyAndStillWritesEverything() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         TicketCapture c = TicketCapture.builder("127.0.0.1", lo).ports(List.of(9)).duration(Duration.ofMinutes(10))
-                .pingInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(1)).traceRunner(null).outputDir(out)
+                .pingInterval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(1)).traceModes(List.of()).outputDir(out)
                 .build();
         Thread stopper = new Thread(() -> {
             try {

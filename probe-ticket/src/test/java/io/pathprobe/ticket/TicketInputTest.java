@@ -1,5 +1,7 @@
 package io.pathprobe.ticket;
 
+import io.pathprobe.ticket.agent.LocalAgent;
+import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.ticket.evidence.TicketFacts;
 import org.junit.jupiter.api.Test;
 
@@ -17,31 +19,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TicketInputTest {
     @Test
     void vantageForms() {
-        assertEquals("local", TicketVantage.parse("local").id());
-        assertEquals("local", TicketVantage.parse("local").kind());
-        assertEquals("src:10.0.0.2", TicketVantage.parse("10.0.0.2").id());
-        assertEquals("src:10.0.0.2", TicketVantage.parse("src:10.0.0.2").id());
-        assertEquals("dev:eth1", TicketVantage.parse("dev:eth1").id());
-        assertEquals("dev:eth1", TicketVantage.parse("if:eth1").id());
-        TicketVantage ns = TicketVantage.parse("netns:lab1");
-        assertEquals("netns:lab1", ns.id());
-        assertEquals("netns", ns.kind());
-        assertEquals(Map.of("namespace", "lab1"), ns.details());
-        TicketVantage both = TicketVantage.parse("netns:lab1,src:fd00::2");
-        assertEquals("netns:lab1,src:fd00::2", both.id());
-        assertEquals("fd00::2", both.details().get("bound address"));
+        assertEquals("local", Vantages.parse("local", null).id());
+        assertEquals("local", ((LocalAgent) Vantages.parse("local", null)).kind());
+        assertEquals("src:10.0.0.2", Vantages.parse("10.0.0.2", null).id());
+        assertEquals("src:10.0.0.2", Vantages.parse("src:10.0.0.2", null).id());
+        assertEquals("dev:eth1", Vantages.parse("dev:eth1", null).id());
+        assertEquals("dev:eth1", Vantages.parse("if:eth1", null).id());
+        // A namespace must exist (the lab tests run real ones); its name's form is checked first.
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Vantages.parse("netns:pp-none-here", null))
+                .getMessage().contains("network namespace 'pp-none-here' does not exist"));
+        LocalAgent bound = (LocalAgent) Vantages.parse("src:fd00::2,dev:lo", null);
+        assertEquals("src:fd00::2,dev:lo", bound.id());
+        assertEquals("fd00::2", bound.details().get("bound address"));
     }
 
     @Test
     void badVantagesSayWhatIsAccepted() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TicketVantage.parse("office-router"));
+                () -> Vantages.parse("office-router", null));
         assertTrue(e.getMessage().contains("'office-router' is not understood") && e.getMessage().contains("netns:NAME"),
                 e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse("netns:a/b"));
-        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse("src:nonsense"));
-        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse("dev:this-name-is-too-long"));
-        assertThrows(IllegalArgumentException.class, () -> TicketVantage.parse(" "));
+        assertThrows(IllegalArgumentException.class, () -> Vantages.parse("netns:a/b", null));
+        assertThrows(IllegalArgumentException.class, () -> Vantages.parse("src:nonsense", null));
+        assertThrows(IllegalArgumentException.class, () -> Vantages.parse("dev:this-name-is-too-long", null));
+        assertThrows(IllegalArgumentException.class, () -> Vantages.parse(" ", null));
     }
 
     @Test
@@ -62,9 +63,9 @@ class TicketInputTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.duration(Duration.ZERO)).getMessage()
                 .contains("duration must be positive"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.vantagePoints(List.of(
-                TicketVantage.local(), TicketVantage.parse("local")))).getMessage().contains("name one twice"));
+                LocalAgent.host(), Vantages.parse("local", null)))).getMessage().contains("name one twice"));
         b.ports(List.of(80, 443, 80));
-        assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage().contains("--out DIR"));
+        assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage().contains("output directory is required"));
         b.outputDir(Path.of("unused")).healthChecks(TicketFacts.HEALTH_PASSING).backends(List.of(" 10.0.2.5"));
         b.build(); // valid now; not run
     }

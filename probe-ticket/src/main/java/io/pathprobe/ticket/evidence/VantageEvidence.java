@@ -17,17 +17,62 @@ import java.util.Objects;
  * @param traces        the MTR traces (ICMP mode, TCP mode per port)
  * @param tcp           the TCP connect checks, one per port
  * @param notes         problems met while capturing (e.g. a prober not available), for people
+ * @param status        how the capture ended here: {@value #COMPLETE} (ran its duration), {@value #STOPPED}
+ *                      (cancelled early, e.g. Ctrl-C) or {@value #LOST} (a remote agent stopped answering: the
+ *                      evidence is what arrived until then)
+ * @param lostAt        when a lost agent was last heard from (ISO-8601, the coordinator's clock), else {@code null}
+ * @param clockOffsetMs a remote agent's clock minus the coordinator's, as estimated from request and response
+ *                      times, or {@code null} on this host
  */
 public record VantageEvidence(String id, String kind, Map<String, String> details, String sourceAddress,
                               String publicIp, ProbeSeries ping, List<TraceEvidence> traces, List<ProbeSeries> tcp,
-                              List<String> notes) {
+                              List<String> notes, String status, String lostAt, Double clockOffsetMs) {
+    public static final String COMPLETE = "complete";
+    public static final String STOPPED = "stopped";
+    public static final String LOST = "lost";
+
     public VantageEvidence {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
+        status = status == null ? COMPLETE : status;
+        if (!status.equals(COMPLETE) && !status.equals(STOPPED) && !status.equals(LOST)) {
+            throw new IllegalArgumentException("vantage status '" + status + "' is not known");
+        }
         details = details == null ? Map.of() : Map.copyOf(details);
         traces = traces == null ? List.of() : List.copyOf(traces);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
         notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** Evidence of a capture that ran its course on this host. */
+    public VantageEvidence(String id, String kind, Map<String, String> details, String sourceAddress,
+                           String publicIp, ProbeSeries ping, List<TraceEvidence> traces, List<ProbeSeries> tcp,
+                           List<String> notes) {
+        this(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, notes, COMPLETE, null, null);
+    }
+
+    /** The same evidence with another status, loss time and clock offset, and {@code note} added (if not null). */
+    public VantageEvidence withStatus(String newStatus, String newLostAt, Double offsetMs, String note) {
+        List<String> n = new java.util.ArrayList<>(notes);
+        if (note != null) {
+            n.add(note);
+        }
+        return new VantageEvidence(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, n, newStatus,
+                newLostAt, offsetMs);
+    }
+
+    /** The same evidence under another id and kind, with {@code extra} details (a coordinator's view of it). */
+    public VantageEvidence as(String newId, String newKind, Map<String, String> extra) {
+        Map<String, String> d = new java.util.LinkedHashMap<>(details);
+        d.putAll(extra);
+        return new VantageEvidence(newId, newKind, d, sourceAddress, publicIp, ping, traces, tcp, notes, status,
+                lostAt, clockOffsetMs);
+    }
+
+    /** Whether a remote agent was lost during the capture. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean lost() {
+        return LOST.equals(status);
     }
 
     /** The address that identifies this client to the provider: the public IP if known, else the source address. */

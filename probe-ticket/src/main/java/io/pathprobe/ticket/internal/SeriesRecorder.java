@@ -6,14 +6,13 @@ import io.pathprobe.core.SessionListener;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.Sample;
 import io.pathprobe.ticket.evidence.SeriesStats;
-import io.pathprobe.ticket.report.EventLog;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Records one ping or TCP check session: every outcome to {@code events.jsonl} as it arrives, and a sample per
+ * Records one ping or TCP check session: every outcome to the capture's event stream as it arrives, and a sample per
  * probe (up to {@link #MAX_SAMPLES}) for the chart. Thread-safe (outcomes arrive on engine threads).
  */
 public final class SeriesRecorder implements SessionListener {
@@ -24,18 +23,19 @@ public final class SeriesRecorder implements SessionListener {
     private final String check;
     private final String target;
     private final int port;
-    private final EventLog log;
+    private final EventStream events;
     private final long startNanos;
     private final List<Sample> samples = new ArrayList<>();
     private long dropped;
     private volatile ProbeSession session;
 
-    public SeriesRecorder(String vantage, String check, String target, int port, EventLog log, long startNanos) {
+    public SeriesRecorder(String vantage, String check, String target, int port, EventStream events,
+                          long startNanos) {
         this.vantage = vantage;
         this.check = check;
         this.target = target;
         this.port = port;
-        this.log = log;
+        this.events = events;
         this.startNanos = startNanos;
     }
 
@@ -71,8 +71,8 @@ public final class SeriesRecorder implements SessionListener {
                 dropped++;
             }
         }
-        if (log != null) {
-            log.record(vantage, check, port, sequence, 0, outcome); // never throws: write errors are kept for close()
+        if (events != null) {
+            events.record(check, port, sequence, 0, outcome); // never throws
         }
     }
 

@@ -11,7 +11,7 @@ import io.pathprobe.ticket.TraceRunner;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TraceEvidence;
 import io.pathprobe.ticket.evidence.VantageEvidence;
-import io.pathprobe.ticket.report.EventLog;
+import io.pathprobe.ticket.agent.CapturePlan;
 
 import java.io.InputStream;
 import java.net.DatagramSocket;
@@ -33,10 +33,8 @@ import java.util.concurrent.TimeUnit;
  * plus the source address and public IP lookups. Everything a probe can fail with becomes evidence or a note.
  */
 public final class VantageRun {
-    /** What every vantage point runs. */
-    public record Plan(String host, InetAddress target, List<Integer> ports, Duration duration, Duration pingInterval,
-                       Duration tcpInterval, Duration traceInterval, Duration timeout, int maxTtl, URI publicIpUrl,
-                       Probers probers, TraceRunner traceRunner) {
+    /** The plan's checks run with these (what this host provides). */
+    public record Tools(Probers probers, TraceRunner traceRunner) {
     }
 
     private final String id;
@@ -45,8 +43,10 @@ public final class VantageRun {
     private final io.pathprobe.core.LocalVantagePoint point;
     private final ProbeEngine.Builder engineBuilder;
     private final Inside inside;
-    private final Plan plan;
-    private final EventLog log;
+    private final CapturePlan plan;
+    private final InetAddress target;
+    private final Tools tools;
+    private final EventStream events;
     private final long startNanos;
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final List<SeriesRecorder> recorders = new ArrayList<>();
@@ -61,8 +61,12 @@ public final class VantageRun {
         <T> T call(Callable<T> task) throws Exception;
     }
 
+    /**
+     * @param plan a plan whose address is resolved ({@link CapturePlan#resolvedAddress()} not null)
+     */
     public VantageRun(String id, String kind, Map<String, String> details, io.pathprobe.core.LocalVantagePoint point,
-                      ProbeEngine.Builder engineBuilder, Inside inside, Plan plan, EventLog log, long startNanos) {
+                      ProbeEngine.Builder engineBuilder, Inside inside, CapturePlan plan, Tools tools,
+                      EventStream events, long startNanos) {
         this.id = id;
         this.kind = kind;
         this.details = details;
@@ -70,7 +74,9 @@ public final class VantageRun {
         this.engineBuilder = engineBuilder;
         this.inside = inside;
         this.plan = plan;
-        this.log = log;
+        this.target = java.util.Objects.requireNonNull(plan.resolvedAddress(), "plan address");
+        this.tools = tools;
+        this.events = events;
         this.startNanos = startNanos;
     }
 
@@ -81,8 +87,8 @@ public final class VantageRun {
     /** Starts everything; problems become notes, never exceptions. */
     public void start() {
         try {
-            if (plan.probers() != null) {
-                engineBuilder.probers(plan.probers());
+            if (tools.probers() != null) {
+                engineBuilder.probers(tools.probers());
             }
             engine = engineBuilder.build();
         } catch (RuntimeException e) {
@@ -93,12 +99,12 @@ public final class VantageRun {
         if (plan.publicIpUrl() != null) {
             publicIp = CompletableFuture.supplyAsync(this::fetchPublicIp);
         }
-        if (usable("icmp", "ping")) {
-            ping = session("icmp", "ping", 0, plan.pingInterval());
+        if (plan.ping() && usable("icmp", "ping")) {
+            ping = session("icmp", "ping", 0, Duration.ofMillis(plan.pingIntervalMs()));
         }
         for (int port : plan.ports()) {
             if (usable("tcp", "TCP checks")) {
-                session("tcp", "tcp", port, plan.tcpInterval());
+                session("tcp", "tcp", port, Duration.ofMillis(plan.tcpIntervalMs()));
             }
         }
         startTraces();
@@ -118,9 +124,9 @@ public final class VantageRun {
     }
 
     private SeriesRecorder session(String kind, String check, int port, Duration interval) {
-        SeriesRecorder r = new SeriesRecorder(id, check, AddressText.of(plan.target()), port, log, startNanos);
+        SeriesRecorder r = new SeriesRecorder(id, check, AddressText.of(target), port, events, startNanos);
         try {
-            ProbeRequest.Builder req = ProbeRequest.builder(kind).target(plan.host(), plan.target())
+            ProbeRequest.Builder req = ProbeRequest.builder(kind).target(plan.target(), target)
                     .timeout(plan.timeout()).vantagePoint(point);
             if (port != 0) {
                 req.port(port);
@@ -137,27 +143,29 @@ public final class VantageRun {
     }
 
     private void startTraces() {
-        TraceRunner runner = plan.traceRunner();
-        if (runner == null) {
+        TraceRunner runner = tools.traceRunner();
+        if (plan.traceModes().isEmpty()) {
             notes.add("MTR traces not run (none asked for)");
             return;
         }
+        if (runner == null) {
+            notes.add("MTR traces not run: no MTR module here");
+            return;
+        }
+        Duration interval = Duration.ofMillis(plan.traceIntervalMs());
+        long rounds = rounds(interval);
         List<TraceRunner.TraceSpec> specs = new ArrayList<>();
-        long rounds = rounds(plan.traceInterval());
-        specs.add(new TraceRunner.TraceSpec("icmp", plan.host(), plan.target(), 0, point, id, rounds,
-                plan.traceInterval(), plan.timeout(), plan.maxTtl()));
-        for (int port : plan.ports()) {
-            specs.add(new TraceRunner.TraceSpec("tcp", plan.host(), plan.target(), port, point, id, rounds,
-                    plan.traceInterval(), plan.timeout(), plan.maxTtl()));
+        for (String mode : plan.traceModes()) {
+            for (int port : mode.equals("tcp") ? plan.ports() : List.of(0)) {
+                specs.add(new TraceRunner.TraceSpec(mode, plan.target(), target, port, point, id, rounds, interval,
+                        plan.timeout(), plan.maxTtl()));
+            }
         }
         for (TraceRunner.TraceSpec spec : specs) {
             String check = "mtr-" + spec.mode();
             try {
-                traces.add(runner.start(engine, spec, (ttl, round, o) -> {
-                    if (log != null) {
-                        log.record(id, check, spec.port(), round, ttl, o);
-                    }
-                }));
+                traces.add(runner.start(engine, spec, (ttl, round, o) -> events.record(check, spec.port(), round,
+                        ttl, o)));
             } catch (RuntimeException e) {
                 notes.add("mtr " + spec.mode() + (spec.port() == 0 ? "" : ":" + spec.port()) + " not run: "
                         + e.getMessage());
@@ -202,7 +210,7 @@ public final class VantageRun {
     }
 
     /** The evidence (call after {@link #stop()}); waits briefly for the address lookups. */
-    public VantageEvidence evidence() {
+    public VantageEvidence evidence(String status) {
         List<ProbeSeries> tcp = new ArrayList<>();
         for (SeriesRecorder r : recorders) {
             if (r != ping) {
@@ -214,7 +222,8 @@ public final class VantageRun {
             t.add(tr.result());
         }
         return new VantageEvidence(id, kind, details, await(source), await(publicIp),
-                ping == null || ping.session() == null ? null : ping.result(), t, tcp, List.copyOf(notes));
+                ping == null || ping.session() == null ? null : ping.result(), t, tcp, List.copyOf(notes), status, null,
+                null);
     }
 
     private String await(CompletableFuture<String> f) {
@@ -247,7 +256,7 @@ public final class VantageRun {
         try {
             return inside.call(() -> {
                 try (DatagramSocket s = new DatagramSocket()) {
-                    s.connect(plan.target(), plan.ports().isEmpty() ? 9 : plan.ports().get(0));
+                    s.connect(target, plan.ports().isEmpty() ? 9 : plan.ports().get(0));
                     InetAddress a = s.getLocalAddress();
                     return a == null || a.isAnyLocalAddress() ? null : AddressText.of(a);
                 }
@@ -271,7 +280,7 @@ public final class VantageRun {
                     notes.add("source address not found: no interface " + dev);
                     return null;
                 }
-                boolean v4 = plan.target() instanceof java.net.Inet4Address;
+                boolean v4 = target instanceof java.net.Inet4Address;
                 return java.util.Collections.list(ni.getInetAddresses()).stream()
                         .filter(a -> (a instanceof java.net.Inet4Address) == v4)
                         .sorted(java.util.Comparator.comparing(InetAddress::isLinkLocalAddress))

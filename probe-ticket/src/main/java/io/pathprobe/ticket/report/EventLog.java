@@ -1,8 +1,7 @@
 package io.pathprobe.ticket.report;
 
-import io.pathprobe.core.AddressText;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pathprobe.core.ProbeOutcome;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pathprobe.ticket.agent.CaptureEvent;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -12,95 +11,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 
 /**
- * {@code events.jsonl}: one JSON object per probe outcome, written and flushed as each arrives, so an interrupted
- * capture loses nothing already measured. Thread-safe. Fields: {@code t} (ISO instant), {@code ms} (since the
- * capture started), {@code vantage}, {@code check} ({@code ping}, {@code tcp}, {@code mtr-icmp}, {@code mtr-tcp}),
- * {@code port}, {@code seq}, {@code ttl} (traces), {@code outcome}, {@code rttMs}, {@code responder},
- * {@code detail}.
+ * {@code events.jsonl}: one {@link CaptureEvent} per probe outcome (from every vantage point), written and flushed
+ * as each arrives, so an interrupted capture loses nothing already measured. Thread-safe.
  */
 public final class EventLog implements Closeable {
     private final BufferedWriter out;
-    private final long startNanos;
     private boolean closed;
     private IOException failure;
 
-    private EventLog(BufferedWriter out, long startNanos) {
+    private EventLog(BufferedWriter out) {
         this.out = out;
-        this.startNanos = startNanos;
     }
 
-    /** Creates (or truncates) {@code file}; {@code startNanos} is the capture's start on {@link System#nanoTime()}. */
-    public static EventLog open(Path file, long startNanos) throws IOException {
+    /** Creates (or truncates) {@code file}. */
+    public static EventLog open(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         return new EventLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), startNanos);
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
     }
 
-    /**
-     * Records one outcome.
-     *
-     * @param ttl the probe's TTL for trace probes, or 0
-     */
-    public void record(String vantage, String check, int port, long seq, int ttl, ProbeOutcome o) {
+    /** Writes one event; never throws (called on agent threads): a write error is kept for {@link #close()}. */
+    public void write(CaptureEvent e) {
+        String line;
         try {
-            write(line(vantage, check, port, seq, ttl, o));
-        } catch (RuntimeException e) {
-            // Called on engine threads: a bad record must not break the engine; keep the first problem for close().
+            line = ResultsJson.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(e);
+        } catch (IOException | RuntimeException ex) {
             synchronized (this) {
                 if (failure == null) {
-                    failure = new IOException("cannot write an event: " + e, e);
+                    failure = new IOException("cannot write an event: " + ex, ex);
                 }
             }
+            return;
         }
+        write(line);
     }
-
-    private String line(String vantage, String check, int port, long seq, int ttl, ProbeOutcome o) {
-        ObjectNode n = ResultsJson.mapper().createObjectNode();
-        long now = System.nanoTime();
-        n.put("t", Instant.now().toString());
-        n.put("ms", (now - startNanos) / 1_000_000);
-        n.put("vantage", vantage);
-        n.put("check", check);
-        if (port != 0) {
-            n.put("port", port);
-        }
-        n.put("seq", seq);
-        if (ttl != 0) {
-            n.put("ttl", ttl);
-        }
-        n.put("outcome", o.type().label());
-        if (o.rttNanos() >= 0) {
-            n.put("rttMs", o.rttNanos() / 1e6);
-        }
-        if (o.responder() != null) {
-            n.put("responder", AddressText.of(o.responder()));
-        }
-        String detail = detail(o);
-        if (detail != null) {
-            n.put("detail", detail);
-        }
-        return n.toString();
-    }
-
-    private static String detail(ProbeOutcome o) {
-        if (o instanceof ProbeOutcome.Unreachable u) {
-            return u.describe();
-        }
-        if (o instanceof ProbeOutcome.LocalError e) {
-            return e.message() + (e.cause() == null ? "" : " (" + e.cause() + ")");
-        }
-        if (o instanceof ProbeOutcome.Connected c && c.synRetransmits() > 0) {
-            return "syn-retransmits=" + c.synRetransmits();
-        }
-        if (o instanceof ProbeOutcome.Refused r && r.cause() != null) {
-            return r.cause().toString();
-        }
-        return null;
-    }
-
     private synchronized void write(String line) {
         if (closed || failure != null) {
             return;

@@ -1,15 +1,14 @@
 package io.pathprobe.ticket.lab;
 
-import io.pathprobe.core.VantagePoint;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.Link;
 import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.Nft;
 import io.pathprobe.testkit.Node;
 import io.pathprobe.testkit.Router;
-import io.pathprobe.ticket.EngineVantage;
+import io.pathprobe.ticket.agent.LocalAgent;
+import io.pathprobe.ticket.agent.ProbeAgent;
 import io.pathprobe.ticket.TicketCapture;
-import io.pathprobe.ticket.TicketVantage;
 import io.pathprobe.ticket.diagnosis.Cause;
 import io.pathprobe.ticket.diagnosis.Confidence;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
@@ -86,7 +85,7 @@ class TicketScenarioLabTest {
         return capture(scenario, l.vipAddress(), List.of(vantage(l.a()), vantage(l.b())), d, List.of());
     }
 
-    static TicketResults capture(String scenario, InetAddress vip, List<TicketVantage> vs, Duration d,
+    static TicketResults capture(String scenario, InetAddress vip, List<ProbeAgent> vs, Duration d,
                                  List<String> backends) throws Exception {
         Path out = Path.of("target", "lab", scenario).toAbsolutePath();
         Files.createDirectories(out);
@@ -278,8 +277,8 @@ class TicketScenarioLabTest {
         }
     }
 
-    static TicketVantage vantage(Node n) {
-        return EngineVantage.namespace(n.namespace(), VantagePoint.local());
+    static ProbeAgent vantage(Node n) {
+        return LocalAgent.builder().namespace(n.namespace()).build();
     }
 
     /**
