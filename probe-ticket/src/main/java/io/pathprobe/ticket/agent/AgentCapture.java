@@ -17,6 +17,9 @@ public interface AgentCapture {
     /** Pings and TCP connects sent so far. */
     long probesSent();
 
+    /** The evidence measured so far (status {@code running} while it runs); the final one once it has ended. */
+    VantageEvidence snapshot();
+
     /** Ends the capture early; {@link #evidence()} still completes with what was measured. Idempotent. */
     void cancel();
 

@@ -110,6 +110,13 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
                 message, timeoutMs);
     }
 
+    /** The same event as seen from {@code newVantage} (a coordinator names its agents its own way). */
+    public CaptureEvent withVantage(String newVantage) {
+        return new CaptureEvent(eventSeq, t, ms, newVantage, check, port, seq, ttl, outcome, rttMs, responder,
+                detail, replyTtl, bytes, synRetransmits, banner, icmpType, icmpCode, mtu, errno, errnoName, errnoMessage,
+                message, timeoutMs);
+    }
+
     /** The port, or 0. */
     @JsonIgnore
     public int portOrZero() {

@@ -203,6 +203,11 @@ public final class LocalAgent implements ProbeAgent {
         }
 
         @Override
+        public VantageEvidence snapshot() {
+            return evidence.isDone() ? evidence.join() : run.evidence(VantageEvidence.RUNNING);
+        }
+
+        @Override
         public long probesSent() {
             return run.probesSent();
         }

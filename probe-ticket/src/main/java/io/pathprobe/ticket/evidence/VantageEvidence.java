@@ -30,12 +30,14 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
     public static final String COMPLETE = "complete";
     public static final String STOPPED = "stopped";
     public static final String LOST = "lost";
+    /** Evidence so far of a capture still running (never in a finished bundle). */
+    public static final String RUNNING = "running";
 
     public VantageEvidence {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
         status = status == null ? COMPLETE : status;
-        if (!status.equals(COMPLETE) && !status.equals(STOPPED) && !status.equals(LOST)) {
+        if (!status.equals(COMPLETE) && !status.equals(STOPPED) && !status.equals(LOST) && !status.equals(RUNNING)) {
             throw new IllegalArgumentException("vantage status '" + status + "' is not known");
         }
         details = details == null ? Map.of() : Map.copyOf(details);

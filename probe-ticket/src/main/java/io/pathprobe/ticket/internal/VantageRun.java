@@ -221,7 +221,9 @@ public final class VantageRun {
         for (TraceRunner.Trace tr : traces) {
             t.add(tr.result());
         }
-        return new VantageEvidence(id, kind, details, await(source), await(publicIp),
+        boolean running = VantageEvidence.RUNNING.equals(status); // a snapshot never waits for the lookups
+        return new VantageEvidence(id, kind, details, running ? source.getNow(null) : await(source),
+                running ? publicIp.getNow(null) : await(publicIp),
                 ping == null || ping.session() == null ? null : ping.result(), t, tcp, List.copyOf(notes), status, null,
                 null);
     }
