@@ -67,7 +67,7 @@ public final class AgentServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
-        int maxBody = config.quotas().maxBodyBytes();
+        int maxBody = (int) Math.min(Integer.MAX_VALUE, config.quotas().requestBodyBytes());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -36,20 +36,7 @@ final class DnsOptions {
         }
         List<InetSocketAddress> list = new ArrayList<>();
         for (String s : nameServers) {
-            TargetSpec t;
-            try {
-                t = TargetSpec.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--name-server '" + s + "': " + e.getMessage(), e);
-            }
-            if (t.ports().size() > 1) {
-                throw new UsageException("--name-server '" + s + "': give one port");
-            }
-            if (!HostResolver.isLiteral(t.host())) {
-                throw new UsageException("--name-server '" + s + "' is not an IP address: give the server's address");
-            }
-            InetAddress a = HostResolver.resolve(t.host(), HostResolver.Family.ANY); // a literal: no query
-            list.add(new InetSocketAddress(a, t.ports().isEmpty() ? 53 : t.ports().get(0)));
+            list.add(HostResolver.socketAddress(s, 53, "--name-server"));
         }
         return list;
     }

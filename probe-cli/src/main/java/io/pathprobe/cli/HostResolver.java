@@ -120,4 +120,33 @@ final class HostResolver {
             throw new UsageException("cannot list this host's interfaces to check " + option + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * {@code ADDR} or {@code ADDR:PORT} ({@code [V6]:PORT}) as a socket address; an address literal only, so nothing
+     * is looked up.
+     *
+     * @throws UsageException naming {@code option} when it is not one
+     */
+    static java.net.InetSocketAddress socketAddress(String text, int defaultPort, String option) {
+        TargetSpec t;
+        try {
+            t = TargetSpec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " '" + text + "': " + e.getMessage(), e);
+        }
+        if (t.ports().size() > 1) {
+            throw new UsageException(option + " '" + text + "': give one port");
+        }
+        if (!isLiteral(t.host())) {
+            throw new UsageException(option + " '" + text + "' is not an IP address: give an address literal");
+        }
+        InetAddress a = resolve(t.host(), Family.ANY); // a literal: no query
+        return new java.net.InetSocketAddress(a, t.ports().isEmpty() ? defaultPort : t.ports().get(0));
+    }
+
+    /** {@code 127.0.0.1:9917} or {@code [::1]:9917}. */
+    static String hostPort(java.net.InetSocketAddress a) {
+        String h = io.pathprobe.core.AddressText.of(a.getAddress());
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
 }

@@ -31,18 +31,25 @@ public final class TcpListener implements AutoCloseable {
         acceptor.start();
     }
 
+    /** A listener in this process's own network namespace (e.g. on loopback); port 0 picks a free one. */
+    public static TcpListener onHost(InetAddress address, int port) throws IOException {
+        return new TcpListener(bind(address, port), null, "host");
+    }
+
+    private static ServerSocket bind(InetAddress address, int port) throws IOException {
+        ServerSocket ss = new ServerSocket();
+        try {
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(address, port), BACKLOG);
+            return ss;
+        } catch (IOException e) {
+            ss.close();
+            throw e;
+        }
+    }
+
     static TcpListener open(Node node, InetAddress address, int port, String banner) throws Exception {
-        ServerSocket s = node.call(() -> {
-            ServerSocket ss = new ServerSocket();
-            try {
-                ss.setReuseAddress(true);
-                ss.bind(new InetSocketAddress(address, port), BACKLOG);
-                return ss;
-            } catch (IOException e) {
-                ss.close();
-                throw e;
-            }
-        });
+        ServerSocket s = node.call(() -> bind(address, port));
         return new TcpListener(s, banner, node.namespace());
     }
 

@@ -170,8 +170,8 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
                         + " at " + h.plan().address());
             } catch (AgentException e) {
                 FullHttpResponse r = json(e.status(), error(e.getMessage()));
-                if (e.status() == 429 && e instanceof RetryAfter ra) {
-                    r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(ra.retryAfterSeconds()));
+                if (e.retryAfterSeconds() > 0) {
+                    r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
                 }
                 send(ctx, req, r);
                 service.audit().record(peer, owner, "POST", req.uri(), summary, e.status(), e.getMessage());
@@ -182,11 +182,6 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 req.release();
             }
         });
-    }
-
-    /** An {@link AgentException} for 429 that says when to try again. */
-    public interface RetryAfter {
-        long retryAfterSeconds();
     }
 
     private Optional<String> authenticate(ChannelHandlerContext ctx, FullHttpRequest req) {

@@ -7,18 +7,23 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pathprobe.agent.AgentServerConfig;
 import io.pathprobe.agent.policy.PinnedTarget;
 import io.pathprobe.agent.policy.TargetDeniedException;
+import io.pathprobe.agent.quota.Admission;
+import io.pathprobe.agent.quota.Lease;
 import io.pathprobe.agent.quota.QuotaLedger;
+import io.pathprobe.agent.quota.Rejection;
 import io.pathprobe.ticket.agent.AgentException;
 import io.pathprobe.ticket.agent.AgentInfo;
 import io.pathprobe.ticket.agent.CapturePlan;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,20 +94,33 @@ public final class AgentService implements AutoCloseable {
             throw new AgentException(400, "an agent does not fetch URLs for a plan: leave publicIpUrl out (the"
                     + " agent reports the public address it was configured with)");
         }
-        ledger.checkPlan(owner, plan.durationMs(), 1, plan.ports().size(), plan.probesPerSecond());
+        Duration length = Duration.ofMillis(plan.durationMs());
+        Optional<Rejection> shape = ledger.quotas(owner).checkPlan(length, 1, plan.ports().size(),
+                plan.probesPerSecond());
+        if (shape.isPresent()) {
+            throw refused(shape.get());
+        }
         InetAddress target = pin(plan);
         HostedCapture h = new HostedCapture(prefix + "-" + ids.incrementAndGet(), owner, plan.pinnedTo(target),
                 config.keepEvents(), eventWriter);
-        ledger.admit(owner); // throws 429 when the owner runs too many captures
+        Admission admission = ledger.admit(owner, length, Map.of(target, plan.probesPerSecond()));
+        if (admission instanceof Rejection r) {
+            throw refused(r);
+        }
+        Lease lease = (Lease) admission;
         try {
             h.attach(config.vantage().start(h.plan(), h::onEvent));
         } catch (RuntimeException e) {
-            ledger.release(owner);
+            lease.close();
             throw e;
         }
-        h.capture().evidence().whenComplete((ev, t) -> ledger.release(owner));
+        h.capture().evidence().whenComplete((ev, t) -> lease.close());
         captures.put(h.id(), h);
         return h;
+    }
+
+    private static AgentException refused(Rejection r) {
+        return new AgentException(429, r.message(), r.retryAfterSeconds().orElse(-1));
     }
 
     /** The target's one address to probe: the plan's literal, or the name resolved once; all of them allowed. */

@@ -1,0 +1,205 @@
+package io.pathprobe.cli;
+
+import io.pathprobe.agent.AgentServer;
+import io.pathprobe.agent.AgentServerConfig;
+import io.pathprobe.agent.DnsResolver;
+import io.pathprobe.agent.auth.TokenStore;
+import io.pathprobe.agent.policy.TargetPolicy;
+import io.pathprobe.ticket.agent.LocalAgent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code pathprobe agent}: a vantage point others can run ticket captures on, over HTTP(S). Secure by default: it
+ * listens on loopback, refuses a non-loopback address without a token file or a client CA, and probes only what
+ * {@code --allow} names.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a pathprobe agent: an HTTP(S) server that runs ticket capture plans for a coordinator "
+                + "('pathprobe ticket ... --vantage agent:https://HOST:PORT'). Every /v1 request needs a bearer token "
+                + "(or a client certificate with --client-ca); only targets inside --allow are probed (default deny; "
+                + "loopback, link-local, private and reserved ranges only when a rule names them). One JSON audit line "
+                + "per request goes to stdout (or --audit-log). Stop it with Ctrl-C or SIGTERM.",
+                "Exit status: 0 stopped, 2 bad input (nothing listens), 3 internal error."},
+        footer = {"", "Examples:",
+                "  pathprobe agent --token-file /etc/pathprobe/tokens --allow 203.0.113.0/24:80,443",
+                "  pathprobe agent --listen 10.0.0.7:9917 --token-file tokens --allow 10.20.0.10/32 \\",
+                "      --tls-cert agent.pem --tls-key agent.key --name eu-1",
+                "Token file: one 'ID SECRET' per line (chmod 600); a coordinator sends 'Authorization: Bearer SECRET'."})
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:9917",
+            description = "Where to listen; default: ${DEFAULT-VALUE} (loopback). [::1]:9917 for IPv6.")
+    String listen;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Bearer tokens, one 'ID SECRET' a line (mode 600); or set PATHPROBE_AGENT_TOKEN.")
+    Path tokenFile;
+
+    @Option(names = "--allow", paramLabel = "CIDR[:PORTS]",
+            description = "Targets this agent may probe, repeatable: 203.0.113.0/24, 10.0.0.5/32:80,443, "
+                    + "[2001:db8::/32]:443. Nothing else is probed.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A JSON file with \"allow\": [...] and \"name\" (added to the options given here).")
+    Path config;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate (chain).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's unencrypted PKCS#8 key.")
+    Path tlsKey;
+
+    @Option(names = "--client-ca", paramLabel = "PEM",
+            description = "Require client certificates signed by this CA (mutual TLS).")
+    Path clientCa;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "This agent's name in reports; default: agent.")
+    String name;
+
+    @Option(names = "--public-ip", paramLabel = "ADDR",
+            description = "This network's public address, for the report (the agent never looks it up).")
+    String publicIp;
+
+    @Option(names = "--netns", paramLabel = "NAME", description = "Measure from this network namespace (root).")
+    String netns;
+
+    @Option(names = "--name-server", paramLabel = "ADDR[:PORT]",
+            description = "Resolve target names with this DNS server (default: the system's resolver).")
+    String nameServer;
+
+    @Option(names = "--audit-log", paramLabel = "FILE", description = "Append the audit lines here instead of stdout.")
+    Path auditLog;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        List<String> rules = new ArrayList<>(allow);
+        String agentName = name;
+        if (config != null) {
+            AgentConfigFile f = AgentConfigFile.read(config);
+            rules.addAll(f.allow());
+            if (agentName == null) {
+                agentName = f.name();
+            }
+        }
+        TargetPolicy policy;
+        try {
+            policy = TargetPolicy.of(rules);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--allow: " + e.getMessage(), e);
+        }
+        TokenStore tokens = tokens();
+        InetSocketAddress address = listenAddress();
+        if (publicIp != null && HostResolver.isLiteral(publicIp.trim())) {
+            publicIp = publicIp.trim();
+        } else if (publicIp != null) {
+            throw new UsageException("--public-ip '" + publicIp + "' is not an IP address");
+        }
+        LocalAgent.Builder vantage = LocalAgent.builder().version("pathprobe " + Main.version());
+        if (netns != null) {
+            try {
+                vantage.namespace(netns);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--netns: " + e.getMessage(), e);
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        Writer audit = auditLog == null ? out : Files.newBufferedWriter(auditLog, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        AgentServerConfig cfg;
+        try {
+            AgentServerConfig.Builder b = AgentServerConfig.builder(policy).listen(address).tokens(tokens)
+                    .tls(tlsCert, tlsKey, clientCa).name(agentName == null ? "agent" : agentName)
+                    .publicAddress(publicIp).vantage(vantage.build()).version("pathprobe " + Main.version())
+                    .audit(line -> {
+                        synchronized (audit) {
+                            try {
+                                audit.write(line);
+                                audit.write('\n');
+                                audit.flush();
+                            } catch (IOException e) {
+                                // the audit file became unwritable: the line is lost, the agent goes on
+                            }
+                        }
+                    });
+            if (nameServer != null) {
+                b.resolver(DnsResolver.using(HostResolver.socketAddress(nameServer, 53, "--name-server")));
+            }
+            cfg = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage().replace("a token file or a client CA",
+                    "--token-file (or PATHPROBE_AGENT_TOKEN) or --client-ca"), e);
+        }
+        AgentServer server;
+        try {
+            server = AgentServer.start(cfg);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage() + ": is another agent running there, or is the address not"
+                    + " this host's?", e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "pathprobe-agent-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        err.println("pathprobe agent " + cfg.name() + " listening on " + (cfg.tlsCert() == null ? "http" : "https")
+                + "://" + HostResolver.hostPort(server.address()) + " (" + policy.rules().size() + " allow rule"
+                + (policy.rules().size() == 1 ? "" : "s") + ", " + (tokens == null ? "no" : tokens.ids().size())
+                + " token" + (tokens != null && tokens.ids().size() == 1 ? "" : "s")
+                + (clientCa == null ? "" : ", mutual TLS") + ")");
+        err.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private TokenStore tokens() {
+        if (tokenFile != null) {
+            try {
+                return TokenStore.load(tokenFile);
+            } catch (IOException e) {
+                throw new UsageException("--token-file " + tokenFile + ": cannot read it (" + e.getMessage() + ")", e);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--token-file " + e.getMessage(), e);
+            }
+        }
+        String env = System.getenv(TokenStore.ENVIRONMENT_VARIABLE);
+        if (env != null && !env.isBlank()) {
+            try {
+                return TokenStore.fromEnvironment(env);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(TokenStore.ENVIRONMENT_VARIABLE + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    private InetSocketAddress listenAddress() {
+        InetSocketAddress a = HostResolver.socketAddress(listen, AgentServerConfig.DEFAULT_PORT, "--listen");
+        InetAddress host = a.getAddress();
+        if (host == null) {
+            throw new UsageException("--listen " + listen + ": give an address literal, e.g. 127.0.0.1:9917");
+        }
+        return a;
+    }
+}
