@@ -136,16 +136,7 @@ public final class AgentService implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new AgentException(400, e.getMessage(), e);
         }
-        if (plan.ping() || plan.traceModes().contains("icmp")) {
-            // Port-less probes (ping, ICMP traces) are checked too: a rule may name ports only.
-            for (InetAddress a : pinned.addresses()) {
-                var d = config.policy().decide(a, 0);
-                if (!d.allowed()) {
-                    throw new AgentException(403, d.reason() + " (the plan pings or traces in ICMP mode, which"
-                            + " uses no port: leave the ping and ICMP trace out, or allow the address for all ports)");
-                }
-            }
-        }
+        // Port-less probes (ping, ICMP traces) are allowed wherever a rule covers the address (TargetPolicy).
         for (InetAddress a : pinned.addresses()) {
             if (plan.family() == 0 || (plan.family() == 4) == (a instanceof java.net.Inet4Address)) {
                 return a;
