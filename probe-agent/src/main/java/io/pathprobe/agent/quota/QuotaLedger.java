@@ -60,7 +60,8 @@ public final class QuotaLedger {
      * Admits a capture for a token, or says which quota it would break. The plan alone is checked first (its
      * duration, its rate to each target, its total rate: no Retry-After, retrying cannot help), then with the
      * token's running captures (concurrent captures, total rate, rate per target: Retry-After until enough of them
-     * reach their planned end). Release the lease when the capture ends.
+     * reach their planned end). Release the lease when the capture ends. The plan's targets × ports and the body
+     * size are {@link Quotas#checkPlan} and {@link Quotas#checkBody}'s, checked before the plan gets here.
      *
      * @param duration                  the capture's planned duration
      * @param probesPerSecondByTarget   the probes per second the capture sends to each pinned address
