@@ -184,7 +184,7 @@ class AgentServerLoopbackTest {
             String body = json(plan(Duration.ofSeconds(1))).replace("\"address\":\"127.0.0.1\"", "\"address\":null")
                     .replace("\"target\":\"127.0.0.1\"", "\"target\":\"" + host + "\"");
             HttpResponse<String> h = send("POST", "/v1/captures", SECRET, body);
-            assertEquals(400, h.statusCode(), host + ": " + h.body());
+            assertEquals(403, h.statusCode(), host + ": " + h.body());
         }
         assertEquals(0, listener.accepted());
         assertTrue(audit.stream().anyMatch(l -> l.contains("\"status\":403") && l.contains("127.0.0.2")), audit::toString);

@@ -112,6 +112,35 @@ public final class Nft {
         return add(List.of(chain), rule);
     }
 
+    /**
+     * Counts the packets that match {@code match} (nft syntax, e.g. {@code "ip daddr 10.0.0.9"}) in {@code chain},
+     * without changing what happens to them; read the count with {@link #packets(String)}.
+     *
+     * @param name a label for the counter: letters, digits and '-'
+     */
+    public Nft count(Chain chain, String match, String name) {
+        if (!name.matches("[A-Za-z0-9-]+")) {
+            throw new IllegalArgumentException("counter name '" + name + "': letters, digits and '-' only");
+        }
+        return rule(chain, match + " counter comment \"" + name + "\"");
+    }
+
+    /** The packets counted so far by every rule named {@code name} (see {@link #count}). */
+    public long packets(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("packets (\\d+) bytes \\d+ comment \""
+                + java.util.regex.Pattern.quote(name) + "\"").matcher(ruleset());
+        long total = 0;
+        boolean found = false;
+        while (m.find()) {
+            total += Long.parseLong(m.group(1));
+            found = true;
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no counter named '" + name + "' in " + node.name() + "'s rules");
+        }
+        return total;
+    }
+
     /** Removes every rule this object added (deletes the table). */
     public synchronized Nft flush() {
         if (tableMade) {

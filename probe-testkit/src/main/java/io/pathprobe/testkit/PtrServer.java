@@ -19,7 +19,10 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.dns.DefaultDnsRawRecord;
 import java.net.InetAddress;
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
@@ -28,13 +31,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny authoritative DNS server for tests of reverse DNS, on a loopback UDP port: it answers PTR questions from
- * a table, NXDOMAIN for names it lacks, and nothing at all for names marked silent (to test timeouts). It counts
+ * A tiny authoritative DNS server for tests, on a loopback UDP port or inside a lab namespace: it answers PTR
+ * questions from a table, A/AAAA questions from scripted answers (a different one per query, to test DNS
+ * rebinding), NXDOMAIN for names it lacks, and nothing at all for names marked silent (to test timeouts). It counts
  * the queries it gets. Tests point resolvers at it so that no query ever leaves the machine.
  */
 public final class PtrServer implements AutoCloseable {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Per name, the answer of each query in turn; the last one repeats. */
+    private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
     private final MultiThreadIoEventLoopGroup group;
     private final Channel channel;
@@ -60,6 +67,25 @@ public final class PtrServer implements AutoCloseable {
     /** A server on 127.0.0.1, an ephemeral port. */
     public static PtrServer start() {
         return new PtrServer(InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * A server on {@code bind} inside {@code node}'s namespace (its socket is made there), an ephemeral port.
+     */
+    public static PtrServer startIn(Node node, InetAddress bind) throws Exception {
+        return node.call(() -> new PtrServer(bind));
+    }
+
+    /**
+     * Answers the A or AAAA questions for {@code name}: the first query with {@code answers[0]}, the second with
+     * {@code answers[1]}, and so on; the last answer repeats. Each answer is one address, TTL 0.
+     */
+    public PtrServer addresses(String name, InetAddress... answers) {
+        if (answers.length == 0) {
+            throw new IllegalArgumentException("give at least one answer");
+        }
+        addresses.put(canonical(name), List.of(answers));
+        return this;
     }
 
     /** Where to send queries. */
@@ -108,7 +134,15 @@ public final class PtrServer implements AutoCloseable {
             r.setAuthoritativeAnswer(true).setRecursionAvailable(false);
             r.addRecord(DnsSection.QUESTION, q);
             String host = names.get(name);
-            if (host != null && q.type() == DnsRecordType.PTR) {
+            List<InetAddress> seq = addresses.get(name);
+            if (seq != null && (q.type() == DnsRecordType.A || q.type() == DnsRecordType.AAAA)) {
+                int n = asked.computeIfAbsent(name + q.type(), k -> new AtomicInteger()).getAndIncrement();
+                InetAddress a = seq.get(Math.min(n, seq.size() - 1));
+                if ((a.getAddress().length == 4) == (q.type() == DnsRecordType.A)) {
+                    r.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(name, q.type(), 0,
+                            Unpooled.wrappedBuffer(a.getAddress())));
+                }
+            } else if (host != null && q.type() == DnsRecordType.PTR) {
                 r.addRecord(DnsSection.ANSWER, new DefaultDnsPtrRecord(name, DnsRecord.CLASS_IN, 60,
                         host.endsWith(".") ? host : host + "."));
             } else {

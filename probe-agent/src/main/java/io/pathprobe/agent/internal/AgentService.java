@@ -134,7 +134,8 @@ public final class AgentService implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new AgentException(400, "target " + host + " does not resolve here: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new AgentException(400, e.getMessage(), e);
+            // A spelling the policy refuses to resolve (hex, octal, decimal, zone ids, ...) is a denial too.
+            throw new AgentException(403, e.getMessage(), e);
         }
         // Port-less probes (ping, ICMP traces) are allowed wherever a rule covers the address (TargetPolicy).
         for (InetAddress a : pinned.addresses()) {

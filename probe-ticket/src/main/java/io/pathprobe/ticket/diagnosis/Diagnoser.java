@@ -134,6 +134,10 @@ public final class Diagnoser {
     static List<String> observations(TicketEvidence e) {
         List<String> lines = new ArrayList<>();
         for (VantageEvidence v : e.vantagePoints()) {
+            if (v.lost()) {
+                lines.add("[" + v.id() + "] agent lost at " + v.lostAt() + ": what it measured until then is kept,"
+                        + " and its figures cover only that part of the capture");
+            }
             if (v.ping() != null) {
                 lines.add(Signals.line(v, v.ping()));
             }
