@@ -512,7 +512,8 @@ public final class NetLab implements AutoCloseable {
         return nft;
     }
 
-    String ipPath() {
+    /** The {@code ip} binary the lab uses (to start a long-running process in a namespace with {@code ip netns exec}). */
+    public String ipPath() {
         return ip;
     }
 
