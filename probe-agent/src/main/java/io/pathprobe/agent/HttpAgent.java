@@ -43,6 +43,11 @@ public final class HttpAgent implements ProbeAgent {
     /** An agent silent this long (no event, no heartbeat, no answer) is lost. */
     public static final Duration LOST_AFTER = Duration.ofSeconds(8);
     private static final Duration POLL = Duration.ofSeconds(2);
+    /**
+     * A stream with no line (the agent sends a heartbeat every second) for this long is half-open: closed and
+     * resumed on a new connection.
+     */
+    private static final Duration STREAM_SILENCE = Duration.ofSeconds(3);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper MAPPER = ResultsJson.mapper();
 
@@ -182,6 +187,7 @@ public final class HttpAgent implements ProbeAgent {
         private final Map<String, long[]> checks = new LinkedHashMap<>();
         private volatile long lastSeq;
         private volatile long lastHeardMs = System.currentTimeMillis();
+        private volatile long lastLineMs = System.currentTimeMillis();
         private volatile VantageEvidence latest;
         private volatile InputStream open;
         private volatile boolean cancelled;
@@ -217,12 +223,14 @@ public final class HttpAgent implements ProbeAgent {
                         throw new IOException("events answered HTTP " + resp.statusCode());
                     }
                     open = resp.body();
+                    lastLineMs = System.currentTimeMillis();
                     backoff = 100;
                     try (BufferedReader in = new BufferedReader(new InputStreamReader(resp.body(),
                             StandardCharsets.UTF_8))) {
                         String line;
                         while ((line = in.readLine()) != null) {
                             lastHeardMs = System.currentTimeMillis();
+                            lastLineMs = lastHeardMs;
                             if (!line.startsWith("{\"heartbeat\"")) {
                                 deliver(MAPPER.readValue(line, CaptureEvent.class));
                             }
@@ -295,8 +303,8 @@ public final class HttpAgent implements ProbeAgent {
                         return;
                     }
                 }
-                if (System.currentTimeMillis() - lastHeardMs > LOST_AFTER.toMillis()) {
-                    closeStream();
+                if (System.currentTimeMillis() - lastLineMs > STREAM_SILENCE.toMillis()) {
+                    closeStream(); // half-open: the stream loop resumes after the last event on a new connection
                 }
             }
         }
@@ -360,6 +368,8 @@ public final class HttpAgent implements ProbeAgent {
 
         private void closeStream() {
             InputStream in = open;
+            open = null;
+            lastLineMs = System.currentTimeMillis();
             if (in != null) {
                 try {
                     in.close();

@@ -259,25 +259,29 @@ class AgentLabTest {
             try (Agent a = startAgent(l, l.a(), "a"); Agent b = startAgent(l, l.b(), "b")) {
                 Thread saboteur = new Thread(() -> {
                     try {
-                        Thread.sleep(3000);
-                        // Reset agent a's connections for 1.5 s: its coordinator reconnects and resumes.
+                        // Once both agents stream, reset agent a's connections for 1.5 s (its coordinator must
+                        // resume after the last event it has), then kill -9 agent b.
+                        awaitStream(a);
+                        awaitStream(b);
+                        Thread.sleep(1000);
                         l.a().nft().rule(Nft.Chain.OUTPUT, "tcp sport " + AGENT_PORT + " reject with tcp reset");
                         Thread.sleep(1500);
                         l.a().nft().flush();
                         Thread.sleep(1000);
-                        b.process.destroyForcibly(); // kill -9
+                        b.process.destroyForcibly();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 }, "saboteur");
                 saboteur.start();
-                JsonNode r = ticket(l, "lost", Duration.ofSeconds(12), a, b);
+                JsonNode r = ticket(l, "lost", Duration.ofSeconds(14), a, b);
                 saboteur.join(10_000);
                 JsonNode va = vantage(r, a);
                 JsonNode vb = vantage(r, b);
                 assertEquals("complete", va.get("status").asText(), va.toString());
                 assertEquals("lost", vb.get("status").asText(), vb.get("notes").toString());
                 assertTrue(vb.get("lostAt").asText().startsWith("20"), vb.toString());
+                assertTrue(vb.hasNonNull("ping"), "the lost agent's partial evidence is kept: " + vb);
                 long pingsBeforeLoss = vb.get("ping").get("stats").get("sent").asLong();
                 assertTrue(pingsBeforeLoss >= 5 && pingsBeforeLoss < 60, "partial evidence kept: " + pingsBeforeLoss);
                 assertTrue(r.get("diagnosis").get("observations").toString().contains("agent lost at"),
@@ -298,6 +302,13 @@ class AgentLabTest {
                 long streams = a.audit.stream().filter(x -> x.contains("event stream")).count();
                 assertTrue(streams >= 2, "the cut made the coordinator reconnect: " + streams + " stream requests");
             }
+        }
+    }
+
+    /** Waits (at most 60 s) until the agent has served an event stream. */
+    static void awaitStream(Agent a) throws InterruptedException {
+        for (int i = 0; i < 600 && a.audit.stream().noneMatch(x -> x.contains("event stream")); i++) {
+            Thread.sleep(100);
         }
     }
 

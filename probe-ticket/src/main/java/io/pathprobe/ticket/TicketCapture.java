@@ -135,7 +135,10 @@ public final class TicketCapture {
                     runs.add(agent.start(plan, log::write));
                 } catch (AgentException e) {
                     runs.add(null);
-                    refused.add(notRun(agent, e.getMessage()));
+                    // 503: nothing answered (lost from the start); anything else: the agent said no.
+                    refused.add(notRun(agent, e.getMessage()).withStatus(e.status() == 503 ? VantageEvidence.LOST
+                            : VantageEvidence.REFUSED, e.status() == 503 ? Instant.now().toString() : null, null,
+                            null));
                 }
             }
             if (cfg.progress != null) {

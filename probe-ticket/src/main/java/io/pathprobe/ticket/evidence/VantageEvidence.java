@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param notes         problems met while capturing (e.g. a prober not available), for people
  * @param status        how the capture ended here: {@value #COMPLETE} (ran its duration), {@value #STOPPED}
  *                      (cancelled early, e.g. Ctrl-C) or {@value #LOST} (a remote agent stopped answering: the
- *                      evidence is what arrived until then)
+ *                      evidence is what arrived until then, or it could not be reached at the start) or
+ *                      {@value #REFUSED} (the agent refused the plan: policy, quota, authentication)
  * @param lostAt        when a lost agent was last heard from (ISO-8601, the coordinator's clock), else {@code null}
  * @param clockOffsetMs a remote agent's clock minus the coordinator's, as estimated from request and response
  *                      times, or {@code null} on this host
@@ -30,6 +31,7 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
     public static final String COMPLETE = "complete";
     public static final String STOPPED = "stopped";
     public static final String LOST = "lost";
+    public static final String REFUSED = "refused";
     /** Evidence so far of a capture still running (never in a finished bundle). */
     public static final String RUNNING = "running";
 
@@ -37,7 +39,8 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
         status = status == null ? COMPLETE : status;
-        if (!status.equals(COMPLETE) && !status.equals(STOPPED) && !status.equals(LOST) && !status.equals(RUNNING)) {
+        if (!status.equals(COMPLETE) && !status.equals(STOPPED) && !status.equals(LOST) && !status.equals(RUNNING)
+                && !status.equals(REFUSED)) {
             throw new IllegalArgumentException("vantage status '" + status + "' is not known");
         }
         details = details == null ? Map.of() : Map.copyOf(details);
