@@ -1,5 +1,7 @@
 package io.pathprobe.ticket.evidence;
 
+import io.pathprobe.ticket.hostcheck.SelfCheck;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,10 +19,12 @@ import java.util.Objects;
  * @param traces        the MTR traces (ICMP mode, TCP mode per port)
  * @param tcp           the TCP connect checks, one per port
  * @param notes         problems met while capturing (e.g. a prober not available), for people
+ * @param self          what the vantage point found about itself without sending anything (does it listen on the
+ *                      probed ports, is it a backend, its networks), or {@code null} when not checked
  */
 public record VantageEvidence(String id, String kind, Map<String, String> details, String sourceAddress,
                               String publicIp, ProbeSeries ping, List<TraceEvidence> traces, List<ProbeSeries> tcp,
-                              List<String> notes) {
+                              List<String> notes, SelfCheck self) {
     public VantageEvidence {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
@@ -28,6 +32,18 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
         traces = traces == null ? List.of() : List.copyOf(traces);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
         notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** Without a self check (evidence from elsewhere). */
+    public VantageEvidence(String id, String kind, Map<String, String> details, String sourceAddress,
+                           String publicIp, ProbeSeries ping, List<TraceEvidence> traces, List<ProbeSeries> tcp,
+                           List<String> notes) {
+        this(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, notes, null);
+    }
+
+    /** The same evidence with {@code self} in place of the self check. */
+    public VantageEvidence withSelf(SelfCheck self) {
+        return new VantageEvidence(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, notes, self);
     }
 
     /** The address that identifies this client to the provider: the public IP if known, else the source address. */
