@@ -90,11 +90,7 @@ final class ClientPathRule implements DiagnosisRule {
                     + " destination", slow.avgMs() - previousAvg(v, slow), slow.ttl(), slow.host()));
         }
         if (start != null) {
-            boolean local = isLocal(start.host());
-            steps.add(local ? "Hop " + start.ttl() + " (" + start.host() + ") is inside the client's own network:"
-                    + " check the local link (Wi-Fi, cable), the office/home router and NAT device, and how loaded"
-                    + " they are." : "Hop " + start.ttl() + " (" + start.host() + ") is on the carrier's network:"
-                    + " send the MTR report (summary.txt) to the client's ISP.");
+            steps.add(whereItBegins(v, hop != null ? traceOf(v, hop) : traceOf(v, slow), start));
         } else {
             where.add("ping loses " + Signals.pct(v.ping().stats().lossPercent()) + " of packets");
             steps.add("Run the capture with MTR (ICMP and TCP mode) to see at which hop the loss begins.");
@@ -144,8 +140,62 @@ final class ClientPathRule implements DiagnosisRule {
         return pingOk && o.traces().stream().allMatch(t -> Signals.persistentLossBeforeDestination(t) == null);
     }
 
-    /** Private, link-local, loopback or carrier-grade NAT space: the client's side of the path. */
+    /** Private, link-local, loopback or carrier-grade NAT space (not a public address). */
     static boolean isLocal(String host) {
         return Addresses.isPrivate(host);
+    }
+
+    /** Carrier-grade NAT space (100.64.0.0/10): only a carrier numbers routers there. */
+    static boolean isCgnat(String host) {
+        return Addresses.inPrefix(host, "100.64.0.0/10");
+    }
+
+    private static TraceEvidence traceOf(VantageEvidence v, HopEvidence h) {
+        for (TraceEvidence t : v.traces()) {
+            if (t.hops().contains(h)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the problem begins inside the client's own network or beyond it, from what the vantage point knows
+     * about itself (its connected networks, from its self check) and the path (the first public address). Loss
+     * that "begins at hop N" is lost between hop N-1 and hop N: at hop 1 that is the client's own link and router;
+     * after the client's own router (the hop on its link) it is that router's uplink; past the first public
+     * address, or in carrier-grade NAT space, it is the carrier's. A private address further on does not make a
+     * hop the client's: carriers number routers privately too.
+     */
+    static String whereItBegins(VantageEvidence v, TraceEvidence t, HopEvidence start) {
+        String hop = "hop " + start.ttl() + " (" + start.host() + ")";
+        HopEvidence prev = t == null ? null : t.hop(start.ttl() - 1);
+        boolean known = v.self() != null && v.self().error() == null && !v.self().networks().isEmpty();
+        boolean ownLink = known ? v.self().onOwnLink(start.host()) : start.ttl() == 1;
+        boolean prevOwn = prev != null && !prev.addresses().isEmpty()
+                && (known ? v.self().onOwnLink(prev.host()) : prev.ttl() == 1);
+        HopEvidence firstPublic = t == null ? null : t.hops().stream()
+                .filter(h -> !h.addresses().isEmpty() && !isLocal(h.host())).findFirst().orElse(null);
+        if (start.ttl() == 1 || ownLink) {
+            return "The problem begins at " + hop + ", on the client's own link: inside the client's own network."
+                    + " Check the local link (Wi-Fi, cable), the office/home router and NAT device, and how loaded"
+                    + " they are.";
+        }
+        if (firstPublic != null && firstPublic.ttl() <= start.ttl() || isCgnat(start.host())) {
+            return "The problem begins at " + hop + ", beyond the client's own network (" + (isCgnat(start.host())
+                    ? "carrier-grade NAT space" : "at or past the first public address, hop " + firstPublic.ttl()
+                    + " (" + firstPublic.host() + ")") + "): on the carrier's network. Send the MTR report"
+                    + " (summary.txt) to the client's ISP.";
+        }
+        if (prevOwn) {
+            return "The problem begins after hop " + prev.ttl() + " (" + prev.host() + "), the client's own router"
+                    + " (on its link), and before " + hop + ": in that router's forwarding or its uplink to the"
+                    + " carrier. Check the router's load and its WAN link; if they are fine, send the MTR report"
+                    + " (summary.txt) to the client's ISP.";
+        }
+        return "The problem begins at " + hop + ", past the client's own router and before any public address:"
+                + " the carrier's network, or the client's own wider network (a corporate WAN) if it has one — a"
+                + " private address alone does not tell. Ask whether the client runs routers beyond its office"
+                + " router; if not, send the MTR report (summary.txt) to the client's ISP.";
     }
 }

@@ -60,6 +60,9 @@ public final class Diagnoser {
         if (!findings.isEmpty() && findings.get(0).confidence() != Confidence.LOW) {
             Finding top = findings.get(0);
             List<String> steps = new ArrayList<>(top.nextSteps());
+            if (top.confidence() != Confidence.HIGH) {
+                steps.addAll(tellApart(findings)); // not certain: say what would rule the others out
+            }
             return new Diagnosis(top.cause().id(), "Cause " + top.cause().number() + ": " + top.cause().title()
                     + " (" + top.confidence().label() + " confidence)", top.confidence(), findings, observations,
                     steps);
@@ -73,7 +76,7 @@ public final class Diagnoser {
                     + " probes per check) and check the notes for probers that could not run."));
         }
         if (anyFailure) {
-            Set<String> steps = new LinkedHashSet<>();
+            Set<String> steps = new LinkedHashSet<>(tellApart(findings));
             findings.forEach(f -> steps.addAll(f.nextSteps()));
             if (Signals.independentCount(measured) < 2) {
                 steps.add("Capture from a second, independent network at the same time (--vantage): whether the"
@@ -111,6 +114,50 @@ public final class Diagnoser {
         return new Diagnosis(Diagnosis.NO_FAULT_FOUND, headline, c, findings, observations,
                 List.of("If the problem is intermittent, run a longer capture (--duration) while it happens, from"
                         + " the affected client's network."));
+    }
+
+    /**
+     * For every pair of causes among the findings, what would tell them apart (the measurement whose outcome
+     * differs between the two signatures).
+     */
+    static List<String> tellApart(List<Finding> findings) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < findings.size(); i++) {
+            for (int j = i + 1; j < findings.size(); j++) {
+                Cause a = findings.get(i).cause();
+                Cause b = findings.get(j).cause();
+                String how = apart(a.number() < b.number() ? a : b, a.number() < b.number() ? b : a);
+                if (how != null) {
+                    out.add("To tell cause " + a.number() + " from cause " + b.number() + ": " + how);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String apart(Cause lo, Cause hi) {
+        return switch (lo.number() * 10 + hi.number()) {
+            case 12 -> "look at the load balancer's console — no listener on the port is cause 1; a listener whose"
+                    + " health checks pass is cause 2 (then run 'pathprobe hostcheck' on each backend).";
+            case 13, 15 -> "capture at the same time from another, independent network — cause 1 fails from"
+                    + " everywhere, cause " + hi.number() + " only from " + (hi.number() == 3 ? "the backend" : "here")
+                    + ".";
+            case 14 -> "an MTR from the failing client — loss that begins at a router before the VIP is cause 4;"
+                    + " routers that answer cleanly up to a silent VIP are cause 1.";
+            case 23 -> "whether the failing host is a backend (give --backends; its self check shows whether it"
+                    + " listens on the port) and a capture from a client that is not a backend — one filtering"
+                    + " backend (cause 2) fails every client by about the same share, a backend's own loop (cause 3)"
+                    + " only that backend.";
+            case 24, 34 -> "ping and MTR — path loss (cause 4) loses pings too and shows where in the MTR; cause "
+                    + lo.number() + " fails TCP only, with a clean ping.";
+            case 25 -> "another independent network — a blocked IP (cause 5) fails only from here and ping too;"
+                    + " rp_filter (cause 2) fails TCP from everywhere while ping answers.";
+            case 35 -> "ping from the failing host — cause 5 blocks ping as well; a backend loop (cause 3) leaves"
+                    + " ping clean and fails only some connects.";
+            case 45 -> "the MTR from the failing client — loss that begins at a router before the VIP is cause 4;"
+                    + " every router answering cleanly with only the VIP silent is cause 5.";
+            default -> null;
+        };
     }
 
     private static String candidates(List<Finding> findings) {

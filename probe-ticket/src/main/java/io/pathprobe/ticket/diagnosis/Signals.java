@@ -157,6 +157,9 @@ public final class Signals {
      * the user gave, or a hostcheck found a backend address on a host that owns this source address.
      */
     public static boolean isBackend(TicketEvidence e, VantageEvidence v) {
+        if (v.self() != null && Boolean.TRUE.equals(v.self().withBackends(e.facts().backends()).isBackend())) {
+            return true; // one of its own addresses (not only the source address) is a backend
+        }
         String src = v.sourceAddress();
         if (src == null) {
             return false;
@@ -170,6 +173,22 @@ public final class Signals {
             }
         }
         return false;
+    }
+
+    /** Whether the vantage point's self check found a LISTEN socket on {@code port} (it serves that port itself). */
+    public static boolean listensOn(VantageEvidence v, int port) {
+        return v.self() != null && v.self().listeningPorts().contains(port);
+    }
+
+    /**
+     * Whether the vantage point is known <em>not</em> to be a backend: backends were given, none of its addresses
+     * is one, and it does not listen on {@code port}.
+     */
+    public static boolean knownNotBackend(TicketEvidence e, VantageEvidence v, int port) {
+        if (e.facts().backends().isEmpty() || isBackend(e, v) || listensOn(v, port)) {
+            return false;
+        }
+        return v.self() != null && v.self().error() == null;
     }
 
     /** Compares address literals by value (so {@code ::1} equals {@code 0:0:0:0:0:0:0:1}); never resolves names. */
