@@ -126,9 +126,11 @@ public final class Diagnoser {
             for (int j = i + 1; j < findings.size(); j++) {
                 Cause a = findings.get(i).cause();
                 Cause b = findings.get(j).cause();
-                String how = apart(a.number() < b.number() ? a : b, a.number() < b.number() ? b : a);
+                Cause lo = a.number() < b.number() ? a : b;
+                Cause hi = lo == a ? b : a;
+                String how = apart(lo, hi);
                 if (how != null) {
-                    out.add("To tell cause " + a.number() + " from cause " + b.number() + ": " + how);
+                    out.add("To tell cause " + lo.number() + " from cause " + hi.number() + ": " + how);
                 }
             }
         }

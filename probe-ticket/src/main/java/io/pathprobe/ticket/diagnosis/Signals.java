@@ -185,10 +185,7 @@ public final class Signals {
      * is one, and it does not listen on {@code port}.
      */
     public static boolean knownNotBackend(TicketEvidence e, VantageEvidence v, int port) {
-        if (e.facts().backends().isEmpty() || isBackend(e, v) || listensOn(v, port)) {
-            return false;
-        }
-        return v.self() != null && v.self().error() == null;
+        return !e.facts().backends().isEmpty() && !isBackend(e, v) && !listensOn(v, port);
     }
 
     /** Compares address literals by value (so {@code ::1} equals {@code 0:0:0:0:0:0:0:1}); never resolves names. */
