@@ -55,6 +55,9 @@ final class ClientPathRule implements DiagnosisRule {
         if (ping != Health.PARTIAL && hop == null && slow == null) {
             return null;
         }
+        if (hop == null && slow == null && Signals.echoLimitedOnly(v)) {
+            return null; // only ping loses, every connect and trace is clean: ICMP echo is rate-limited, not lost
+        }
         List<VantageEvidence> others = Signals.othersIndependentOf(e, v);
         boolean delay = slow != null;
         // Another client is "clean" when it has no loss and, if this one is slow, is clearly faster.

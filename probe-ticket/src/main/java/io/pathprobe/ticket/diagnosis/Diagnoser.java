@@ -69,6 +69,7 @@ public final class Diagnoser {
         }
         List<VantageEvidence> measured = Signals.measured(e);
         boolean anyFailure = !findings.isEmpty() || measured.stream().anyMatch(v -> !Signals.allClean(v)
+                && !Signals.echoLimitedOnly(v)
                 || v.traces().stream().anyMatch(t -> Signals.persistentLossBeforeDestination(t) != null));
         if (measured.isEmpty()) {
             return new Diagnosis(Diagnosis.INCONCLUSIVE, "Inconclusive: nothing was measured", null, findings,
@@ -99,7 +100,11 @@ public final class Diagnoser {
         Confidence c = fewest >= THOROUGH_SAMPLES ? Confidence.HIGH : Confidence.MEDIUM;
         String where = measured.size() == 1 ? "the vantage point" : "every vantage point";
         String headline;
-        if (pingMeasured && portsUnmeasured.isEmpty()) {
+        boolean echoLimited = measured.stream().anyMatch(Signals::echoLimitedOnly);
+        if (pingMeasured && portsUnmeasured.isEmpty() && echoLimited) {
+            headline = "No fault found: every port connected from " + where + "; only ping lost replies (the VIP"
+                    + " rate-limits ICMP echo)";
+        } else if (pingMeasured && portsUnmeasured.isEmpty()) {
             headline = "No fault found: the VIP answered ping and every port connected from " + where;
         } else {
             c = Confidence.LOW; // a check that did not run cannot have found the fault
@@ -191,6 +196,10 @@ public final class Diagnoser {
                 lines.add(Signals.line(v, t));
             }
             v.notes().forEach(n -> lines.add("[" + v.id() + "] note: " + n));
+            if (Signals.echoLimitedOnly(v)) {
+                lines.add("[" + v.id() + "] ping loses replies while every TCP check and trace is clean: ICMP echo is"
+                        + " rate-limited at the VIP, not lost on the path");
+            }
         }
         for (HostCheckReport h : e.hostChecks()) {
             lines.add("[hostcheck " + HostChecks.where(h) + "] " + HostChecks.problemLine(h));

@@ -10,11 +10,12 @@ import java.util.Locale;
  * a load balancer that spreads connections evenly, fails about k/N of every client's connects (k bad backends);
  * a backend looping through its own load balancer fails about 1/N of its own. Whether a measured share fits k/N is
  * a binomial question: it fits when k/N lies inside the share's Wilson score interval at z = {@value #Z}
- * (two-sided 1e-4: a true k/N is rejected in fewer than 1 of 10,000 captures).
+ * (two-sided 1e-5: a true k/N is rejected in about 1 of 100,000 captures, so a test asserting a fit fails less
+ * than once in 10,000 runs with room for its other chances).
  */
 public final class Shares {
-    /** The z of the Wilson interval: two-sided P(|Z| > 3.89) = 1.0e-4. */
-    static final double Z = 3.89;
+    /** The z of the Wilson interval: two-sided P(|Z| > 4.42) = 1.0e-5. */
+    static final double Z = 4.42;
     /** The largest backend count tried when N is not known: small pools are the common case. */
     static final int MAX_GUESSED_BACKENDS = 8;
 

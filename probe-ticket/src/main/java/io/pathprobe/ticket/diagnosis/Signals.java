@@ -110,6 +110,19 @@ public final class Signals {
         return any;
     }
 
+    /**
+     * Whether the only loss the vantage point saw is ping's: its ping is PARTIAL while it has TCP checks and every
+     * one is CLEAN, a TCP-mode trace reached the VIP, and no trace shows persistent loss before the destination.
+     * Then the VIP (or a device in front
+     * of it) rate-limits ICMP echo: packets on the path are not being lost, so it is no fault.
+     */
+    public static boolean echoLimitedOnly(VantageEvidence v) {
+        List<ProbeSeries> tcp = v.tcp().stream().filter(s -> health(s) != Health.UNMEASURED).toList();
+        return ping(v) == Health.PARTIAL && !tcp.isEmpty() && tcp.stream().allMatch(s -> health(s) == Health.CLEAN)
+                && v.traces().stream().anyMatch(t -> !"icmp".equals(t.mode()) && t.destinationReached())
+                && v.traces().stream().allMatch(t -> persistentLossBeforeDestination(t) == null);
+    }
+
     /** Share of a series' failures that were timeouts (silent drops), 0 when nothing failed. */
     public static double timeoutShare(SeriesStats s) {
         long failed = s.failed();
