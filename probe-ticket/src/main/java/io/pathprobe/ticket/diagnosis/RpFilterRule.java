@@ -33,7 +33,8 @@ final class RpFilterRule implements DiagnosisRule {
     @Override
     public String needs() {
         return "TCP checks failing by timeout (at least 80% of failures) on a port from every vantage point that"
-                + " measured it, while no vantage point has a dead ping (the VIP itself answers). All of a"
+                + " measured it, while no vantage point has a dead ping (the VIP itself answers) and not all of them"
+                + " lose pings (then path loss, cause 4, explains the timeouts). All of a"
                 + " client's connects fail when every backend filters; about k of N fail from every client, the"
                 + " same share everywhere, when k of N backends do. HIGH with a hostcheck report from a backend"
                 + " showing rp_filter on; MEDIUM when the user reports health checks passing, or when two or more"
@@ -66,7 +67,8 @@ final class RpFilterRule implements DiagnosisRule {
                 return (h == Health.DEAD || h == Health.PARTIAL)
                         && Signals.timeoutShare(v.tcp(port).stats()) >= MIN_TIMEOUT_SHARE;
             });
-            if (!dropped) {
+            // Clients that lose pings too have a lossy path (cause 4): rp_filter leaves ping alone.
+            if (!dropped || with.stream().allMatch(v -> Signals.ping(v) == Health.PARTIAL)) {
                 continue;
             }
             with.forEach(v -> ev.add(line(v, v.tcp(port))));
