@@ -25,11 +25,18 @@ final class ClientPathRule implements DiagnosisRule {
     @Override
     public String needs() {
         return "A vantage point with partial ping loss, or an MTR trace whose persistent loss begins at a hop"
-                + " before the destination, or an ICMP trace whose average RTT rises by 30 ms or more at a hop and stays"
-                + " up to the destination (TCP-mode RTTs include SYN retransmissions, so they are not used for delay). HIGH when the trace shows where it begins and another independent client is clean"
-                + " (and, for delay, faster by 15 ms or more); MEDIUM with the trace but no other client, or with"
-                + " partial ping loss and a clean other client but no trace; LOW with ping loss alone, or when every"
-                + " client sees it (then the common part of the path or the load balancer's side is more likely).";
+                + " before the destination, or an ICMP trace whose average RTT rises by 30 ms or more at a hop and"
+                + " stays up to the destination (TCP-mode RTTs include SYN retransmissions, so they are not used for"
+                + " delay). HIGH when the trace shows where it begins and another independent client is clean (and,"
+                + " for delay, faster by 15 ms or more); MEDIUM with the trace but no other client, or with partial"
+                + " ping loss and a clean other client but no trace; LOW with ping loss alone, or when every client"
+                + " sees it (then the common part of the path or the load balancer's side is more likely). No finding"
+                + " when only ping loses while every TCP check is clean and a TCP-mode trace reaches the VIP without"
+                + " loss (the VIP rate-limits ICMP echo). Where it begins: at hop 1 or a hop on the vantage point's"
+                + " own link (its self check's connected networks) is the client's own network; right after that hop"
+                + " is the client's router or its uplink; at or past the first public address, or in carrier-grade"
+                + " NAT space, the carrier's; a private hop further on is named as either (a private address alone"
+                + " does not make it the client's).";
     }
 
     @Override
