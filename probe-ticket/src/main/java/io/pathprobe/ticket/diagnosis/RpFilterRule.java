@@ -39,9 +39,9 @@ final class RpFilterRule implements DiagnosisRule {
                 + " same share everywhere, when k of N backends do. HIGH with a hostcheck report from a backend"
                 + " showing rp_filter on; MEDIUM when the user reports health checks passing, or when two or more"
                 + " independent clients see the same partial share and it fits k/N of the --backends; LOW"
-                + " otherwise (a firewall or security group dropping the port looks the same), and LOW (never"
-                + " higher than cause 3) when the only clients with partial failures listen on the port themselves"
-                + " or are backends (a backend looping through its own load balancer, cause 3, explains it)."
+                + " otherwise (a firewall or security group dropping the port looks the same); without that report,"
+                + " also LOW when the only clients with partial failures listen on the port themselves or are"
+                + " backends (a backend looping through its own load balancer, cause 3, explains it)."
                 + " Ruled out when hostcheck reports from every known backend show rp_filter off.";
     }
 

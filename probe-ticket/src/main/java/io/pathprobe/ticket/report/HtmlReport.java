@@ -58,7 +58,7 @@ final class HtmlReport {
             ul.ev{margin:6px 0;padding-left:18px;font:12.5px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
             details{margin-top:10px}summary{cursor:pointer;color:var(--accent)}
             table{border-collapse:collapse;width:100%;font-size:13px;background:#fff}
-            th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+            th,td{padding:5px 6px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
             th{background:#eef1f5;font-weight:600;color:var(--muted)}
             td.l,th.l{text-align:left}
             tr.persist td{background:#fff4f4}
