@@ -25,7 +25,7 @@ final class ClientPathRule implements DiagnosisRule {
     @Override
     public String needs() {
         return "A vantage point with partial ping loss, or an MTR trace whose persistent loss begins at a hop"
-                + " before the destination, or an ICMP trace whose average RTT rises by 30 ms or more at a hop and"
+                + " before the destination (the earliest such hop of its ICMP- and TCP-mode traces), or an ICMP trace whose average RTT rises by 30 ms or more at a hop and"
                 + " stays up to the destination (TCP-mode RTTs include SYN retransmissions, so they are not used for"
                 + " delay). HIGH when the trace shows where it begins and another independent client is clean (and,"
                 + " for delay, faster by 15 ms or more); MEDIUM with the trace but no other client, or with partial"
@@ -50,7 +50,9 @@ final class ClientPathRule implements DiagnosisRule {
         HopEvidence slow = null;
         for (TraceEvidence t : v.traces()) {
             HopEvidence h = Signals.persistentLossBeforeDestination(t);
-            if (h != null && (hop == null || "icmp".equals(t.mode()))) {
+            // The earliest start any trace shows: an MTR can place the start one hop late by chance (a hop that
+            // reads as clearly less lossy than the destination), two traces doing so at once is far rarer.
+            if (h != null && (hop == null || h.ttl() < hop.ttl())) {
                 hop = h;
             }
             // Delay from ICMP traces only: a TCP-mode hop's RTT includes SYN retransmissions (1 s each) after loss.
