@@ -2,8 +2,6 @@ package io.pathprobe.ticket.report;
 
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
-import io.pathprobe.ticket.diagnosis.Health;
-import io.pathprobe.ticket.diagnosis.Signals;
 import io.pathprobe.ticket.evidence.HopEvidence;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.Sample;
