@@ -166,8 +166,9 @@ public final class Signals {
     }
 
     /**
-     * Whether the vantage point is one of the load balancer's backends: its source address is among the backends
-     * the user gave, or a hostcheck found a backend address on a host that owns this source address.
+     * Whether the vantage point is one of the load balancer's backends: its source address, or any of its own
+     * addresses (its self check), is among the backends the user gave, or a hostcheck found a backend address on a
+     * host that owns this source address.
      */
     public static boolean isBackend(TicketEvidence e, VantageEvidence v) {
         if (v.self() != null && Boolean.TRUE.equals(v.self().withBackends(e.facts().backends()).isBackend())) {
