@@ -184,8 +184,9 @@ final class ClientPathRule implements DiagnosisRule {
         HopEvidence prev = t == null ? null : t.hop(start.ttl() - 1);
         boolean known = v.self() != null && v.self().error() == null && !v.self().networks().isEmpty();
         boolean ownLink = known ? v.self().onOwnLink(start.host()) : start.ttl() == 1;
+        // Hop 1 is the client's own router even when it answers from an address off the client's link.
         boolean prevOwn = prev != null && !prev.addresses().isEmpty()
-                && (known ? v.self().onOwnLink(prev.host()) : prev.ttl() == 1);
+                && (prev.ttl() == 1 || known && v.self().onOwnLink(prev.host()));
         HopEvidence firstPublic = t == null ? null : t.hops().stream()
                 .filter(h -> !h.addresses().isEmpty() && !isLocal(h.host())).findFirst().orElse(null);
         if (start.ttl() == 1 || ownLink) {
