@@ -12,11 +12,19 @@ import java.util.Optional;
 import static io.pathprobe.ticket.diagnosis.Signals.line;
 
 /**
- * Cause 3: a backend that is also a client of its own (layer-4) load balancer. Some of its connections are
- * forwarded back to itself and fail, so from that host roughly 1 in N connections fail (N backends), scattered
- * through the run, while its ping is clean and other clients connect without failures.
+ * Cause 3: a backend that is also a client of its own (layer-4) load balancer. The connections the load balancer
+ * forwards back to the same host fail, so from that host about k in N of its connects fail (N backends, k of them
+ * this host: usually 1), scattered through the run, while its ping is clean and clients that are not backends
+ * connect without failures. Several backends can loop at once: each sees its own share.
+ *
+ * <p>The signature's parts: the failing host is a backend (known from {@code --backends} or a hostcheck, or likely
+ * because it listens on the probed port itself); the failures are seen only from backends (another client is
+ * clean); the share fits k/N when N is known.
  */
 final class BackendLoopRule implements DiagnosisRule {
+    /** How sure the failing host is a backend. */
+    enum Identity { KNOWN, LIKELY, UNKNOWN }
+
     @Override
     public Cause cause() {
         return Cause.BACKEND_LOOP;
@@ -25,78 +33,138 @@ final class BackendLoopRule implements DiagnosisRule {
     @Override
     public String needs() {
         return "A vantage point whose TCP check of a port partly fails (neither clean nor dead), with the failures"
-                + " scattered through the run (two or more separate runs of failures) while its ping is clean."
-                + " HIGH when that vantage point is known to be a backend (its source address is in --backends, or"
-                + " a hostcheck on it found its own address among the backends) and another client's check of the"
-                + " port is clean; MEDIUM when it is a backend but there is no other client to compare with; LOW"
-                + " when it is not known to be a backend but other clients are clean. No finding when other"
-                + " clients fail too (that is not this host's problem).";
+                + " scattered through the run (two or more separate runs of failures) while its ping is clean, and"
+                + " every vantage point that is not such a host clean on that port. HIGH when the failing host is"
+                + " known to be a backend (one of its addresses is in --backends, or a hostcheck on it found its"
+                + " own address among the backends) and another client is clean; MEDIUM when it is known to be a"
+                + " backend with nobody to compare, or when it is not known but listens on the probed port itself"
+                + " (its self check: probably a backend); LOW when neither is known (then cause 2 with one bad"
+                + " backend of N fits too). One step lower when N is known (--backends) and the failed share does"
+                + " not fit k/N. No finding when a client that is not a backend fails too, or when --backends is"
+                + " given and the host is not among them and does not listen on the port.";
     }
 
     @Override
     public Optional<Finding> evaluate(TicketEvidence e) {
         Finding best = null;
-        for (VantageEvidence v : Signals.measured(e)) {
-            Health ping = Signals.ping(v);
-            if (ping == Health.PARTIAL || ping == Health.DEAD) {
-                continue; // packet loss on the path explains partial TCP failures better (cause 4)
-            }
-            for (ProbeSeries s : v.tcp()) {
-                Finding f = evaluate(e, v, s);
-                if (f != null && (best == null || f.confidence().compareTo(best.confidence()) > 0)) {
-                    best = f;
-                }
+        for (int port : e.facts().ports()) {
+            Finding f = evaluate(e, port);
+            if (f != null && (best == null || f.confidence().compareTo(best.confidence()) > 0)) {
+                best = f;
             }
         }
         return Optional.ofNullable(best);
     }
 
-    private Finding evaluate(TicketEvidence e, VantageEvidence v, ProbeSeries s) {
-        if (Signals.health(s) != Health.PARTIAL || !Signals.failuresSpread(s)) {
+    private Finding evaluate(TicketEvidence e, int port) {
+        List<VantageEvidence> measured = Signals.measured(e).stream()
+                .filter(v -> Signals.tcp(v, port) != Health.UNMEASURED).toList();
+        List<VantageEvidence> looping = measured.stream().filter(v -> loops(e, v, port)).toList();
+        if (looping.isEmpty()) {
             return null;
         }
-        int port = s.port();
-        List<VantageEvidence> others = Signals.measured(e).stream()
-                .filter(o -> o != v && Signals.tcp(o, port) != Health.UNMEASURED).toList();
+        List<VantageEvidence> others = measured.stream().filter(o -> !looping.contains(o)).toList();
         if (others.stream().anyMatch(o -> Signals.tcp(o, port) != Health.CLEAN)) {
-            return null;
+            return null; // a client that is not looping fails too: not these hosts' problem (cause 2 or 4)
         }
-        boolean backend = Signals.isBackend(e, v);
-        Confidence c;
-        if (backend) {
-            c = others.isEmpty() ? Confidence.MEDIUM : Confidence.HIGH;
-        } else if (!others.isEmpty()) {
-            c = Confidence.LOW;
-        } else {
-            return null;
-        }
-        double failed = (double) s.stats().failed() / s.stats().answered();
-        long n = Math.max(1, Math.round(1 / failed));
+        boolean othersClean = !others.isEmpty();
+        int n = e.facts().backends().size();
+        Confidence c = Confidence.LOW;
         List<String> ev = new ArrayList<>();
-        ev.add(line(v, s));
-        if (v.ping() != null) {
-            ev.add(line(v, v.ping()));
+        List<String> parts = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+        Identity weakest = Identity.KNOWN;
+        for (VantageEvidence v : looping) {
+            ProbeSeries s = v.tcp(port);
+            Identity id = identity(e, v, port);
+            weakest = id.ordinal() > weakest.ordinal() ? id : weakest;
+            Confidence vc = switch (id) {
+                case KNOWN -> othersClean ? Confidence.HIGH : Confidence.MEDIUM;
+                case LIKELY -> Confidence.MEDIUM;
+                case UNKNOWN -> Confidence.LOW;
+            };
+            int k = Math.max(1, v.self() == null ? 1 : v.self().withBackends(e.facts().backends())
+                    .backendAddresses().size());
+            String fit;
+            if (n > 0) {
+                boolean fits = Shares.fits(s, k, n);
+                fit = fits ? "fits " + k + " of the " + n + " backends" : "does not fit " + k + " of the " + n
+                        + " backends";
+                if (!fits) {
+                    vc = NoListenerRule.lower(vc);
+                }
+            } else {
+                int guess = Shares.guessOneInN(s);
+                fit = guess > 0 ? "about 1 in " + guess : "N backends not known";
+            }
+            c = vc.compareTo(c) > 0 ? vc : c;
+            parts.add(v.id() + " (" + Shares.phrase(s) + ", " + fit + ")");
+            ev.add(line(v, s));
+            if (v.ping() != null) {
+                ev.add(line(v, v.ping()));
+            }
+            ev.addAll(selfLines(e, v, port));
+            if (id != Identity.KNOWN) {
+                steps.add("Check whether " + v.id() + " (source " + v.sourceAddress() + ") is a backend of the load"
+                        + " balancer: give --backends ADDR,... to the capture, or run 'pathprobe hostcheck"
+                        + " --backends ADDR,...' on it.");
+            }
         }
         others.forEach(o -> ev.add(line(o, o.tcp(port))));
-        if (backend) {
-            ev.add("[" + v.id() + "] source address " + v.sourceAddress() + " is a backend of the load balancer");
-        }
-        List<String> steps = new ArrayList<>();
-        steps.add("Do not send a backend's own requests through its load balancer's VIP: call the service on the"
-                + " host itself (127.0.0.1 or its own address), or through another load balancer or a layer-7"
+        steps.add(0, "Do not send a backend's own requests through its load balancer's VIP: call the service on"
+                + " the host itself (127.0.0.1 or its own address), or through another load balancer or a layer-7"
                 + " (HTTP/HTTPS) listener. A layer-4 listener forwards some of a backend's connections back to"
                 + " itself, and those fail.");
-        if (!backend) {
-            steps.add("Check whether " + v.id() + " (source " + v.sourceAddress() + ") is a backend of the load"
-                    + " balancer: run 'pathprobe hostcheck --backends ADDR,...' on it, or give --backends to the"
-                    + " capture.");
+        if (!othersClean) {
+            steps.add("Capture at the same time from a client that is not a backend: if it connects without"
+                    + " failures, the backend loop is confirmed; if it fails too, one bad backend (cause 2) is"
+                    + " more likely.");
         }
-        String summary = String.format(Locale.ROOT, "From %s, %s of connections to port %d fail (about 1 in %d),"
-                        + " scattered through the run, while ping is clean%s%s.", v.id(),
-                Signals.pct(100 * failed), port, n,
-                others.isEmpty() ? "" : " and other clients connect without failures",
-                backend ? ": this host is a backend of the load balancer and its connections loop back to itself"
-                        : "; if this host is a backend of the load balancer, its connections loop back to itself");
+        boolean one = looping.size() == 1;
+        String why = switch (weakest) {
+            case KNOWN -> one ? ": this host is a backend of the load balancer and its connections loop back to itself"
+                    : ": these hosts are backends of the load balancer and their connections loop back to themselves";
+            case LIKELY -> ": " + (one ? "this host listens on :" + port + " itself — is it one of the load"
+                    + " balancer's backends? A backend's connections to its own VIP loop back to itself"
+                    : "they listen on :" + port + " themselves — are they backends of the load balancer? A backend's"
+                    + " connections to its own VIP loop back to itself");
+            case UNKNOWN -> "; if " + (one ? "this host is a backend" : "these hosts are backends")
+                    + " of the load balancer, " + (one ? "its" : "their") + " connections loop back";
+        };
+        String summary = String.format(Locale.ROOT, "Connections to port %d partly fail from %s, scattered through"
+                        + " the run, while %s clean%s%s.", port, String.join("; ", parts),
+                one ? "its ping is" : "their ping is",
+                othersClean ? " and other clients connect without failures" : "", why);
         return new Finding(cause(), c, summary, ev, steps);
+    }
+
+    /** Partial, scattered TCP failures on {@code port} with a clean ping, from a host that may be a backend. */
+    static boolean loops(TicketEvidence e, VantageEvidence v, int port) {
+        Health ping = Signals.ping(v);
+        ProbeSeries s = v.tcp(port);
+        return ping != Health.PARTIAL && ping != Health.DEAD && s != null && Signals.health(s) == Health.PARTIAL
+                && Signals.failuresSpread(s) && !Signals.knownNotBackend(e, v, port);
+    }
+
+    static Identity identity(TicketEvidence e, VantageEvidence v, int port) {
+        if (Signals.isBackend(e, v)) {
+            return Identity.KNOWN;
+        }
+        return Signals.listensOn(v, port) ? Identity.LIKELY : Identity.UNKNOWN;
+    }
+
+    /** What the self check says about the host, for the evidence. */
+    static List<String> selfLines(TicketEvidence e, VantageEvidence v, int port) {
+        List<String> out = new ArrayList<>();
+        if (Signals.listensOn(v, port)) {
+            out.add("[" + v.id() + "] this host listens on :" + port + " itself (its own sockets, no probe sent)");
+        }
+        if (Signals.isBackend(e, v)) {
+            List<String> mine = v.self() == null ? List.of()
+                    : v.self().withBackends(e.facts().backends()).backendAddresses();
+            out.add("[" + v.id() + "] " + (mine.isEmpty() ? "source address " + v.sourceAddress()
+                    : "address " + String.join(", ", mine)) + " is a backend of the load balancer");
+        }
+        return out;
     }
 }

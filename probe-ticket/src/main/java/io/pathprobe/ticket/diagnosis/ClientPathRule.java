@@ -25,11 +25,18 @@ final class ClientPathRule implements DiagnosisRule {
     @Override
     public String needs() {
         return "A vantage point with partial ping loss, or an MTR trace whose persistent loss begins at a hop"
-                + " before the destination, or an ICMP trace whose average RTT rises by 30 ms or more at a hop and stays"
-                + " up to the destination (TCP-mode RTTs include SYN retransmissions, so they are not used for delay). HIGH when the trace shows where it begins and another independent client is clean"
-                + " (and, for delay, faster by 15 ms or more); MEDIUM with the trace but no other client, or with"
-                + " partial ping loss and a clean other client but no trace; LOW with ping loss alone, or when every"
-                + " client sees it (then the common part of the path or the load balancer's side is more likely).";
+                + " before the destination (the earliest such hop of its ICMP- and TCP-mode traces), or an ICMP trace whose average RTT rises by 30 ms or more at a hop and"
+                + " stays up to the destination (TCP-mode RTTs include SYN retransmissions, so they are not used for"
+                + " delay). HIGH when the trace shows where it begins and another independent client is clean (and,"
+                + " for delay, faster by 15 ms or more); MEDIUM with the trace but no other client, or with partial"
+                + " ping loss and a clean other client but no trace; LOW with ping loss alone, or when every client"
+                + " sees it (then the common part of the path or the load balancer's side is more likely). No finding"
+                + " when only ping loses while every TCP check is clean and a TCP-mode trace reaches the VIP without"
+                + " loss (the VIP rate-limits ICMP echo). Where it begins: at hop 1 or a hop on the vantage point's"
+                + " own link (its self check's connected networks) is the client's own network; right after that hop"
+                + " is the client's router or its uplink; at or past the first public address, or in carrier-grade"
+                + " NAT space, the carrier's; a private hop further on is named as either (a private address alone"
+                + " does not make it the client's).";
     }
 
     @Override
@@ -43,7 +50,9 @@ final class ClientPathRule implements DiagnosisRule {
         HopEvidence slow = null;
         for (TraceEvidence t : v.traces()) {
             HopEvidence h = Signals.persistentLossBeforeDestination(t);
-            if (h != null && (hop == null || "icmp".equals(t.mode()))) {
+            // The earliest start any trace shows: an MTR can place the start one hop late by chance (a hop that
+            // reads as clearly less lossy than the destination), two traces doing so at once is far rarer.
+            if (h != null && (hop == null || h.ttl() < hop.ttl())) {
                 hop = h;
             }
             // Delay from ICMP traces only: a TCP-mode hop's RTT includes SYN retransmissions (1 s each) after loss.
@@ -54,6 +63,9 @@ final class ClientPathRule implements DiagnosisRule {
         }
         if (ping != Health.PARTIAL && hop == null && slow == null) {
             return null;
+        }
+        if (hop == null && slow == null && Signals.echoLimitedOnly(v)) {
+            return null; // only ping loses, every connect and trace is clean: ICMP echo is rate-limited, not lost
         }
         List<VantageEvidence> others = Signals.othersIndependentOf(e, v);
         boolean delay = slow != null;
@@ -90,11 +102,7 @@ final class ClientPathRule implements DiagnosisRule {
                     + " destination", slow.avgMs() - previousAvg(v, slow), slow.ttl(), slow.host()));
         }
         if (start != null) {
-            boolean local = isLocal(start.host());
-            steps.add(local ? "Hop " + start.ttl() + " (" + start.host() + ") is inside the client's own network:"
-                    + " check the local link (Wi-Fi, cable), the office/home router and NAT device, and how loaded"
-                    + " they are." : "Hop " + start.ttl() + " (" + start.host() + ") is on the carrier's network:"
-                    + " send the MTR report (summary.txt) to the client's ISP.");
+            steps.add(whereItBegins(v, hop != null ? traceOf(v, hop) : traceOf(v, slow), start));
         } else {
             where.add("ping loses " + Signals.pct(v.ping().stats().lossPercent()) + " of packets");
             steps.add("Run the capture with MTR (ICMP and TCP mode) to see at which hop the loss begins.");
@@ -144,8 +152,63 @@ final class ClientPathRule implements DiagnosisRule {
         return pingOk && o.traces().stream().allMatch(t -> Signals.persistentLossBeforeDestination(t) == null);
     }
 
-    /** Private, link-local, loopback or carrier-grade NAT space: the client's side of the path. */
+    /** Private, link-local, loopback or carrier-grade NAT space (not a public address). */
     static boolean isLocal(String host) {
         return Addresses.isPrivate(host);
+    }
+
+    /** Carrier-grade NAT space (100.64.0.0/10): only a carrier numbers routers there. */
+    static boolean isCgnat(String host) {
+        return Addresses.inPrefix(host, "100.64.0.0/10");
+    }
+
+    private static TraceEvidence traceOf(VantageEvidence v, HopEvidence h) {
+        for (TraceEvidence t : v.traces()) {
+            if (t.hops().contains(h)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the problem begins inside the client's own network or beyond it, from what the vantage point knows
+     * about itself (its connected networks, from its self check) and the path (the first public address). Loss
+     * that "begins at hop N" is lost between hop N-1 and hop N: at hop 1 that is the client's own link and router;
+     * after the client's own router (the hop on its link) it is that router's uplink; past the first public
+     * address, or in carrier-grade NAT space, it is the carrier's. A private address further on does not make a
+     * hop the client's: carriers number routers privately too.
+     */
+    static String whereItBegins(VantageEvidence v, TraceEvidence t, HopEvidence start) {
+        String hop = "hop " + start.ttl() + " (" + start.host() + ")";
+        HopEvidence prev = t == null ? null : t.hop(start.ttl() - 1);
+        boolean known = v.self() != null && v.self().error() == null && !v.self().networks().isEmpty();
+        boolean ownLink = known ? v.self().onOwnLink(start.host()) : start.ttl() == 1;
+        // Hop 1 is the client's own router even when it answers from an address off the client's link.
+        boolean prevOwn = prev != null && !prev.addresses().isEmpty()
+                && (prev.ttl() == 1 || known && v.self().onOwnLink(prev.host()));
+        HopEvidence firstPublic = t == null ? null : t.hops().stream()
+                .filter(h -> !h.addresses().isEmpty() && !isLocal(h.host())).findFirst().orElse(null);
+        if (start.ttl() == 1 || ownLink) {
+            return "The problem begins at " + hop + ", on the client's own link: inside the client's own network."
+                    + " Check the local link (Wi-Fi, cable), the office/home router and NAT device, and how loaded"
+                    + " they are.";
+        }
+        if (firstPublic != null && firstPublic.ttl() <= start.ttl() || isCgnat(start.host())) {
+            return "The problem begins at " + hop + ", beyond the client's own network (" + (isCgnat(start.host())
+                    ? "carrier-grade NAT space" : "at or past the first public address, hop " + firstPublic.ttl()
+                    + " (" + firstPublic.host() + ")") + "): on the carrier's network. Send the MTR report"
+                    + " (summary.txt) to the client's ISP.";
+        }
+        if (prevOwn) {
+            return "The problem begins after hop " + prev.ttl() + " (" + prev.host() + "), the client's own router"
+                    + " (on its link), and before " + hop + ": in that router's forwarding or its uplink to the"
+                    + " carrier. Check the router's load and its WAN link; if they are fine, send the MTR report"
+                    + " (summary.txt) to the client's ISP.";
+        }
+        return "The problem begins at " + hop + ", past the client's own router and before any public address:"
+                + " the carrier's network, or the client's own wider network (a corporate WAN) if it has one — a"
+                + " private address alone does not tell. Ask whether the client runs routers beyond its office"
+                + " router; if not, send the MTR report (summary.txt) to the client's ISP.";
     }
 }

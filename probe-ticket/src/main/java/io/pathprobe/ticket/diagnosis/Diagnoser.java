@@ -60,12 +60,16 @@ public final class Diagnoser {
         if (!findings.isEmpty() && findings.get(0).confidence() != Confidence.LOW) {
             Finding top = findings.get(0);
             List<String> steps = new ArrayList<>(top.nextSteps());
+            if (top.confidence() != Confidence.HIGH) {
+                steps.addAll(tellApart(findings)); // not certain: say what would rule the others out
+            }
             return new Diagnosis(top.cause().id(), "Cause " + top.cause().number() + ": " + top.cause().title()
                     + " (" + top.confidence().label() + " confidence)", top.confidence(), findings, observations,
                     steps);
         }
         List<VantageEvidence> measured = Signals.measured(e);
         boolean anyFailure = !findings.isEmpty() || measured.stream().anyMatch(v -> !Signals.allClean(v)
+                && !Signals.echoLimitedOnly(v)
                 || v.traces().stream().anyMatch(t -> Signals.persistentLossBeforeDestination(t) != null));
         if (measured.isEmpty()) {
             return new Diagnosis(Diagnosis.INCONCLUSIVE, "Inconclusive: nothing was measured", null, findings,
@@ -73,7 +77,7 @@ public final class Diagnoser {
                     + " probes per check) and check the notes for probers that could not run."));
         }
         if (anyFailure) {
-            Set<String> steps = new LinkedHashSet<>();
+            Set<String> steps = new LinkedHashSet<>(tellApart(findings));
             findings.forEach(f -> steps.addAll(f.nextSteps()));
             if (Signals.independentCount(measured) < 2) {
                 steps.add("Capture from a second, independent network at the same time (--vantage): whether the"
@@ -96,7 +100,11 @@ public final class Diagnoser {
         Confidence c = fewest >= THOROUGH_SAMPLES ? Confidence.HIGH : Confidence.MEDIUM;
         String where = measured.size() == 1 ? "the vantage point" : "every vantage point";
         String headline;
-        if (pingMeasured && portsUnmeasured.isEmpty()) {
+        boolean echoLimited = measured.stream().anyMatch(Signals::echoLimitedOnly);
+        if (pingMeasured && portsUnmeasured.isEmpty() && echoLimited) {
+            headline = "No fault found: every port connected from " + where + "; only ping lost replies (the VIP"
+                    + " rate-limits ICMP echo)";
+        } else if (pingMeasured && portsUnmeasured.isEmpty()) {
             headline = "No fault found: the VIP answered ping and every port connected from " + where;
         } else {
             c = Confidence.LOW; // a check that did not run cannot have found the fault
@@ -111,6 +119,52 @@ public final class Diagnoser {
         return new Diagnosis(Diagnosis.NO_FAULT_FOUND, headline, c, findings, observations,
                 List.of("If the problem is intermittent, run a longer capture (--duration) while it happens, from"
                         + " the affected client's network."));
+    }
+
+    /**
+     * For every pair of causes among the findings, what would tell them apart (the measurement whose outcome
+     * differs between the two signatures).
+     */
+    static List<String> tellApart(List<Finding> findings) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < findings.size(); i++) {
+            for (int j = i + 1; j < findings.size(); j++) {
+                Cause a = findings.get(i).cause();
+                Cause b = findings.get(j).cause();
+                Cause lo = a.number() < b.number() ? a : b;
+                Cause hi = lo == a ? b : a;
+                String how = apart(lo, hi);
+                if (how != null) {
+                    out.add("To tell cause " + lo.number() + " from cause " + hi.number() + ": " + how);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String apart(Cause lo, Cause hi) {
+        return switch (lo.number() * 10 + hi.number()) {
+            case 12 -> "look at the load balancer's console — no listener on the port is cause 1; a listener whose"
+                    + " health checks pass is cause 2 (then run 'pathprobe hostcheck' on each backend).";
+            case 13, 15 -> "capture at the same time from another, independent network — cause 1 fails from"
+                    + " everywhere, cause " + hi.number() + " only from " + (hi.number() == 3 ? "the backend" : "here")
+                    + ".";
+            case 14 -> "an MTR from the failing client — loss that begins at a router before the VIP is cause 4;"
+                    + " routers that answer cleanly up to a silent VIP are cause 1.";
+            case 23 -> "whether the failing host is a backend (give --backends; its self check shows whether it"
+                    + " listens on the port) and a capture from a client that is not a backend — one filtering"
+                    + " backend (cause 2) fails every client by about the same share, a backend's own loop (cause 3)"
+                    + " only that backend.";
+            case 24, 34 -> "ping and MTR — path loss (cause 4) loses pings too and shows where in the MTR; cause "
+                    + lo.number() + " fails TCP only, with a clean ping.";
+            case 25 -> "another independent network — a blocked IP (cause 5) fails only from here and ping too;"
+                    + " rp_filter (cause 2) fails TCP from everywhere while ping answers.";
+            case 35 -> "ping from the failing host — cause 5 blocks ping as well; a backend loop (cause 3) leaves"
+                    + " ping clean and fails only some connects.";
+            case 45 -> "the MTR from the failing client — loss that begins at a router before the VIP is cause 4;"
+                    + " every router answering cleanly with only the VIP silent is cause 5.";
+            default -> null;
+        };
     }
 
     private static String candidates(List<Finding> findings) {
@@ -146,6 +200,10 @@ public final class Diagnoser {
                 lines.add(Signals.line(v, t));
             }
             v.notes().forEach(n -> lines.add("[" + v.id() + "] note: " + n));
+            if (Signals.echoLimitedOnly(v)) {
+                lines.add("[" + v.id() + "] ping loses replies while every TCP check and trace is clean: ICMP echo is"
+                        + " rate-limited at the VIP, not lost on the path");
+            }
         }
         for (HostCheckReport h : e.hostChecks()) {
             lines.add("[hostcheck " + HostChecks.where(h) + "] " + HostChecks.problemLine(h));

@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.diagnosis;
 
+import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketEvidence;
 import io.pathprobe.ticket.evidence.TicketFacts;
 import io.pathprobe.ticket.evidence.TraceEvidence;
@@ -32,10 +33,16 @@ final class RpFilterRule implements DiagnosisRule {
     @Override
     public String needs() {
         return "TCP checks failing by timeout (at least 80% of failures) on a port from every vantage point that"
-                + " measured it, while no vantage point has a dead ping (the VIP itself answers). HIGH with a"
-                + " hostcheck report from a backend showing rp_filter on; MEDIUM when the user reports health checks"
-                + " passing; LOW otherwise (a firewall or security group dropping the port looks the same). Ruled out"
-                + " when hostcheck reports from every known backend show rp_filter off.";
+                + " measured it, while no vantage point has a dead ping (the VIP itself answers) and not all of them"
+                + " lose pings (then path loss, cause 4, explains the timeouts). All of a"
+                + " client's connects fail when every backend filters; about k of N fail from every client, the"
+                + " same share everywhere, when k of N backends do. HIGH with a hostcheck report from a backend"
+                + " showing rp_filter on; MEDIUM when the user reports health checks passing, or when two or more"
+                + " independent clients see the same partial share and it fits k/N of the --backends; LOW"
+                + " otherwise (a firewall or security group dropping the port looks the same); without that report,"
+                + " also LOW when the only clients with partial failures listen on the port themselves or are"
+                + " backends (a backend looping through its own load balancer, cause 3, explains it)."
+                + " Ruled out when hostcheck reports from every known backend show rp_filter off.";
     }
 
     @Override
@@ -45,8 +52,14 @@ final class RpFilterRule implements DiagnosisRule {
                 || m.stream().noneMatch(v -> Signals.ping(v) == Health.CLEAN || Signals.ping(v) == Health.PARTIAL)) {
             return Optional.empty();
         }
-        List<Integer> ports = new ArrayList<>();
+        List<Integer> dead = new ArrayList<>();
+        List<Integer> partial = new ArrayList<>();
         List<String> ev = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        boolean pinnedShare = false;
+        boolean backendExplains = false;
+        int n = e.facts().backends().size();
+        int clients = 0;
         for (int port : e.facts().ports()) {
             List<VantageEvidence> with = m.stream().filter(v -> Signals.tcp(v, port) != Health.UNMEASURED).toList();
             boolean dropped = !with.isEmpty() && with.stream().allMatch(v -> {
@@ -54,14 +67,39 @@ final class RpFilterRule implements DiagnosisRule {
                 return (h == Health.DEAD || h == Health.PARTIAL)
                         && Signals.timeoutShare(v.tcp(port).stats()) >= MIN_TIMEOUT_SHARE;
             });
-            if (dropped) {
-                ports.add(port);
-                with.forEach(v -> ev.add(line(v, v.tcp(port))));
+            // Clients that lose pings too have a lossy path (cause 4): rp_filter leaves ping alone.
+            if (!dropped || with.stream().allMatch(v -> Signals.ping(v) == Health.PARTIAL)) {
+                continue;
             }
+            with.forEach(v -> ev.add(line(v, v.tcp(port))));
+            clients = Math.max(clients, Signals.independentCount(with));
+            if (with.stream().allMatch(v -> Signals.tcp(v, port) == Health.DEAD)) {
+                dead.add(port);
+                continue;
+            }
+            partial.add(port);
+            List<ProbeSeries> ss = with.stream().map(v -> v.tcp(port)).toList();
+            boolean agree = ss.stream().allMatch(x -> ss.stream().allMatch(y -> Shares.agree(x, y)));
+            int k = n > 0 ? Shares.bestK(ss.get(0), n) : 0;
+            boolean fitsAll = k > 0 && ss.stream().allMatch(x -> Shares.fits(x, k, n));
+            pinnedShare |= agree && fitsAll && Signals.independentCount(with) >= 2;
+            List<String> each = new ArrayList<>();
+            for (VantageEvidence v : with) {
+                each.add(Shares.phrase(v.tcp(port)) + " from " + v.id());
+            }
+            parts.add("port " + port + ": " + String.join(", ", each)
+                    + (fitsAll ? " (fits " + k + " of the " + n + " backends" + (agree ? ", the same share from"
+                    + " every client)" : ")") : agree && with.size() > 1 ? " (the same share from every client)" : ""));
+            // The failing clients are (likely) backends themselves: their own connections loop (cause 3).
+            backendExplains |= with.stream().filter(v -> Signals.tcp(v, port) == Health.PARTIAL)
+                    .allMatch(v -> Signals.isBackend(e, v) || Signals.listensOn(v, port));
+            with.forEach(v -> ev.addAll(BackendLoopRule.selfLines(e, v, port)));
         }
-        if (ports.isEmpty()) {
+        if (dead.isEmpty() && partial.isEmpty()) {
             return Optional.empty();
         }
+        List<Integer> ports = new ArrayList<>(dead);
+        ports.addAll(partial);
         List<HostCheckReport> on = e.hostChecks().stream().filter(HostCheckReport::rpFilterOn).toList();
         if (on.isEmpty() && HostChecks.coverAllBackends(e.hostChecks(), e.facts().backends())) {
             return Optional.empty(); // every backend was checked from inside and has rp_filter off
@@ -79,8 +117,19 @@ final class RpFilterRule implements DiagnosisRule {
         }
         Confidence c;
         List<String> steps = new ArrayList<>();
-        String summary = "The VIP answers ping but TCP to port(s) " + NoListenerRule.join(ports)
-                + " is silently dropped from every client";
+        String where = clients >= 2 ? "from every client (" + clients + " independent)"
+                : "from the only client measured";
+        StringBuilder summary = new StringBuilder("The VIP answers ping but");
+        if (!dead.isEmpty()) {
+            summary.append(" TCP to port(s) ").append(NoListenerRule.join(dead)).append(" is silently dropped ")
+                    .append(where);
+        }
+        if (!partial.isEmpty()) {
+            summary.append(dead.isEmpty() ? "" : "; and").append(" connects partly time out ")
+                    .append(partial.size() == 1 && clients < 2 ? "" : where + " ").append("— ")
+                    .append(String.join("; ", parts));
+        }
+        boolean passing = TicketFacts.HEALTH_PASSING.equals(e.facts().healthChecks());
         if (!on.isEmpty()) {
             c = Confidence.HIGH;
             for (HostCheckReport h : on) {
@@ -88,14 +137,23 @@ final class RpFilterRule implements DiagnosisRule {
                 steps.add("On backend " + HostChecks.where(h) + ", add to /etc/sysctl.conf: " + String.join("; ",
                         h.sysctlConfLines()) + " — then run 'sysctl -p'.");
             }
-            summary += ", and a backend has reverse-path filtering on: rp_filter drops the asymmetrically routed"
-                    + " packets.";
+            summary.append(", and a backend has reverse-path filtering on: rp_filter drops the asymmetrically routed"
+                    + " packets.");
         } else {
-            boolean passing = TicketFacts.HEALTH_PASSING.equals(e.facts().healthChecks());
-            c = passing ? Confidence.MEDIUM : Confidence.LOW;
-            summary += passing ? " while health checks pass: the backends drop clients' packets, typically by"
-                    + " reverse-path filtering (rp_filter)." : ": if the load balancer's health checks pass, a"
-                    + " backend's rp_filter is the likely cause.";
+            boolean partialOnly = dead.isEmpty();
+            c = passing || (partialOnly && pinnedShare) ? Confidence.MEDIUM : Confidence.LOW;
+            if (partialOnly && backendExplains) {
+                c = Confidence.LOW;
+                summary.append(": the failing client serves the port itself, so a backend looping through its own"
+                        + " load balancer (cause 3) explains this better than one filtering backend.");
+            } else if (partialOnly) {
+                summary.append(": one of several backends dropping every client's packets gives this share,"
+                        + " typically by reverse-path filtering (rp_filter).");
+            } else {
+                summary.append(passing ? " while health checks pass: the backends drop clients' packets, typically"
+                        + " by reverse-path filtering (rp_filter)." : ": if the load balancer's health checks pass, a"
+                        + " backend's rp_filter is the likely cause.");
+            }
             steps.add("Run 'pathprobe hostcheck' on each backend to read its rp_filter settings.");
             steps.add("If rp_filter is on, add to /etc/sysctl.conf on the backend: " + String.join("; ",
                     HostChecks.standardFixLines()) + " (eth0: the backend's interface) — then run 'sysctl -p'.");
@@ -105,6 +163,6 @@ final class RpFilterRule implements DiagnosisRule {
                         + " rp_filter; failing checks point to the backend service or a firewall.");
             }
         }
-        return Optional.of(new Finding(cause(), c, summary, ev, steps));
+        return Optional.of(new Finding(cause(), c, summary.toString(), ev, steps));
     }
 }

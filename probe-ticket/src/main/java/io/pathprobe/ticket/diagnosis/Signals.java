@@ -110,6 +110,19 @@ public final class Signals {
         return any;
     }
 
+    /**
+     * Whether the only loss the vantage point saw is ping's: its ping is PARTIAL while it has TCP checks and every
+     * one is CLEAN, a TCP-mode trace reached the VIP, and no trace shows persistent loss before the destination.
+     * Then the VIP (or a device in front
+     * of it) rate-limits ICMP echo: packets on the path are not being lost, so it is no fault.
+     */
+    public static boolean echoLimitedOnly(VantageEvidence v) {
+        List<ProbeSeries> tcp = v.tcp().stream().filter(s -> health(s) != Health.UNMEASURED).toList();
+        return ping(v) == Health.PARTIAL && !tcp.isEmpty() && tcp.stream().allMatch(s -> health(s) == Health.CLEAN)
+                && v.traces().stream().anyMatch(t -> !"icmp".equals(t.mode()) && t.destinationReached())
+                && v.traces().stream().allMatch(t -> persistentLossBeforeDestination(t) == null);
+    }
+
     /** Share of a series' failures that were timeouts (silent drops), 0 when nothing failed. */
     public static double timeoutShare(SeriesStats s) {
         long failed = s.failed();
@@ -153,10 +166,14 @@ public final class Signals {
     }
 
     /**
-     * Whether the vantage point is one of the load balancer's backends: its source address is among the backends
-     * the user gave, or a hostcheck found a backend address on a host that owns this source address.
+     * Whether the vantage point is one of the load balancer's backends: its source address, or any of its own
+     * addresses (its self check), is among the backends the user gave, or a hostcheck found a backend address on a
+     * host that owns this source address.
      */
     public static boolean isBackend(TicketEvidence e, VantageEvidence v) {
+        if (v.self() != null && Boolean.TRUE.equals(v.self().withBackends(e.facts().backends()).isBackend())) {
+            return true; // one of its own addresses (not only the source address) is a backend
+        }
         String src = v.sourceAddress();
         if (src == null) {
             return false;
@@ -170,6 +187,19 @@ public final class Signals {
             }
         }
         return false;
+    }
+
+    /** Whether the vantage point's self check found a LISTEN socket on {@code port} (it serves that port itself). */
+    public static boolean listensOn(VantageEvidence v, int port) {
+        return v.self() != null && v.self().listeningPorts().contains(port);
+    }
+
+    /**
+     * Whether the vantage point is known <em>not</em> to be a backend: backends were given, none of its addresses
+     * is one, and it does not listen on {@code port}.
+     */
+    public static boolean knownNotBackend(TicketEvidence e, VantageEvidence v, int port) {
+        return !e.facts().backends().isEmpty() && !isBackend(e, v) && !listensOn(v, port);
     }
 
     /** Compares address literals by value (so {@code ::1} equals {@code 0:0:0:0:0:0:0:1}); never resolves names. */

@@ -1,5 +1,7 @@
 package io.pathprobe.ticket.evidence;
 
+import io.pathprobe.ticket.hostcheck.SelfCheck;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +19,8 @@ import java.util.Objects;
  * @param traces        the MTR traces (ICMP mode, TCP mode per port)
  * @param tcp           the TCP connect checks, one per port
  * @param notes         problems met while capturing (e.g. a prober not available), for people
+ * @param self          what the vantage point found about itself without sending anything (does it listen on the
+ *                      probed ports, is it a backend, its networks), or {@code null} when not checked
  * @param status        how the capture ended here: {@value #COMPLETE} (ran its duration), {@value #STOPPED}
  *                      (cancelled early, e.g. Ctrl-C) or {@value #LOST} (a remote agent stopped answering: the
  *                      evidence is what arrived until then, or it could not be reached at the start) or
@@ -27,7 +31,8 @@ import java.util.Objects;
  */
 public record VantageEvidence(String id, String kind, Map<String, String> details, String sourceAddress,
                               String publicIp, ProbeSeries ping, List<TraceEvidence> traces, List<ProbeSeries> tcp,
-                              List<String> notes, String status, String lostAt, Double clockOffsetMs) {
+                              List<String> notes, SelfCheck self, String status, String lostAt,
+                              Double clockOffsetMs) {
     public static final String COMPLETE = "complete";
     public static final String STOPPED = "stopped";
     public static final String LOST = "lost";
@@ -49,11 +54,11 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
         notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
-    /** Evidence of a capture that ran its course on this host. */
+    /** Evidence of a capture that ran its course, without a self check. */
     public VantageEvidence(String id, String kind, Map<String, String> details, String sourceAddress,
                            String publicIp, ProbeSeries ping, List<TraceEvidence> traces, List<ProbeSeries> tcp,
                            List<String> notes) {
-        this(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, notes, COMPLETE, null, null);
+        this(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, notes, null, COMPLETE, null, null);
     }
 
     /** The same evidence with another status, loss time and clock offset, and {@code note} added (if not null). */
@@ -62,7 +67,7 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
         if (note != null) {
             n.add(note);
         }
-        return new VantageEvidence(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, n, newStatus,
+        return new VantageEvidence(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, n, self, newStatus,
                 newLostAt, offsetMs);
     }
 
@@ -70,14 +75,20 @@ public record VantageEvidence(String id, String kind, Map<String, String> detail
     public VantageEvidence as(String newId, String newKind, Map<String, String> extra) {
         Map<String, String> d = new java.util.LinkedHashMap<>(details);
         d.putAll(extra);
-        return new VantageEvidence(newId, newKind, d, sourceAddress, publicIp, ping, traces, tcp, notes, status,
-                lostAt, clockOffsetMs);
+        return new VantageEvidence(newId, newKind, d, sourceAddress, publicIp, ping, traces, tcp, notes, self,
+                status, lostAt, clockOffsetMs);
     }
 
     /** Whether a remote agent was lost during the capture. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean lost() {
         return LOST.equals(status);
+    }
+
+    /** The same evidence with {@code newSelf} in place of the self check. */
+    public VantageEvidence withSelf(SelfCheck newSelf) {
+        return new VantageEvidence(id, kind, details, sourceAddress, publicIp, ping, traces, tcp, notes, newSelf,
+                status, lostAt, clockOffsetMs);
     }
 
     /** The address that identifies this client to the provider: the public IP if known, else the source address. */

@@ -59,4 +59,32 @@ public final class Addresses {
         boolean ula = b.length == 16 && (b[0] & 0xfe) == 0xfc;
         return a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isLoopbackAddress() || cgnat || ula;
     }
+
+    /** Whether literal {@code s} lies in {@code prefix} ({@code 10.0.1.0/24}, {@code fd00:1::/64}); false for junk. */
+    public static boolean inPrefix(String s, String prefix) {
+        int slash = prefix == null ? -1 : prefix.indexOf('/');
+        InetAddress a = literal(s);
+        InetAddress net = slash < 0 ? null : literal(prefix.substring(0, slash));
+        if (a == null || net == null) {
+            return false;
+        }
+        byte[] x = a.getAddress();
+        byte[] y = net.getAddress();
+        int bits;
+        try {
+            bits = Integer.parseInt(prefix.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (x.length != y.length || bits < 0 || bits > 8 * x.length) {
+            return false;
+        }
+        for (int i = 0; i < bits; i++) {
+            int mask = 0x80 >>> (i % 8);
+            if ((x[i / 8] & mask) != (y[i / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -55,6 +55,7 @@ public final class VantageRun {
     private ProbeEngine engine;
     private CompletableFuture<String> source = CompletableFuture.completedFuture(null);
     private CompletableFuture<String> publicIp = CompletableFuture.completedFuture(null);
+    private CompletableFuture<io.pathprobe.ticket.hostcheck.SelfCheck> self = CompletableFuture.completedFuture(null);
 
     /** Runs a blocking task in the vantage point's network context. */
     public interface Inside {
@@ -96,6 +97,8 @@ public final class VantageRun {
             return;
         }
         source = CompletableFuture.supplyAsync(this::lookupSource);
+        self = CompletableFuture.supplyAsync(() -> io.pathprobe.ticket.hostcheck.SelfChecks.check(inside::call,
+                plan.ports()));
         if (plan.publicIpUrl() != null) {
             publicIp = CompletableFuture.supplyAsync(this::fetchPublicIp);
         }
@@ -224,11 +227,11 @@ public final class VantageRun {
         boolean running = VantageEvidence.RUNNING.equals(status); // a snapshot never waits for the lookups
         return new VantageEvidence(id, kind, details, running ? source.getNow(null) : await(source),
                 running ? publicIp.getNow(null) : await(publicIp),
-                ping == null || ping.session() == null ? null : ping.result(), t, tcp, List.copyOf(notes), status, null,
-                null);
+                ping == null || ping.session() == null ? null : ping.result(), t, tcp, List.copyOf(notes),
+                running ? self.getNow(null) : await(self), status, null, null);
     }
 
-    private String await(CompletableFuture<String> f) {
+    private <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(6, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -2,8 +2,6 @@ package io.pathprobe.ticket.report;
 
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
-import io.pathprobe.ticket.diagnosis.Health;
-import io.pathprobe.ticket.diagnosis.Signals;
 import io.pathprobe.ticket.evidence.HopEvidence;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.Sample;
@@ -50,7 +48,7 @@ final class HtmlReport {
             .verdict .lead{font-size:15px;margin:6px 0 0}
             .chip{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;
             vertical-align:middle}
-            .chip.HIGH,.chip.DEAD{background:var(--bad)}.chip.MEDIUM,.chip.PARTIAL{background:var(--warn)}
+            .chip.HIGH,.chip.DEAD,.chip.FAILING{background:var(--bad)}.chip.DEAD{background:#8b1c1c}.chip.MEDIUM,.chip.DEGRADED{background:var(--warn)}
             .chip.LOW,.chip.UNMEASURED{background:#8a94a6}.chip.CLEAN{background:var(--ok)}
             ol.steps li{margin:4px 0}
             pre{background:#f0f3f7;border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow-x:auto;
@@ -58,7 +56,7 @@ final class HtmlReport {
             ul.ev{margin:6px 0;padding-left:18px;font:12.5px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
             details{margin-top:10px}summary{cursor:pointer;color:var(--accent)}
             table{border-collapse:collapse;width:100%;font-size:13px;background:#fff}
-            th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+            th,td{padding:5px 6px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
             th{background:#eef1f5;font-weight:600;color:var(--muted)}
             td.l,th.l{text-align:left}
             tr.persist td{background:#fff4f4}
@@ -180,7 +178,8 @@ final class HtmlReport {
     private static void overview(StringBuilder h, TicketResults r) {
         h.append("<h2>Overview</h2><table><tr><th class=\"l\">Vantage point</th><th class=\"l\">Source / public IP</th>")
                 .append("<th class=\"l\">Check</th><th class=\"l\">State</th><th>Sent</th><th>OK</th><th>Loss</th>")
-                .append("<th>Refused</th><th>Timed out</th><th>Unreach.</th><th>Avg RTT</th><th>p99 RTT</th></tr>\n");
+                .append("<th>Refused</th><th>Timed out</th><th>Unreach.</th><th>SYN retr.</th><th>Avg RTT</th>")
+                .append("<th>p99 RTT</th></tr>\n");
         for (VantageEvidence v : r.vantagePoints()) {
             List<ProbeSeries> all = new ArrayList<>();
             if (v.ping() != null) {
@@ -190,27 +189,36 @@ final class HtmlReport {
             boolean first = true;
             for (ProbeSeries s : all) {
                 SeriesStats st = s.stats();
-                Health health = Signals.health(s);
+                CheckState state = CheckState.of(st);
                 h.append("<tr><td class=\"l\">").append(first ? esc(v.id()) : "").append("</td><td class=\"l\">")
                         .append(first ? esc(orDash(v.sourceAddress()) + " / " + orDash(v.publicIp())) : "")
                         .append("</td><td class=\"l\">").append(esc(s.label())).append("</td><td class=\"l\">")
-                        .append("<span class=\"chip ").append(health.name()).append("\">")
-                        .append(health.name().toLowerCase(Locale.ROOT)).append("</span></td><td>")
+                        .append("<span class=\"chip ").append(state.name()).append("\" title=\"")
+                        .append(esc(CheckState.why(st))).append("\">").append(state.label()).append("</span></td><td>")
                         .append(st.answered()).append("</td><td>").append(st.received()).append("</td><td>")
                         .append(Formats.pct1(st.lossPercent())).append("</td><td>")
                         .append(st.count(io.pathprobe.core.OutcomeType.REFUSED)).append("</td><td>")
                         .append(st.count(io.pathprobe.core.OutcomeType.TIMED_OUT)).append("</td><td>")
                         .append(st.count(io.pathprobe.core.OutcomeType.UNREACHABLE)).append("</td><td>")
-                        .append(msOrDash(st.avgMs())).append("</td><td>").append(msOrDash(st.p99Ms()))
+                        .append(st.synRetransmits()).append("</td><td>").append(msOrDash(st.avgMs()))
+                        .append("</td><td>").append(msOrDash(st.p99Ms()))
                         .append("</td></tr>\n");
                 first = false;
             }
             if (all.isEmpty()) {
-                h.append("<tr><td class=\"l\">").append(esc(v.id())).append("</td><td class=\"l\" colspan=\"11\">")
+                h.append("<tr><td class=\"l\">").append(esc(v.id())).append("</td><td class=\"l\" colspan=\"12\">")
                         .append("nothing measured</td></tr>\n");
             }
         }
-        h.append("</table>\n");
+        h.append("</table>\n<p class=\"muted small\">States: <b>clean</b> no timeout, refusal, error or SYN")
+                .append(" retransmit; <b>degraded</b> some, at most ").append(CheckState.FAILING_PERCENT)
+                .append("% of the probes; <b>failing</b> more than ").append(CheckState.FAILING_PERCENT)
+                .append("%; <b>dead</b> nothing succeeded; <b>unmeasured</b> nothing ended.</p>\n");
+        for (VantageEvidence v : r.vantagePoints()) {
+            for (String l : SelfLines.of(v)) {
+                h.append("<p class=\"small\">").append(esc(l)).append("</p>\n");
+            }
+        }
     }
 
     private static void charts(StringBuilder h, TicketResults r) {

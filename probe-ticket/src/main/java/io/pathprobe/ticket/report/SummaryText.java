@@ -37,6 +37,22 @@ public final class SummaryText {
         }
         out.add("");
         diagnosis(out, r.diagnosis());
+        out.add("");
+        out.add("Overview (clean: no timeout, refusal, error or SYN retransmit; degraded: some, at most "
+                + CheckState.FAILING_PERCENT + "% of probes; failing: more; dead: nothing succeeded):");
+        for (VantageEvidence v : r.vantagePoints()) {
+            List<ProbeSeries> all = new ArrayList<>();
+            if (v.ping() != null) {
+                all.add(v.ping());
+            }
+            all.addAll(v.tcp());
+            for (ProbeSeries s : all) {
+                String why = CheckState.why(s.stats());
+                out.add("  [" + v.id() + "] " + s.label() + ": " + CheckState.of(s).label()
+                        + (why.isEmpty() ? "" : " (" + why + " of " + s.stats().answered() + ")"));
+            }
+            SelfLines.of(v).forEach(l -> out.add("  " + l));
+        }
         for (VantageEvidence v : r.vantagePoints()) {
             out.add("");
             out.add("=== From " + v.id() + " (" + v.kind() + ", source " + orDash(v.sourceAddress()) + ") ===");

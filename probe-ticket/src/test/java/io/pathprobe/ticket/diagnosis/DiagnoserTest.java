@@ -63,6 +63,35 @@ class DiagnoserTest {
     }
 
     @Test
+    void inconclusiveNamesEveryCandidateAndWhatTellsThemApart() {
+        assertTrue(diagnoser.diagnose(ticket(P80, deadTimeouts("a", "10.0.1.2"))).nextSteps().stream()
+                .anyMatch(s -> s.startsWith("To tell cause 1 from cause 5: capture at the same time from another")));
+        // Partial scattered timeouts from the only client, ping clean, nothing known about it: one filtering
+        // backend (2) and a backend's own loop (3) both fit.
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(60, 60), List.of(tcp(80, 40, 0, 20)));
+        Diagnosis d = diagnoser.diagnose(ticket(P80, v));
+        assertEquals(Diagnosis.INCONCLUSIVE, d.verdict(), d::headline);
+        assertEquals(List.of(Cause.RP_FILTER, Cause.BACKEND_LOOP), d.findings().stream().map(Finding::cause).toList());
+        assertTrue(d.headline().contains("cause 2") && d.headline().contains("cause 3"), d.headline());
+        assertTrue(d.nextSteps().stream().anyMatch(s -> s.startsWith("To tell cause 2 from cause 3:")),
+                d.nextSteps()::toString);
+    }
+
+    @Test
+    void pingLossAloneWithCleanConnectsAndTcpTraceIsEchoRateLimitingNotAFault() {
+        io.pathprobe.ticket.evidence.TraceEvidence tcpTrace = Ev.trace("tcp", 80, null,
+                Ev.hop(1, "10.0.1.1", 40, 0, false), Ev.hop(2, Ev.VIP, 40, 0, true));
+        VantageEvidence v = vantage("a", "10.0.1.2", ping(60, 20), List.of(tcp(80, 60, 0, 0)), tcpTrace);
+        Diagnosis d = diagnoser.diagnose(ticket(P80, v, healthy("b", "10.0.3.2")));
+        assertEquals(Diagnosis.NO_FAULT_FOUND, d.verdict(), d::headline);
+        assertTrue(d.headline().contains("rate-limits ICMP echo"), d.headline());
+        assertTrue(d.observations().stream().anyMatch(o -> o.contains("ICMP echo is rate-limited")));
+        // Without the TCP-mode trace nothing shows the path is clean: the ping loss stays a (low) cause 4.
+        VantageEvidence noTrace = vantage("a", "10.0.1.2", ping(60, 20), List.of(tcp(80, 60, 0, 0)));
+        assertEquals(Diagnosis.INCONCLUSIVE, diagnoser.diagnose(ticket(P80, noTrace)).verdict());
+    }
+
+    @Test
     void silentOnlyFromOneOfTwoClientsIsCauseFive() {
         Diagnosis d = diagnoser.diagnose(ticket(P80, deadTimeouts("a", "10.0.1.2"), healthy("b", "10.0.3.2")));
         assertEquals(Cause.CLIENT_IP_BLOCKED.id(), d.verdict());

@@ -6,6 +6,7 @@ import io.pathprobe.ticket.evidence.TicketEvidence;
 import io.pathprobe.ticket.evidence.TicketFacts;
 import io.pathprobe.ticket.evidence.TraceEvidence;
 import io.pathprobe.ticket.evidence.VantageEvidence;
+import io.pathprobe.ticket.hostcheck.SelfCheck;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ import static io.pathprobe.ticket.diagnosis.Ev.ticket;
 import static io.pathprobe.ticket.diagnosis.Ev.trace;
 import static io.pathprobe.ticket.diagnosis.Ev.vantage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each rule on constructed evidence: the pattern it must find, and look-alikes it must not claim. */
@@ -46,6 +48,11 @@ class RulesTest {
         assertTrue(!f.get().evidence().isEmpty(), "a finding names its evidence");
         assertTrue(!f.get().nextSteps().isEmpty(), "a finding names a next step");
         return f.get();
+    }
+
+    /** A self check that found listeners on {@code ports}. */
+    static SelfCheck listening(Integer... ports) {
+        return new SelfCheck(List.of(), List.of(ports), List.of(), List.of(), null, null, null);
     }
 
     static void none(DiagnosisRule r, TicketEvidence e) {
@@ -201,7 +208,8 @@ class RulesTest {
                     TicketFacts.HEALTH_UNKNOWN), List.of(), backend, healthy("b", "10.0.3.2"));
             Finding f = only(rule, e);
             assertEquals(Confidence.HIGH, f.confidence());
-            assertTrue(f.summary().contains("about 1 in 4"), f.summary());
+            assertTrue(f.summary().contains("fits 1 of the 4 backends"), f.summary());
+            assertTrue(f.summary().contains("this host is a backend of the load balancer"), f.summary());
         }
 
         @Test
@@ -214,9 +222,58 @@ class RulesTest {
 
         @Test
         void backendAloneIsMedium() {
-            TicketEvidence e = ticket(facts(P80, List.of("10.0.2.5"), TicketFacts.HEALTH_UNKNOWN), List.of(),
-                    backend);
+            TicketEvidence e = ticket(facts(P80, List.of("10.0.2.5", "10.0.2.6", "10.0.2.7", "10.0.2.8"),
+                    TicketFacts.HEALTH_UNKNOWN), List.of(), backend);
             assertEquals(Confidence.MEDIUM, only(rule, e).confidence());
+        }
+
+        @Test
+        void shareThatFitsNoWholeNumberOfTheBackendsIsOneStepLower() {
+            // 6 of 60 against 1 of 2 backends: the Wilson interval at z = 3.89 is about [0.02, 0.34], 0.5 is out.
+            VantageEvidence few = vantage("netns:backend1", "10.0.2.5", ping(60, 60), List.of(tcp(80, 54, 0, 6)));
+            TicketEvidence e = ticket(facts(P80, List.of("10.0.2.5", "10.0.2.6"), TicketFacts.HEALTH_UNKNOWN),
+                    List.of(), few, healthy("b", "10.0.3.2"));
+            Finding f = only(rule, e);
+            assertEquals(Confidence.MEDIUM, f.confidence());
+            assertTrue(f.summary().contains("does not fit 1 of the 2 backends"), f.summary());
+        }
+
+        @Test
+        void aHostThatListensOnThePortItselfIsMediumAloneWithoutBackends() {
+            // The field report: the only client is itself a backend, 3 of 8 connects fail, no --backends.
+            VantageEvidence self = vantage("local", "10.0.2.5", ping(8, 8), List.of(tcp(80, 5, 0, 3)))
+                    .withSelf(listening(80));
+            TicketEvidence e = ticket(P80, self);
+            Finding f = only(rule, e);
+            assertEquals(Confidence.MEDIUM, f.confidence());
+            assertTrue(f.summary().contains("this host listens on :80 itself — is it one of the load balancer's"
+                    + " backends?"), f.summary());
+            Diagnosis d = new Diagnoser().diagnose(e);
+            assertEquals(Cause.BACKEND_LOOP.id(), d.verdict(), d::headline);
+            Finding rp = d.findings().stream().filter(x -> x.cause() == Cause.RP_FILTER).findFirst().orElseThrow();
+            assertEquals(Confidence.LOW, rp.confidence());
+            assertFalse(rp.summary().contains("every client"), rp.summary());
+            assertTrue(rp.summary().contains("3 of 8 connects (37.5%) fail"), rp.summary());
+            assertTrue(any(d.nextSteps(), "To tell cause 2 from cause 3"), d.nextSteps()::toString);
+        }
+
+        @Test
+        void severalLoopingBackendsAreOneFinding() {
+            VantageEvidence be2 = vantage("netns:backend2", "10.0.2.6", ping(60, 60), List.of(tcp(80, 44, 0, 16)));
+            TicketEvidence e = ticket(facts(P80, List.of("10.0.2.5", "10.0.2.6", "10.0.2.7"),
+                    TicketFacts.HEALTH_UNKNOWN), List.of(), backend, be2, healthy("b", "10.0.3.2"));
+            Finding f = only(rule, e);
+            assertEquals(Confidence.HIGH, f.confidence());
+            assertTrue(f.summary().contains("netns:backend1") && f.summary().contains("netns:backend2"), f.summary());
+            assertTrue(f.summary().contains("these hosts are backends"), f.summary());
+        }
+
+        @Test
+        void notWhenBackendsAreGivenAndTheHostIsNoneAndDoesNotListen() {
+            VantageEvidence v = vantage("a", "10.0.9.9", ping(60, 60), List.of(tcp(80, 45, 0, 15)))
+                    .withSelf(listening());
+            none(rule, ticket(facts(P80, List.of("10.0.2.5", "10.0.2.6"), TicketFacts.HEALTH_UNKNOWN), List.of(),
+                    v, healthy("b", "10.0.3.2")));
         }
 
         @Test
@@ -271,9 +328,41 @@ class RulesTest {
         }
 
         @Test
-        void lossInsideThePrivateNetworkPointsToTheLocalNetwork() {
+        void lossAfterTheClientsRouterPointsToItsUplinkNotItsOwnNetwork() {
+            // A private hop 2 is not the client's: hop 1 (on its link) is its router, hop 2 is past it.
             Finding f = only(rule, ticket(P80, lossy("10.20.0.1"), healthy("b", "10.0.3.2")));
-            assertTrue(any(f.nextSteps(), "client's own network"), f.nextSteps()::toString);
+            assertTrue(any(f.nextSteps(), "after hop 1 (192.168.1.1), the client's own router"),
+                    f.nextSteps()::toString);
+            assertFalse(any(f.nextSteps(), "inside the client's own network"), f.nextSteps()::toString);
+        }
+
+        @Test
+        void lossFromTheFirstHopIsInsideTheClientsOwnNetwork() {
+            TraceEvidence t = trace("icmp", 0, 1, hop(1, "192.168.1.1", 100, 30, false),
+                    hop(2, "198.51.100.1", 100, 30, false), hop(3, VIP, 100, 30, true));
+            VantageEvidence v = vantage("a", "192.168.1.2", ping(100, 70), List.of(tcp(80, 80, 0, 20)), t);
+            Finding f = only(rule, ticket(P80, v, healthy("b", "10.0.3.2")));
+            assertTrue(any(f.nextSteps(), "inside the client's own network"), f.nextSteps()::toString);
+        }
+
+        @Test
+        void aPrivateHopTwoRoutersOnIsNotCalledTheClientsOwn() {
+            TraceEvidence t = trace("icmp", 0, 3, hop(1, "192.168.1.1", 100, 0, false),
+                    hop(2, "10.20.0.1", 100, 0, false), hop(3, "10.20.1.1", 100, 30, false),
+                    hop(4, VIP, 100, 30, true));
+            VantageEvidence v = vantage("a", "192.168.1.2", ping(100, 70), List.of(tcp(80, 80, 0, 20)), t)
+                    .withSelf(new SelfCheck(List.of("192.168.1.2"), List.of(), List.of("192.168.1.0/24"),
+                            List.of("192.168.1.1"), null, null, null));
+            Finding f = only(rule, ticket(P80, v, healthy("b", "10.0.3.2")));
+            assertTrue(any(f.nextSteps(), "past the client's own router and before any public address"),
+                    f.nextSteps()::toString);
+            assertFalse(any(f.nextSteps(), "inside the client's own network"), f.nextSteps()::toString);
+        }
+
+        @Test
+        void carrierGradeNatSpaceIsTheCarriers() {
+            Finding f = only(rule, ticket(P80, lossy("100.64.3.1"), healthy("b", "10.0.3.2")));
+            assertTrue(any(f.nextSteps(), "carrier-grade NAT space"), f.nextSteps()::toString);
         }
 
         @Test

@@ -50,6 +50,24 @@ class ReportBundleTest {
     }
 
     @Test
+    void selfCheckAndOverviewStatesReachTheReportAndSummary() {
+        TicketResults r = SampleTicket.results();
+        var a = r.vantagePoints().get(0).withSelf(new io.pathprobe.ticket.hostcheck.SelfCheck(List.of("10.0.1.2"),
+                List.of(80), List.of("10.0.1.0/24"), List.of("10.0.1.1"), null, null, null));
+        TicketResults withSelf = TicketResults.of(new io.pathprobe.ticket.evidence.TicketEvidence(r.facts(),
+                List.of(a, r.vantagePoints().get(1)), List.of()), r.diagnosis(), "test");
+        String line = "this host listens on :80 — is it one of the load balancer's backends?";
+        String html = ReportBundle.html(withSelf);
+        String text = SummaryText.render(withSelf);
+        assertTrue(html.contains(HtmlReport.esc(line)), "report names the listener");
+        assertTrue(text.contains(line), text);
+        // client-a loses ~8% of everything: failing, never clean; client-b loses nothing: clean.
+        assertTrue(text.contains("[netns:client-a] ping 203.0.113.10: failing ("), text);
+        assertTrue(text.contains("[netns:client-b] ping 203.0.113.10: clean"), text);
+        assertTrue(html.contains("<span class=\"chip FAILING\""), "a failing chip");
+    }
+
+    @Test
     void htmlEscapesWhatItShows() {
         assertEquals("&lt;b&gt; &amp; &quot;x&quot; &#39;", HtmlReport.esc("<b> & \"x\" '"));
     }
