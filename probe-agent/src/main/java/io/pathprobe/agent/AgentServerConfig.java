@@ -5,6 +5,7 @@ import io.pathprobe.agent.policy.Resolver;
 import io.pathprobe.agent.policy.TargetPolicy;
 import io.pathprobe.agent.quota.Quotas;
 import io.pathprobe.ticket.agent.LocalAgent;
+import io.pathprobe.ticket.agent.ProbeAgent;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * @param name            the agent's name in its info and in the coordinator's report
  * @param publicAddress   this agent's public address, if known, for "whitelist this IP" (never looked up)
  * @param resolver        how the agent resolves target names (once per request; the addresses are pinned)
- * @param vantage         the agent that measures (this host, or a namespace on it)
+ * @param vantage         the agent that measures (this host, or a namespace on it: a {@link LocalAgent})
  * @param orphanTimeout   how long a running capture lives on without any request for it (a coordinator that lost
  *                        its connection comes back within it) before it is cancelled
  * @param keepFinished    how many finished captures are kept for their coordinators to fetch
@@ -37,7 +38,7 @@ import java.util.function.Consumer;
  */
 public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, TargetPolicy policy, Quotas quotas,
                                 Path tlsCert, Path tlsKey, Path clientCa, String name, String publicAddress,
-                                Resolver resolver, LocalAgent vantage, Duration orphanTimeout, int keepFinished,
+                                Resolver resolver, ProbeAgent vantage, Duration orphanTimeout, int keepFinished,
                                 int keepEvents, Consumer<String> audit, String version) {
     public static final int DEFAULT_PORT = 9917;
 
@@ -82,7 +83,7 @@ public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, Tar
         private String name = "agent";
         private String publicAddress;
         private Resolver resolver = Resolver.system();
-        private LocalAgent vantage;
+        private ProbeAgent vantage;
         private Duration orphanTimeout = Duration.ofMinutes(2);
         private int keepFinished = 100;
         private int keepEvents = 1_000_000;
@@ -131,7 +132,7 @@ public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, Tar
         }
 
         /** The vantage point that measures; default this host ({@link LocalAgent#host()}). */
-        public Builder vantage(LocalAgent v) {
+        public Builder vantage(ProbeAgent v) {
             this.vantage = Objects.requireNonNull(v, "vantage");
             return this;
         }
