@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.ticket.agent.CaptureEvent;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.stats.StatsSnapshot;
 import io.pathprobe.core.text.SummaryFigures;
@@ -16,12 +17,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The {@code --json} document: one object with the tool, version, command, start time and, per target, its probes
- * and summary. Numbers are numbers; RTTs are milliseconds (full nanosecond precision); a figure that does not exist
+ * The {@code --json} document (schema {@value #SCHEMA}): one object with the tool, version, command, start time and,
+ * per target, its probes (each outcome in the form of {@code events.jsonl} and the agent wire) and summary. Keys are
+ * camelCase, as in every JSON pathprobe writes. Numbers are numbers; RTTs are milliseconds (full nanosecond precision); a figure that does not exist
  * (no RTT without a connect) is {@code null}. Keys that do not apply to an outcome (an ICMP type for a connect) are
  * left out.
  */
 final class JsonReport {
+    static final String SCHEMA = "pathprobe.cli/1";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
@@ -29,6 +32,7 @@ final class JsonReport {
 
     static String render(String command, Instant started, List<SessionRun.Track> tracks) {
         ObjectNode root = MAPPER.createObjectNode();
+        root.put("schema", SCHEMA);
         root.put("tool", "pathprobe");
         root.put("version", Main.version());
         root.put("command", command);
@@ -61,49 +65,14 @@ final class JsonReport {
         }
     }
 
+    /** A probe in the project's one serialised outcome form ({@link CaptureEvent}'s outcome keys), with its number. */
     private static void probe(ObjectNode p, long seq, ProbeOutcome o) {
+        ObjectNode e = MAPPER.valueToTree(CaptureEvent.of(0, "", 0, "", "", 0, seq, 0, o));
         p.put("seq", seq);
-        p.put("outcome", o.type().label());
-        putMs(p, "rtt_ms", o.rttNanos());
-        if (o instanceof ProbeOutcome.Connected c) {
-            if (c.synRetransmits() >= 0) {
-                p.put("syn_retransmits", c.synRetransmits());
-            }
-            if (!c.banner().isEmpty()) {
-                p.put("banner", c.banner());
-            }
+        for (String outcomeOnly : List.of("eventSeq", "t", "ms", "vantage", "check", "seq")) {
+            e.remove(outcomeOnly);
         }
-        if (o.responder() != null) {
-            p.put("responder", AddressText.of(o.responder()));
-        }
-        if (o instanceof ProbeOutcome.Reply r) {
-            p.put("bytes", r.bytes());
-            if (r.ttl() >= 0) {
-                p.put("ttl", r.ttl());
-            }
-        }
-        if (o instanceof ProbeOutcome.TtlExceeded x) {
-            p.put("icmp_code", x.icmpCode());
-        }
-        if (o instanceof ProbeOutcome.Refused r && r.cause() != null) {
-            p.put("cause", r.cause().toString());
-        }
-        if (o instanceof ProbeOutcome.TimedOut t) {
-            p.put("timeout_ms", t.timeoutNanos() / 1e6);
-        }
-        if (o instanceof ProbeOutcome.Unreachable u) {
-            if (u.icmpType() >= 0) {
-                p.put("icmp_type", u.icmpType());
-                p.put("icmp_code", u.icmpCode());
-            }
-            if (u.mtu() > 0) {
-                p.put("mtu", u.mtu());
-            }
-            p.put("cause", u.describe());
-        }
-        if (o instanceof ProbeOutcome.LocalError e) {
-            p.put("cause", e.cause() == null ? e.message() : e.message() + " (" + e.cause() + ")");
-        }
+        p.setAll(e);
     }
 
     private static void summary(ObjectNode s, StatsSnapshot st, long elapsedNanos) {
@@ -111,16 +80,16 @@ final class JsonReport {
         s.put("attempted", attempted);
         s.put("connected", st.received());
         s.put("failed", attempted - st.received());
-        s.put("loss_percent", Math.round(st.lossPercent() * 1000) / 1000.0);
+        s.put("lossPercent", Math.round(st.lossPercent() * 1000) / 1000.0);
         s.put("refused", st.count(OutcomeType.REFUSED));
-        s.put("timed_out", st.count(OutcomeType.TIMED_OUT));
+        s.put("timedOut", st.count(OutcomeType.TIMED_OUT));
         s.put("unreachable", st.count(OutcomeType.UNREACHABLE));
         s.put("errors", st.count(OutcomeType.LOCAL_ERROR));
-        s.put("in_flight", st.inFlight());
+        s.put("inFlight", st.inFlight());
         rtts(s, st);
-        s.put("syn_retransmits", st.synRetransmits());
-        s.put("retransmitted_connects", st.retransmittedConnects());
-        s.put("time_ms", elapsedNanos / 1e6);
+        s.put("synRetransmits", st.synRetransmits());
+        s.put("retransmittedConnects", st.retransmittedConnects());
+        s.put("timeMs", elapsedNanos / 1e6);
     }
 
     /** ping's figures: transmitted, received, duplicates, errors and loss as its summary counts them. */
@@ -130,27 +99,27 @@ final class JsonReport {
         s.put("duplicates", st.duplicates());
         s.put("late", st.late());
         s.put("errors", SummaryFigures.of(st, elapsedNanos / 1_000_000).pingErrors());
-        s.put("loss_percent", Math.round(st.pingLossPercent() * 1000) / 1000.0);
-        s.put("timed_out", st.count(OutcomeType.TIMED_OUT));
-        s.put("ttl_exceeded", st.count(OutcomeType.TTL_EXCEEDED));
+        s.put("lossPercent", Math.round(st.pingLossPercent() * 1000) / 1000.0);
+        s.put("timedOut", st.count(OutcomeType.TIMED_OUT));
+        s.put("ttlExceeded", st.count(OutcomeType.TTL_EXCEEDED));
         s.put("unreachable", st.count(OutcomeType.UNREACHABLE));
-        s.put("local_errors", st.count(OutcomeType.LOCAL_ERROR));
-        s.put("in_flight", st.inFlight());
+        s.put("localErrors", st.count(OutcomeType.LOCAL_ERROR));
+        s.put("inFlight", st.inFlight());
         rtts(s, st);
-        s.put("time_ms", elapsedNanos / 1e6);
+        s.put("timeMs", elapsedNanos / 1e6);
     }
 
     /** RTT figures of the received probes, null when none was received. */
     private static void rtts(ObjectNode s, StatsSnapshot st) {
         boolean any = st.received() > 0;
-        putMs(s, "min_ms", any ? st.bestNanos() : -1);
-        putMs(s, "avg_ms", any ? st.avgNanos() : -1);
-        putMs(s, "max_ms", any ? st.worstNanos() : -1);
-        putMs(s, "mdev_ms", any ? st.mdevNanos() : -1);
-        putMs(s, "stdev_ms", any ? st.stdevNanos() : -1);
-        putMs(s, "p50_ms", any ? st.p50Nanos() : -1);
-        putMs(s, "p90_ms", any ? st.p90Nanos() : -1);
-        putMs(s, "p99_ms", any ? st.p99Nanos() : -1);
+        putMs(s, "minMs", any ? st.bestNanos() : -1);
+        putMs(s, "avgMs", any ? st.avgNanos() : -1);
+        putMs(s, "maxMs", any ? st.worstNanos() : -1);
+        putMs(s, "mdevMs", any ? st.mdevNanos() : -1);
+        putMs(s, "stdevMs", any ? st.stdevNanos() : -1);
+        putMs(s, "p50Ms", any ? st.p50Nanos() : -1);
+        putMs(s, "p90Ms", any ? st.p90Nanos() : -1);
+        putMs(s, "p99Ms", any ? st.p99Nanos() : -1);
     }
 
     /** Nanoseconds as milliseconds, or null when negative (nothing measured). */

@@ -85,7 +85,7 @@ class CtrlCTest {
                     assertTrue(seq > previous, "no probe doubled or out of order: " + out);
                     previous = seq;
                 }
-                assertTrue(previous <= t.get("probes").size() + s.get("in_flight").asInt(),
+                assertTrue(previous <= t.get("probes").size() + s.get("inFlight").asInt(),
                         "every gap is a probe in flight: " + out);
             } finally {
                 Files.deleteIfExists(err);

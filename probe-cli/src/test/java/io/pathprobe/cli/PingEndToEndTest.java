@@ -90,15 +90,15 @@ class PingEndToEndTest {
                 assertEquals(i + 1, p.get("seq").asInt());
                 assertEquals("reply", p.get("outcome").asText(), p.toString());
                 assertEquals(64, p.get("bytes").asInt());
-                assertEquals(64, p.get("ttl").asInt());
+                assertEquals(64, p.get("replyTtl").asInt());
                 assertEquals(t.get("address").asText(), p.get("responder").asText());
             }
             JsonNode s = t.get("summary");
             assertEquals(2, s.get("transmitted").asInt());
             assertEquals(2, s.get("received").asInt());
             assertEquals(0, s.get("duplicates").asInt());
-            assertEquals(0.0, s.get("loss_percent").asDouble());
-            assertTrue(s.get("min_ms").isNumber());
+            assertEquals(0.0, s.get("lossPercent").asDouble());
+            assertTrue(s.get("minMs").isNumber());
         }
     }
 }

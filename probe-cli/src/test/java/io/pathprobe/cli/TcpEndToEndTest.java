@@ -121,19 +121,19 @@ class TcpEndToEndTest {
             JsonNode p = up.get("probes").get(i);
             assertEquals(i + 1, p.get("seq").asInt(), "probes in sequence order");
             assertEquals("connected", p.get("outcome").asText());
-            assertTrue(p.get("rtt_ms").isNumber() && p.get("rtt_ms").asDouble() >= 0, p.toString());
+            assertTrue(p.get("rttMs").isNumber() && p.get("rttMs").asDouble() >= 0, p.toString());
             assertEquals("127.0.0.1", p.get("responder").asText());
         }
         JsonNode s = up.get("summary");
         assertEquals(3, s.get("attempted").asInt());
         assertEquals(3, s.get("connected").asInt());
         assertEquals(0, s.get("failed").asInt());
-        assertEquals(0.0, s.get("loss_percent").asDouble());
-        double min = s.get("min_ms").asDouble();
-        double avg = s.get("avg_ms").asDouble();
-        double max = s.get("max_ms").asDouble();
+        assertEquals(0.0, s.get("lossPercent").asDouble());
+        double min = s.get("minMs").asDouble();
+        double avg = s.get("avgMs").asDouble();
+        double max = s.get("maxMs").asDouble();
         assertTrue(min <= avg && avg <= max, s.toString());
-        for (String k : List.of("mdev_ms", "stdev_ms", "p50_ms", "p90_ms", "p99_ms")) {
+        for (String k : List.of("mdevMs", "stdevMs", "p50Ms", "p90Ms", "p99Ms")) {
             assertTrue(s.get(k).isNumber(), k + " in " + s);
         }
 
@@ -148,8 +148,8 @@ class TcpEndToEndTest {
         assertEquals(0, d.get("connected").asInt());
         assertEquals(3, d.get("failed").asInt());
         assertEquals(3, d.get("refused").asInt());
-        assertEquals(100.0, d.get("loss_percent").asDouble());
-        assertTrue(d.get("min_ms").isNull() && d.get("avg_ms").isNull(), "no RTTs without a connect: " + d);
+        assertEquals(100.0, d.get("lossPercent").asDouble());
+        assertTrue(d.get("minMs").isNull() && d.get("avgMs").isNull(), "no RTTs without a connect: " + d);
     }
 
     @Test
