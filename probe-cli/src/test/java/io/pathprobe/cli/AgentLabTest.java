@@ -190,6 +190,11 @@ class AgentLabTest {
 
     /** {@code pathprobe ticket} in the coordinator's namespace through the given agents; the results.json. */
     JsonNode ticket(Lab l, String scenario, Duration length, Agent... agents) throws Exception {
+        return ticket(l, scenario, length, List.of(), agents);
+    }
+
+    /** As above, with {@code --vantage} values of this host's own forms too. */
+    JsonNode ticket(Lab l, String scenario, Duration length, List<String> local, Agent... agents) throws Exception {
         Path out = dir.resolve(scenario);
         List<String> args = new ArrayList<>(List.of("ticket", l.vipAddress().getHostAddress(), "-p", "80", "-d",
                 length.toMillis() + "ms", "-i", "0.2", "--timeout", "1", "-o", out.toString(),
@@ -197,6 +202,10 @@ class AgentLabTest {
         for (Agent a : agents) {
             args.add("--vantage");
             args.add("agent:" + a.url);
+        }
+        for (String v : local) {
+            args.add("--vantage");
+            args.add(v);
         }
         CommandResult r = l.co().run(length.plusSeconds(60), java(args.toArray(String[]::new)).toArray(String[]::new));
         assertTrue(r.exitCode() == 0 || r.exitCode() == 1, () -> "ticket exit " + r.exitCode() + "\n" + r.stdout()
@@ -209,7 +218,36 @@ class AgentLabTest {
     }
 
     static JsonNode vantage(JsonNode results, Agent a) {
-        String id = "agent:" + a.url.substring("http://".length());
+        return vantageById(results, "agent:" + a.url.substring("http://".length()));
+    }
+
+    /**
+     * The smallest and largest counts {@code k} of Binomial(n, p) such that P(X < lo) and P(X > hi) are each below
+     * {@code tail}, summed exactly.
+     */
+    static long[] binomialBounds(long n, double p, double tail) {
+        double[] pmf = new double[(int) n + 1];
+        for (int k = 0; k <= n; k++) {
+            double logC = 0;
+            for (int j = 1; j <= k; j++) {
+                logC += Math.log((double) (n - k + j) / j);
+            }
+            pmf[k] = Math.exp(logC + k * Math.log(p) + (n - k) * Math.log(1 - p));
+        }
+        long lo = 0;
+        double below = 0;
+        while (lo < n && below + pmf[(int) lo] < tail) {
+            below += pmf[(int) lo++];
+        }
+        long hi = n;
+        double above = 0;
+        while (hi > 0 && above + pmf[(int) hi] < tail) {
+            above += pmf[(int) hi--];
+        }
+        return new long[] {lo, hi};
+    }
+
+    static JsonNode vantageById(JsonNode results, String id) {
         for (JsonNode v : results.get("vantagePoints")) {
             if (v.get("id").asText().equals(id)) {
                 return v;
@@ -238,10 +276,23 @@ class AgentLabTest {
                 assertEquals("no-listener", verdict(down), () -> down.get("diagnosis").toString());
                 listener = l.vip().listenTcp(l.vipAddress(), 80);
 
-                // Cause 4: router ra (agent a's path only) drops 25% of what it receives.
-                l.ra().nft().dropRandomPercent(25);
-                JsonNode lossy = ticket(l, "lossy", Duration.ofSeconds(8), a, b);
+                // Cause 4: router ra (agent a's path only) drops 20% of what it receives. The same namespace is
+                // also measured in-process by the coordinator at the same time: through the agent or not, the
+                // same plan on the same path measures the same loss.
+                l.ra().nft().dropRandomPercent(20);
+                String inProcess = "netns:" + l.a().namespace();
+                JsonNode lossy = ticket(l, "lossy", Duration.ofSeconds(8), List.of(inProcess), a, b);
                 assertEquals("client-path", verdict(lossy), () -> lossy.get("diagnosis").toString());
+                for (JsonNode v : List.of(vantage(lossy, a), vantageById(lossy, inProcess))) {
+                    JsonNode st = v.get("ping").get("stats");
+                    long n = st.get("sent").asLong() - st.get("inFlight").asLong();
+                    long lost = n - st.get("received").asLong();
+                    // Each ping crosses ra twice: it survives with 0.8^2 = 0.64, so lost ~ Binomial(n, 0.36).
+                    // Bounds: each tail below 2.5e-5, computed exactly; four tails (two vantage points) < 1e-4.
+                    long[] b2 = binomialBounds(n, 0.36, 2.5e-5);
+                    assertTrue(lost >= b2[0] && lost <= b2[1], v.get("id") + ": " + lost + " of " + n
+                            + " pings lost, outside [" + b2[0] + ", " + b2[1] + "]");
+                }
                 String summary = lossy.get("diagnosis").get("findings").get(0).toString();
                 assertTrue(summary.contains("agent:" + a.url.substring(7)), summary);
                 l.ra().nft().flush();
