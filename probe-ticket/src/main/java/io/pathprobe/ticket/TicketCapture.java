@@ -240,21 +240,13 @@ public final class TicketCapture {
     public static final class Builder {
         private final String target;
         private final InetAddress address;
-        private List<Integer> ports = List.of();
-        private Duration duration = Duration.ofMinutes(10);
-        private Duration pingInterval = Duration.ofSeconds(1);
-        private Duration tcpInterval = Duration.ofSeconds(1);
-        private Duration traceInterval = Duration.ofSeconds(1);
-        private Duration timeout = Duration.ofSeconds(2);
-        private int maxTtl = 30;
-        private boolean ping = true;
-        private List<String> traceModes = CapturePlan.TRACE_MODES;
+        private final CapturePlan.Builder plan;
+        private boolean portsGiven;
         private String instanceId;
         private List<ProbeAgent> vantagePoints;
         private List<String> backends = List.of();
         private String healthChecks = TicketFacts.HEALTH_UNKNOWN;
         private List<HostCheckReport> hostChecks = List.of();
-        private URI publicIpUrl;
         private Path outputDir;
         private Consumer<CaptureProgress> progress;
         private Duration progressEvery = Duration.ofSeconds(1);
@@ -266,6 +258,7 @@ public final class TicketCapture {
             }
             this.target = target.trim();
             this.address = Objects.requireNonNull(address, "address");
+            this.plan = CapturePlan.builder(this.target, address);
         }
 
         /** The listener ports to check (at least one). */
@@ -274,55 +267,56 @@ public final class TicketCapture {
                 throw new IllegalArgumentException("give at least one listener port");
             }
             ports.forEach(Checks::port);
-            this.ports = List.copyOf(new java.util.LinkedHashSet<>(ports));
+            plan.ports(ports);
+            portsGiven = true;
             return this;
         }
 
         /** How long to capture; default 10 minutes. */
         public Builder duration(Duration d) {
-            this.duration = Checks.positive(d, "duration");
+            plan.duration(d);
             return this;
         }
 
         /** Time between pings (below 2 ms needs root, as ping). */
         public Builder pingInterval(Duration d) {
             ProbeEngine.checkInterval(d);
-            this.pingInterval = d;
+            plan.pingInterval(d);
             return this;
         }
 
         /** Time between TCP connects to each port (below 2 ms needs root). */
         public Builder tcpInterval(Duration d) {
             ProbeEngine.checkInterval(d);
-            this.tcpInterval = d;
+            plan.tcpInterval(d);
             return this;
         }
 
         public Builder traceInterval(Duration d) {
-            this.traceInterval = Checks.positive(d, "trace interval");
+            plan.traceInterval(d);
             return this;
         }
 
         /** How long each probe waits for an answer; default 2 s. */
         public Builder timeout(Duration d) {
-            this.timeout = Checks.positive(d, "timeout");
+            plan.timeout(d);
             return this;
         }
 
         public Builder maxTtl(int ttl) {
-            this.maxTtl = Checks.ttl(ttl, "max TTL");
+            plan.maxTtl(ttl);
             return this;
         }
 
         /** Whether to ping the VIP; default yes. */
         public Builder ping(boolean ping) {
-            this.ping = ping;
+            plan.ping(ping);
             return this;
         }
 
         /** The MTR traces ({@code icmp}, {@code tcp} per port); default both; empty for none. */
         public Builder traceModes(List<String> modes) {
-            this.traceModes = List.copyOf(modes);
+            plan.traceModes(modes);
             return this;
         }
 
@@ -376,7 +370,7 @@ public final class TicketCapture {
             if (url != null && !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
                 throw new IllegalArgumentException("public IP URL " + url + " must be an http or https URL");
             }
-            this.publicIpUrl = url;
+            plan.publicIpUrl(url);
             return this;
         }
 
@@ -407,7 +401,7 @@ public final class TicketCapture {
          *                                  the VIP's IP version
          */
         public TicketCapture build() {
-            if (ports.isEmpty()) {
+            if (!portsGiven) {
                 throw new IllegalArgumentException("give at least one listener port");
             }
             if (outputDir == null) {
@@ -428,10 +422,7 @@ public final class TicketCapture {
                     });
                 }
             }
-            CapturePlan plan = CapturePlan.builder(target, address).ports(ports).ping(ping).traceModes(traceModes)
-                    .duration(duration).pingInterval(pingInterval).tcpInterval(tcpInterval)
-                    .traceInterval(traceInterval).timeout(timeout).maxTtl(maxTtl).publicIpUrl(publicIpUrl).build();
-            return new TicketCapture(new Config(target, address, plan, instanceId, points, backends, healthChecks,
+            return new TicketCapture(new Config(target, address, plan.build(), instanceId, points, backends, healthChecks,
                     hostChecks, outputDir, progress, progressEvery, generator));
         }
     }
