@@ -140,8 +140,11 @@ public final class AgentServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            ctx.writeAndFlush(AgentHandler.tooLarge(maxContentLength()))
-                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            // Closing at once, with the body still arriving, would make the kernel reset the connection and the
+            // client could lose the answer: the aggregator discards the rest while the 413 goes out, and the
+            // connection closes shortly after.
+            ctx.writeAndFlush(AgentHandler.tooLarge(maxContentLength())).addListener(f ->
+                    ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS));
         }
     }
 }

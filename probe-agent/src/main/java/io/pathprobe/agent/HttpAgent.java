@@ -282,18 +282,7 @@ public final class HttpAgent implements ProbeAgent {
                     return;
                 }
                 try {
-                    long t0 = System.currentTimeMillis();
-                    JsonNode n = call("GET", "/v1/captures/" + captureId, null);
-                    clock(text(n, "clock"), t0, System.currentTimeMillis());
-                    lastHeardMs = System.currentTimeMillis();
-                    JsonNode ev = n.get("evidence");
-                    if (ev != null && !ev.isNull()) {
-                        latest = MAPPER.treeToValue(ev, VantageEvidence.class);
-                    }
-                    String status = text(n, "status");
-                    if (status != null && !status.equals(VantageEvidence.RUNNING) && n.path("lastEventSeq").asLong()
-                            <= lastSeq) {
-                        complete(latest, null);
+                    if (refresh()) {
                         return;
                     }
                 } catch (AgentException | IOException e) {
@@ -311,20 +300,32 @@ public final class HttpAgent implements ProbeAgent {
 
         private boolean finishIfEnded() {
             try {
-                JsonNode n = call("GET", "/v1/captures/" + captureId, null);
-                lastHeardMs = System.currentTimeMillis();
-                JsonNode ev = n.get("evidence");
-                if (ev != null && !ev.isNull()) {
-                    latest = MAPPER.treeToValue(ev, VantageEvidence.class);
-                }
-                String status = text(n, "status");
-                if (status != null && !status.equals(VantageEvidence.RUNNING)
-                        && n.path("lastEventSeq").asLong() <= lastSeq) {
-                    complete(latest, null);
-                    return true;
-                }
+                return refresh();
             } catch (AgentException | IOException e) {
                 lost();
+            }
+            return evidence.isDone();
+        }
+
+        /**
+         * Fetches the capture's status: keeps the evidence so far (for a loss) and completes once the capture has
+         * ended and every event is in.
+         *
+         * @return whether the capture is complete here
+         */
+        private boolean refresh() throws IOException {
+            long t0 = System.currentTimeMillis();
+            JsonNode n = call("GET", "/v1/captures/" + captureId, null);
+            clock(text(n, "clock"), t0, System.currentTimeMillis());
+            lastHeardMs = System.currentTimeMillis();
+            JsonNode ev = n.get("evidence");
+            if (ev != null && !ev.isNull()) {
+                latest = MAPPER.treeToValue(ev, VantageEvidence.class);
+            }
+            String status = text(n, "status");
+            if (status != null && !status.equals(VantageEvidence.RUNNING) && n.path("lastEventSeq").asLong() <= lastSeq) {
+                complete(latest, null);
+                return true;
             }
             return evidence.isDone();
         }
