@@ -17,5 +17,7 @@ done
 kill "$server"
 wait "$server" 2>/dev/null || true
 trap - EXIT
+echo "--- the same plan in-process and through an agent (50 loopback listeners, a connect every 10 ms each, 10 s)"
+java -cp "$jar" io.pathprobe.benchmarks.AgentBench overhead 50 10
 echo "--- 100 concurrent captures (ping + one TCP check a second each, loopback listener)"
 java -cp "$jar" io.pathprobe.benchmarks.AgentBench captures 100 30

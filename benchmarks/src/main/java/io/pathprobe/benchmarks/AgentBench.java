@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       probing is not measured: the HTTP streaming, JSON and the coordinator's parsing are); run it pinned to one
  *       core ({@code taskset -c 0}).</li>
  *   <li>{@code consume PORT}: the coordinator's {@link HttpAgent} reads them all; prints events/s.</li>
+ *   <li>{@code overhead PORTS SECONDS}: one plan (a TCP check every 10 ms on each of PORTS loopback listeners),
+ *       run in-process and then through an agent in this JVM: probes/s and CPU seconds of each.</li>
  *   <li>{@code captures N SECONDS}: an agent with N concurrent real captures (ping and a TCP check each second to
  *       a loopback listener); prints heap and RSS while they run.</li>
  * </ul>
@@ -52,6 +54,7 @@ public final class AgentBench {
             case "serve" -> serve(Integer.parseInt(args[1]), Long.parseLong(args[2]));
             case "consume" -> consume(Integer.parseInt(args[1]));
             case "captures" -> captures(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "overhead" -> overhead(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             default -> {
                 System.err.println("usage: AgentBench serve PORT EVENTS | consume PORT | captures N SECONDS");
                 System.exit(2);
@@ -113,6 +116,43 @@ public final class AgentBench {
                 c.evidence().join();
             }
         }
+    }
+
+    static void overhead(int ports, int seconds) throws Exception {
+        List<TcpListener> listeners = new ArrayList<>();
+        List<Integer> portList = new ArrayList<>();
+        for (int i = 0; i < ports; i++) {
+            TcpListener l = TcpListener.onHost(InetAddress.getLoopbackAddress(), 0);
+            listeners.add(l);
+            portList.add(l.port());
+        }
+        CapturePlan plan = CapturePlan.builder("127.0.0.1", InetAddress.getLoopbackAddress()).ports(portList)
+                .ping(false).traceModes(List.of()).tcpInterval(Duration.ofMillis(10))
+                .duration(Duration.ofSeconds(seconds)).timeout(Duration.ofSeconds(1)).build();
+        Quotas q = Quotas.defaults().toBuilder().probesPerSecond(1e6).probesPerSecondPerTarget(1e6).targetPorts(
+                Math.max(64, ports)).build();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (String mode : List.of("in-process", "agent", "in-process", "agent")) {
+            AgentServer server = mode.equals("agent") ? AgentServer.start(config(0, LocalAgent.host(), q).build())
+                    : null;
+            ProbeAgent agent = server == null ? LocalAgent.host() : HttpAgent.of(URI.create("http://127.0.0.1:"
+                    + server.address().getPort()), new AgentCredentials(TOKEN, null, null, null));
+            AtomicLong events = new AtomicLong();
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            VantageEvidence ev = agent.start(plan, e -> events.incrementAndGet()).evidence().join();
+            double s = (System.nanoTime() - t0) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            long sent = ev.tcp().stream().mapToLong(t -> t.stats().sent()).sum();
+            long ok = ev.tcp().stream().mapToLong(t -> t.stats().received()).sum();
+            System.out.printf("%-10s %d connects (%d connected, %d events) in %.2f s: %.0f probes/s, %.2f CPU s%n",
+                    mode, sent, ok, events.get(), s, sent / s, cpu);
+            if (server != null) {
+                server.close();
+            }
+        }
+        listeners.forEach(TcpListener::close);
     }
 
     static long rssKb() throws Exception {
