@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -57,6 +59,19 @@ class GeneratedDocsTest {
             assertTrue(Files.isRegularFile(page), () -> page + " is written by the build (mvn process-classes)");
             assertTrue(Files.readString(page).contains(c.getCommandSpec().qualifiedName()),
                     () -> page + " names its command");
+        }
+    }
+
+    @Test
+    void everyCommandHasATroffManPageWhereAsciidoctorIsInstalled() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/asciidoctor")),
+                "asciidoctor is not installed: the build writes the AsciiDoc pages only");
+        for (CommandLine c : commands()) {
+            String name = c.getCommandSpec().qualifiedName("-");
+            Path page = TARGET.resolve("man/" + name + ".1");
+            assertTrue(Files.isRegularFile(page), () -> page + " is written by the build (mvn process-classes)");
+            assertTrue(Files.readString(page).contains(".TH \"" + name.toUpperCase(Locale.ROOT).replace("-", "\\-") + "\" \"1\""),
+                    () -> page + " is a troff page of section 1 named " + name);
         }
     }
 
