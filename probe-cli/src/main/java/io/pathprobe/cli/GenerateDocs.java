@@ -26,6 +26,9 @@ public final class GenerateDocs {
         }
         Path target = Path.of(args[0]);
         CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        // The version line only: --version's other lines describe the machine it runs on (and load Netty's native
+        // library, which JDK 24+ warns about inside Maven).
+        cl.getCommandSpec().versionProvider(() -> new String[] {"pathprobe " + Main.version()});
         String name = cl.getCommandName();
 
         Path completion = Files.createDirectories(target.resolve("completion")).resolve(name + "_completion");
