@@ -84,8 +84,8 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
             FullHttpResponse r = json(401, error("authentication required: send 'Authorization: Bearer TOKEN'"
                     + " (the coordinator reads it from --agent-token-file or PATHPROBE_AGENT_TOKEN)"));
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pathprobe-agent\"");
+            service.audit().record(peer, null, method, uri, null, 401, "no valid token"); // logged before answered
             send(ctx, req, r);
-            service.audit().record(peer, null, method, uri, null, 401, "no valid token");
             return;
         }
         String owner = who.get();
@@ -165,16 +165,16 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 ObjectNode n = status(h);
                 FullHttpResponse r = json(202, n);
                 r.headers().set(HttpHeaderNames.LOCATION, "/v1/captures/" + h.id());
-                send(ctx, req, r);
                 service.audit().record(peer, owner, "POST", req.uri(), summary, 202, "started " + h.id()
                         + " at " + h.plan().address());
+                send(ctx, req, r);
             } catch (AgentException e) {
                 FullHttpResponse r = json(e.status(), error(e.getMessage()));
                 if (e.retryAfterSeconds() > 0) {
                     r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
                 }
-                send(ctx, req, r);
                 service.audit().record(peer, owner, "POST", req.uri(), summary, e.status(), e.getMessage());
+                send(ctx, req, r);
             } catch (RuntimeException e) {
                 send(ctx, req, json(500, error("the agent could not start the capture: " + e)));
                 service.audit().record(peer, owner, "POST", req.uri(), summary, 500, e.toString());
@@ -241,9 +241,9 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void reply(ChannelHandlerContext ctx, FullHttpRequest req, int status, ObjectNode body, String plan,
                        String peer, String owner, String reason) {
-        send(ctx, req, json(status, body));
         service.audit().record(peer, owner, req.method().name(), req.uri(), plan, status,
                 reason != null ? reason : body.has("error") ? body.get("error").asText() : null);
+        send(ctx, req, json(status, body));
     }
 
     /** The 413 answer for a request body over {@code max} (sent before the body is read). */
