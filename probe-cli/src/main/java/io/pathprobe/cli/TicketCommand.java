@@ -26,9 +26,7 @@ import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,13 +137,13 @@ final class TicketCommand implements Callable<Integer> {
 
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TicketCapture capture = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
+        TicketCapture.Builder builder = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
                 .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
                 .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
                 .generator("pathprobe " + Main.version())
-                .progress(p -> progress(err, p), progressEvery(length))
-                .build();
-        Path dir = outputDir(); // only for input that passed every check
+                .progress(p -> progress(err, p), progressEvery(length));
+        Path dir = outputDir(); // only for input that passed every check; build() checks it again
+        TicketCapture capture = builder.build();
 
         o.println(header(t.host(), vip, portList, points, length, dir));
         o.flush();
@@ -264,20 +262,9 @@ final class TicketCommand implements Callable<Integer> {
         }
     }
 
-    /** Creates the directory now, so that a capture never runs for ten minutes to find it cannot write. */
+    /** Creates and checks the directory now, so that a capture never runs for ten minutes to find it cannot write. */
     private Path outputDir() {
-        try {
-            Files.createDirectories(out);
-        } catch (FileAlreadyExistsException e) {
-            throw new UsageException("--out " + out + ": a file of that name is in the way: give a directory", e);
-        } catch (IOException | InvalidPathException | SecurityException e) {
-            throw new UsageException("--out " + out + ": cannot create the directory here: give a directory you can"
-                    + " write", e);
-        }
-        if (!Files.isWritable(out)) {
-            throw new UsageException("--out " + out + " is not writable: give a directory you can write");
-        }
-        return out;
+        return OutputOption.check("--out", out);
     }
 
     /** About 30 progress lines per capture, one a second at most and every 10 s at least. */

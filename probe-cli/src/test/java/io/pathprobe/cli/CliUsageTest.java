@@ -81,7 +81,7 @@ class CliUsageTest {
         "mtr -Z 0 127.0.0.9                    | --timeout must be more than 0",
         "mtr --snapshot 10s 127.0.0.9          | --snapshot 10s needs --out DIR",
         "mtr --out /tmp --snapshot 0 127.0.0.9 | --snapshot must be more than 0",
-        "mtr --out /proc/pp-x 127.0.0.9        | --out /proc/pp-x: cannot create the directory",
+        "mtr --out /proc/pp-x 127.0.0.9        | --out: cannot create output directory /proc/pp-x",
         "frob                                  | Unmatched argument at index 0: 'frob'",
     })
     void badInputIsOneLineAndExit2(String args, String expected) {

@@ -146,7 +146,7 @@ class TicketCommandTest {
         "ticket nohost.invalid:80 -o OUT              | cannot resolve host 'nohost.invalid'",
         "ticket 127.0.0.1:9 -6 -o OUT                 | host '127.0.0.1' has no IPv6 address",
         "ticket 127.0.0.1:9 -4 -6 -o OUT              | -4 and -6 contradict each other",
-        "ticket 127.0.0.1:9 -o /proc/pathprobe-test   | --out /proc/pathprobe-test: cannot create the directory",
+        "ticket 127.0.0.1:9 -o /proc/pathprobe-test   | --out: cannot create output directory /proc/pathprobe-test",
         "hostcheck --backends nohost                  | backend 'nohost' is not an IP address",
         "hostcheck --netns pp-none                    | no network namespace pp-none",
     })

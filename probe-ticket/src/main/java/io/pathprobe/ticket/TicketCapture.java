@@ -4,6 +4,7 @@ import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.internal.Checks;
+import io.pathprobe.core.io.OutputDirectory;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.evidence.TicketEvidence;
@@ -322,7 +323,10 @@ public final class TicketCapture {
             return this;
         }
 
-        /** The report directory (required); created if missing. */
+        /**
+         * The report directory (required); created if missing. {@link #build()} refuses one that another user
+         * could tamper with ({@link OutputDirectory} lists the rules).
+         */
         public Builder outputDir(Path dir) {
             this.outputDir = Objects.requireNonNull(dir, "outputDir");
             return this;
@@ -360,6 +364,7 @@ public final class TicketCapture {
             if (outputDir == null) {
                 throw new IllegalArgumentException("an output directory is required: --out DIR");
             }
+            OutputDirectory.check(outputDir); // before minutes of capture, not after
             return new TicketCapture(this);
         }
 

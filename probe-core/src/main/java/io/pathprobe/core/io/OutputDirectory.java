@@ -127,6 +127,21 @@ public final class OutputDirectory implements Closeable {
         return new OutputDirectory(dir, stream);
     }
 
+    /**
+     * {@link #open} and close: for builders that check their configuration before a long run (the directory is
+     * created if missing).
+     *
+     * @throws IllegalArgumentException with {@link #open}'s message when the directory is empty, unsafe or cannot be
+     *                                  created
+     */
+    public static void check(Path dir) {
+        try {
+            open(dir).close();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** The directory as it was given. */
     public Path path() {
         return path;

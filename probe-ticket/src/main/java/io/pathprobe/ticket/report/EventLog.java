@@ -3,15 +3,15 @@ package io.pathprobe.ticket.report;
 import io.pathprobe.core.AddressText;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.io.OutputDirectory;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.OutputStreamWriter;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -32,11 +32,17 @@ public final class EventLog implements Closeable {
         this.startNanos = startNanos;
     }
 
-    /** Creates (or truncates) {@code file}; {@code startNanos} is the capture's start on {@link System#nanoTime()}. */
+    /**
+     * Creates {@code file} anew (replacing a file or link of that name, never writing through it) in its directory,
+     * which {@link OutputDirectory} checks and creates; {@code startNanos} is the capture's start on
+     * {@link System#nanoTime()}.
+     */
     public static EventLog open(Path file, long startNanos) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        return new EventLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), startNanos);
+        Path abs = file.toAbsolutePath();
+        try (OutputDirectory dir = OutputDirectory.open(abs.getParent())) {
+            return new EventLog(new BufferedWriter(new OutputStreamWriter(
+                    dir.newOutputStream(abs.getFileName().toString()), StandardCharsets.UTF_8)), startNanos);
+        }
     }
 
     /**
