@@ -17,16 +17,29 @@ final class OutputOption {
      * @throws UsageException naming {@code option}, what is wrong and what to do
      */
     static Path check(String option, Path dir) {
-        if (dir.toString().isBlank()) {
-            // picocli turns --out '' into the empty path, which would write into the working directory.
-            throw new UsageException(option + " is empty: give a directory name (" + option + " . for this one)");
-        }
+        nonEmpty(option, dir);
         try {
             OutputDirectory.open(dir).close();
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException(option + ": " + e.getMessage(), e);
         }
         return dir;
+    }
+
+    /** {@code dir}, unless empty: picocli turns {@code --out ''} into the empty path, the working directory. */
+    static Path nonEmpty(String option, Path dir) {
+        if (dir.toString().isBlank()) {
+            throw new UsageException(option + " is empty: give a directory name (" + option + " . for this one)");
+        }
+        return dir;
+    }
+
+    /**
+     * A builder's refusal in the option's terms when it is about the directory ({@link OutputDirectory#check} keeps
+     * the I/O problem as the cause); other refusals as they are.
+     */
+    static RuntimeException translate(String option, IllegalArgumentException e) {
+        return e.getCause() instanceof IOException ? new UsageException(option + ": " + e.getMessage(), e) : e;
     }
 
     /** Writes {@code text} to {@code name} in {@code dir} whole (temporary file, then rename), never through a link. */

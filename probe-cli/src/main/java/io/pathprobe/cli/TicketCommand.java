@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
+import io.pathprobe.ticket.CaptureLimits;
 import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.EngineVantage;
 import io.pathprobe.ticket.TicketCapture;
@@ -122,6 +123,11 @@ final class TicketCommand implements Callable<Integer> {
         }
         List<Integer> portList = ports(t);
         Duration length = SessionOptions.positive("--duration", duration);
+        if (length.compareTo(CaptureLimits.MAX_DURATION) > 0) {
+            throw new UsageException("--duration " + duration.trim() + " is longer than "
+                    + CaptureLimits.MAX_DURATION.toHours() + " h: capture the hours that matter, or monitor with "
+                    + "'pathprobe mtr --out'");
+        }
         Duration every = SessionOptions.positive("--interval", interval);
         if (every.compareTo(MIN_INTERVAL) < 0) {
             throw new UsageException("--interval " + Durations.format(every) + " is shorter than "
@@ -142,8 +148,13 @@ final class TicketCommand implements Callable<Integer> {
                 .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
                 .generator("pathprobe " + Main.version())
                 .progress(p -> progress(err, p), progressEvery(length));
-        Path dir = outputDir(); // only for input that passed every check; build() checks it again
-        TicketCapture capture = builder.build();
+        Path dir = OutputOption.nonEmpty("--out", out);
+        TicketCapture capture;
+        try {
+            capture = builder.build(); // checks (and creates) the directory last, only for input that passed the rest
+        } catch (IllegalArgumentException e) {
+            throw OutputOption.translate("--out", e);
+        }
 
         o.println(header(t.host(), vip, portList, points, length, dir));
         o.flush();
@@ -191,6 +202,10 @@ final class TicketCommand implements Callable<Integer> {
         if (list.isEmpty()) {
             throw new UsageException("no listener port given: add --port PORTS (e.g. --port 80,443) or write "
                     + "TARGET:PORTS");
+        }
+        if (list.size() > CaptureLimits.MAX_PORTS) {
+            throw new UsageException("--port: " + list.size() + " ports are more than the " + CaptureLimits.MAX_PORTS
+                    + " a ticket capture checks (it is not a port scanner): give the load balancer's listeners");
         }
         return list;
     }
@@ -260,11 +275,6 @@ final class TicketCommand implements Callable<Integer> {
             throw new UsageException("--public-ip-url '" + publicIpUrl + "' is not a URL: give e.g. "
                     + "https://ifconfig.example/ip", e);
         }
-    }
-
-    /** Creates and checks the directory now, so that a capture never runs for ten minutes to find it cannot write. */
-    private Path outputDir() {
-        return OutputOption.check("--out", out);
     }
 
     /** About 30 progress lines per capture, one a second at most and every 10 s at least. */

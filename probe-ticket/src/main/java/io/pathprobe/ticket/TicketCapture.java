@@ -231,36 +231,37 @@ public final class TicketCapture {
             this.address = Objects.requireNonNull(address, "address");
         }
 
-        /** The listener ports to check (at least one). */
+        /** The listener ports to check (at least one, at most {@link CaptureLimits#MAX_PORTS}). */
         public Builder ports(List<Integer> ports) {
             if (ports == null || ports.isEmpty()) {
                 throw new IllegalArgumentException("give at least one listener port, e.g. --port 80,443");
             }
             ports.forEach(Checks::port);
             this.ports = List.copyOf(new java.util.LinkedHashSet<>(ports));
+            CaptureLimits.ports(this.ports.size());
             return this;
         }
 
-        /** How long to capture; default 10 minutes. */
+        /** How long to capture, at most {@link CaptureLimits#MAX_DURATION}; default 10 minutes. */
         public Builder duration(Duration d) {
-            this.duration = Checks.positive(d, "duration");
+            this.duration = CaptureLimits.duration(Checks.positive(d, "duration"));
             return this;
         }
 
         public Builder pingInterval(Duration d) {
             ProbeEngine.checkInterval(d);
-            this.pingInterval = d;
+            this.pingInterval = CaptureLimits.interval(d, "ping interval");
             return this;
         }
 
         public Builder tcpInterval(Duration d) {
             ProbeEngine.checkInterval(d);
-            this.tcpInterval = d;
+            this.tcpInterval = CaptureLimits.interval(d, "TCP check interval");
             return this;
         }
 
         public Builder traceInterval(Duration d) {
-            this.traceInterval = Checks.positive(d, "trace interval");
+            this.traceInterval = CaptureLimits.interval(Checks.positive(d, "trace interval"), "trace interval");
             return this;
         }
 
@@ -364,6 +365,8 @@ public final class TicketCapture {
             if (outputDir == null) {
                 throw new IllegalArgumentException("an output directory is required: --out DIR");
             }
+            CaptureLimits.outcomes(vantagePoints.size(), ports.size(), duration, pingInterval, tcpInterval,
+                    traceInterval, maxTtl, traceRunner != null);
             OutputDirectory.check(outputDir); // before minutes of capture, not after
             return new TicketCapture(this);
         }
