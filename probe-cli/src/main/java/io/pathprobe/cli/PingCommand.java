@@ -114,7 +114,7 @@ final class PingCommand implements Callable<Integer> {
         for (String host : hosts) {
             InetAddress a = HostResolver.resolve(host, family);
             vantage.checkTarget(host, a);
-            requests.add(template.target(host, a).build());
+            requests.add(template.target(host, HostResolver.thisHostAsProbed(a, vp)).build());
         }
         SessionRun.Lines lines = new SessionRun.Lines() {
             @Override
