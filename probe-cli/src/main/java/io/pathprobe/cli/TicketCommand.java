@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
+import io.pathprobe.core.text.PlainText;
 import io.pathprobe.ticket.CaptureLimits;
 import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.EngineVantage;
@@ -156,7 +157,7 @@ final class TicketCommand implements Callable<Integer> {
             throw OutputOption.translate("--out", e);
         }
 
-        o.println(header(t.host(), vip, portList, points, length, dir));
+        o.println(PlainText.oneLine(header(t.host(), vip, portList, points, length, dir)));
         o.flush();
         CountDownLatch printed = new CountDownLatch(1);
         Thread hook = new Thread(() -> ctrlC(capture, printed), "pathprobe-ctrl-c");
@@ -308,26 +309,31 @@ final class TicketCommand implements Callable<Integer> {
     private static void print(PrintWriter o, TicketResults r, Path dir) {
         for (VantageEvidence v : r.vantagePoints()) {
             o.println();
-            o.println("=== from " + v.id() + " (source " + (v.sourceAddress() == null ? "-" : v.sourceAddress())
+            println(o, "=== from " + v.id() + " (source " + (v.sourceAddress() == null ? "-" : v.sourceAddress())
                     + (v.publicIp() == null ? "" : ", public IP " + v.publicIp()) + ") ===");
             if (v.ping() != null) {
-                SummaryText.pingSummary(v.ping()).forEach(o::println);
+                SummaryText.pingSummary(v.ping()).forEach(l -> println(o, l));
             }
             for (ProbeSeries s : v.tcp()) {
-                SummaryText.tcpSummary(s).forEach(o::println);
+                SummaryText.tcpSummary(s).forEach(l -> println(o, l));
             }
-            v.notes().forEach(n -> o.println("note: " + n));
+            v.notes().forEach(n -> println(o, "note: " + n));
         }
         o.println();
         List<String> lines = new ArrayList<>();
         SummaryText.diagnosis(lines, r.diagnosis());
-        lines.forEach(o::println);
+        lines.forEach(l -> println(o, l));
         o.println();
-        o.println("Report bundle in " + dir + ":");
-        o.println("  " + ReportBundle.HTML + "    the report: diagnosis, RTT charts, MTR tables (open in a browser)");
-        o.println("  " + ReportBundle.SUMMARY + "    the text to paste into the ticket (with the mtr reports)");
-        o.println("  " + ReportBundle.RESULTS + "   everything, schema " + TicketResults.SCHEMA);
-        o.println("  " + ReportBundle.EVENTS + "   every probe outcome, one JSON object a line");
+        println(o, "Report bundle in " + dir + ":");
+        println(o, "  " + ReportBundle.HTML + "    the report: diagnosis, RTT charts, MTR tables (open in a browser)");
+        println(o, "  " + ReportBundle.SUMMARY + "    the text to paste into the ticket (with the mtr reports)");
+        println(o, "  " + ReportBundle.RESULTS + "   everything, schema " + TicketResults.SCHEMA);
+        println(o, "  " + ReportBundle.EVENTS + "   every probe outcome, one JSON object a line");
         o.flush();
+    }
+
+    /** Free text (vantage names, notes quoting servers) stays on its line. */
+    private static void println(PrintWriter o, String line) {
+        o.println(PlainText.oneLine(line));
     }
 }
