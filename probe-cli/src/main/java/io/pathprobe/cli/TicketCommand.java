@@ -65,11 +65,11 @@ final class TicketCommand implements Callable<Integer> {
             + "(203.0.113.10, lb.example.net:80,443, [2001:db8::1]:443).")
     String target;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORTS", description = "Listener ports to check (80, 80,443, 8000-8010).")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORTS", description = "Listener ports to check (80, 80,443, 8000-8010), at most 64.")
     String ports;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10m",
-            description = "How long to capture (90s, 10m, 1h); default: ${DEFAULT-VALUE}.")
+            description = "How long to capture (90s, 10m, 1h), at most 24h; default: ${DEFAULT-VALUE}.")
     String duration;
 
     @Option(names = "--instance", paramLabel = "ID", description = "The load balancer's instance ID, for the report.")

@@ -17,6 +17,8 @@ import java.time.Duration;
  * <li>{@value #MAX_OUTCOMES} probe outcomes in all, each a line of {@code events.jsonl} (about 150 bytes), so the
  *     bundle stays under about 2 GB. Counted from the plan: per vantage point and round of each check, one ping,
  *     one connect per port, and {@code maxTtl} probes per trace (the ICMP one and one per port).</li>
+ * <li>{@value #MAX_INSTANCE_ID} characters of instance ID (free text is written out on one line in the text
+ *     reports whatever it holds).</li>
  * </ul>
  * The samples kept for the charts are bounded as well ({@code SeriesRecorder.MAX_SAMPLES} per series), and the HTML
  * report draws each chart in a fixed number of columns, whatever the duration.
@@ -31,7 +33,18 @@ public final class CaptureLimits {
     /** The most probe outcomes a capture may plan for (each a line of {@code events.jsonl}). */
     public static final long MAX_OUTCOMES = 12_000_000;
 
+    /** The longest instance ID: cloud load balancer IDs and ARNs are well under this. */
+    public static final int MAX_INSTANCE_ID = 256;
+
     private CaptureLimits() {
+    }
+
+    static String instanceId(String id) {
+        if (id.length() > MAX_INSTANCE_ID) {
+            throw new IllegalArgumentException("instance ID of " + id.length() + " characters is longer than "
+                    + MAX_INSTANCE_ID + ": give the load balancer's ID or name");
+        }
+        return id;
     }
 
     static void ports(int count) {

@@ -277,7 +277,7 @@ public final class TicketCapture {
         }
 
         public Builder instanceId(String id) {
-            this.instanceId = id == null || id.isBlank() ? null : id.trim();
+            this.instanceId = id == null || id.isBlank() ? null : CaptureLimits.instanceId(id.trim());
             return this;
         }
 

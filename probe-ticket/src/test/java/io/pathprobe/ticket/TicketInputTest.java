@@ -80,6 +80,9 @@ class TicketInputTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.ports(many)).getMessage()
                 .startsWith("65 listener ports are more than the 64 a capture checks"));
         b.ports(many.subList(0, 64));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.instanceId("x".repeat(257))).getMessage()
+                .startsWith("instance ID of 257 characters is longer than 256"));
+        b.instanceId("x".repeat(256));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.duration(Duration.ofHours(25))).getMessage()
                 .startsWith("duration 25 h is longer than the 24 h a capture runs"));
         for (var set : List.<java.util.function.Consumer<Duration>>of(b::pingInterval, b::tcpInterval,
