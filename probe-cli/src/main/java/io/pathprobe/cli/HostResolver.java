@@ -56,6 +56,31 @@ final class HostResolver {
                 + AddressText.of(all[0]) + "): leave out -4/-6, or give another host");
     }
 
+    /**
+     * Where the kernel sends a probe to {@code target}: the unspecified address (0.0.0.0, ::) means this host, so
+     * Linux delivers it to the source address when one is bound, else to loopback, and the answer comes from there.
+     * iputils ping shows {@code PING 0.0.0.0 (127.0.0.1)} and the replies from 127.0.0.1; probing that address
+     * directly lets the reply match the probe. Any other address is returned as it is.
+     */
+    static InetAddress thisHostAsProbed(InetAddress target, io.pathprobe.core.VantagePoint vp) {
+        if (!target.isAnyLocalAddress()) {
+            return target;
+        }
+        boolean v4 = target instanceof java.net.Inet4Address;
+        java.util.Optional<InetAddress> source = vp instanceof io.pathprobe.core.LocalVantagePoint l
+                ? l.sourceAddress().filter(a -> (a instanceof java.net.Inet4Address) == v4 && !a.isAnyLocalAddress())
+                : java.util.Optional.empty();
+        return source.orElseGet(() -> literal(v4 ? "127.0.0.1" : "::1"));
+    }
+
+    private static InetAddress literal(String text) {
+        try {
+            return InetAddress.getByName(text); // a literal: nothing is looked up
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A name under the special-use domain "invalid." (RFC 6761). */
     static boolean isInvalidName(String host) {
         String h = host.toLowerCase(java.util.Locale.ROOT);

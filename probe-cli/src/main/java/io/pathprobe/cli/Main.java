@@ -49,6 +49,7 @@ public final class Main implements Callable<Integer> {
     private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
     public static void main(String[] args) {
+        Interrupts.handleSigintEvenIfInheritedIgnored();
         if (!Arrays.asList(args).contains("--debug")) {
             // Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
             // developers; a command-line user sees outcomes and one-line errors instead.

@@ -21,13 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -131,7 +128,7 @@ final class MtrCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Sustained capture: write DIR/series.csv (per snapshot interval and hop: sent, received, "
-                    + "lost, loss%, RTT min/avg/p50/p90/p99/max), flushed each interval, and at the end (Ctrl-C "
+                    + "lost, loss%%, RTT min/avg/p50/p90/p99/max), flushed each interval, and at the end (Ctrl-C "
                     + "too) DIR/report.txt and DIR/report.json.")
     Path out;
 
@@ -163,7 +160,7 @@ final class MtrCommand implements Callable<Integer> {
         Path dir = outputDir();
         PrintWriter out = spec.commandLine().getOut();
         boolean live = !report && formats == 0 && LiveView.stdoutIsTerminal();
-        TraceSeriesWriter series = dir == null ? null : TraceSeriesWriter.create(config, dir.resolve(SERIES_FILE));
+        TraceSeriesWriter series = dir == null ? null : series(config, dir);
         HopNames names = dns.open(nameServers);
         if (names != null) {
             format = format.withNames(names.names(dns.showIps));
@@ -189,8 +186,8 @@ final class MtrCommand implements Callable<Integer> {
                 String jsonText = json || dir != null ? MtrJson.format(s, format) : null;
                 if (dir != null) {
                     series.close();
-                    writeFile(dir.resolve("report.txt"), text);
-                    writeFile(dir.resolve("report.json"), jsonText + "\n");
+                    OutputOption.write("--out", dir, "report.txt", text);
+                    OutputOption.write("--out", dir, "report.json", jsonText + "\n");
                 }
                 if (json) {
                     out.println(jsonText);
@@ -226,28 +223,16 @@ final class MtrCommand implements Callable<Integer> {
         return SessionOptions.positive("--snapshot", snapshot == null ? DEFAULT_SNAPSHOT : snapshot);
     }
 
-    /** The --out directory, created if missing and checked writable before the trace starts; null without it. */
+    /** The --out directory, created if missing and checked before the trace starts; null without it. */
     private Path outputDir() {
-        if (out == null) {
-            return null;
-        }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException | SecurityException e) {
-            throw new UsageException("--out " + out + ": cannot create the directory (" + e.getMessage()
-                    + "): give a directory you can write to", e);
-        }
-        if (!Files.isWritable(out)) {
-            throw new UsageException("--out " + out + ": the directory is not writable: give one you can write to");
-        }
-        return out;
+        return out == null ? null : OutputOption.check("--out", out);
     }
 
-    private static void writeFile(Path file, String text) {
+    private static TraceSeriesWriter series(TraceConfig config, Path dir) {
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            return TraceSeriesWriter.create(config, dir.resolve(SERIES_FILE));
+        } catch (UncheckedIOException e) {
+            throw new UsageException("--out: " + e.getMessage(), e);
         }
     }
 

@@ -81,8 +81,8 @@ final class PingCommand implements Callable<Integer> {
     String socket;
 
     @Option(names = "--max-targets", paramLabel = "N",
-            description = "Refuse more targets than this (CIDR ranges count each address); default: "
-                    + PingTargets.DEFAULT_MAX_TARGETS + ".")
+            description = "Refuse more targets than this (CIDR ranges count each address), 1 to "
+                    + PingTargets.MAX_MAX_TARGETS + "; default: " + PingTargets.DEFAULT_MAX_TARGETS + ".")
     String maxTargets;
 
     @Mixin
@@ -105,18 +105,16 @@ final class PingCommand implements Callable<Integer> {
         applyFrom();
         HostResolver.Family family = vantage.family();
         VantagePoint vp = vantage.vantagePoint();
-        long max = maxTargets == null ? PingTargets.DEFAULT_MAX_TARGETS : SessionOptions.wholeNumber("--max-targets", maxTargets);
-        if (max < 1) {
-            throw new UsageException("--max-targets " + max + " must be at least 1");
-        }
+        long max = PingTargets.maxTargets(maxTargets);
         List<String> hosts = PingTargets.expand(targets, max);
+        PingTargets.checkHeap(hosts.size(), Runtime.getRuntime().maxMemory());
         ProbeRequest.Builder template = template(wait, payload, vp);
         SessionRun.checkProber(KIND, "probe-icmp");
         List<ProbeRequest> requests = new ArrayList<>();
         for (String host : hosts) {
             InetAddress a = HostResolver.resolve(host, family);
             vantage.checkTarget(host, a);
-            requests.add(template.target(host, a).build());
+            requests.add(template.target(host, HostResolver.thisHostAsProbed(a, vp)).build());
         }
         SessionRun.Lines lines = new SessionRun.Lines() {
             @Override

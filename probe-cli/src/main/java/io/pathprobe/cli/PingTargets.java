@@ -15,6 +15,14 @@ import java.util.Set;
 final class PingTargets {
     /** Default cap on the number of targets, so that a typo such as /8 for /24 does not start 16 million sessions. */
     static final long DEFAULT_MAX_TARGETS = 65_536;
+    /**
+     * The highest {@code --max-targets}: 2^20 (a /12), the scale the engine is measured at (a million probes in
+     * flight). Each target is a session with its own statistics (an HdrHistogram of 16.9 KB empty), so a million
+     * targets already needs about 20 GB of heap; {@link #checkHeap} says so before anything starts.
+     */
+    static final long MAX_MAX_TARGETS = 1L << 20;
+    /** Heap per target at the start of a run: the session's empty histogram (16,896 bytes) and its request and text. */
+    static final long HEAP_PER_TARGET = 20_000;
 
     private PingTargets() {
     }
@@ -66,10 +74,43 @@ final class PingTargets {
         }
         int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1).trim());
         subnet.setInclusiveHostCount(prefix >= 31); // RFC 3021 /31 links and single /32 hosts have no broadcast
-        long count = subnet.getInfo().getAddressCountLong();
-        checkCount(hosts.size() + count, max, cidr); // before expanding: a /8 would be 16 million strings
+        // Counted here in a long, before expanding (a /8 would be 16 million strings; a /0 overflows an int).
+        long count = prefix >= 31 ? 1L << (32 - prefix) : (1L << (32 - prefix)) - 2;
+        checkCount(hosts.size() + count, max, cidr);
         for (String a : subnet.getInfo().iterableAddressStrings()) {
             hosts.add(a);
+        }
+    }
+
+    /**
+     * {@code --max-targets} as given: a whole number from 1 to {@link #MAX_MAX_TARGETS}.
+     *
+     * @throws UsageException naming the value and the range
+     */
+    static long maxTargets(String text) {
+        if (text == null) {
+            return DEFAULT_MAX_TARGETS;
+        }
+        long max = SessionOptions.wholeNumber("--max-targets", text);
+        if (max < 1) {
+            throw new UsageException("--max-targets " + max + " must be at least 1");
+        }
+        if (max > MAX_MAX_TARGETS) {
+            throw new UsageException("--max-targets " + max + " is more than " + MAX_MAX_TARGETS + " (a /12), the "
+                    + "most one run can hold: split the sweep into several runs");
+        }
+        return max;
+    }
+
+    /**
+     * Refuses {@code targets} sessions that would not fit in {@code maxHeapBytes} (the JVM's -Xmx), so that a big
+     * sweep ends in one line now rather than in an OutOfMemoryError later.
+     */
+    static void checkHeap(long targets, long maxHeapBytes) {
+        long need = targets * HEAP_PER_TARGET;
+        if (need > maxHeapBytes * 3 / 4) { // the rest: the engine, its buffers, the output
+            throw new UsageException(targets + " targets need about " + (need >> 20) + " MB of heap and this JVM "
+                    + "has " + (maxHeapBytes >> 20) + " MB: narrow the ranges, or give java a larger -Xmx");
         }
     }
 

@@ -1,6 +1,8 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
+import io.pathprobe.core.text.PlainText;
+import io.pathprobe.ticket.CaptureLimits;
 import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.TicketCapture;
 import io.pathprobe.ticket.agent.AgentCredentials;
@@ -26,9 +28,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,11 +65,11 @@ final class TicketCommand implements Callable<Integer> {
             + "(203.0.113.10, lb.example.net:80,443, [2001:db8::1]:443).")
     String target;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORTS", description = "Listener ports to check (80, 80,443, 8000-8010).")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORTS", description = "Listener ports to check (80, 80,443, 8000-8010), at most 64.")
     String ports;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10m",
-            description = "How long to capture (90s, 10m, 1h); default: ${DEFAULT-VALUE}.")
+            description = "How long to capture (90s, 10m, 1h), at most 24h; default: ${DEFAULT-VALUE}.")
     String duration;
 
     @Option(names = "--instance", paramLabel = "ID", description = "The load balancer's instance ID, for the report.")
@@ -128,6 +128,11 @@ final class TicketCommand implements Callable<Integer> {
         }
         List<Integer> portList = ports(t);
         Duration length = SessionOptions.positive("--duration", duration);
+        if (length.compareTo(CaptureLimits.MAX_DURATION) > 0) {
+            throw new UsageException("--duration " + duration.trim() + " is longer than "
+                    + CaptureLimits.MAX_DURATION.toHours() + " h: capture the hours that matter, or monitor with "
+                    + "'pathprobe mtr --out'");
+        }
         Duration every = SessionOptions.positive("--interval", interval);
         if (every.compareTo(MIN_INTERVAL) < 0) {
             throw new UsageException("--interval " + Durations.format(every) + " is shorter than "
@@ -142,20 +147,20 @@ final class TicketCommand implements Callable<Integer> {
 
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        TicketCapture.Builder builder = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
+                .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
+                .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
+                .generator("pathprobe " + Main.version())
+                .progress(p -> progress(err, p), progressEvery(length));
+        Path dir = OutputOption.nonEmpty("--out", out);
         TicketCapture capture;
         try {
-            capture = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
-                    .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
-                    .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url)
-                    .outputDir(out).generator("pathprobe " + Main.version())
-                    .progress(p -> progress(err, p), progressEvery(length))
-                    .build();
+            capture = builder.build(); // checks (and creates) the directory last, only for input that passed the rest
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage(), e); // what is left: checks of the values together
+            throw OutputOption.translate("--out", e);
         }
-        Path dir = outputDir(); // only for input that passed every check
 
-        o.println(header(t.host(), vip, portList, points, length, dir));
+        o.println(PlainText.oneLine(header(t.host(), vip, portList, points, length, dir)));
         o.flush();
         CountDownLatch printed = new CountDownLatch(1);
         Thread hook = new Thread(() -> ctrlC(capture, printed), "pathprobe-ctrl-c");
@@ -201,6 +206,10 @@ final class TicketCommand implements Callable<Integer> {
         if (list.isEmpty()) {
             throw new UsageException("no listener port given: add --port PORTS (e.g. --port 80,443) or write "
                     + "TARGET:PORTS");
+        }
+        if (list.size() > CaptureLimits.MAX_PORTS) {
+            throw new UsageException("--port: " + list.size() + " ports are more than the " + CaptureLimits.MAX_PORTS
+                    + " a ticket capture checks (it is not a port scanner): give the load balancer's listeners");
         }
         return list;
     }
@@ -266,22 +275,6 @@ final class TicketCommand implements Callable<Integer> {
         }
     }
 
-    /** Creates the directory now, so that a capture never runs for ten minutes to find it cannot write. */
-    private Path outputDir() {
-        try {
-            Files.createDirectories(out);
-        } catch (FileAlreadyExistsException e) {
-            throw new UsageException("--out " + out + ": a file of that name is in the way: give a directory", e);
-        } catch (IOException | InvalidPathException | SecurityException e) {
-            throw new UsageException("--out " + out + ": cannot create the directory here: give a directory you can"
-                    + " write", e);
-        }
-        if (!Files.isWritable(out)) {
-            throw new UsageException("--out " + out + " is not writable: give a directory you can write");
-        }
-        return out;
-    }
-
     /** About 30 progress lines per capture, one a second at most and every 10 s at least. */
     static Duration progressEvery(Duration length) {
         long ms = Math.max(1000, Math.min(10_000, length.toMillis() / 30));
@@ -313,26 +306,31 @@ final class TicketCommand implements Callable<Integer> {
     private static void print(PrintWriter o, TicketResults r, Path dir) {
         for (VantageEvidence v : r.vantagePoints()) {
             o.println();
-            o.println("=== from " + v.id() + " (source " + (v.sourceAddress() == null ? "-" : v.sourceAddress())
+            println(o, "=== from " + v.id() + " (source " + (v.sourceAddress() == null ? "-" : v.sourceAddress())
                     + (v.publicIp() == null ? "" : ", public IP " + v.publicIp()) + ") ===");
             if (v.ping() != null) {
-                SummaryText.pingSummary(v.ping()).forEach(o::println);
+                SummaryText.pingSummary(v.ping()).forEach(l -> println(o, l));
             }
             for (ProbeSeries s : v.tcp()) {
-                SummaryText.tcpSummary(s).forEach(o::println);
+                SummaryText.tcpSummary(s).forEach(l -> println(o, l));
             }
-            v.notes().forEach(n -> o.println("note: " + n));
+            v.notes().forEach(n -> println(o, "note: " + n));
         }
         o.println();
         List<String> lines = new ArrayList<>();
         SummaryText.diagnosis(lines, r.diagnosis());
-        lines.forEach(o::println);
+        lines.forEach(l -> println(o, l));
         o.println();
-        o.println("Report bundle in " + dir + ":");
-        o.println("  " + ReportBundle.HTML + "    the report: diagnosis, RTT charts, MTR tables (open in a browser)");
-        o.println("  " + ReportBundle.SUMMARY + "    the text to paste into the ticket (with the mtr reports)");
-        o.println("  " + ReportBundle.RESULTS + "   everything, schema " + TicketResults.SCHEMA);
-        o.println("  " + ReportBundle.EVENTS + "   every probe outcome, one JSON object a line");
+        println(o, "Report bundle in " + dir + ":");
+        println(o, "  " + ReportBundle.HTML + "    the report: diagnosis, RTT charts, MTR tables (open in a browser)");
+        println(o, "  " + ReportBundle.SUMMARY + "    the text to paste into the ticket (with the mtr reports)");
+        println(o, "  " + ReportBundle.RESULTS + "   everything, schema " + TicketResults.SCHEMA);
+        println(o, "  " + ReportBundle.EVENTS + "   every probe outcome, one JSON object a line");
         o.flush();
+    }
+
+    /** Free text (vantage names, notes quoting servers) stays on its line. */
+    private static void println(PrintWriter o, String line) {
+        o.println(PlainText.oneLine(line));
     }
 }

@@ -49,6 +49,13 @@ class CliUsageTest {
         "ping 10.0.0.0/8                       | more than --max-targets 65536",
         "ping --max-targets 300 127.0.2.0/23   | more than --max-targets 300",
         "ping --max-targets 0 127.0.0.9        | --max-targets 0 must be at least 1",
+        "ping --max-targets 99999999999 0.0.0.0/0 | --max-targets 99999999999 is more than 1048576 (a /12)",
+        "ping --max-targets 1048577 127.0.0.9  | --max-targets 1048577 is more than 1048576",
+        "ping 0.0.0.0/0                        | brings the targets to 4294967294, more than --max-targets 65536",
+        "ping --max-targets 1048576 0.0.0.0/1  | brings the targets to 2147483646, more than --max-targets 1048576",
+        "ping --max-targets 1048576 0.0.0.0/0  | brings the targets to 4294967294, more than --max-targets 1048576",
+        "ping ::/0                             | IPv6 ranges are not supported",
+        "ping 0::/1                            | IPv6 ranges are not supported",
         "ping 192.0.2.0/33                     | is not an IPv4 range in CIDR notation",
         "ping fd00::/64                        | IPv6 ranges are not supported",
         "ping -c 0 127.0.0.9                   | --count 0 must be at least 1: leave -c out",
@@ -81,7 +88,7 @@ class CliUsageTest {
         "mtr -Z 0 127.0.0.9                    | --timeout must be more than 0",
         "mtr --snapshot 10s 127.0.0.9          | --snapshot 10s needs --out DIR",
         "mtr --out /tmp --snapshot 0 127.0.0.9 | --snapshot must be more than 0",
-        "mtr --out /proc/pp-x 127.0.0.9        | --out /proc/pp-x: cannot create the directory",
+        "mtr --out /proc/pp-x 127.0.0.9        | --out: cannot create output directory /proc/pp-x",
         "frob                                  | Unmatched argument at index 0: 'frob'",
     })
     void badInputIsOneLineAndExit2(String args, String expected) {

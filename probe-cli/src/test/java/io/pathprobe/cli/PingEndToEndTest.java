@@ -53,6 +53,25 @@ class PingEndToEndTest {
         assertEquals(8, lines.size(), r.out());
     }
 
+    /**
+     * The unspecified address means this host: Linux answers from loopback, and iputils prints
+     * {@code PING 0.0.0.0 (127.0.0.1)} and the replies from 127.0.0.1 (for ::, from ::1).
+     */
+    @Test
+    void theUnspecifiedAddressIsAnsweredFromLoopbackAsIputilsShows() {
+        Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "0.0.0.0", "::");
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<String> lines = r.outLines();
+        assertTrue(lines.contains("PING 0.0.0.0 (127.0.0.1) 56(84) bytes of data."), r.out());
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("64 bytes from 127.0.0.1: icmp_seq=")).count(), r.out());
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("64 bytes from ::1: icmp_seq=")).count(), r.out());
+        for (String host : new String[] {"0.0.0.0", "::"}) {
+            int i = lines.indexOf("--- " + host + " ping statistics ---");
+            assertTrue(i > 0 && lines.get(i + 1).startsWith("2 packets transmitted, 2 received, 0% packet loss"),
+                    host + ": " + r.out());
+        }
+    }
+
     @Test
     void rangesAndIpv6AllAtOnce() {
         Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "-q", "127.0.3.0/30", "::1");

@@ -146,7 +146,11 @@ class TicketCommandTest {
         "ticket nohost.invalid:80 -o OUT              | cannot resolve host 'nohost.invalid'",
         "ticket 127.0.0.1:9 -6 -o OUT                 | host '127.0.0.1' has no IPv6 address",
         "ticket 127.0.0.1:9 -4 -6 -o OUT              | -4 and -6 contradict each other",
-        "ticket 127.0.0.1:9 -o /proc/pathprobe-test   | --out /proc/pathprobe-test: cannot create the directory",
+        "ticket 127.0.0.1 -p 1-65535 -d 2s -o OUT     | --port: 65535 ports are more than the 64 a ticket capture checks",
+        "ticket 127.0.0.1:1-65 -o OUT                 | --port: 65 ports are more than the 64",
+        "ticket 127.0.0.1:9 -d 25h -o OUT             | --duration 25h is longer than 24 h",
+        "ticket 127.0.0.1:1-64 -d 24h -o OUT          | this capture would record about 174,096,000 probe outcomes",
+        "ticket 127.0.0.1:9 -o /proc/pathprobe-test   | --out: cannot create output directory /proc/pathprobe-test",
         "hostcheck --backends nohost                  | backend 'nohost' is not an IP address",
         "hostcheck --netns pp-none                    | no network namespace pp-none",
     })

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,8 +111,10 @@ class UnprivilegedPingTest {
         assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
         String err = r.stderr().strip();
         assertEquals(1, err.lines().count(), "one line, no stack trace: " + err);
-        assertTrue(err.contains("ping_group_range"), err);
-        assertTrue(err.contains("cap_net_raw"), err);
+        assertTrue(err.contains("(net.ipv4.ping_group_range is 1 0)"), "the value as sysctl shows it: " + err);
+        assertTrue(err.contains(". Fix: sudo sysctl -w net.ipv4.ping_group_range="), "the ping socket first: " + err);
+        assertTrue(err.contains("--addamb=cap_net_raw"), "raw sockets for this run alone: " + err);
+        assertFalse(err.contains("setcap cap_net_raw+ep"), "no capability on the system's java: " + err);
         assertTrue(err.contains("tcp"), err);
     }
 

@@ -71,6 +71,11 @@ public final class IcmpProberProvider implements ProberProvider {
         return sb.toString();
     }
 
+    /**
+     * The fixes, the ping socket first: it needs no privilege at all. For raw sockets, a capability for pathprobe's
+     * run alone (an ambient capability given by its launcher) or for a copy of the runtime kept for it, never
+     * {@code setcap} on the system's java, which would give raw sockets to every Java program on the host.
+     */
     private static String[] fixes() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
@@ -79,8 +84,13 @@ public final class IcmpProberProvider implements ProberProvider {
             // keep the unresolved path
         }
         return new String[] {
-            "sudo setcap cap_net_raw+ep " + java + " (raw sockets for this Java)",
-            "sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (unprivileged ping sockets for every group)",
+            "sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (unprivileged ping sockets for every group, "
+                    + "as systemd sets it; keep it in /etc/sysctl.d/)",
+            "for raw sockets, run as root or give CAP_NET_RAW to this run alone: sudo capsh "
+                    + "--caps=\"cap_net_raw+eip cap_setpcap,cap_setuid,cap_setgid+ep\" --keep=1 --user=$USER "
+                    + "--addamb=cap_net_raw -- -c 'bin/pathprobe ...' (or to a copy of the Java runtime kept for "
+                    + "pathprobe: README, 'What needs privileges'); not setcap on " + java + ", which would give raw "
+                    + "sockets to every Java program on this host",
             "use the tcp prober instead (pathprobe tcp HOST:PORT), which needs no privileges",
         };
     }

@@ -217,10 +217,29 @@ public final class HopNames implements Closeable {
             if (rec instanceof DnsPtrRecord) {
                 String h = ((DnsPtrRecord) rec).hostname();
                 h = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
-                return h.isEmpty() ? null : h;
+                return h.isEmpty() || !isHostName(h) ? null : h;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a PTR answer is a host name: letters, digits, '-', '_' and dots only, as glibc's resolver checks
+     * before handing a name to mtr. Whoever runs the reverse zone of a router on the path writes this text; anything
+     * else (a terminal escape, a newline) would land in the table, so the hop shows its address instead.
+     */
+    static boolean isHostName(String h) {
+        if (h.length() > 253) {
+            return false;
+        }
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Ends lookups under way (their addresses stay unresolved) and the resolver's thread. */

@@ -2,6 +2,7 @@ package io.pathprobe.mtr;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.io.OutputDirectory;
 import org.HdrHistogram.IntCountsHistogram;
 
 import java.io.BufferedWriter;
@@ -11,9 +12,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.OutputStreamWriter;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -94,17 +94,19 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
     }
 
     /**
-     * A writer appending to {@code file} (created or replaced), on the system clock.
+     * A writer appending to {@code file}, on the system clock. The file is created anew (a file or link of that
+     * name is replaced, never written through) in its directory, which {@link OutputDirectory} checks and creates.
      *
-     * @throws UncheckedIOException when the file cannot be created
+     * @throws UncheckedIOException when the file cannot be created, with {@link OutputDirectory}'s message
      */
     public static TraceSeriesWriter create(TraceConfig config, Path file) {
-        try {
-            Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        Path abs = file.toAbsolutePath();
+        try (OutputDirectory dir = OutputDirectory.open(abs.getParent())) {
+            Writer w = new BufferedWriter(new OutputStreamWriter(dir.newOutputStream(abs.getFileName().toString()),
+                    StandardCharsets.UTF_8));
             return new TraceSeriesWriter(config, w, System::currentTimeMillis);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 

@@ -27,6 +27,23 @@ class HopNamesTest {
                 HopNames.ptrName(ip("2001:db8::567:89ab")));
     }
 
+    /** Whoever runs a router's reverse zone writes its name: a terminal escape or a newline is not a name. */
+    @Test
+    void aPtrAnswerThatIsNotAHostNameShowsTheAddress() throws Exception {
+        try (PtrServer dns = PtrServer.start().answer("1.0.0.10.in-addr.arpa", "r1\u001b[2J\u001b[31m.lab.example")
+                .answer("2.0.0.10.in-addr.arpa", "r2\nHOST: forged.lab.example")
+                .answer("3.0.0.10.in-addr.arpa", "r3_x-1.lab.example");
+             HopNames names = HopNames.using(List.of(dns.address()), Duration.ofSeconds(2))) {
+            for (String a : new String[] {"10.0.0.1", "10.0.0.2", "10.0.0.3"}) {
+                names.name(ip(a));
+            }
+            assertTrue(names.awaitPending(WAIT));
+            assertEquals("10.0.0.1", names.name(ip("10.0.0.1")));
+            assertEquals("10.0.0.2", names.name(ip("10.0.0.2")));
+            assertEquals("r3_x-1.lab.example", names.name(ip("10.0.0.3")));
+        }
+    }
+
     @Test
     void aNameArrivesAfterTheFirstAskAndIsThenKeptWithoutAnotherQuery() throws Exception {
         try (PtrServer dns = PtrServer.start().answer("1.0.0.10.in-addr.arpa", "r1.lab.example");

@@ -9,6 +9,7 @@ import io.pathprobe.ticket.agent.CapturePlan;
 import io.pathprobe.ticket.agent.LocalAgent;
 import io.pathprobe.ticket.agent.ProbeAgent;
 import io.pathprobe.ticket.agent.Vantages;
+import io.pathprobe.core.io.OutputDirectory;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.evidence.TicketEvidence;
@@ -261,39 +262,40 @@ public final class TicketCapture {
             this.plan = CapturePlan.builder(this.target, address);
         }
 
-        /** The listener ports to check (at least one). */
+        /** The listener ports to check (at least one, at most {@link CaptureLimits#MAX_PORTS}). */
         public Builder ports(List<Integer> ports) {
             if (ports == null || ports.isEmpty()) {
                 throw new IllegalArgumentException("give at least one listener port");
             }
             ports.forEach(Checks::port);
             plan.ports(ports);
+            CaptureLimits.ports(new java.util.LinkedHashSet<>(ports).size());
             portsGiven = true;
             return this;
         }
 
-        /** How long to capture; default 10 minutes. */
+        /** How long to capture, at most {@link CaptureLimits#MAX_DURATION}; default 10 minutes. */
         public Builder duration(Duration d) {
-            plan.duration(d);
+            plan.duration(CaptureLimits.duration(Checks.positive(d, "duration")));
             return this;
         }
 
         /** Time between pings (below 2 ms needs root, as ping). */
         public Builder pingInterval(Duration d) {
             ProbeEngine.checkInterval(d);
-            plan.pingInterval(d);
+            plan.pingInterval(CaptureLimits.interval(d, "ping interval"));
             return this;
         }
 
         /** Time between TCP connects to each port (below 2 ms needs root). */
         public Builder tcpInterval(Duration d) {
             ProbeEngine.checkInterval(d);
-            plan.tcpInterval(d);
+            plan.tcpInterval(CaptureLimits.interval(d, "TCP check interval"));
             return this;
         }
 
         public Builder traceInterval(Duration d) {
-            plan.traceInterval(d);
+            plan.traceInterval(CaptureLimits.interval(Checks.positive(d, "trace interval"), "trace interval"));
             return this;
         }
 
@@ -321,7 +323,7 @@ public final class TicketCapture {
         }
 
         public Builder instanceId(String id) {
-            this.instanceId = id == null || id.isBlank() ? null : id.trim();
+            this.instanceId = id == null || id.isBlank() ? null : CaptureLimits.instanceId(id.trim());
             return this;
         }
 
@@ -374,7 +376,10 @@ public final class TicketCapture {
             return this;
         }
 
-        /** The report directory (required); created if missing. */
+        /**
+         * The report directory (required); created if missing. {@link #build()} refuses one that another user
+         * could tamper with ({@link OutputDirectory} lists the rules).
+         */
         public Builder outputDir(Path dir) {
             this.outputDir = Objects.requireNonNull(dir, "outputDir");
             return this;
@@ -407,9 +412,6 @@ public final class TicketCapture {
             if (outputDir == null) {
                 throw new IllegalArgumentException("an output directory is required");
             }
-            if (Files.exists(outputDir) && !(Files.isDirectory(outputDir) && Files.isWritable(outputDir))) {
-                throw new IllegalArgumentException("output directory " + outputDir + " is not a writable directory");
-            }
             List<ProbeAgent> points = vantagePoints == null ? List.of(LocalAgent.host()) : vantagePoints;
             for (ProbeAgent p : points) {
                 if (p instanceof LocalAgent l) {
@@ -422,7 +424,12 @@ public final class TicketCapture {
                     });
                 }
             }
-            return new TicketCapture(new Config(target, address, plan.build(), instanceId, points, backends, healthChecks,
+            CapturePlan p = plan.build();
+            CaptureLimits.outcomes(points.size(), p.ports().size(), p.duration(), Duration.ofMillis(p.pingIntervalMs()),
+                    Duration.ofMillis(p.tcpIntervalMs()), Duration.ofMillis(p.traceIntervalMs()), p.maxTtl(),
+                    !p.traceModes().isEmpty());
+            OutputDirectory.check(outputDir); // before minutes of capture, not after
+            return new TicketCapture(new Config(target, address, p, instanceId, points, backends, healthChecks,
                     hostChecks, outputDir, progress, progressEvery, generator));
         }
     }

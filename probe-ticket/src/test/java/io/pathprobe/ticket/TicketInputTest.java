@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --vantage parsing and the capture builder's checks: bad input is an IllegalArgumentException that says why. */
 class TicketInputTest {
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
+
     @Test
     void vantageForms() {
         assertEquals("local", Vantages.parse("local", null).id());
@@ -66,7 +69,34 @@ class TicketInputTest {
                 LocalAgent.host(), Vantages.parse("local", null)))).getMessage().contains("name one twice"));
         b.ports(List.of(80, 443, 80));
         assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage().contains("output directory is required"));
-        b.outputDir(Path.of("unused")).healthChecks(TicketFacts.HEALTH_PASSING).backends(List.of(" 10.0.2.5"));
+        b.outputDir(tmp.resolve("unused")).healthChecks(TicketFacts.HEALTH_PASSING).backends(List.of(" 10.0.2.5"));
         b.build(); // valid now; not run
+    }
+
+    @Test
+    void capturesAreBounded() throws Exception {
+        InetAddress vip = InetAddress.getByName("192.0.2.10");
+        TicketCapture.Builder b = TicketCapture.builder("192.0.2.10", vip).outputDir(tmp);
+        List<Integer> many = java.util.stream.IntStream.rangeClosed(1, 65).boxed().toList();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.ports(many)).getMessage()
+                .startsWith("65 listener ports are more than the 64 a capture checks"));
+        b.ports(many.subList(0, 64));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.instanceId("x".repeat(257))).getMessage()
+                .startsWith("instance ID of 257 characters is longer than 256"));
+        b.instanceId("x".repeat(256));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.duration(Duration.ofHours(25))).getMessage()
+                .startsWith("duration 25 h is longer than the 24 h a capture runs"));
+        for (var set : List.<java.util.function.Consumer<Duration>>of(b::pingInterval, b::tcpInterval,
+                b::traceInterval)) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> set.accept(Duration.ofMillis(99)))
+                    .getMessage().contains("99 ms is shorter than the 100 ms a capture allows"));
+        }
+        // 64 ports for 24 h at 1 s: 86,400 rounds of 1 ping, 64 connects and 65 traces of 30 TTLs each.
+        b.duration(Duration.ofHours(24));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().startsWith("this capture would record about 174,096,000 probe outcomes (1 vantage "
+                + "point, 64 ports, 86400 s), more than the 12,000,000"), e.getMessage());
+        b.ports(List.of(80, 443)).build(); // 24 h of two ports: 8,035,200
+        b.ports(many.subList(0, 64)).duration(Duration.ofMinutes(10)).build(); // 10 min of 64: 1,209,000
     }
 }

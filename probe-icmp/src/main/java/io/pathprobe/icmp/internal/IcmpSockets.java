@@ -2,13 +2,13 @@ package io.pathprobe.icmp.internal;
 
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.core.internal.ProcFiles;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.NativeSocket;
 import io.pathprobe.core.internal.nativeio.ReceiveClock;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET;
@@ -151,10 +151,10 @@ public final class IcmpSockets {
         }
     }
 
-    /** The ping group range of this network namespace, e.g. "1\t0" (disabled), or "?" when unreadable. */
+    /** The ping group range of this network namespace, e.g. "1 0" (disabled), or "?" when unreadable. */
     public static String pingGroupRange() {
         try {
-            return Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().replace('\t', ' ');
+            return ProcFiles.readSysctl(Path.of("/proc/sys/net/ipv4/ping_group_range"));
         } catch (java.io.IOException | RuntimeException e) {
             return "?";
         }

@@ -1,6 +1,7 @@
 package io.pathprobe.ticket.report;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pathprobe.core.io.OutputDirectory;
 import io.pathprobe.ticket.agent.CaptureEvent;
 
 import java.io.BufferedWriter;
@@ -8,9 +9,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.OutputStreamWriter;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * {@code events.jsonl}: one {@link CaptureEvent} per probe outcome (from every vantage point), written and flushed
@@ -25,11 +25,16 @@ public final class EventLog implements Closeable {
         this.out = out;
     }
 
-    /** Creates (or truncates) {@code file}. */
+    /**
+     * Creates {@code file} anew (replacing a file or link of that name, never writing through it) in its directory,
+     * which {@link OutputDirectory} checks and creates.
+     */
     public static EventLog open(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        return new EventLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        Path abs = file.toAbsolutePath();
+        try (OutputDirectory dir = OutputDirectory.open(abs.getParent())) {
+            return new EventLog(new BufferedWriter(new OutputStreamWriter(
+                    dir.newOutputStream(abs.getFileName().toString()), StandardCharsets.UTF_8)));
+        }
     }
 
     /** Writes one event; never throws (called on agent threads): a write error is kept for {@link #close()}. */

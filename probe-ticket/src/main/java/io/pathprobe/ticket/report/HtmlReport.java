@@ -487,8 +487,13 @@ final class HtmlReport {
                 + " ms";
     }
 
+    /** One decimal, as {@code %.1f} (half up) but without a Formatter: charts call this for every point drawn. */
     private static String fmt(double d) {
-        return String.format(Locale.ROOT, "%.1f", d);
+        if (!Double.isFinite(d) || Math.abs(d) >= 1e15) {
+            return String.format(Locale.ROOT, "%.1f", d);
+        }
+        long tenths = Math.round(Math.abs(d) * 10);
+        return (d < 0 && tenths != 0 ? "-" : "") + tenths / 10 + "." + tenths % 10;
     }
 
     private static String msOrDash(Double ms) {

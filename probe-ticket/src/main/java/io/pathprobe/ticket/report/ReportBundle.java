@@ -1,9 +1,9 @@
 package io.pathprobe.ticket.report;
 
+import io.pathprobe.core.io.OutputDirectory;
 import io.pathprobe.ticket.evidence.TicketResults;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,24 +20,21 @@ public final class ReportBundle {
     private ReportBundle() {
     }
 
-    /** Writes the three files (creating {@code dir} if needed); each is written whole, then moved into place. */
+    /**
+     * Writes the three files (creating {@code dir} if needed); each is written whole, then moved into place, never
+     * through a link ({@link OutputDirectory} says which directories are refused).
+     */
     public static void write(Path dir, TicketResults results) throws IOException {
-        Files.createDirectories(dir);
-        // results.json first: if anything below fails, the data is safe.
-        writeAtomically(dir.resolve(RESULTS), ResultsJson.toJson(results) + "\n");
-        writeAtomically(dir.resolve(SUMMARY), SummaryText.render(results));
-        writeAtomically(dir.resolve(HTML), html(results));
+        try (OutputDirectory out = OutputDirectory.open(dir)) {
+            // results.json first: if anything below fails, the data is safe.
+            out.writeAtomically(RESULTS, ResultsJson.toJson(results) + "\n");
+            out.writeAtomically(SUMMARY, SummaryText.render(results));
+            out.writeAtomically(HTML, html(results));
+        }
     }
 
     /** The HTML page alone. */
     public static String html(TicketResults results) {
         return HtmlReport.render(results);
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -3,6 +3,7 @@ package io.pathprobe.ticket.report;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pathprobe.core.io.OutputDirectory;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.hostcheck.HostCheckReport;
 
@@ -33,8 +34,12 @@ public final class ResultsJson {
         }
     }
 
+    /** Writes {@code results} to {@code file} whole, never through a link (see {@link OutputDirectory}). */
     public static void write(Path file, TicketResults results) throws IOException {
-        Files.writeString(file, toJson(results) + "\n");
+        Path abs = file.toAbsolutePath();
+        try (OutputDirectory dir = OutputDirectory.open(abs.getParent())) {
+            dir.writeAtomically(abs.getFileName().toString(), toJson(results) + "\n");
+        }
     }
 
     /**

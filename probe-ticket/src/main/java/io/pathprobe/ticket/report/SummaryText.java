@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.report;
 
+import io.pathprobe.core.text.PlainText;
 import io.pathprobe.core.text.SummaryLines;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
@@ -76,7 +77,8 @@ public final class SummaryText {
             out.add("");
             out.addAll(HostChecks.render(h));
         }
-        return String.join("\n", out) + "\n";
+        // Free text (instance ID, vantage names, notes quoting servers, hostcheck files) stays on its line.
+        return String.join("\n", out.stream().map(PlainText::oneLine).toList()) + "\n";
     }
 
     /** The diagnosis as summary.txt shows it: the verdict, each finding with its evidence, the next steps. */

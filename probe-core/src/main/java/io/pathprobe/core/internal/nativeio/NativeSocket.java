@@ -94,7 +94,8 @@ public final class NativeSocket implements Closeable {
         int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
         boolean icmp = protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6;
         if (base == SOCK_RAW && (errno == EPERM || errno == EACCES)) {
-            return "raw sockets need root or CAP_NET_RAW (e.g. setcap cap_net_raw+ep on the java binary)";
+            return "raw sockets need root or CAP_NET_RAW (an ambient capability for this run, or a capability on a "
+                    + "copy of the Java runtime kept for it; not on the system's java, which every Java program uses)";
         }
         if (base == SOCK_DGRAM && icmp && (errno == EACCES || errno == EPERM)) {
             return "unprivileged ICMP sockets need the process's group inside net.ipv4.ping_group_range"
