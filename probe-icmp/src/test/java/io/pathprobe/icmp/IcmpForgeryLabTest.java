@@ -82,17 +82,11 @@ class IcmpForgeryLabTest {
 
     /** Echo replies from {@code server}: packet i has sequence i mod 4 and identifier i / 4. */
     private static Forger.PacketSource replies(InetAddress server, InetAddress client) {
-        boolean v6 = !(server.getAddress().length == 4);
         return (i, b, off) -> {
             int seq = (int) (i % SEQUENCES);
-            int id = (int) (i / SEQUENCES) & 0xffff;
             // The empty reply of the finding, a short one, and one with a token that is a guess.
             int body = seq == 1 ? 4 : seq == 3 ? 12 : 0;
-            int at = off + (v6 ? 40 : 20) + 8;
-            for (int k = 0; k < body; k++) {
-                b.put(at + k, (byte) (i * 31 + k));
-            }
-            return Forger.icmp(b, off, server, client, v6 ? 129 : 0, 0, id << 16 | seq, body);
+            return Forger.echoReply(b, off, server, client, (int) (i / SEQUENCES), seq, body, i);
         };
     }
 
@@ -101,33 +95,16 @@ class IcmpForgeryLabTest {
      * client to the server: packet i quotes sequence i mod 4 and identifier i / 4; sequences 0 and 3 with only the
      * header and 8 bytes (a guessed checksum), 1 with a full quote whose token is a guess, 2 as an Unreachable.
      */
-    private static Forger.PacketSource errors(InetAddress from, InetAddress client, InetAddress server) {
-        boolean v6 = !(server.getAddress().length == 4);
-        int ipHeader = v6 ? 40 : 20;
+    static Forger.PacketSource errors(InetAddress from, InetAddress client, InetAddress server) {
+        boolean v6 = server.getAddress().length == 16;
         return (i, b, off) -> {
             int seq = (int) (i % SEQUENCES);
-            int id = (int) (i / SEQUENCES) & 0xffff;
-            int quotedPayload = seq == 1 ? 56 : 0;
-            int q = off + ipHeader + 8;
-            if (v6) {
-                Forger.ipv6(b, q, client, server, 58, 8 + quotedPayload);
-            } else {
-                Forger.ipv4(b, q, client, server, 1, 8 + quotedPayload);
-            }
-            int e = q + ipHeader;
-            b.put(e, (byte) (v6 ? 128 : 8));
-            b.put(e + 1, (byte) 0);
-            b.putShort(e + 2, (short) (i * 7919));
-            b.putShort(e + 4, (short) id);
-            b.putShort(e + 6, (short) seq);
-            for (int k = 0; k < quotedPayload; k++) {
-                b.put(e + 8 + k, (byte) (i + k));
-            }
-            int body = ipHeader + 8 + quotedPayload;
+            int id = (int) (i / SEQUENCES);
             boolean unreachable = seq == 2;
             int type = v6 ? (unreachable ? 1 : 3) : (unreachable ? 3 : 11);
             int code = unreachable ? (v6 ? 3 : 1) : 0;
-            return Forger.icmp(b, off, from, client, type, code, 0, body);
+            return Forger.error(b, off, from, client, type, code, client, server, v6 ? 58 : 1,
+                    Forger.echoRequest(v6, id, seq, (int) (i * 7919), seq == 1 ? 56 : 0, i));
         };
     }
 

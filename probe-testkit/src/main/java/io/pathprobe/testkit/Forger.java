@@ -138,6 +138,67 @@ public final class Forger implements AutoCloseable {
         return ip + 8 + bodyLength;
     }
 
+    /**
+     * An echo reply from {@code src} to {@code dst} with {@code bodyLength} bytes of junk (derived from
+     * {@code seed}) as its payload: what a blind attacker can send, not knowing any probe's token.
+     *
+     * @return the packet length
+     */
+    public static int echoReply(ByteBuffer b, int off, InetAddress src, InetAddress dst, int id, int seq,
+                                int bodyLength, long seed) {
+        boolean six = !(src instanceof Inet4Address);
+        int at = off + (six ? 40 : 20) + 8;
+        for (int k = 0; k < bodyLength; k++) {
+            b.put(at + k, (byte) (seed * 31 + k));
+        }
+        return icmp(b, off, src, dst, six ? 129 : 0, 0, (id & 0xffff) << 16 | (seq & 0xffff), bodyLength);
+    }
+
+    /** Writes the quoted transport header and payload of an ICMP error at {@code off}; returns its length. */
+    @FunctionalInterface
+    public interface Quote {
+        int write(ByteBuffer b, int off);
+    }
+
+    /**
+     * An ICMP error (e.g. 11/0 Time Exceeded, 3/3 port unreachable; ICMPv6 3/0, 1/4) from {@code from} to
+     * {@code to}, quoting a packet {@code quotedSrc} → {@code quotedDst} of {@code quotedProtocol} whose transport
+     * bytes {@code quote} writes (8 of them is what RFC 792 asks routers for).
+     *
+     * @return the packet length
+     */
+    public static int error(ByteBuffer b, int off, InetAddress from, InetAddress to, int type, int code,
+                            InetAddress quotedSrc, InetAddress quotedDst, int quotedProtocol, Quote quote) {
+        boolean six = !(from instanceof Inet4Address);
+        int ip = six ? 40 : 20;
+        int q = off + ip + 8;
+        int transport = quote.write(b, q + ip);
+        if (six) {
+            ipv6(b, q, quotedSrc, quotedDst, quotedProtocol, transport);
+        } else {
+            ipv4(b, q, quotedSrc, quotedDst, quotedProtocol, transport);
+        }
+        return icmp(b, off, from, to, type, code, 0, ip + transport);
+    }
+
+    /**
+     * The quote of an echo request: type, code, {@code checksum}, identifier, sequence and {@code payloadLength}
+     * bytes of junk from {@code seed} (0 for an 8-byte quote).
+     */
+    public static Quote echoRequest(boolean v6, int id, int seq, int checksum, int payloadLength, long seed) {
+        return (b, off) -> {
+            b.put(off, (byte) (v6 ? 128 : 8));
+            b.put(off + 1, (byte) 0);
+            b.putShort(off + 2, (short) checksum);
+            b.putShort(off + 4, (short) id);
+            b.putShort(off + 6, (short) seq);
+            for (int k = 0; k < payloadLength; k++) {
+                b.put(off + 8 + k, (byte) (seed + k));
+            }
+            return 8 + payloadLength;
+        };
+    }
+
     /** The Internet checksum of {@code len} bytes at {@code off} plus {@code extra} (a pseudo-header's sum). */
     public static int checksum(ByteBuffer b, int off, int len, long extra) {
         long s = sum(b, off, len) + extra;
