@@ -240,4 +240,37 @@ class IcmpForgeryLabTest {
             }
         }
     }
+
+    /**
+     * Wrong data: r1 swaps two 16-bit words of every echo reply's payload (bytes 20–23, "14 15 16 17" of ping's
+     * pattern become "16 17 14 15"), which leaves the checksum valid. The replies carry the token, so they are
+     * ping's "wrong data byte #20": reported, counted apart, never received; the probes time out.
+     */
+    @Test
+    void aReplyWithWrongDataIsReportedAndNotReceived(NetLab netLab) throws Exception {
+        Lab lab = lab(netLab);
+        lab.path().router(1).nft().rule(Nft.Chain.FORWARD, "icmp type echo-reply @th,224,32 set 0x16171415")
+                .rule(Nft.Chain.FORWARD, "icmpv6 type echo-reply @th,224,32 set 0x16171415");
+        for (StandardProtocolFamily f : FAMILIES) {
+            for (IcmpSocketMode mode : MODES) {
+                try (ProbeEngine engine = engine(lab.path())) {
+                    String what = mode + " " + f;
+                    java.util.Queue<Integer> bytes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                    ProbeRequest r = ProbeRequest.builder("icmp").target(lab.path().server().address(f))
+                            .option(IcmpOptions.SOCKET_MODE, mode).timeout(Duration.ofSeconds(1)).build();
+                    StatsSnapshot st = engine.startSession(r, SessionPlan.count(SEQUENCES)
+                            .withInterval(Duration.ofMillis(20)), new SessionListener() {
+                                @Override
+                                public void onCorrupted(ProbeSession session, long sequence, int byteIndex) {
+                                    bytes.add(byteIndex);
+                                }
+                            }).completion().get(10, TimeUnit.SECONDS);
+                    assertEquals(0, st.received(), what);
+                    assertEquals(SEQUENCES, st.corrupted(), what);
+                    assertEquals(SEQUENCES, st.count(OutcomeType.TIMED_OUT), what);
+                    assertEquals(List.of(20, 20, 20, 20), List.copyOf(bytes), what);
+                }
+            }
+        }
+    }
 }
