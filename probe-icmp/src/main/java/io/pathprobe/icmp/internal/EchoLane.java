@@ -128,6 +128,7 @@ final class EchoLane {
         }
         if (raw && !sockets.isEmpty()) {
             table.addPage(); // one raw socket serves every identifier
+            attachFilter(sockets.get(0));
             return true;
         }
         NativeSocket opened = IcmpSockets.open(v6, raw, dontFragment, vantagePoint);
@@ -145,7 +146,20 @@ final class EchoLane {
         s.register(loop);
         sockets.add(s);
         table.addPage();
+        if (raw) {
+            attachFilter(s);
+        }
         return true;
+    }
+
+    /** Lets the kernel drop echo replies to identifiers not of this lane (see {@link EchoFilter}). */
+    private void attachFilter(EchoSocket s) {
+        try {
+            s.nativeSocket().attachFilter(EchoFilter.program(v6, idBase, table.pages()));
+        } catch (NativeIoException | RuntimeException e) {
+            // Only an optimisation: every reply is matched in full anyway.
+            LOG.log(Level.FINE, "could not attach the echo filter to a raw ICMP socket", e);
+        }
     }
 
     /** Hands a probe to the lane; any thread. */
