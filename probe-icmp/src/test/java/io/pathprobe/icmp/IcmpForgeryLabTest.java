@@ -24,6 +24,8 @@ import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "from" the server for every identifier and the first four sequences (empty, short and with a wrong token), and
  * Time Exceeded / Unreachable errors quoting every identifier and sequence, with 8-byte and full quotes. Against a
  * dead target (the server drops echo requests) every probe must still end timed out, and against a live one no
- * duplicate may appear. Raw and ping sockets, IPv4 and IPv6. Each spray is 4 × 65,536 packets.
+ * duplicate may appear. Raw and ping sockets, IPv4 and IPv6. Each spray is 4 × 65,536 packets (about a second
+ * here). Last, a router on the path that alters the data of replies: wrong data, reported and never received.
  */
 @Tag("netns")
 @ExtendWith(NetLabExtension.class)
@@ -168,77 +171,63 @@ class IcmpForgeryLabTest {
         assertEquals(0, st.corrupted(), "a blind forger cannot carry the token: not even wrong data (" + what + ")");
     }
 
-    @Test
-    void aBlindSprayOfEchoRepliesLeavesADeadTargetDead(NetLab netLab) throws Exception {
-        Lab lab = lab(netLab);
-        killTarget(lab.path());
-        {
-            for (StandardProtocolFamily f : FAMILIES) {
-                InetAddress client = lab.path().client().address(f);
-                InetAddress server = lab.path().server().address(f);
-                try (Forger forger = Forger.on(lab.attacker(), f == INET6)) {
-                    for (IcmpSocketMode mode : MODES) {
-                        // A fresh engine each time: its lane's first probes are the ones a spray of the first
-                        // sequences aims at.
-                        try (ProbeEngine engine = engine(lab.path())) {
-                        assertDeadTargetExact(sprayed(engine, echo(server, mode), forger, client,
-                                replies(server, client), 0), mode + " " + f);
-                    }
+    /** One run of a test: a fresh engine (its lane's first probes are what a spray of the first sequences aims at). */
+    @FunctionalInterface
+    private interface Run {
+        void run(ProbeEngine engine, Forger forger, StandardProtocolFamily f, IcmpSocketMode mode) throws Exception;
+    }
+
+    private static void forEachSocketKind(Lab lab, Run run) throws Exception {
+        for (StandardProtocolFamily f : FAMILIES) {
+            try (Forger forger = Forger.on(lab.attacker(), f == INET6)) {
+                for (IcmpSocketMode mode : MODES) {
+                    try (ProbeEngine engine = engine(lab.path())) {
+                        run.run(engine, forger, f, mode);
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void aBlindSprayOfEchoRepliesLeavesADeadTargetDead(NetLab netLab) throws Exception {
+        Lab lab = lab(netLab);
+        killTarget(lab.path());
+        forEachSocketKind(lab, (engine, forger, f, mode) -> {
+            InetAddress client = lab.path().client().address(f);
+            InetAddress server = lab.path().server().address(f);
+            assertDeadTargetExact(sprayed(engine, echo(server, mode), forger, client, replies(server, client), 0),
+                    mode + " " + f);
+        });
     }
 
     @Test
     void forgedTimeExceededAndUnreachableWithShortAndFullQuotesNeverCount(NetLab netLab) throws Exception {
         Lab lab = lab(netLab);
         killTarget(lab.path());
-        {
-            for (StandardProtocolFamily f : FAMILIES) {
-                InetAddress client = lab.path().client().address(f);
-                InetAddress server = lab.path().server().address(f);
-                InetAddress fakeRouter = lab.attacker().address(f);
-                try (Forger forger = Forger.on(lab.attacker(), f == INET6)) {
-                    for (IcmpSocketMode mode : MODES) {
-                        // A fresh engine each time: its lane's first probes are the ones a spray of the first
-                        // sequences aims at.
-                        try (ProbeEngine engine = engine(lab.path())) {
-                        Sprayed r = sprayed(engine, echo(server, mode), forger, client,
-                                errors(fakeRouter, client, server), 0);
-                        assertDeadTargetExact(r, mode + " " + f);
-                        assertEquals(0, r.stats().count(OutcomeType.TTL_EXCEEDED), mode + " " + f);
-                        assertEquals(0, r.stats().count(OutcomeType.UNREACHABLE), mode + " " + f);
-                    }
-                    }
-                }
-            }
-        }
+        forEachSocketKind(lab, (engine, forger, f, mode) -> {
+            InetAddress client = lab.path().client().address(f);
+            InetAddress server = lab.path().server().address(f);
+            InetAddress fakeRouter = lab.attacker().address(f);
+            Sprayed r = sprayed(engine, echo(server, mode), forger, client, errors(fakeRouter, client, server), 0);
+            assertDeadTargetExact(r, mode + " " + f);
+            assertEquals(0, r.stats().count(OutcomeType.TTL_EXCEEDED), mode + " " + f);
+            assertEquals(0, r.stats().count(OutcomeType.UNREACHABLE), mode + " " + f);
+        });
     }
 
     @Test
     void spoofedDuplicatesOfALiveTargetAreNotCounted(NetLab netLab) throws Exception {
         Lab lab = lab(netLab);
-        {
-            for (StandardProtocolFamily f : FAMILIES) {
-                InetAddress client = lab.path().client().address(f);
-                InetAddress server = lab.path().server().address(f);
-                try (Forger forger = Forger.on(lab.attacker(), f == INET6)) {
-                    for (IcmpSocketMode mode : MODES) {
-                        // A fresh engine each time: its lane's first probes are the ones a spray of the first
-                        // sequences aims at.
-                        try (ProbeEngine engine = engine(lab.path())) {
-                        Sprayed r = sprayed(engine, echo(server, mode), forger, client,
-                                replies(server, client), SEQUENCES);
-                        String what = mode + " " + f;
-                        assertEquals(SEQUENCES, r.stats().received(), what);
-                        assertEquals(0, r.duplicates(), "forged copies of answered probes are no DUP! (" + what + ")");
-                        assertEquals(0, r.late() + r.corrupted(), what);
-                    }
-                    }
-                }
-            }
-        }
+        forEachSocketKind(lab, (engine, forger, f, mode) -> {
+            InetAddress client = lab.path().client().address(f);
+            InetAddress server = lab.path().server().address(f);
+            Sprayed r = sprayed(engine, echo(server, mode), forger, client, replies(server, client), SEQUENCES);
+            String what = mode + " " + f;
+            assertEquals(SEQUENCES, r.stats().received(), what);
+            assertEquals(0, r.duplicates(), "forged copies of answered probes are no DUP! (" + what + ")");
+            assertEquals(0, r.late() + r.corrupted(), what);
+        });
     }
 
     /**
@@ -255,7 +244,7 @@ class IcmpForgeryLabTest {
             for (IcmpSocketMode mode : MODES) {
                 try (ProbeEngine engine = engine(lab.path())) {
                     String what = mode + " " + f;
-                    java.util.Queue<Integer> bytes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                    Queue<Integer> bytes = new ConcurrentLinkedQueue<>();
                     ProbeRequest r = ProbeRequest.builder("icmp").target(lab.path().server().address(f))
                             .option(IcmpOptions.SOCKET_MODE, mode).timeout(Duration.ofSeconds(1)).build();
                     StatsSnapshot st = engine.startSession(r, SessionPlan.count(SEQUENCES)
