@@ -92,12 +92,16 @@ final class JsonReport {
         s.put("timeMs", elapsedNanos / 1e6);
     }
 
-    /** ping's figures: transmitted, received, duplicates, errors and loss as its summary counts them. */
+    /**
+     * ping's figures: transmitted, received, duplicates, errors and loss as its summary counts them; late and
+     * corrupted (wrong data) replies apart.
+     */
     private static void pingSummary(ObjectNode s, StatsSnapshot st, long elapsedNanos) {
         s.put("transmitted", st.sent());
         s.put("received", st.received());
         s.put("duplicates", st.duplicates());
         s.put("late", st.late());
+        s.put("corrupted", st.corrupted());
         s.put("errors", SummaryFigures.of(st, elapsedNanos / 1_000_000).pingErrors());
         s.put("lossPercent", Math.round(st.pingLossPercent() * 1000) / 1000.0);
         s.put("timedOut", st.count(OutcomeType.TIMED_OUT));

@@ -136,6 +136,11 @@ final class PingCommand implements Callable<Integer> {
             public String late(String label, long seq, long rttNanos) {
                 return TextFormat.pingLate(label, seq, rttNanos);
             }
+
+            @Override
+            public String corrupted(String label, long seq, int byteIndex) {
+                return TextFormat.pingWrongData(label, seq, byteIndex);
+            }
         };
         SessionRun.Style style = new SessionRun.Style(NAME, lines,
                 (t, stats) -> TextFormat.pingSummary(t.request.host(), stats, t.elapsed),

@@ -49,6 +49,11 @@ final class SessionRun {
         default String late(String label, long seq, long rttNanos) {
             return null;
         }
+
+        /** A reply to probe {@code seq} with wrong data; default: not shown (the summary counts it). */
+        default String corrupted(String label, long seq, int byteIndex) {
+            return null;
+        }
     }
 
     /**
@@ -234,6 +239,15 @@ final class SessionRun {
                 synchronized (lock) {
                     if (!reported && !aborted && !json) {
                         print(style.lines().late(t.label(), sequence, rttNanos));
+                    }
+                }
+            }
+
+            @Override
+            public void onCorrupted(ProbeSession session, long sequence, int byteIndex) {
+                synchronized (lock) {
+                    if (!reported && !aborted && !json) {
+                        print(style.lines().corrupted(t.label(), sequence, byteIndex));
                     }
                 }
             }

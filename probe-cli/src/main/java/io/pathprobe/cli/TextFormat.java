@@ -133,6 +133,15 @@ final class TextFormat {
         return "reply from " + label + ": icmp_seq=" + seq + " (DUP!)";
     }
 
+    /**
+     * A reply with the probe's token but other data than was sent (iputils prints "wrong data byte #N should be
+     * 0x.. but was 0x.."): shown, never counted as received.
+     */
+    static String pingWrongData(String label, long seq, int byteIndex) {
+        return "reply from " + label + ": icmp_seq=" + seq + " wrong data byte #" + byteIndex
+                + " (damaged on the way; not counted as received)";
+    }
+
     /** A reply that came after its probe's timeout: shown, never counted as received. */
     static String pingLate(String label, long seq, long rttNanos) {
         return "late reply from " + label + ": icmp_seq=" + seq + " time=" + rtt(rttNanos)

@@ -23,4 +23,11 @@ public interface ProbeEventListener {
     /** A probe that had timed out got its answer after all, {@code rttNanos} after it was sent. */
     default void probeLate(ProbeRequest request, long rttNanos) {
     }
+
+    /**
+     * A reply carrying the probe's token came with other data than was sent (ping's "wrong data byte"; payload
+     * byte {@code byteIndex} is the first that differs); not counted as received.
+     */
+    default void probeCorrupted(ProbeRequest request, int byteIndex) {
+    }
 }

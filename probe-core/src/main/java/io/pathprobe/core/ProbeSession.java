@@ -101,7 +101,12 @@ public final class ProbeSession {
         stats.recordLate();
     }
 
-    /** Routes probe {@code seq}'s duplicate and late answers into the statistics and to the listener. */
+    /** Records a reply with wrong data (ping's "wrong data byte"); never counted as received. */
+    public synchronized void recordCorrupted() {
+        stats.recordCorrupted();
+    }
+
+    /** Routes probe {@code seq}'s duplicate, late and corrupted answers into the statistics and to the listener. */
     private ProbeEventListener extrasFor(long seq) {
         return new ProbeEventListener() {
             @Override
@@ -114,6 +119,12 @@ public final class ProbeSession {
             public void probeLate(ProbeRequest r, long rttNanos) {
                 recordLate();
                 listener.onLate(ProbeSession.this, seq, rttNanos);
+            }
+
+            @Override
+            public void probeCorrupted(ProbeRequest r, int byteIndex) {
+                recordCorrupted();
+                listener.onCorrupted(ProbeSession.this, seq, byteIndex);
             }
         };
     }

@@ -25,6 +25,13 @@ public interface SessionListener {
     default void onLate(ProbeSession session, long sequence, long rttNanos) {
     }
 
+    /**
+     * Probe number {@code sequence} got a reply with its token but other data (ping's "wrong data byte #N",
+     * {@code byteIndex} the first payload byte that differs); counted in {@code corrupted}, never as received.
+     */
+    default void onCorrupted(ProbeSession session, long sequence, int byteIndex) {
+    }
+
     /** The session ended (count reached, deadline passed, or stopped); {@code stats} are its final figures. */
     default void onFinished(ProbeSession session, StatsSnapshot stats) {
     }

@@ -13,8 +13,10 @@ public final class IcmpOptions {
 
     /**
      * Echo payload bytes after the 8-byte ICMP header, like ping's {@code -s}: 0 to 65507 (65535 less the IPv4 and
-     * ICMP headers). Payloads of 16 bytes or more carry a per-probe token and the send time, so replies are
-     * verified; shorter ones match on identifier and sequence alone.
+     * ICMP headers). Payloads of 8 bytes or more start with a random per-probe token (16 or more: and the send
+     * time); a reply counts only if it carries the whole payload that was sent, and one with the token but other
+     * bytes is reported as wrong data, never received. Payloads under 8 bytes have no room for the token: their
+     * replies match on the (random) identifier and sequence and the exact bytes.
      */
     public static final ProbeOption<Integer> PAYLOAD_SIZE = new ProbeOption<>("payload-size", Integer.class,
             DEFAULT_PAYLOAD_SIZE, v -> v >= 0 && v <= 65507, "0 to 65507 bytes");

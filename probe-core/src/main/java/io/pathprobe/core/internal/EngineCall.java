@@ -186,6 +186,11 @@ public final class EngineCall implements ProbeCall {
     }
 
     @Override
+    public void reportCorrupted(int byteIndex) {
+        extras.probeCorrupted(request, byteIndex);
+    }
+
+    @Override
     public boolean isDone() {
         return outcome != null;
     }

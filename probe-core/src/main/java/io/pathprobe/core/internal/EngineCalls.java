@@ -175,6 +175,17 @@ public final class EngineCalls {
                 }
             }
         }
+
+        @Override
+        public void probeCorrupted(ProbeRequest request, int byteIndex) {
+            for (ProbeEventListener l : listeners) {
+                try {
+                    l.probeCorrupted(request, byteIndex);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "probe listener failed", e);
+                }
+            }
+        }
     };
 
     private ProbeEventListener both(ProbeEventListener observer) {
@@ -189,6 +200,12 @@ public final class EngineCalls {
             public void probeLate(ProbeRequest request, long rttNanos) {
                 extras.probeLate(request, rttNanos);
                 observer.probeLate(request, rttNanos);
+            }
+
+            @Override
+            public void probeCorrupted(ProbeRequest request, int byteIndex) {
+                extras.probeCorrupted(request, byteIndex);
+                observer.probeCorrupted(request, byteIndex);
             }
         };
     }

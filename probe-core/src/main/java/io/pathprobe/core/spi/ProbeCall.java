@@ -47,4 +47,12 @@ public interface ProbeCall {
      */
     default void reportLate(long rttNanos) {
     }
+
+    /**
+     * A reply that proves it answers this probe (it carries its secret token) arrived with other data than was
+     * sent: ping's "wrong data byte", {@code byteIndex} the first payload byte that differs. Counted apart, never
+     * as a received reply: the probe waits on for a reply that is intact. Safe from any thread.
+     */
+    default void reportCorrupted(int byteIndex) {
+    }
 }

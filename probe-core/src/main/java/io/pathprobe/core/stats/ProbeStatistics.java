@@ -24,6 +24,7 @@ public final class ProbeStatistics {
     private long received;
     private long duplicates;
     private long late;
+    private long corrupted;
     private final long[] outcomes = new long[OutcomeType.values().length];
     private long retransmittedConnects;
     private long synRetransmits;
@@ -82,6 +83,11 @@ public final class ProbeStatistics {
         late++;
     }
 
+    /** A reply with the probe's token but wrong data (ping's "wrong data byte"): counted apart, never as received. */
+    public void recordCorrupted() {
+        corrupted++;
+    }
+
     private void recordRtt(long rtt) {
         jitter = last < 0 ? 0 : Math.abs(rtt - last);
         last = rtt;
@@ -121,7 +127,7 @@ public final class ProbeStatistics {
                 received == 0 ? -1 : worst, avg, stdev, mdev, received == 0 ? 0 : gmean, jitter, javg, jworst, jinta,
                 received == 0 ? -1 : histogram.getValueAtPercentile(50),
                 received == 0 ? -1 : histogram.getValueAtPercentile(90),
-                received == 0 ? -1 : histogram.getValueAtPercentile(99));
+                received == 0 ? -1 : histogram.getValueAtPercentile(99), corrupted);
     }
 
     /** The RTT histogram itself (nanoseconds), for percentiles beyond those in the snapshot. */

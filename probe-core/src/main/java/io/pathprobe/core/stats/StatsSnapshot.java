@@ -14,12 +14,15 @@ import io.pathprobe.core.OutcomeType;
  * @param lossPercent           mtr's Loss%: 100 − 100 × received / (sent − in flight)
  * @param synRetransmits        SYN retransmissions seen in completed TCP handshakes
  * @param retransmittedConnects completed TCP handshakes that needed at least one SYN retransmission
+ * @param corrupted             replies with the probe's token but other data than was sent (ping's "wrong data
+ *                              byte"), never counted as received
  */
 public record StatsSnapshot(long sent, long received, long inFlight, long duplicates, long late, long[] outcomeCounts,
                             long retransmittedConnects, long synRetransmits, double lossPercent,
                             long lastNanos, long bestNanos, long worstNanos, double avgNanos, double stdevNanos,
                             double mdevNanos, double gmeanNanos, long jitterNanos, double javgNanos, long jmaxNanos,
-                            long jintNanos, long p50Nanos, long p90Nanos, long p99Nanos) {
+                            long jintNanos, long p50Nanos, long p90Nanos, long p99Nanos,
+                            long corrupted) {
 
     public StatsSnapshot {
         outcomeCounts = outcomeCounts.clone();

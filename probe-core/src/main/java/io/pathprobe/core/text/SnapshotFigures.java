@@ -26,6 +26,11 @@ record SnapshotFigures(StatsSnapshot s, long elapsedMs) implements SummaryFigure
     }
 
     @Override
+    public long corrupted() {
+        return s.corrupted();
+    }
+
+    @Override
     public long late() {
         return s.late();
     }

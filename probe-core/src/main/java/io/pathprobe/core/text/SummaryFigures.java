@@ -24,6 +24,11 @@ public interface SummaryFigures {
     /** Answers that came after their probe had timed out (never counted as received). */
     long late();
 
+    /** Replies with the probe's token but wrong data (ping's "wrong data byte"); never counted as received. */
+    default long corrupted() {
+        return 0;
+    }
+
     /** mtr's Loss%: 100 − 100 × received / (sent − in flight). */
     double lossPercent();
 

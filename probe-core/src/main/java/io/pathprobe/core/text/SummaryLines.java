@@ -22,7 +22,8 @@ public final class SummaryLines {
      * {@code +N duplicates} and {@code +N errors} ({@link SummaryFigures#pingErrors()}) appear only when not zero;
      * the loss is ping's own, every probe not answered counting, in flight ones too (mtr's Loss% leaves those out),
      * printed as C's {@code %g}; the rtt line appears when something was received. Late replies, which ping does
-     * not have, get a line of their own when any came.
+     * not have, get a line of their own when any came; so do replies with wrong data (iputils prints them as
+     * "wrong data byte" and counts them as received; here they are not received).
      */
     public static List<String> ping(String host, SummaryFigures f) {
         List<String> lines = new ArrayList<>();
@@ -45,6 +46,10 @@ public final class SummaryLines {
         }
         if (f.late() > 0) {
             lines.add(f.late() + (f.late() == 1 ? " reply" : " replies") + " came after the timeout (not counted as received)");
+        }
+        if (f.corrupted() > 0) {
+            lines.add(f.corrupted() + (f.corrupted() == 1 ? " reply" : " replies")
+                    + " carried wrong data (not counted as received)");
         }
         return lines;
     }

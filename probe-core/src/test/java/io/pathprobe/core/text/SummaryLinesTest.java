@@ -49,6 +49,21 @@ class SummaryLinesTest {
     }
 
     @Test
+    void repliesWithWrongDataAreALineOfTheirOwnAndNotReceived() {
+        ProbeStatistics stats = new ProbeStatistics();
+        for (int i = 0; i < 2; i++) {
+            stats.recordSent();
+            stats.recordCorrupted();
+            stats.recordOutcome(new ProbeOutcome.TimedOut(1_000_000_000L));
+        }
+        assertEquals(2, stats.snapshot().corrupted());
+        assertEquals(List.of("--- h ping statistics ---",
+                "2 packets transmitted, 0 received, 100% packet loss, time 2000ms",
+                "2 replies carried wrong data (not counted as received)"),
+                SummaryLines.ping("h", SummaryFigures.of(stats.snapshot(), 2000)));
+    }
+
+    @Test
     void pingLossLikeC() {
         assertEquals("0", NumberText.g(0));
         assertEquals("100", NumberText.g(100));

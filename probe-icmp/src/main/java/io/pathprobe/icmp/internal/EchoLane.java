@@ -42,6 +42,13 @@ import static io.pathprobe.core.internal.nativeio.SocketConstants.ENOBUFS;
  * event loop. Probes arrive from any loop through a lock-free queue and leave in {@code sendmmsg} batches; answers
  * come in through {@code recvmmsg} (and, for ping sockets, the error queue) and are matched strictly: key from
  * identifier and sequence, then source (or quoted destination), then the payload's token and send time.
+ *
+ * <p>What a blind (off-path) attacker would have to guess to make a forged packet count: the identifier (random per
+ * lane for raw sockets; ping sockets are bound to a random one, not the kernel's next in turn), the sequence (the
+ * lane's sequence space starts at a random offset), and the 64-bit token. A reply counts only when it carries the
+ * whole payload that was sent ({@link IcmpCodec#verifyReply}); one with the token but other bytes or another
+ * length is ping's "wrong data byte", reported apart and never as received. An error counts only when its quote
+ * matches ({@link IcmpCodec#quoteMatches}: the token, or for a quote of 8 bytes the checksum the probe carried).
  */
 final class EchoLane {
     private static final Logger LOG = Logger.getLogger(EchoLane.class.getName());
@@ -68,6 +75,8 @@ final class EchoLane {
     private final TimeoutQueues timeouts = new TimeoutQueues(table);
     private final List<EchoSocket> sockets = new ArrayList<>();
     private final int idBase;
+    /** Where the lane's on-wire sequence space starts: wire sequence = (key + seqBase) mod 2^16. */
+    private final int seqBase;
     private final long nonce;
     private final Queue<ProbeCall> incoming = PlatformDependent.newMpscQueue();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
@@ -106,6 +115,7 @@ final class EchoLane {
         this.loop = loop;
         SecureRandom random = new SecureRandom();
         this.idBase = random.nextInt(1 << 16);
+        this.seqBase = random.nextInt(1 << 16);
         this.nonce = random.nextLong();
         this.errorQueue = raw ? null : new ErrorQueue(SLOT);
         addPage();
@@ -118,6 +128,7 @@ final class EchoLane {
         }
         if (raw && !sockets.isEmpty()) {
             table.addPage(); // one raw socket serves every identifier
+            attachFilter(sockets.get(0));
             return true;
         }
         NativeSocket opened = IcmpSockets.open(v6, raw, dontFragment, vantagePoint);
@@ -135,7 +146,20 @@ final class EchoLane {
         s.register(loop);
         sockets.add(s);
         table.addPage();
+        if (raw) {
+            attachFilter(s);
+        }
         return true;
+    }
+
+    /** Lets the kernel drop echo replies to identifiers not of this lane (see {@link EchoFilter}). */
+    private void attachFilter(EchoSocket s) {
+        try {
+            s.nativeSocket().attachFilter(EchoFilter.program(v6, idBase, table.pages()));
+        } catch (NativeIoException | RuntimeException e) {
+            // Only an optimisation: every reply is matched in full anyway.
+            LOG.log(Level.FINE, "could not attach the echo filter to a raw ICMP socket", e);
+        }
     }
 
     /** Hands a probe to the lane; any thread. */
@@ -212,8 +236,12 @@ final class EchoLane {
         // Ping sockets write their own identifier (the one they are bound to); writing it too keeps a steered
         // checksum right when the kernel recomputes it.
         int id = raw ? (idBase + (key >>> PendingTable.PAGE_BITS)) & 0xffff : socket.id;
-        IcmpCodec.encodeEchoRequest(d, off, v6, id, key & 0xffff, token(key), now, payload, pattern(call),
-                call.request().option(IcmpOptions.FLOW_CHECKSUM));
+        IcmpCodec.encodeEchoRequest(d, off, v6, id, (key + seqBase) & 0xffff, token(key), now, payload,
+                pattern(call), call.request().option(IcmpOptions.FLOW_CHECKSUM));
+        if (!v6) {
+            // A ping socket recomputes it over the same bytes (we write the identifier it writes): the same value.
+            table.setChecksum(key, d.getShort(off + 2) & 0xffff);
+        }
         wanted.prepareSend(i, call.address(), length);
         int ttl = call.request().option(ProbeOption.TTL);
         if (ttl > 0) {
@@ -387,7 +415,7 @@ final class EchoLane {
         } else {
             page = socket.page;
         }
-        int key = page << PendingTable.PAGE_BITS | msg.seq;
+        int key = page << PendingTable.PAGE_BITS | keySeq(msg.seq);
         byte state = table.state(key);
         if (state == PendingTable.FREE) {
             return;
@@ -395,14 +423,23 @@ final class EchoLane {
         ProbeCall call = (ProbeCall) table.owner(key);
         InetAddress target = call.address();
         long sent = table.sentNanos(key);
-        if (!IcmpCodec.stampMatches(d, msg.payloadOffset, msg.payloadLength, token(key), sent)) {
-            return; // not this probe: an older use of the key, or a forgery
-        }
-        long rtt = clock.rtt(sent, stamp);
+        int sentPayload = call.request().option(IcmpOptions.PAYLOAD_SIZE);
         if (msg.kind == IcmpMessage.Kind.ECHO_REPLY) {
             if (!b.sourceIs(i, target)) {
                 return;
             }
+            int check = IcmpCodec.verifyReply(d, msg.payloadOffset, msg.payloadLength, sentPayload, token(key), sent,
+                    pattern(call), call.request().option(IcmpOptions.FLOW_CHECKSUM) >= 0);
+            if (check == IcmpCodec.REPLY_FOREIGN) {
+                return; // not this probe: an older use of the key, or a forgery
+            }
+            if (check >= 0) {
+                // Our token, other data (or length): damaged on the way, or by something on the path. As iputils,
+                // told ("wrong data byte"); unlike iputils, not counted as received: the probe waits on.
+                call.reportCorrupted(check);
+                return;
+            }
+            long rtt = clock.rtt(sent, stamp);
             if (state == PendingTable.PENDING) {
                 int ttl = msg.ttl >= 0 ? msg.ttl : b.controlInt(i,
                         v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
@@ -418,9 +455,11 @@ final class EchoLane {
             return;
         }
         // An ICMP error quoting our echo (raw sockets; ping sockets get these through the error queue).
-        if (state != PendingTable.PENDING || !addressAt(d, msg.quotedDestinationOffset, target)) {
+        if (state != PendingTable.PENDING || !addressAt(d, msg.quotedDestinationOffset, target)
+                || !IcmpCodec.quoteMatches(d, msg, v6, sentPayload, table.checksum(key), token(key), sent)) {
             return;
         }
+        long rtt = clock.rtt(sent, stamp);
         InetAddress from = b.source(i);
         table.end(key, PendingTable.ENDED);
         call.complete(msg.kind == IcmpMessage.Kind.TIME_EXCEEDED
@@ -475,14 +514,20 @@ final class EchoLane {
         if (!IcmpCodec.parseOwnEcho(qb, 0, q.length, v6, msg)) {
             return;
         }
-        int key = socket.page << PendingTable.PAGE_BITS | msg.seq;
+        // The kernel queued it on this socket because the quoted identifier is the socket's; it checks nothing
+        // else (ping_err). The rest is ours to check, as for raw sockets.
+        if (msg.id != socket.id) {
+            return;
+        }
+        int key = socket.page << PendingTable.PAGE_BITS | keySeq(msg.seq);
         if (table.state(key) != PendingTable.PENDING) {
             return;
         }
         ProbeCall call = (ProbeCall) table.owner(key);
         long sent = table.sentNanos(key);
-        if (!IcmpCodec.stampMatches(qb, msg.payloadOffset, msg.payloadLength, token(key), sent)
-                || (destination != null && !destination.getAddress().equals(call.address()))) {
+        if (destination == null || !destination.getAddress().equals(call.address())
+                || !IcmpCodec.quoteMatches(qb, msg, v6, call.request().option(IcmpOptions.PAYLOAD_SIZE),
+                        table.checksum(key), token(key), sent)) {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
@@ -537,6 +582,11 @@ final class EchoLane {
     }
 
     // ---- helpers
+
+    /** The table key's low 16 bits for an on-wire sequence. */
+    private int keySeq(int wireSeq) {
+        return (wireSeq - seqBase) & 0xffff;
+    }
 
     /** The per-probe payload token: unguessable without our nonce, different for every use of a key. */
     private long token(int key) {

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  * <p>Parsing never throws on bad input: truncated, malformed and foreign messages make it return {@code false}.
  *
  * <p>Echo payload layout (our own, so replies can be verified): bytes 0–7 a per-probe token, bytes 8–15 the
- * {@link System#nanoTime()} of sending, then the fill pattern. Shorter payloads carry what fits.
+ * {@link System#nanoTime()} of sending, then the fill pattern. Shorter payloads carry what fits. A reply counts only
+ * if it carries all of it ({@link #verifyReply}); an error only if its quote matches ({@link #quoteMatches}).
  */
 public final class IcmpCodec {
     public static final int ICMP_ECHO_REPLY = 0;
@@ -115,7 +116,7 @@ public final class IcmpCodec {
 
     /** Fills a payload with the pattern (bytes past the stamp); separate so a template can be filled once. */
     public static void fillPayload(ByteBuffer b, int p, int payloadSize, byte[] pattern) {
-        int start = Math.min(STAMP, payloadSize);
+        int start = patternStart(payloadSize);
         if (pattern.length == 0) {
             for (int i = start; i < payloadSize; i++) {
                 b.put(p + i, (byte) i);
@@ -125,6 +126,14 @@ public final class IcmpCodec {
                 b.put(p + i, pattern[(i - start) % pattern.length]);
             }
         }
+    }
+
+    /**
+     * Where the pattern starts in a payload of {@code payloadSize} bytes: after what of the stamp fits (token 8,
+     * send time 8 more); every byte of a payload is either stamp or pattern, none left as it was in the buffer.
+     */
+    static int patternStart(int payloadSize) {
+        return payloadSize >= STAMP ? STAMP : payloadSize >= 8 ? 8 : 0;
     }
 
     /** Writes token and send time into what the payload has room for. */
@@ -141,11 +150,12 @@ public final class IcmpCodec {
     static final long MAX_ENCODE_TO_SEND_NANOS = 60_000_000_000L;
 
     /**
-     * Whether the stamp in a payload (as much of it as is present: errors may quote less) matches the probe's.
-     * A payload too short to hold a token matches on identifier and sequence alone, as ping's does.
+     * Whether a payload starts with the probe's token (and, when it holds one, a send time that fits the probe).
+     * A payload shorter than the token never matches: the token is the secret a blind attacker cannot guess, so a
+     * reply or quote without it proves nothing.
      */
     public static boolean stampMatches(ByteBuffer b, int p, int len, long token, long sendNanos) {
-        if (len >= 8 && b.getLong(p) != token) {
+        if (len < 8 || b.getLong(p) != token) {
             return false;
         }
         if (len < STAMP) {
@@ -155,6 +165,74 @@ public final class IcmpCodec {
         // later. The token identifies the probe; the stamp must fit before the send.
         long encodedBeforeSend = sendNanos - b.getLong(p + 8);
         return encodedBeforeSend >= 0 && encodedBeforeSend <= MAX_ENCODE_TO_SEND_NANOS;
+    }
+
+    /** {@link #verifyReply}: the reply carries exactly what was sent. */
+    public static final int REPLY_OK = -1;
+    /** {@link #verifyReply}: not an answer to this probe (no token, a wrong token, or no way to tell). */
+    public static final int REPLY_FOREIGN = -2;
+
+    /**
+     * Checks an echo reply's payload against what the probe sent, as iputils checks the data: the same length,
+     * the token and send time, and every pattern byte.
+     *
+     * @param sentPayload the payload size sent
+     * @param steered     whether the two bytes at {@link #FLOW_STEER} were chosen to steer the checksum (they are
+     *                    then not pattern bytes and are not compared)
+     * @return {@link #REPLY_OK}; {@link #REPLY_FOREIGN}; or, for a reply that carries this probe's token but not
+     *         the rest of its payload (ping's "wrong data byte"), the index of the first payload byte that differs
+     *         (the reply's length, when it is shorter or longer and the bytes both have agree)
+     */
+    public static int verifyReply(ByteBuffer b, int p, int len, int sentPayload, long token, long sendNanos,
+                                  byte[] pattern, boolean steered) {
+        if (sentPayload >= 8) {
+            if (!stampMatches(b, p, len, token, sendNanos)) {
+                return REPLY_FOREIGN;
+            }
+        }
+        int from = patternStart(sentPayload);
+        int common = Math.min(len, sentPayload);
+        for (int i = from; i < common; i++) {
+            if (steered && (i == FLOW_STEER || i == FLOW_STEER + 1)) {
+                continue;
+            }
+            byte want = pattern.length == 0 ? (byte) i : pattern[(i - from) % pattern.length];
+            if (b.get(p + i) != want) {
+                // Without a token (payloads under 8 bytes) a wrong byte cannot be told from a stranger's echo.
+                return sentPayload >= 8 ? i : REPLY_FOREIGN;
+            }
+        }
+        if (len != sentPayload) {
+            return sentPayload >= 8 ? common : REPLY_FOREIGN;
+        }
+        return REPLY_OK;
+    }
+
+    /**
+     * Whether the echo request an ICMP error quotes (as {@code m} parsed it: raw socket or error queue) is the
+     * probe's. Identifier and sequence are the caller's (they chose the probe); this checks what only the probe's
+     * sender knows. When the quote holds the token (routers that follow RFC 1812 or RFC 4443 quote far more than
+     * 8 bytes, Linux up to 576 and 1280), the token and send time decide. A router that quotes only the IPv4
+     * header and 8 bytes leaves type, code, checksum, identifier and sequence: then the quoted checksum must be
+     * the one the probe was sent with; it sums the token, so it carries 16 secret bits on top of the random
+     * identifier and sequence (48 in all; 32 with {@link io.pathprobe.icmp.IcmpOptions#FLOW_CHECKSUM}, which
+     * makes the checksum public). ICMPv6 errors must quote the token: RFC 4443 has routers quote up to the
+     * minimum MTU, and the prober cannot know the checksum the kernel computed.
+     *
+     * @param sentChecksum the ICMPv4 checksum the probe went out with (ignored for IPv6)
+     */
+    public static boolean quoteMatches(ByteBuffer b, IcmpMessage m, boolean v6, int sentPayload, int sentChecksum,
+                                       long token, long sendNanos) {
+        int quoted = Math.min(m.payloadLength, sentPayload);
+        if (sentPayload >= 8 && quoted >= 8) {
+            return stampMatches(b, m.payloadOffset, quoted, token, sendNanos);
+        }
+        if (v6) {
+            // No token quoted: only a probe with no token to quote (payload under 8 bytes) may match, on its
+            // random identifier and sequence.
+            return sentPayload < 8;
+        }
+        return m.quotedChecksum == sentChecksum;
     }
 
     /**
@@ -187,8 +265,12 @@ public final class IcmpCodec {
         }
         int ttl = b.get(off + 8) & 0xff;
         int src = b.getInt(off + 12);
+        int dst = b.getInt(off + 16);
         if (!parseIcmp(b, off + ihl, total - ihl, false, m)) {
             return false;
+        }
+        if (m.kind != IcmpMessage.Kind.ECHO_REPLY && b.getInt(m.quotedDestinationOffset - 4) != dst) {
+            return false; // an error about a packet we did not send: it quotes another source than us
         }
         m.ttl = ttl;
         m.sourceV4 = src;
@@ -283,6 +365,7 @@ public final class IcmpCodec {
         if ((b.get(off) & 0xff) != requestType || b.get(off + 1) != 0) {
             return false;
         }
+        m.quotedChecksum = b.getShort(off + 2) & 0xffff;
         m.id = b.getShort(off + 4) & 0xffff;
         m.seq = b.getShort(off + 6) & 0xffff;
         m.payloadOffset = off + HEADER;
@@ -300,6 +383,7 @@ public final class IcmpCodec {
         if (len < HEADER || (b.get(off) & 0xff) != (v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO_REQUEST)) {
             return false;
         }
+        m.quotedChecksum = b.getShort(off + 2) & 0xffff;
         m.id = b.getShort(off + 4) & 0xffff;
         m.seq = b.getShort(off + 6) & 0xffff;
         m.icmpLength = len;

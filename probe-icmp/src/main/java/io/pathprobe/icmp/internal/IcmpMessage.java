@@ -35,10 +35,12 @@ public final class IcmpMessage {
     int mtu;
     /** Offset of the quoted packet's destination address (4 or 16 bytes) in the buffer, or -1. */
     int quotedDestinationOffset;
+    /** The checksum field of the quoted echo request (errors and error-queue entries), else 0. */
+    int quotedChecksum;
 
     void reset() {
         kind = null;
-        type = code = id = seq = icmpLength = payloadOffset = payloadLength = mtu = sourceV4 = 0;
+        type = code = id = seq = quotedChecksum = icmpLength = payloadOffset = payloadLength = mtu = sourceV4 = 0;
         ttl = -1;
         hasIpHeader = false;
         quotedDestinationOffset = -1;
@@ -90,6 +92,10 @@ public final class IcmpMessage {
 
     public int mtu() {
         return mtu;
+    }
+
+    public int quotedChecksum() {
+        return quotedChecksum;
     }
 
     public int quotedDestinationOffset() {

@@ -10,8 +10,10 @@ import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 
 import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EADDRINUSE;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET6;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_ICMP;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_ICMPV6;
@@ -96,12 +98,37 @@ public final class IcmpSockets {
         if (vp.interfaceName().isPresent()) {
             s.bindToDevice(vp.interfaceName().get());
         }
-        if (vp.sourceAddress().isPresent()) {
-            s.bind(new InetSocketAddress(vp.sourceAddress().get(), 0));
-        } else if (!raw) {
+        InetAddress local = vp.sourceAddress().orElse(v6 ? WILDCARD_V6 : WILDCARD_V4);
+        if (!raw) {
             // Binding now (not at the first send) fixes the identifier the kernel will write, so the lane knows it.
-            s.bind(new InetSocketAddress(v6 ? WILDCARD_V6 : WILDCARD_V4, 0));
+            bindRandomIdentifier(s, local);
+        } else if (vp.sourceAddress().isPresent()) {
+            s.bind(new InetSocketAddress(local, 0));
         }
+    }
+
+    /** Binds tried at random before the kernel's own choice; a crowded host (thousands of ping sockets) may need some. */
+    private static final int RANDOM_BIND_ATTEMPTS = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Binds a ping socket to a random echo identifier (its "port"). Left to itself the kernel hands identifiers
+     * out in turn from one counter for the whole host (ping_get_port), which a blind attacker can guess; a random
+     * one is 16 bits it must guess. An identifier in use fails with EADDRINUSE: try another, and after a few let
+     * the kernel choose.
+     */
+    private static void bindRandomIdentifier(NativeSocket s, InetAddress local) throws NativeIoException {
+        for (int i = 0; i < RANDOM_BIND_ATTEMPTS; i++) {
+            try {
+                s.bind(new InetSocketAddress(local, 1 + RANDOM.nextInt(65535)));
+                return;
+            } catch (NativeIoException e) {
+                if (e.errno() != EADDRINUSE) {
+                    throw e;
+                }
+            }
+        }
+        s.bind(new InetSocketAddress(local, 0));
     }
 
     /** struct icmp6_filter: 256 bits, a set bit blocks the type; pass replies and the errors quoting echoes. */

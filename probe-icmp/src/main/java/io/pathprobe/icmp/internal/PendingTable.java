@@ -6,8 +6,8 @@ import java.util.Arrays;
  * The probes in flight on one ICMP lane, in primitive arrays with no object per probe: a probe's key is
  * {@code page << 16 | sequence}, where a page is one echo identifier (raw sockets) or one ping socket (whose
  * identifier the kernel chooses). Per key: send time, a generation counter (a key is reused; the generation tells a
- * late answer to an earlier probe from the current one), state and the owner (the engine's call). About 17 bytes
- * per key; pages of 65,536 keys are added while in-flight probes crowd the table.
+ * late answer to an earlier probe from the current one), the ICMPv4 checksum it was sent with (what an error quoting
+ * only 8 bytes can be checked against), state and the owner (the engine's call). About 19 bytes per key; pages of 65,536 keys are added while in-flight probes crowd the table.
  *
  * <p>Keys are handed out round-robin, so a key is reused as late as possible; answered and timed-out probes keep
  * their key ("linger") until it is reused or freed, so a second answer can be told apart as duplicate or late.
@@ -33,6 +33,7 @@ public final class PendingTable {
     private final int maxPages;
     private long[][] sent = new long[0][];
     private int[][] gen = new int[0][];
+    private short[][] check = new short[0][];
     private byte[][] state = new byte[0][];
     private Object[][] owner = new Object[0][];
     private int pages;
@@ -67,10 +68,12 @@ public final class PendingTable {
         int p = pages;
         sent = Arrays.copyOf(sent, p + 1);
         gen = Arrays.copyOf(gen, p + 1);
+        check = Arrays.copyOf(check, p + 1);
         state = Arrays.copyOf(state, p + 1);
         owner = Arrays.copyOf(owner, p + 1);
         sent[p] = new long[PAGE_SIZE];
         gen[p] = new int[PAGE_SIZE];
+        check[p] = new short[PAGE_SIZE];
         state[p] = new byte[PAGE_SIZE];
         owner[p] = new Object[PAGE_SIZE];
         pages = p + 1;
@@ -127,6 +130,15 @@ public final class PendingTable {
         sent[key >>> PAGE_BITS][key & (PAGE_SIZE - 1)] = nanos;
     }
 
+    /** The ICMPv4 checksum the probe's request carried (0..65535). */
+    public int checksum(int key) {
+        return check[key >>> PAGE_BITS][key & (PAGE_SIZE - 1)] & 0xffff;
+    }
+
+    public void setChecksum(int key, int checksum) {
+        check[key >>> PAGE_BITS][key & (PAGE_SIZE - 1)] = (short) checksum;
+    }
+
     public Object owner(int key) {
         return owner[key >>> PAGE_BITS][key & (PAGE_SIZE - 1)];
     }
@@ -154,6 +166,6 @@ public final class PendingTable {
 
     /** Bytes held by the arrays, for reports. */
     public long footprintBytes() {
-        return (long) pages * PAGE_SIZE * (8 + 4 + 1 + 4);
+        return (long) pages * PAGE_SIZE * (8 + 4 + 2 + 1 + 4);
     }
 }

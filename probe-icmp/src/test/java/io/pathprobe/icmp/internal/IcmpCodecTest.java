@@ -244,8 +244,12 @@ class IcmpCodecTest {
             assertEquals(code, m.code());
             assertEquals(code == 4 ? 1400 : 0, m.mtu());
             assertEquals(0, m.payloadLength(), "a router quoting only 8 bytes leaves no payload");
-            assertTrue(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN, SENT),
-                    "nothing quoted to contradict the probe");
+            assertFalse(IcmpCodec.stampMatches(b, m.payloadOffset(), m.payloadLength(), TOKEN, SENT),
+                    "no token quoted: the stamp alone proves nothing");
+            int sentChecksum = b.getShort(28 + 20 + 2) & 0xffff;
+            assertTrue(IcmpCodec.quoteMatches(b, m, false, 56, sentChecksum, TOKEN, SENT),
+                    "an 8-byte quote matches on the checksum the probe carried");
+            assertFalse(IcmpCodec.quoteMatches(b, m, false, 56, sentChecksum ^ 1, TOKEN, SENT));
         }
     }
 

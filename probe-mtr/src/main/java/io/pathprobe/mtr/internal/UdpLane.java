@@ -33,6 +33,13 @@ import java.util.logging.Logger;
  * loop. Each probe carries a key and a random token in its payload; the ICMP error that answers it (Time Exceeded
  * from a router, port unreachable from the destination) comes back through the error queue quoting the payload, and
  * is matched on key, token and destination: never on timing.
+ *
+ * <p>What a blind (off-path) attacker must get right for a forged error to count: the kernel queues an error on this
+ * socket only when the quoted source address and port are the socket's (an unconnected socket's lookup,
+ * __udp4_lib_err / __udp6_lib_err); the lane then wants the quoted destination address and port to be the probe's
+ * and the quoted payload to carry the probe's key and 64-bit random token. A router that quotes only 8 bytes of UDP
+ * (the header) quotes no token: such an error is not matched at all. The source port is not a secret when chosen
+ * (Paris flows: {@link UdpOptions#SOURCE_PORT}); with 0 the kernel picks a random free one.
  */
 final class UdpLane {
     private static final Logger LOG = Logger.getLogger(UdpLane.class.getName());
@@ -281,8 +288,11 @@ final class UdpLane {
         ByteBuffer b = ByteBuffer.wrap(q);
         int key = b.getInt(0);
         Pending p = pending.get(key);
-        if (p == null || p.token != b.getLong(4) || (destination != null && !destination.equals(p.to))) {
+        if (p == null || p.token != b.getLong(4)) {
             return; // not ours, or a probe that already ended
+        }
+        if (destination == null ? e.isIcmp() : !destination.equals(p.to)) {
+            return; // an ICMP error always names the quoted destination: it must be the probe's
         }
         pending.remove(key);
         long rtt = clock.rtt(p.sentNanos, stamp);

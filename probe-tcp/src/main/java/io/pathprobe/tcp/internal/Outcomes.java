@@ -7,12 +7,42 @@ import io.pathprobe.core.internal.nativeio.SocketConstants;
 import io.pathprobe.core.internal.nativeio.SocketError;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /** Turns a failed connect (its errno and the socket's error-queue entry, if any) into an outcome. Pure. */
 final class Outcomes {
     private static final int ICMP_FRAG_NEEDED = 4;
 
     private Outcomes() {
+    }
+
+    /**
+     * Whether an ICMP error queued on a connecting socket quotes this connection's SYN: the quoted destination
+     * ({@code msg_name}) is the remote address and port, and the quoted TCP header's ports are the socket's.
+     *
+     * <p>The kernel has already checked more than this before it queues anything (tcp_v4_err, tcp_v6_err): it
+     * looks the socket up by the quoted 4-tuple, and for a socket in SYN-SENT it drops the error unless the
+     * quoted sequence number lies in [snd_una, snd_nxt], i.e. is the SYN's random 32-bit ISN (counted as
+     * OutOfWindowIcmps in {@code nstat}). A blind attacker therefore needs the ephemeral source port and the ISN,
+     * about 2^47 guesses; this check only keeps a malformed entry from being taken as evidence.
+     *
+     * @param localPort the socket's local port, 0 when unknown (then only the destination port is compared)
+     */
+    static boolean quotesConnection(SocketError e, InetSocketAddress quotedDestination, InetSocketAddress remote,
+            int localPort) {
+        if (quotedDestination != null && (quotedDestination.getPort() != remote.getPort()
+                || quotedDestination.getAddress() == null || remote.getAddress() == null
+                || !java.util.Arrays.equals(quotedDestination.getAddress().getAddress(),
+                        remote.getAddress().getAddress()))) {
+            return false; // compared as bytes: a link-local quote carries a scope id the target may lack
+        }
+        byte[] q = e.quotedPayload();
+        if (q.length < 8) {
+            return quotedDestination != null; // no TCP header quoted: only the kernel's checks stand
+        }
+        int sport = (q[0] & 0xff) << 8 | (q[1] & 0xff);
+        int dport = (q[2] & 0xff) << 8 | (q[3] & 0xff);
+        return dport == remote.getPort() && (localPort == 0 || sport == localPort);
     }
 
     /**

@@ -115,6 +115,12 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
 
     private void failed(Throwable cause, long elapsed) {
         TcpProber.QueuedError q = prober.readErrorQueue(ch); // before close: the queue dies with the socket
+        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
+        InetSocketAddress local = ch.localAddress() instanceof InetSocketAddress l ? l : null;
+        if (q != null && q.error().isIcmp()
+                && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote, local == null ? 0 : local.getPort())) {
+            q = null; // not about this connection's SYN (the kernel should never queue such): not evidence
+        }
         SocketError queued = q == null ? null : q.error();
         if (queued != null && queued.isIcmp()) {
             // The error's arrival as the kernel stamped it, not when this loop got to it (connect() is the send).

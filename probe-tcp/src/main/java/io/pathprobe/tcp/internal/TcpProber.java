@@ -29,6 +29,7 @@ import io.pathprobe.tcp.TcpOptions;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
@@ -201,14 +202,17 @@ public final class TcpProber implements Prober {
         try {
             ErrorQueue reader = ErrorQueue.onThisThread();
             SocketError e = reader.next(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
-            return e == null ? null : new QueuedError(e, reader.lastTimestampNanos());
+            return e == null ? null : new QueuedError(e, reader.lastTimestampNanos(), reader.lastDestination());
         } catch (NativeIoException | RuntimeException e) {
             return null; // the errno from the exception still classifies the failure
         }
     }
 
-    /** An ICMP error queued on a probe's socket and the kernel's stamp of its arrival (epoch ns, or -1). */
-    record QueuedError(SocketError error, long kernelEpochNanos) {
+    /**
+     * An ICMP error queued on a probe's socket, the kernel's stamp of its arrival (epoch ns, or -1), and the
+     * destination the error quotes ({@code msg_name}: the quoted destination address and TCP port), or null.
+     */
+    record QueuedError(SocketError error, long kernelEpochNanos, InetSocketAddress quotedDestination) {
     }
 
     private static IntegerUnixChannelOption intOption(String name, int level, int optname) {

@@ -184,6 +184,33 @@ public final class NativeSocket implements Closeable {
         setBytes(liveFd(), level, option, value);
     }
 
+    /**
+     * Attaches (or replaces) a classic BPF socket filter ({@code SO_ATTACH_FILTER}): packets the program returns 0
+     * for are dropped before they reach the socket's buffer.
+     *
+     * @param program instructions as {@code {code, jt, jf, k}} quadruples, in order (struct sock_filter)
+     */
+    public void attachFilter(int[] program) throws NativeIoException {
+        if (program.length == 0 || program.length % 4 != 0 || program.length / 4 > 4096) {
+            throw new IllegalArgumentException("a BPF program is 1 to 4096 {code, jt, jf, k} quadruples");
+        }
+        int n = program.length / 4;
+        jnr.ffi.Pointer insns = NativeIo.allocate(n * 8);
+        for (int i = 0; i < n; i++) {
+            insns.putShort(i * 8L, (short) program[4 * i]);
+            insns.putByte(i * 8L + 2, (byte) program[4 * i + 1]);
+            insns.putByte(i * 8L + 3, (byte) program[4 * i + 2]);
+            insns.putInt(i * 8L + 4, program[4 * i + 3]);
+        }
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; }: 16 bytes, host order; the kernel
+        // copies the program during the call.
+        byte[] fprog = new byte[16];
+        Bytes.putIntLE(fprog, 0, n); // the u16 length and two bytes of padding
+        Bytes.putLongLE(fprog, 8, insns.address());
+        setBytes(SocketConstants.SOL_SOCKET, SocketConstants.SO_ATTACH_FILTER, fprog);
+        java.lang.ref.Reference.reachabilityFence(insns);
+    }
+
     /** {@code SO_BINDTODEVICE}: only traffic through this interface (needs CAP_NET_RAW on older kernels). */
     public void bindToDevice(String interfaceName) throws NativeIoException {
         byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);

@@ -40,6 +40,8 @@ public final class SocketConstants {
     public static final int SO_RCVBUF = 8;
     public static final int SO_PRIORITY = 12;
     public static final int SO_BINDTODEVICE = 25;
+    /** {@code SO_ATTACH_FILTER} (SOL_SOCKET): a classic BPF program that decides which packets the socket keeps. */
+    public static final int SO_ATTACH_FILTER = 26;
     public static final int SO_TIMESTAMP = 29;
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
