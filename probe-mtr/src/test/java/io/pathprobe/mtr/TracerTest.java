@@ -137,10 +137,15 @@ class TracerTest {
                 assertEquals(3, h.stats().sent(), "hop " + h.ttl());
                 assertEquals(0.0, h.stats().lossPercent());
             }
-            // Round 1 probes TTLs 1-10; once TTL 4 has answered, rounds 2 and 3 stop at 4.
+            // Round 1 ramps up from TTL 1 while the destination is unknown and stops soon after TTL 4 answered
+            // (this prober answers at once; TTLs 2 ms apart); rounds 2 and 3 stop at 4.
             assertEquals(3, p.perTtl.get(DEST));
-            assertEquals(1, p.perTtl.get(DEST + 1));
-            assertEquals(10 + DEST + DEST, records.size());
+            int beyond = 0;
+            for (int ttl = DEST + 1; ttl <= 10; ttl++) {
+                beyond += p.perTtl.get(ttl);
+            }
+            assertTrue(beyond < 10 - DEST, "round 1 went on to the max TTL: " + beyond + " probes beyond hop 4");
+            assertEquals(3 * DEST + beyond, records.size());
             assertTrue(records.stream().allMatch(r -> r.round() >= 1 && r.round() <= 3));
             assertEquals(1, s.paths().size());
             assertEquals("icmp checksum 0x8000", s.paths().get(0).label(), "Paris: one echo checksum for the flow");
