@@ -342,6 +342,7 @@ public final class Tracer {
         List<Integer> again;
         long r;
         synchronized (this) {
+            reprobeTask = null; // this run: checkDone may schedule the next
             if (finished) {
                 return;
             }
