@@ -210,8 +210,8 @@ public final class Tracer {
     }
 
     /**
-     * While the destination is unknown, a round sends its TTLs in ascending order {@code step} apart and stops once
-     * the destination (or an unreachable) has answered: the TTLs beyond it would all reach the destination and
+     * While the destination is unknown, a round sends its TTLs in ascending order {@code step} apart and stops at the
+     * destination (or the hop that reported it unreachable) once it has answered, sending every TTL up to it: the TTLs beyond it would all reach the destination and
      * spend the budget its kernel keeps for ICMP errors (Linux: a burst of 6, then one a second per peer), so the
      * next rounds' probes at the real distance would go unanswered. Probes still overlap (step is far below any
      * timeout), so a round still takes about the farthest hop's RTT, not the sum of them.
@@ -219,7 +219,8 @@ public final class Tracer {
     private void rampFrom(long r, int ttl, int limit, long stepNanos) {
         boolean more;
         synchronized (this) {
-            more = !finished && (ttl == config.firstTtl() || !trace.endKnown());
+            // up to the destination once known (an answer of an earlier round may arrive mid-ramp), else the limit
+            more = !finished && ttl <= Math.min(limit, trace.probeLimit());
         }
         if (more) {
             sendAllFlows(r, ttl);
