@@ -86,9 +86,10 @@ public final class Trace {
         Objects.requireNonNull(outcome, "outcome");
         Role role = role(info.mode(), info.targetAddress(), outcome);
         InetAddress responder = answeredBy(role, info.targetAddress(), outcome);
-        if (role == Role.DESTINATION && outcome instanceof ProbeOutcome.Reply && ((ProbeOutcome.Reply) outcome).ttl() > 0) {
-            all[ttl].inferredDistance = Math.min(all[ttl].inferredDistance,
-                    distanceFromReplyTtl(((ProbeOutcome.Reply) outcome).ttl()));
+        int replyTtl = outcome instanceof ProbeOutcome.Reply ? ((ProbeOutcome.Reply) outcome).ttl()
+                : outcome instanceof ProbeOutcome.Unreachable ? ((ProbeOutcome.Unreachable) outcome).ttl() : -1;
+        if (role == Role.DESTINATION && replyTtl > 0) {
+            all[ttl].inferredDistance = Math.min(all[ttl].inferredDistance, distanceFromReplyTtl(replyTtl));
         }
         all[ttl].record(role, responder, outcome);
         perFlow[flow][ttl].record(role, responder, outcome);

@@ -2,6 +2,7 @@ package io.pathprobe.mtr.lab;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.HopSnapshot;
 import io.pathprobe.mtr.LossVerdict;
@@ -9,7 +10,9 @@ import io.pathprobe.mtr.MtrCsv;
 import io.pathprobe.mtr.MtrJson;
 import io.pathprobe.mtr.MtrReport;
 import io.pathprobe.mtr.ProbeMode;
+import io.pathprobe.mtr.ProbeRecord;
 import io.pathprobe.mtr.TraceConfig;
+import io.pathprobe.mtr.TraceListener;
 import io.pathprobe.mtr.TraceSeriesWriter;
 import io.pathprobe.mtr.TraceSnapshot;
 import io.pathprobe.mtr.Tracer;
@@ -32,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -123,12 +127,18 @@ class DestinationRateLimitLabTest {
     }
 
     /** One trace with a series writer beside it; checks that report, JSON, CSV and series all end at hop 4. */
-    private static TraceSnapshot traceAndCheckOutputs(ProbeEngine engine, TraceConfig c, String what) {
+    private static TraceSnapshot traceAndCheckOutputs(ProbeEngine engine, TraceConfig c, String what)
+            throws Exception {
+        return traceAndCheckOutputs(engine, c, what, TraceListener.NONE);
+    }
+
+    private static TraceSnapshot traceAndCheckOutputs(ProbeEngine engine, TraceConfig c, String what,
+                                                      TraceListener also) throws Exception {
         StringWriter series = new StringWriter();
         TraceSeriesWriter w = new TraceSeriesWriter(c, series, System::currentTimeMillis);
         TraceSnapshot s;
         try {
-            s = Tracer.start(engine, c, w).completion().join();
+            s = Tracer.start(engine, c, TraceListener.all(w, also)).completion().get(60, TimeUnit.SECONDS);
         } finally {
             w.close();
         }
@@ -145,7 +155,7 @@ class DestinationRateLimitLabTest {
     }
 
     /** Figures of one mode and family over its runs, for the report in the test output. */
-    private record Tally(String what, int rateLimitedRuns, int reprobedRuns, long maxMillis) {
+    private record Tally(String what, int rateLimitedRuns, int reprobedRuns, long maxMillis, int mtrMisses) {
     }
 
     private static Tally runs(ProbeEngine engine, LinearPath path, ProbeMode mode, StandardProtocolFamily f,
@@ -157,6 +167,7 @@ class DestinationRateLimitLabTest {
         int reprobed = 0;
         long maxMillis = 0;
         long mtrEnded = 0;
+        int mtrMisses = 0;
         for (int run = 1; run <= RUNS; run++) {
             String label = what + " run " + run;
             long t0 = System.nanoTime();
@@ -180,9 +191,17 @@ class DestinationRateLimitLabTest {
             }
             List<String> mtr = mtrHops(path, mode, mtrSource, server);
             mtrEnded = System.nanoTime();
+            if (!mtr.equals(want)) {
+                // mtr itself off the real path (seen once in 120 runs under load: r3 listed at hops 3 and 4): mtr
+                // gets one more run, a pause later; pathprobe gets none.
+                mtrMisses++;
+                Thread.sleep(MTR_PAUSE.toMillis());
+                mtr = mtrHops(path, mode, mtrSource, server);
+                mtrEnded = System.nanoTime();
+            }
             assertEquals(mtr, hops(s), label + ": mtr listed " + mtr + "; pathprobe:\n" + report);
         }
-        return new Tally(what, rateLimited, reprobed, maxMillis);
+        return new Tally(what, rateLimited, reprobed, maxMillis, mtrMisses);
     }
 
     @Test
@@ -206,7 +225,8 @@ class DestinationRateLimitLabTest {
                 Tally t = r.get(200, TimeUnit.SECONDS);
                 System.out.println("destination rate limit lab: " + t.what() + ": " + RUNS + " runs, destination "
                         + "read as rate-limiting in " + t.rateLimitedRuns() + ", re-probed in " + t.reprobedRuns()
-                        + ", longest " + t.maxMillis() + " ms");
+                        + ", longest " + t.maxMillis() + " ms; mtr off the path and run again " + t.mtrMisses()
+                        + " times");
             }
         } finally {
             pool.shutdownNow();
@@ -232,11 +252,31 @@ class DestinationRateLimitLabTest {
                         String what = mode + " " + f;
                         List<String> want = expected(path, f);
                         want.set(2, "???");
-                        TraceSnapshot s = traceAndCheckOutputs(engine, config(path.server().address(f), mode), what);
+                        List<ProbeRecord> records = new CopyOnWriteArrayList<>();
+                        TraceSnapshot s = traceAndCheckOutputs(engine, config(path.server().address(f), mode), what,
+                                new TraceListener() {
+                                    @Override
+                                    public void onProbe(ProbeRecord r) {
+                                        records.add(r);
+                                    }
+                                });
                         String report = MtrReport.format(s, FormatOptions.defaults());
                         assertEquals(want, hops(s), what + ": hop 3 never answers, so no re-probe may invent it:\n"
                                 + report);
                         assertEquals(0, s.hops().get(2).stats().received(), what);
+                        // The server's answers arrive with TTL 64 - 3 routers = 61, so it is 4 hops away: hop 3 is
+                        // a router, not the destination, and is not probed again (ICMP and UDP modes read that TTL;
+                        // TCP mode's destination answers every probe, which says the same).
+                        assertEquals(3, s.hops().get(2).stats().sent(), what + ": hop 3 re-probed:\n" + report);
+                        if (mode != ProbeMode.TCP) {
+                            for (ProbeRecord r : records) {
+                                if (r.ttl() >= 4 && r.outcome().rttNanos() >= 0) {
+                                    int ttl = r.outcome() instanceof ProbeOutcome.Reply rep ? rep.ttl()
+                                            : ((ProbeOutcome.Unreachable) r.outcome()).ttl();
+                                    assertEquals(61, ttl, what + ": " + r);
+                                }
+                            }
+                        }
                         assertEquals(want, mtrHops(path, mode, mtrSource, path.server().address(f)), what);
                         return null;
                     }));
