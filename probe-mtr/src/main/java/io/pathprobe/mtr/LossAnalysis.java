@@ -43,13 +43,15 @@ import java.util.List;
  *       difference between "the client's own network" and "the carrier"); the price is that forwarding loss
  *       beginning exactly at such a router is reported from the hop after it.</li>
  *   <li><b>A destination that rate-limits</b>: in UDP mode the destination answers with ICMP port unreachable,
- *       an error message that Linux (both families) sends to one peer at most in a burst of
- *       {@link #RATE_LIMIT_BURST} (6) and then {@link #RATE_LIMIT_PER_SECOND} (1) a second by default
- *       ({@code net.ipv4.icmp_ratelimit=1000} ms with the per-peer bucket's burst factor 6; IPv6's
- *       {@code net.ipv6.icmp.ratelimit} is the same or looser, scaled down for wide routes), beside a global
- *       {@code icmp_msgs_per_sec=1000}, {@code icmp_msgs_burst=50} budget that a trace does not reach. So when the
- *       destination D lost probes and its {@code r} answers fit that limiter over the span {@code T} of the probes
- *       sent at its TTL — {@code r ≤ 6 + T·1/s + 1}, and at least what an empty bucket refilling at 1/s gives
+ *       an error message that Linux sends to one peer from a token bucket: a burst of {@link #RATE_LIMIT_BURST}
+ *       (6), then one per {@code net.ipv4.icmp_ratelimit} (1000 ms: {@link #RATE_LIMIT_PER_SECOND}) or
+ *       {@code net.ipv6.icmp.ratelimit} (100 ms on kernel 6.18, 1000 ms on older ones:
+ *       {@link #RATE_LIMIT_PER_SECOND_IPV6}), beside a global {@code icmp_msgs_per_sec=1000},
+ *       {@code icmp_msgs_burst=50} budget that a trace does not reach. Measured in a namespace lab on kernel 6.18
+ *       with 20 port-unreachable triggers at once: a fresh peer gets 6 answers in both families; IPv4 then 1 after
+ *       1 s, 3 after 3 s, 6 (full) after 10 s; IPv6 5 after 500 ms. So when the destination D lost probes and its
+ *       {@code r} answers fit that limiter over the span {@code T} of the probes sent at its TTL —
+ *       {@code r ≤ 6 + T·ρ + 1} with ρ = 1/s (IPv6: 10/s), and at least what an empty bucket refilling at 1/s gives
  *       {@code n} probes spaced {@code i} apart, one answer per {@code ceil(1 s / i)} probes:
  *       {@code floor(n / ceil(1 s / i)) − 1} (the ±1 absorbs the kernel's jiffy rounding) — its verdict is
  *       {@link LossVerdict#RATE_LIMITED}: the destination declining to answer, not loss. It never starts
@@ -72,6 +74,11 @@ public final class LossAnalysis {
     public static final double RATE_LIMIT_BURST = 6;
     /** Answers per second a limited destination gives: Linux's default {@code icmp_ratelimit} of 1000 ms. */
     public static final double RATE_LIMIT_PER_SECOND = 1;
+    /**
+     * Answers per second a limited IPv6 destination may give: {@code net.ipv6.icmp.ratelimit} is 100 ms on recent
+     * kernels (1000 ms on older ones, which {@link #RATE_LIMIT_PER_SECOND} covers).
+     */
+    public static final double RATE_LIMIT_PER_SECOND_IPV6 = 10;
 
     private LossAnalysis() {
     }
@@ -127,10 +134,12 @@ public final class LossAnalysis {
         if (mode != ProbeMode.UDP || !d.destination() || d.lost() == 0) {
             return false;
         }
+        boolean v6 = d.host() instanceof java.net.Inet6Address;
+        double fastest = v6 ? RATE_LIMIT_PER_SECOND_IPV6 : RATE_LIMIT_PER_SECOND;
         long n = d.answeredOrLost();
         long r = d.stats().received();
         double t = Math.max(0, span.toNanos()) / 1e9;
-        double most = RATE_LIMIT_BURST + RATE_LIMIT_PER_SECOND * t + 1;
+        double most = RATE_LIMIT_BURST + fastest * t + 1;
         // From an empty bucket, one answer every ceil(1 / (ρ·i)) probes: each answer waits for a whole token.
         double least = 0;
         if (n > 1 && t > 0) {

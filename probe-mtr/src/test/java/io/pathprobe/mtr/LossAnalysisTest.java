@@ -193,13 +193,18 @@ class LossAnalysisTest {
 
     /** A UDP trace to 10.0.3.2 whose destination (hop 2) got {@code n} probes {@code spacingMs} apart. */
     private static TraceSnapshot udpDestination(int n, int answered, long spacingMs) {
-        Trace t = Traces.trace(ProbeMode.UDP, "10.0.3.2", 1);
-        ProbeOutcome portUnreachable = new ProbeOutcome.Unreachable(2 * Traces.MS, ip("10.0.3.2"),
-                IcmpCodes.ICMP_DEST_UNREACH, 3, 0, null);
+        return udpDestination("10.0.3.2", n, answered, spacingMs);
+    }
+
+    private static TraceSnapshot udpDestination(String target, int n, int answered, long spacingMs) {
+        Trace t = Traces.trace(ProbeMode.UDP, target, 1);
+        boolean v6 = target.contains(":");
+        ProbeOutcome portUnreachable = new ProbeOutcome.Unreachable(2 * Traces.MS, ip(target),
+                v6 ? IcmpCodes.ICMP6_DST_UNREACH : IcmpCodes.ICMP_DEST_UNREACH, v6 ? 4 : 3, 0, null);
         for (int i = 0; i < n; i++) {
             long at = i * spacingMs * Traces.MS;
             t.recordSent(0, 1, at);
-            t.recordOutcome(0, 1, router("10.0.0.1", 1));
+            t.recordOutcome(0, 1, router(v6 ? "fd00::1" : "10.0.0.1", 1));
             t.recordSent(0, 2, at);
             // answered ones spread evenly, as in Traces.hop
             boolean answer = (long) (i + 1) * answered / n > (long) i * answered / n;
@@ -218,6 +223,14 @@ class LossAnalysisTest {
         assertEquals(0, s.table().persistentLossFrom(), "a rate-limiting destination is not persistent loss");
         // The case: 3 probes 100 ms apart, 1 answered (66.7% "loss"): at most 6 + 0.2 + 1 fit.
         assertEquals(LossVerdict.RATE_LIMITED, verdict(udpDestination(3, 1, 100), 2));
+    }
+
+    @Test
+    void anIpv6DestinationsFasterLimiterIsAllowedFor() {
+        // 60 probes 50 ms apart (T = 2.95 s), 30 answered: kernel 6.18's IPv6 limiter (100 ms a token) gives up to
+        // 6 + 10/s * 2.95 + 1 = 36.5, so 30 fit; over IPv4 (at most 6 + 2.95 + 1 = 9.95) they are loss.
+        assertEquals(LossVerdict.RATE_LIMITED, verdict(udpDestination("fd00::3:2", 60, 30, 50), 2));
+        assertEquals(LossVerdict.CARRIED_ON, verdict(udpDestination("10.0.3.2", 60, 30, 50), 2));
     }
 
     @Test
