@@ -210,10 +210,11 @@ public final class Tracer {
     }
 
     /**
-     * While the destination is unknown, a round sends its TTLs in ascending order {@code step} apart and stops at the
-     * destination (or the hop that reported it unreachable) once it has answered, sending every TTL up to it: the TTLs beyond it would all reach the destination and
-     * spend the budget its kernel keeps for ICMP errors (Linux: a burst of 6, then one a second per peer), so the
-     * next rounds' probes at the real distance would go unanswered. Probes still overlap (step is far below any
+     * While the destination is unknown, a round sends its TTLs in ascending order {@code step} apart and, once the
+     * destination (or a hop that reported it unreachable) has answered, sends every TTL up to it and none beyond:
+     * those would all reach the destination and spend the budget its kernel keeps for ICMP errors (Linux: a burst
+     * of 6, then one a second per peer over IPv4), so the next rounds' probes at the real distance would go
+     * unanswered. Probes still overlap (step is far below any
      * timeout), so a round still takes about the farthest hop's RTT, not the sum of them.
      */
     private void rampFrom(long r, int ttl, int limit, long stepNanos) {
