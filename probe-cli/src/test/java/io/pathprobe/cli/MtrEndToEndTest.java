@@ -82,8 +82,9 @@ class MtrEndToEndTest {
             assertEquals(3, n.path("icmp_code").asInt(), "port unreachable: " + line);
             perRound[n.path("round").asInt()]++;
         }
-        // Round 1 probes TTLs 1-3 at once; round 2 at most as many (TTL 1 only once round 1's answers are in).
-        assertEquals(3, perRound[1], r.out());
+        // Round 1 ramps up from TTL 1 and stops once the destination (here at TTL 1) has answered, so 1 to 3
+        // probes; round 2 at most as many (TTL 1 only once round 1's answers are in).
+        assertTrue(perRound[1] >= 1 && perRound[1] <= 3, r.out());
         assertTrue(perRound[2] >= 1 && perRound[2] <= 3, r.out());
     }
 

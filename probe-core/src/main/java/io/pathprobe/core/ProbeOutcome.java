@@ -96,9 +96,17 @@ public sealed interface ProbeOutcome {
      * @param icmpCode  ICMP code (net, host, port, admin-prohibited, ...), or -1 when unknown
      * @param mtu       next-hop MTU for "fragmentation needed" / "packet too big", else 0
      * @param cause     the errno-level cause as the socket reported it, or {@code null}
+     * @param ttl       the IP TTL / hop limit with which the ICMP error arrived, or -1 when the prober did not read
+     *                  it (a tracer infers the sender's distance from it)
      */
-    record Unreachable(long rttNanos, InetAddress responder, int icmpType, int icmpCode, int mtu, ErrnoCause cause)
-            implements ProbeOutcome {
+    record Unreachable(long rttNanos, InetAddress responder, int icmpType, int icmpCode, int mtu, ErrnoCause cause,
+                       int ttl) implements ProbeOutcome {
+        /** An Unreachable whose arrival TTL is unknown. */
+        public Unreachable(long rttNanos, InetAddress responder, int icmpType, int icmpCode, int mtu,
+                           ErrnoCause cause) {
+            this(rttNanos, responder, icmpType, icmpCode, mtu, cause, -1);
+        }
+
         @Override
         public OutcomeType type() {
             return OutcomeType.UNREACHABLE;

@@ -12,5 +12,10 @@ public enum LossVerdict {
      */
     NOT_CARRIED_ON,
     /** Loss here that no later hop clearly contradicts: it may carry on towards the destination. */
-    CARRIED_ON
+    CARRIED_ON,
+    /**
+     * Loss at the destination that fits its ICMP error rate limit (UDP mode): the destination declined to answer
+     * probes it received; not loss. See {@link LossAnalysis} for the rule.
+     */
+    RATE_LIMITED
 }

@@ -97,6 +97,11 @@ public final class MtrReport {
                         .append(String.format(Locale.ROOT, "%.1f%%", h.stats().lossPercent()))
                         .append(" is not carried on by later hops: the router limits its ICMP answers,"
                                 + " this is not forwarding loss\n");
+            } else if (h.verdict() == LossVerdict.RATE_LIMITED) {
+                out.append("Loss: hop ").append(hopLabel(h, options)).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f%%", h.stats().lossPercent()))
+                        .append(" is the destination rate-limiting its ICMP errors (as Linux does by default),"
+                                + " not loss; ICMP or TCP mode measures its loss\n");
             }
         }
         int from = trace.table().persistentLossFrom();

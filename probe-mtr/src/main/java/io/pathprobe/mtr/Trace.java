@@ -3,6 +3,7 @@ package io.pathprobe.mtr;
 import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.stats.ProbeStatistics;
+import io.pathprobe.core.stats.StatsSnapshot;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -61,9 +62,20 @@ public final class Trace {
         rounds++;
     }
 
-    /** A probe with {@code ttl} on flow {@code flow} was sent. */
-    public synchronized void recordSent(int flow, int ttl) {
+    /** A probe with {@code ttl} on flow {@code flow} was sent now. */
+    public void recordSent(int flow, int ttl) {
+        recordSent(flow, ttl, System.nanoTime());
+    }
+
+    /**
+     * A probe with {@code ttl} on flow {@code flow} was sent at {@code sentNanos} ({@link System#nanoTime()}, or any
+     * clock of the same scale in replays): the span of a TTL's probes feeds the rate-limit reading of
+     * {@link LossAnalysis}.
+     */
+    public synchronized void recordSent(int flow, int ttl, long sentNanos) {
         check(flow, ttl);
+        all[ttl].sent(sentNanos);
+        perFlow[flow][ttl].sent(sentNanos);
         all[ttl].stats.recordSent();
         perFlow[flow][ttl].stats.recordSent();
     }
@@ -74,6 +86,11 @@ public final class Trace {
         Objects.requireNonNull(outcome, "outcome");
         Role role = role(info.mode(), info.targetAddress(), outcome);
         InetAddress responder = answeredBy(role, info.targetAddress(), outcome);
+        int replyTtl = outcome instanceof ProbeOutcome.Reply ? ((ProbeOutcome.Reply) outcome).ttl()
+                : outcome instanceof ProbeOutcome.Unreachable ? ((ProbeOutcome.Unreachable) outcome).ttl() : -1;
+        if (role == Role.DESTINATION && replyTtl > 0) {
+            all[ttl].inferredDistance = Math.min(all[ttl].inferredDistance, distanceFromReplyTtl(replyTtl));
+        }
         all[ttl].record(role, responder, outcome);
         perFlow[flow][ttl].record(role, responder, outcome);
     }
@@ -93,6 +110,51 @@ public final class Trace {
     public synchronized int probeLimit() {
         int end = end(all);
         return end > 0 ? end : info.maxTtl();
+    }
+
+    /**
+     * TTLs worth probing again before they are shown as {@code ???}, lowest first; empty when none. A TTL that never
+     * answered may be the destination itself, when the destination declines some answers (Linux sends at most one
+     * ICMP error per second to a peer after a burst of 6; a firewall may limit its answers too) and gave the one it
+     * had to a probe with a higher TTL. So, when the destination answered at TTL d but lost probes there: the silent
+     * TTLs directly below d, no lower than the distance its reply's IP TTL points to (when the reply carries it).
+     * When no destination answered yet: the TTL just after the last responding hop. Only TTLs whose probes have all
+     * ended count.
+     */
+    synchronized List<Integer> unresolvedTtls() {
+        List<Integer> out = new ArrayList<>();
+        int end = end(all);
+        if (end > 0) {
+            Hop d = all[end];
+            if (d.destinationAnswers == 0 || d.stats.snapshot().dropped() == 0) {
+                return out; // unreachable, or a destination that answers every probe: a silent TTL below is a router
+            }
+            int low = d.inferredDistance <= end ? Math.max(info.firstTtl(), d.inferredDistance) : info.firstTtl();
+            for (int t = end - 1; t >= low && silent(all[t]); t--) {
+                out.add(0, t);
+            }
+            return out;
+        }
+        int lastResponding = 0;
+        for (int t = info.firstTtl(); t <= info.maxTtl(); t++) {
+            if (all[t].replies > 0) {
+                lastResponding = t;
+            }
+        }
+        if (lastResponding > 0 && lastResponding < info.maxTtl() && silent(all[lastResponding + 1])) {
+            out.add(lastResponding + 1);
+        }
+        return out;
+    }
+
+    private static boolean silent(Hop h) {
+        StatsSnapshot s = h.stats.snapshot();
+        return h.replies == 0 && s.sent() > 0 && s.inFlight() == 0;
+    }
+
+    /** Whether the destination has answered or a hop reported it unreachable. */
+    synchronized boolean endKnown() {
+        return end(all) > 0;
     }
 
     /** The figures now. */
@@ -155,7 +217,19 @@ public final class Trace {
         for (int t = info.firstTtl(); t <= last; t++) {
             list.add(hops[t].snapshot(t));
         }
-        return LossAnalysis.table(list, stop);
+        Duration span = end > 0 && hops[end].destinationAnswers > 0 ? hops[end].span() : Duration.ZERO;
+        return LossAnalysis.table(list, stop, info.mode(), span);
+    }
+
+    /**
+     * How many hops away a host is whose reply arrived with IP TTL (hop limit) {@code received}: it sent with the
+     * smallest common initial TTL not below it (64, 128 or 255, as Paris traceroute and scamper guess), each router
+     * on the way back took one, and the host itself is one hop beyond the last router. Return paths may differ
+     * from forward ones, so this is a hint, never a hop.
+     */
+    static int distanceFromReplyTtl(int received) {
+        int initial = received <= 64 ? 64 : received <= 128 ? 128 : 255;
+        return initial - received + 1;
     }
 
     /** What an outcome says about the hop it was sent to. */
@@ -217,6 +291,23 @@ public final class Trace {
         long unreachableAnswers;
         String unreachable = "";
         InetAddress unreachableFrom;
+        /** The lowest distance the destination's replies at this TTL point to ({@link #distanceFromReplyTtl}). */
+        int inferredDistance = Integer.MAX_VALUE;
+        long firstSentNanos;
+        long lastSentNanos;
+        boolean anySent;
+
+        void sent(long nanos) {
+            if (!anySent) {
+                anySent = true;
+                firstSentNanos = nanos;
+            }
+            lastSentNanos = nanos;
+        }
+
+        Duration span() {
+            return anySent ? Duration.ofNanos(Math.max(0, lastSentNanos - firstSentNanos)) : Duration.ZERO;
+        }
 
         void record(Role role, InetAddress responder, ProbeOutcome o) {
             boolean answered = responder != null;

@@ -37,7 +37,11 @@ import java.util.function.LongSupplier;
  * every row's figures are final when written and probes still in flight at a stop are left out, as mtr does),
  * {@code received}, {@code lost}, {@code loss_pct}, then the RTTs of the answers in milliseconds: {@code rtt_min_ms},
  * {@code rtt_avg_ms}, {@code rtt_p50_ms}, {@code rtt_p90_ms}, {@code rtt_p99_ms}, {@code rtt_max_ms} (empty when
- * nothing answered). Min, max and avg are exact; percentiles come from a histogram with two significant digits (within 1%),
+ * nothing answered). Rows cover the trace's hop list as known when the interval ends: no row is written for a TTL
+ * beyond the destination (the lowest TTL at which it answered, or a hop reported it unreachable, so far) or, while
+ * no such TTL is known, beyond the one after the last responding hop; their figures are dropped, as the trace's
+ * report drops them. A row written before a lower TTL was found to reach the destination (a re-probe after the
+ * last round) stays. Min, max and avg are exact; percentiles come from a histogram with two significant digits (within 1%),
  * held between min and max.
  *
  * <h2>Memory</h2>
@@ -67,6 +71,10 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
     private final Writer out;
     private final LongSupplier clockMillis;
     private final Hop[] hops;
+    /** The lowest TTL at which the destination answered or a hop reported it unreachable so far. */
+    private int endTtl = Integer.MAX_VALUE;
+    /** The highest TTL that answered so far. */
+    private int lastResponding;
     private long intervalStart;
     private long rows;
     private boolean closed;
@@ -133,7 +141,15 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
             hops[record.ttl()] = h;
         }
         ProbeOutcome o = record.outcome();
-        h.add(Trace.answeredBy(Trace.role(mode, target, o), target, o), o.rttNanos());
+        Trace.Role role = Trace.role(mode, target, o);
+        if (role == Trace.Role.DESTINATION || role == Trace.Role.UNREACHABLE) {
+            endTtl = Math.min(endTtl, record.ttl());
+        }
+        InetAddress responder = Trace.answeredBy(role, target, o);
+        if (responder != null) {
+            lastResponding = Math.max(lastResponding, record.ttl());
+        }
+        h.add(responder, o.rttNanos());
     }
 
     /** Ends the current interval now: writes its rows, flushes, and starts the next. */
@@ -145,9 +161,13 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
         String from = instant(intervalStart);
         String to = instant(end);
         StringBuilder sb = new StringBuilder();
+        // The trace's hop list: up to the destination, else one past the last responding hop (mtr's rule).
+        int last = endTtl != Integer.MAX_VALUE ? endTtl : lastResponding + 1;
         for (int ttl = 0; ttl < hops.length; ttl++) {
             Hop h = hops[ttl];
-            if (h != null && h.ended > 0) {
+            if (h != null && ttl > last) {
+                h.reset(); // beyond the destination: its answers only repeat the destination's (as in the trace)
+            } else if (h != null && h.ended > 0) {
                 h.row(sb, from, to, ttl);
                 h.reset();
                 rows++;

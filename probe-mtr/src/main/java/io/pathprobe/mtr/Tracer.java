@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -19,9 +21,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running trace, mtr-style: every round sends one probe per TTL (and per flow) <em>all at once</em> through the
- * {@link ProbeEngine}, rounds start at the configured interval, and TTLs beyond the destination (or beyond a hop
- * that reported it unreachable) are no longer probed once it has answered. Figures accumulate in a {@link Trace};
+ * A running trace, mtr-style: every round sends one probe per TTL (and per flow) through the {@link ProbeEngine}
+ * without waiting for answers, rounds start at the configured interval, and TTLs beyond the destination (or beyond
+ * a hop that reported it unreachable) are no longer probed once it has answered. While the destination is unknown a
+ * round's TTLs go out in ascending order a little apart and stop at the destination (see {@link #rampFrom}); after
+ * the last round, a silent TTL that may be the destination is probed again before it is shown as {@code ???}
+ * (see {@link #reprobe}). Figures accumulate in a {@link Trace};
  * read them any time with {@link #snapshot()} and print them with {@link MtrReport}, {@link MtrJson} or
  * {@link MtrCsv}.
  *
@@ -55,7 +60,13 @@ public final class Tracer {
     private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
     private long round;
     private long outstanding;
+    /** Rounds (or re-probe batches) still sending: the trace cannot end before they are done. */
+    private int ramping;
     private boolean sending = true;
+    /** Re-probes sent per TTL (see {@link #reprobe}). */
+    private final java.util.Map<Integer, Integer> reprobes = new java.util.HashMap<>();
+    private ScheduledFuture<?> reprobeTask;
+    private long lastSendNanos;
     private boolean finished;
     private ScheduledFuture<?> ticker;
     private ScheduledFuture<?> deadline;
@@ -166,6 +177,7 @@ public final class Tracer {
     private void tick() {
         long r;
         int limit;
+        boolean ramp;
         synchronized (this) {
             if (!sending) {
                 return;
@@ -177,12 +189,18 @@ public final class Tracer {
                 sending = false;
                 ticker.cancel(false);
             }
-            outstanding += (long) config.paths() * (limit - config.firstTtl() + 1);
+            ramp = !trace.endKnown() && limit > config.firstTtl();
+            ramping++;
         }
-        // Every TTL of the round at once: the round completes within the farthest hop's RTT (or the timeout).
-        for (int flow = 0; flow < config.paths(); flow++) {
+        if (ramp) {
+            rampFrom(r, config.firstTtl(), limit, rampStep());
+        } else {
+            // Every TTL of the round at once: the round completes within the farthest hop's RTT (or the timeout).
             for (int ttl = config.firstTtl(); ttl <= limit; ttl++) {
-                send(r, flow, ttl);
+                sendAllFlows(r, ttl);
+            }
+            synchronized (this) {
+                ramping--;
             }
         }
         if (listener != TraceListener.NONE) {
@@ -191,8 +209,53 @@ public final class Tracer {
         checkDone();
     }
 
+    /**
+     * While the destination is unknown, a round sends its TTLs in ascending order {@code step} apart and, once the
+     * destination (or a hop that reported it unreachable) has answered, sends every TTL up to it and none beyond:
+     * those would all reach the destination and spend the budget its kernel keeps for ICMP errors (Linux: a burst
+     * of 6, then one a second per peer over IPv4), so the next rounds' probes at the real distance would go
+     * unanswered. Probes still overlap (step is far below any
+     * timeout), so a round still takes about the farthest hop's RTT, not the sum of them.
+     */
+    private void rampFrom(long r, int ttl, int limit, long stepNanos) {
+        boolean more;
+        synchronized (this) {
+            // up to the destination once known (an answer of an earlier round may arrive mid-ramp), else the limit
+            more = !finished && ttl <= Math.min(limit, trace.probeLimit());
+        }
+        if (more) {
+            sendAllFlows(r, ttl);
+            if (ttl < limit) {
+                TIMER.schedule(() -> rampFrom(r, ttl + 1, limit, stepNanos), stepNanos, TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+        synchronized (this) {
+            ramping--;
+        }
+        checkDone();
+    }
+
+    /** The ramp's spacing: at most {@link #RAMP_STEP}, and short enough to send every TTL within one interval. */
+    private long rampStep() {
+        int ttls = config.maxTtl() - config.firstTtl() + 1;
+        return Math.max(1, Math.min(RAMP_STEP.toNanos(), config.interval().toNanos() / (2L * ttls)));
+    }
+
+    private void sendAllFlows(long r, int ttl) {
+        synchronized (this) {
+            outstanding += config.paths();
+        }
+        for (int flow = 0; flow < config.paths(); flow++) {
+            send(r, flow, ttl);
+        }
+    }
+
     private void send(long r, int flow, int ttl) {
         long sentMillis = System.currentTimeMillis();
+        synchronized (this) {
+            lastSendNanos = System.nanoTime();
+        }
         trace.recordSent(flow, ttl);
         CompletableFuture<ProbeOutcome> f;
         try {
@@ -243,12 +306,70 @@ public final class Tracer {
 
     private void checkDone() {
         synchronized (this) {
-            if (sending || outstanding > 0) {
+            if (sending || outstanding > 0 || ramping > 0 || finished) {
+                return;
+            }
+            if (reprobeTask != null && !reprobeTask.isDone()) {
+                return;
+            }
+            List<Integer> again = reprobeCandidates();
+            if (!again.isEmpty()) {
+                long wait = Math.max(0, lastSendNanos + REPROBE_SPACING.toNanos() - System.nanoTime());
+                reprobeTask = TIMER.schedule(this::reprobe, wait, TimeUnit.NANOSECONDS);
                 return;
             }
         }
         finish();
     }
+
+    private List<Integer> reprobeCandidates() {
+        List<Integer> out = new ArrayList<>();
+        for (int ttl : trace.unresolvedTtls()) {
+            if (reprobes.getOrDefault(ttl, 0) < MAX_REPROBES) {
+                out.add(ttl);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After the last round, a TTL that never answered but may be the destination ({@link Trace#unresolvedTtls}) is
+     * probed again, up to {@link #MAX_REPROBES} times, each {@link #REPROBE_SPACING} after the trace's last probe,
+     * before it is shown as {@code ???} (scamper and Paris traceroute also retry a silent hop before giving up on
+     * it). The spacing is Linux's default per-peer ICMP error interval, so a destination that spent its budget on
+     * earlier probes has one answer again; the lowest TTL is sent first and gets it. Re-probes count in their
+     * TTL's figures like any probe.
+     */
+    private void reprobe() {
+        List<Integer> again;
+        long r;
+        synchronized (this) {
+            reprobeTask = null; // this run: checkDone may schedule the next
+            if (finished) {
+                return;
+            }
+            again = reprobeCandidates();
+            for (int ttl : again) {
+                reprobes.merge(ttl, 1, Integer::sum);
+            }
+            r = round;
+            ramping++;
+        }
+        for (int ttl : again) {
+            sendAllFlows(r, ttl);
+        }
+        synchronized (this) {
+            ramping--;
+        }
+        checkDone();
+    }
+
+    /** Spacing of the ramp's TTLs while the destination is unknown (see {@link #rampFrom}). */
+    static final Duration RAMP_STEP = Duration.ofMillis(2);
+    /** Re-probes of a silent TTL that may be the destination, after the last round. */
+    static final int MAX_REPROBES = 2;
+    /** Time between re-probes: Linux's default {@code icmp_ratelimit}, one ICMP error per second per peer. */
+    static final Duration REPROBE_SPACING = Duration.ofSeconds(1);
 
     /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
     public void stop() {
@@ -268,6 +389,9 @@ public final class Tracer {
             }
             if (deadline != null) {
                 deadline.cancel(false);
+            }
+            if (reprobeTask != null) {
+                reprobeTask.cancel(false);
             }
             trace.finish(System.nanoTime());
             last = trace.snapshot();

@@ -78,11 +78,50 @@ class TraceSeriesWriterTest {
 
     @Test
     void aSilentHopHasARowWithoutRtts() {
+        probe(1, router("10.0.0.1", 1));
+        probe(2, router("10.0.0.2", 1));
         probe(3, timeout());
         probe(3, timeout());
         now.addAndGet(2_000);
         w.roll();
-        assertEquals("2024-05-01T10:00:00Z,2024-05-01T10:00:02Z,3,,2,0,2,100.0,,,,,,", lines().get(1));
+        assertEquals("2024-05-01T10:00:00Z,2024-05-01T10:00:02Z,3,,2,0,2,100.0,,,,,,", lines().get(3));
+    }
+
+    @Test
+    void noRowsBeyondTheDestinationNorBeyondTheHopAfterTheLastResponding() {
+        // Interval 1 is a first round sent to TTLs 1-5 of a path whose destination is hop 2: TTLs 3-5 reach the
+        // destination too; one of them is answered (port unreachable in UDP mode would read the same), the others
+        // are not (its ICMP budget spent). Only hops 1 and 2 may have rows, as in the trace's hop list.
+        probe(1, router("10.0.0.1", 1));
+        probe(2, reply("10.0.3.2", 2));
+        probe(3, reply("10.0.3.2", 2));
+        probe(4, timeout());
+        probe(5, timeout());
+        now.addAndGet(1_000);
+        w.roll();
+        // Interval 2: late answers beyond the destination still write no row.
+        probe(1, router("10.0.0.1", 1));
+        probe(2, reply("10.0.3.2", 2));
+        probe(4, reply("10.0.3.2", 2));
+        now.addAndGet(1_000);
+        w.close();
+        List<String> ttls = lines().stream().skip(1).map(l -> l.split(",")[2]).toList();
+        assertEquals(List.of("1", "2", "1", "2"), ttls, csv.toString());
+        assertEquals(4, w.rows());
+    }
+
+    @Test
+    void whileTheDestinationIsUnknownRowsEndOneAfterTheLastRespondingHop() {
+        // The destination has not answered yet: the trace shows hops 1-2 and the silent hop 3, nothing beyond.
+        probe(1, router("10.0.0.1", 1));
+        probe(2, router("10.0.0.2", 1));
+        for (int ttl = 3; ttl <= 5; ttl++) {
+            probe(ttl, timeout());
+        }
+        now.addAndGet(1_000);
+        w.close();
+        List<String> ttls = lines().stream().skip(1).map(l -> l.split(",")[2]).toList();
+        assertEquals(List.of("1", "2", "3"), ttls, csv.toString());
     }
 
     @Test

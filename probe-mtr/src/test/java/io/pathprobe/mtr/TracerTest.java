@@ -36,6 +36,8 @@ class TracerTest {
         final List<ProbeCall> held = new ArrayList<>();
         final List<io.pathprobe.core.ProbeRequest> requests = new CopyOnWriteArrayList<>();
         final AtomicIntegerArray perTtl = new AtomicIntegerArray(256);
+        /** How a probe is answered; the 4-hop path by default. */
+        volatile java.util.function.Function<ProbeCall, ProbeOutcome> answers = PathProber::outcome;
 
         PathProber(int holdUntil) {
             this(holdUntil, "icmp");
@@ -80,16 +82,16 @@ class TracerTest {
                             held.clear();
                         }
                     }
-                    release.forEach(PathProber::answer);
+                    release.forEach(c -> c.complete(answers.apply(c)));
                 }
             };
         }
 
-        static void answer(ProbeCall call) {
+        static ProbeOutcome outcome(ProbeCall call) {
             int ttl = call.request().option(ProbeOption.TTL);
-            call.complete(ttl < DEST
+            return ttl < DEST
                     ? new ProbeOutcome.TtlExceeded(ttl * MS, ip("10.0.0." + ttl), 0)
-                    : new ProbeOutcome.Reply(DEST * MS, call.address(), 60, 64));
+                    : new ProbeOutcome.Reply(DEST * MS, call.address(), 60, 64);
         }
     }
 
@@ -137,10 +139,15 @@ class TracerTest {
                 assertEquals(3, h.stats().sent(), "hop " + h.ttl());
                 assertEquals(0.0, h.stats().lossPercent());
             }
-            // Round 1 probes TTLs 1-10; once TTL 4 has answered, rounds 2 and 3 stop at 4.
+            // Round 1 ramps up from TTL 1 while the destination is unknown and stops soon after TTL 4 answered
+            // (this prober answers at once; TTLs 2 ms apart); rounds 2 and 3 stop at 4.
             assertEquals(3, p.perTtl.get(DEST));
-            assertEquals(1, p.perTtl.get(DEST + 1));
-            assertEquals(10 + DEST + DEST, records.size());
+            int beyond = 0;
+            for (int ttl = DEST + 1; ttl <= 10; ttl++) {
+                beyond += p.perTtl.get(ttl);
+            }
+            assertTrue(beyond < 10 - DEST, "round 1 went on to the max TTL: " + beyond + " probes beyond hop 4");
+            assertEquals(3 * DEST + beyond, records.size());
             assertTrue(records.stream().allMatch(r -> r.round() >= 1 && r.round() <= 3));
             assertEquals(1, s.paths().size());
             assertEquals("icmp checksum 0x8000", s.paths().get(0).label(), "Paris: one echo checksum for the flow");
@@ -203,6 +210,112 @@ class TracerTest {
                             java.util.stream.Collectors.counting()));
             assertEquals(java.util.Set.of(0x8000, 0x8001), perChecksum.keySet());
             assertEquals(perChecksum.get(0x8000), perChecksum.get(0x8001), "both flows probe every TTL");
+        }
+    }
+
+    private static final ProbeOutcome LOST = new ProbeOutcome.TimedOut(500 * MS);
+
+    /** The final figures; a trace that never ends fails the test (join() would ignore the test's timeout). */
+    private static TraceSnapshot ended(Tracer t) {
+        try {
+            return t.completion().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            t.stop();
+            throw new AssertionError("the trace did not end: " + e, e);
+        }
+    }
+
+    private static ProbeOutcome portUnreachable(ProbeCall call) {
+        return new ProbeOutcome.Unreachable(DEST * MS, call.address(), io.pathprobe.core.IcmpCodes.ICMP_DEST_UNREACH,
+                3, 0, null);
+    }
+
+    /**
+     * Issue 18's phantom: the destination's one answer of the rounds went to a probe with TTL 5 (its ICMP budget
+     * spent, it left TTL 4's unanswered), so TTL 4 looked silent. The destination here answers once, at TTL 5, and
+     * then nothing during the 3 rounds; a probe after them (its budget refilled a second later) is answered.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aSilentTtlBelowARateLimitedDestinationIsReprobedAndFoundToBeTheDestination() {
+        PathProber udp = new PathProber(1, "udp");
+        java.util.concurrent.atomic.AtomicBoolean answeredOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger atFour = new java.util.concurrent.atomic.AtomicInteger();
+        udp.answers = call -> {
+            int ttl = call.request().option(ProbeOption.TTL);
+            if (ttl < DEST) {
+                return PathProber.outcome(call);
+            }
+            if (ttl == DEST + 1 && answeredOnce.compareAndSet(false, true)) {
+                return portUnreachable(call);
+            }
+            return ttl == DEST && atFour.incrementAndGet() > 3 ? portUnreachable(call) : LOST;
+        };
+        try (ProbeEngine engine = engine(udp)) {
+            // Round 1 from TTL 5: the first probe to reach the destination is the one it answers.
+            TraceConfig c = TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).count(3).firstTtl(DEST + 1)
+                    .interval(Duration.ofMillis(100)).maxTtl(10).build();
+            TraceSnapshot s = ended(Tracer.start(engine, c, TraceListener.NONE));
+            assertEquals(StopReason.Kind.DESTINATION_REACHED, s.stop().kind(), s.stop().describe());
+            assertEquals(DEST + 1, s.stop().hop(), "first TTL 5: the destination is hop 5 here");
+        }
+        answeredOnce.set(false);
+        atFour.set(0);
+        try (ProbeEngine engine = engine(udp)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).count(3)
+                    .interval(Duration.ofMillis(100)).maxTtl(10).build();
+            // From TTL 1 the ramp reaches TTL 4 first, which this destination leaves unanswered, then TTL 5.
+            TraceSnapshot s = ended(Tracer.start(engine, c, TraceListener.NONE));
+            assertEquals(DEST, s.hops().size(), "no phantom hop: " + MtrReport.format(s, FormatOptions.defaults()));
+            assertEquals(StopReason.Kind.DESTINATION_REACHED, s.stop().kind());
+            assertEquals(DEST, s.stop().hop());
+            assertEquals(ip("10.0.3.2"), s.hops().get(DEST - 1).host());
+            assertEquals(4, udp.perTtl.get(DEST), "TTL 4: 3 rounds and one re-probe, answered");
+        }
+    }
+
+    /** A router that never answers stays silent: the re-probes (bounded) find nothing and invent nothing. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aSilentRouterBelowARateLimitedDestinationStaysSilentAfterItsReprobes() {
+        PathProber udp = new PathProber(1, "udp");
+        java.util.concurrent.atomic.AtomicInteger destinationProbes = new java.util.concurrent.atomic.AtomicInteger();
+        udp.answers = call -> {
+            int ttl = call.request().option(ProbeOption.TTL);
+            if (ttl == DEST - 1) {
+                return LOST;
+            }
+            if (ttl < DEST) {
+                return PathProber.outcome(call);
+            }
+            // answers every other probe: it loses probes, so the silent TTL below it might be it
+            return destinationProbes.incrementAndGet() % 2 == 1 ? portUnreachable(call) : LOST;
+        };
+        try (ProbeEngine engine = engine(udp)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).count(3)
+                    .interval(Duration.ofMillis(100)).maxTtl(10).build();
+            TraceSnapshot s = ended(Tracer.start(engine, c, TraceListener.NONE));
+            assertEquals(DEST, s.hops().size());
+            HopSnapshot silent = s.hops().get(DEST - 2);
+            assertEquals(null, silent.host(), "hop 3 never answered");
+            assertEquals(3 + Tracer.MAX_REPROBES, silent.stats().sent(), "3 rounds and the re-probes");
+            assertEquals(3, s.hops().get(DEST - 1).stats().sent(), "the destination is not re-probed");
+        }
+    }
+
+    /** The destination answers every probe: a silent TTL below it is a silent router, not re-probed. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aSilentRouterBelowADestinationThatAnswersEveryProbeIsNotReprobed() {
+        PathProber icmp = new PathProber(1);
+        icmp.answers = call -> call.request().option(ProbeOption.TTL) == DEST - 1 ? LOST : PathProber.outcome(call);
+        try (ProbeEngine engine = engine(icmp)) {
+            TraceConfig c = TraceConfig.builder("10.0.3.2").count(3).interval(Duration.ofMillis(100)).maxTtl(10)
+                    .build();
+            TraceSnapshot s = ended(Tracer.start(engine, c, TraceListener.NONE));
+            assertEquals(DEST, s.hops().size());
+            assertEquals(null, s.hops().get(DEST - 2).host());
+            assertEquals(3, s.hops().get(DEST - 2).stats().sent());
         }
     }
 }

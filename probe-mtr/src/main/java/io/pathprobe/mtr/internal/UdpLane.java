@@ -108,6 +108,9 @@ final class UdpLane {
                 s.setInt(SocketConstants.SOL_IPV6, SocketConstants.IPV6_V6ONLY, 1);
             }
             s.enableErrorQueue();
+            // the arrival TTL of each ICMP error, from which a tracer infers how far its sender is
+            s.setInt(v6 ? SocketConstants.SOL_IPV6 : SocketConstants.SOL_IP,
+                    v6 ? SocketConstants.IPV6_RECVHOPLIMIT : SocketConstants.IP_RECVTTL, 1);
             receiveBuffer(s);
             ReceiveClock.enable(s); // answers time-stamped on arrival, not when the loop gets to them
             if (vp.interfaceName().isPresent()) {
@@ -311,7 +314,7 @@ final class UdpLane {
         boolean mtu = v6 ? e.icmpType() == IcmpCodes.ICMP6_PACKET_TOO_BIG
                 : e.icmpType() == IcmpCodes.ICMP_DEST_UNREACH && e.icmpCode() == ICMP_FRAG_NEEDED;
         return new ProbeOutcome.Unreachable(rtt, e.offender(), e.icmpType(), e.icmpCode(), mtu ? e.info() : 0,
-                e.errnoCause());
+                e.errnoCause(), errorQueue.lastTtl());
     }
 
     /** Datagrams sent back to the source port (a UDP service answered): not an answer we can match; dropped. */

@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param rttMs          the round-trip time, or {@code null} when nothing answered
  * @param responder      the address that answered, or {@code null}
  * @param detail         a short description for people (unreachable code, errno, SYN retransmits), or {@code null}
- * @param replyTtl       an echo reply's received TTL / hop limit
+ * @param replyTtl       the received TTL / hop limit of an echo reply or an unreachable, when known
  * @param bytes          an echo reply's ICMP message size
  * @param synRetransmits a completed handshake's SYN retransmissions
  * @param banner         a banner read after connecting
@@ -85,6 +85,7 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
             icmpCode = u.icmpCode();
             mtu = u.mtu();
             cause = u.cause();
+            replyTtl = u.ttl() < 0 ? null : u.ttl();
         } else if (o instanceof ProbeOutcome.TtlExceeded te) {
             icmpCode = te.icmpCode();
         } else if (o instanceof ProbeOutcome.LocalError e) {
@@ -145,7 +146,7 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
             case "refused" -> new ProbeOutcome.Refused(rtt, from, cause);
             case "timed-out" -> new ProbeOutcome.TimedOut(timeoutMs == null ? 0 : Math.round(timeoutMs * 1e6));
             case "unreachable" -> new ProbeOutcome.Unreachable(rtt, from, or(icmpType, -1), or(icmpCode, -1),
-                    or(mtu, 0), cause);
+                    or(mtu, 0), cause, or(replyTtl, -1));
             case "ttl-exceeded" -> new ProbeOutcome.TtlExceeded(rtt, need(from), or(icmpCode, 0));
             case "local-error" -> new ProbeOutcome.LocalError(message == null ? "local error" : message, cause);
             default -> throw new IllegalArgumentException("event outcome '" + outcome + "' is not known");

@@ -70,7 +70,8 @@ public final class MtrTraceRunner implements TraceRunner {
             hops.add(new HopEvidence(h.ttl(), addrs, st.sent() - st.inFlight(), st.received(), st.lossPercent(),
                     any ? StatsSnapshot.ms(st.lastNanos()) : null, any ? StatsSnapshot.ms(st.avgNanos()) : null,
                     any ? StatsSnapshot.ms(st.bestNanos()) : null, any ? StatsSnapshot.ms(st.worstNanos()) : null,
-                    any ? StatsSnapshot.ms(st.stdevNanos()) : null, h.verdict() == LossVerdict.NOT_CARRIED_ON,
+                    any ? StatsSnapshot.ms(st.stdevNanos()) : null, h.verdict() == LossVerdict.NOT_CARRIED_ON
+                            || h.verdict() == LossVerdict.RATE_LIMITED,
                     h.destination()));
         }
         StopReason stop = s.stop();

@@ -35,6 +35,7 @@ class CaptureEventTest {
                 new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, new ErrnoCause(101, "ENETUNREACH",
                         "Network is unreachable")),
                 new ProbeOutcome.Unreachable(400_000, v6, 2, 0, 1280, null),
+                new ProbeOutcome.Unreachable(400_000, v4, 3, 3, 0, null, 61),
                 new ProbeOutcome.TtlExceeded(777_777, v4, 0),
                 new ProbeOutcome.LocalError("cannot set up a socket", new ErrnoCause(24, "EMFILE",
                         "Too many open files")),

@@ -49,6 +49,7 @@ public final class ErrorQueue {
     private final byte[] control = new byte[CONTROL_CAPACITY];
     private int lastFlags;
     private long lastTimestamp = -1;
+    private int lastTtl = -1;
 
     /** @param payloadCapacity how many bytes of each entry's datagram to keep (more are cut) */
     public ErrorQueue(int payloadCapacity) {
@@ -124,6 +125,14 @@ public final class ErrorQueue {
         return lastTimestamp;
     }
 
+    /**
+     * The IP TTL (IPv6 hop limit) with which the ICMP error of the last entry read arrived, when the socket has
+     * {@code IP_RECVTTL} ({@code IPV6_RECVHOPLIMIT}) on; else -1.
+     */
+    public int lastTtl() {
+        return lastTtl;
+    }
+
     /** {@code msg_flags} of the last entry read, e.g. {@link SocketConstants#MSG_TRUNC} when its payload was cut. */
     public int lastFlags() {
         return lastFlags;
@@ -150,6 +159,7 @@ public final class ErrorQueue {
             int controlLength = (int) Math.min(memory.getLong(MSG + NativeLayout.MSG_CONTROLLEN), CONTROL_CAPACITY);
             memory.get(CONTROL, control, 0, controlLength);
             lastTimestamp = timestamp(control, controlLength);
+            lastTtl = receivedTtl(control, controlLength);
             int payloadLength = (int) Math.min(n, payloadCapacity);
             SocketError e = parseControl(control, controlLength, memory, PAYLOAD, payloadLength);
             if (e != null) {
@@ -173,6 +183,27 @@ public final class ErrorQueue {
                     && cmsgLen >= CMSG_HDR_SIZE + ReceiveClock.TIMESPEC_SIZE) {
                 return Bytes.getLongLE(control, off + CMSG_HDR_SIZE) * 1_000_000_000L
                         + Bytes.getLongLE(control, off + CMSG_HDR_SIZE + 8);
+            }
+            off += NativeLayout.cmsgAlign((int) cmsgLen);
+        }
+        return -1;
+    }
+
+    /** The {@code IP_TTL} or {@code IPV6_HOPLIMIT} control message of an entry's control bytes, or -1. */
+    static int receivedTtl(byte[] control, int controlLength) {
+        int length = Math.max(0, Math.min(controlLength, control.length));
+        int off = 0;
+        while (off + CMSG_HDR_SIZE <= length) {
+            long cmsgLen = Bytes.getLongLE(control, off + CMSG_LEN);
+            if (cmsgLen < CMSG_HDR_SIZE || cmsgLen > length - off) {
+                return -1;
+            }
+            int level = Bytes.getIntLE(control, off + CMSG_LEVEL);
+            int type = Bytes.getIntLE(control, off + CMSG_TYPE);
+            if (((level == SocketConstants.SOL_IP && type == SocketConstants.IP_TTL)
+                    || (level == SocketConstants.SOL_IPV6 && type == SocketConstants.IPV6_HOPLIMIT))
+                    && cmsgLen >= CMSG_HDR_SIZE + 4) {
+                return Bytes.getIntLE(control, off + CMSG_HDR_SIZE);
             }
             off += NativeLayout.cmsgAlign((int) cmsgLen);
         }

@@ -165,4 +165,22 @@ class ErrorQueueParseTest {
         byte[] cut = cmsg(SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, new byte[8]);
         assertEquals(-1, ErrorQueue.timestamp(cut, cut.length), "a timespec cut short is no stamp");
     }
+
+    @Test
+    void readsTheArrivalTtlOrHopLimitBesideTheError() throws Exception {
+        byte[] offender = SockAddr.encode(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 0));
+        byte[] ttl = new byte[4];
+        Bytes.putIntLE(ttl, 0, 61);
+        byte[] v4 = concat(cmsg(0, 11, extendedErr(111, 2, 3, 3, 0, offender)),
+                cmsg(SocketConstants.SOL_IP, SocketConstants.IP_TTL, ttl));
+        assertEquals(61, ErrorQueue.receivedTtl(v4, v4.length));
+        assertEquals(3, ErrorQueue.parse(v4, v4.length, PAYLOAD, PAYLOAD.length).orElseThrow().icmpCode(),
+                "the error is still found before the TTL");
+        byte[] v6 = cmsg(SocketConstants.SOL_IPV6, SocketConstants.IPV6_HOPLIMIT, ttl);
+        assertEquals(61, ErrorQueue.receivedTtl(v6, v6.length));
+        byte[] none = cmsg(0, 11, extendedErr(111, 2, 3, 3, 0, offender));
+        assertEquals(-1, ErrorQueue.receivedTtl(none, none.length));
+        byte[] cut = cmsg(SocketConstants.SOL_IP, SocketConstants.IP_TTL, new byte[2]);
+        assertEquals(-1, ErrorQueue.receivedTtl(cut, cut.length), "an int cut short is no TTL");
+    }
 }
