@@ -172,7 +172,12 @@ final class MtrCommand implements Callable<Integer> {
             if (series != null) {
                 series.rollEvery(every);
             }
-            Tracer tracer = Tracer.start(engine, config, listener);
+            Tracer tracer;
+            try {
+                tracer = Tracer.start(engine, config, listener);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flags(e.getMessage()), e);
+            }
             CountDownLatch printed = new CountDownLatch(1);
             Thread hook = new Thread(() -> ctrlC(tracer, printed), "pathprobe-ctrl-c");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -300,5 +305,13 @@ final class MtrCommand implements Callable<Integer> {
             throw new UsageException(option + " " + v + " is out of range");
         }
         return (int) v;
+    }
+
+    /** The library's words for a trace's settings, as this command's flags. */
+    static String flags(String message) {
+        return message.replaceAll("\\bpaths (\\d+)", "--paths $1").replace("in TCP mode", "with --tcp")
+                .replace("TCP mode connects", "--tcp connects").replace("trace in UDP mode", "use --udp")
+                .replace("(or ICMP mode to", "(or ICMP to").replace("or trace --paths 1", "or --paths 1")
+                .replace("use a larger packet size", "raise -s");
     }
 }

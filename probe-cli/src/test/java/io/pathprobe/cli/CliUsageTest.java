@@ -84,7 +84,7 @@ class CliUsageTest {
         "mtr --json --csv 127.0.0.9            | give one output format",
         "mtr --source-port 9000 127.0.0.9      | --source-port applies to --udp only",
         "mtr --udp -s 36 127.0.0.9             | use -s 40 or more",
-        "mtr --tcp --paths 4 127.0.0.9         | --paths 4 cannot be used with --tcp",
+        "mtr --tcp --paths 4 127.0.0.9         | --paths 4 cannot be traced with --tcp: --tcp connects",
         "mtr -Z 0 127.0.0.9                    | --timeout must be more than 0",
         "mtr --snapshot 10s 127.0.0.9          | --snapshot 10s needs --out DIR",
         "mtr --out /tmp --snapshot 0 127.0.0.9 | --snapshot must be more than 0",

@@ -118,19 +118,20 @@ public final class Tracer {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(config, "config");
         if (config.paths() > 1 && config.mode() == ProbeMode.TCP) {
-            throw new IllegalArgumentException("--paths " + config.paths() + " cannot be used with --tcp: TCP mode"
+            throw new IllegalArgumentException("paths " + config.paths() + " cannot be traced in TCP mode: TCP mode"
                     + " connects with a kernel-chosen source port per probe (concurrent TTLs cannot share one port),"
-                    + " so it can neither hold nor vary a flow; use --udp (or ICMP to an IPv4 target) to compare"
-                    + " paths, or --paths 1");
+                    + " so it can neither hold nor vary a flow; trace in UDP mode (or ICMP mode to an IPv4 target) to"
+                    + " compare paths, or trace paths 1");
         }
         ProbeEngine.checkInterval(config.interval());
         InetAddress target = config.address() != null ? config.address() : resolve(config.host());
         Tracer t = new Tracer(engine, config, listener == null ? TraceListener.NONE : listener, target);
         if (config.paths() > 1 && config.mode() == ProbeMode.ICMP && !t.flowChecksums) {
-            throw new IllegalArgumentException("--paths " + config.paths() + " in ICMP mode needs an IPv4 target and"
+            throw new IllegalArgumentException("paths " + config.paths() + " in ICMP mode need an IPv4 target and"
                     + " a packet size of at least " + (28 + IcmpOptions.FLOW_CHECKSUM_MIN_PAYLOAD) + " bytes (each"
-                    + " flow holds its own echo checksum; the kernel computes ICMPv6 checksums itself): use --udp to"
-                    + " compare paths" + (target instanceof Inet6Address ? " over IPv6" : ", or raise -s"));
+                    + " flow holds its own echo checksum; the kernel computes ICMPv6 checksums itself): trace in UDP"
+                    + " mode to compare paths" + (target instanceof Inet6Address ? " over IPv6"
+                    : ", or use a larger packet size"));
         }
         engine.availability(config.mode().kind()); // unknown kind -> IllegalArgumentException now, not per probe
         t.begin();
