@@ -118,8 +118,8 @@ public final class EngineCalls {
             return; // ended meanwhile (engine closed)
         }
         if (!pacer.hold(new Pending(prober, call), giveUpNanos)) {
+            pacer.releaseWithoutProgress(); // unstarted, so its end gives no slot back itself; before it is seen
             call.complete(new ProbeOutcome.LocalError(ResourceLimits.gaveUp(cause), cause));
-            pacer.releaseWithoutProgress(); // unstarted, so its end gives no slot back itself
         }
     }
 

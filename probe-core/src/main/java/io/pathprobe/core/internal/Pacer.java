@@ -18,9 +18,11 @@ import java.util.function.LongSupplier;
  * 10 ms of tokens, so a paced run sends smoothly instead of in bursts.
  *
  * <p>Backpressure: an item whose start ran out of a local resource (descriptors, buffers, ports) is
- * {@link #hold held}: its slot is freed, the effective limit drops to what is still running (which is what the
- * resource allows now), and the item goes first in line. Each release lets the limit grow by one again, as TCP's
- * slow start does, so that it finds the room there is; with nothing in flight a timer retries.
+ * {@link #hold held}: its slot is freed, the item goes first in line, and the effective limit drops below what is
+ * still running (which is what the resource allows now) by a headroom of an eighth, at least 4, left for the rest of
+ * the process (its files, name lookups, the JDK's own lazily opened files). Each release lets the limit grow by one
+ * again, up to that ceiling; after {@link #CEILING_LIFETIME_NANOS} without a shortage the ceiling goes, so the limit
+ * finds room that has come free. With nothing in flight a timer retries.
  */
 public final class Pacer<T> {
     private final int maxInFlight;
@@ -33,6 +35,11 @@ public final class Pacer<T> {
     private final Queue<T> held = new ConcurrentLinkedQueue<>();
     /** The in-flight limit in force: {@code maxInFlight}, or lower while a resource is short. */
     private volatile int limit;
+    /** How long the ceiling a shortage set holds without a further shortage: 10 s. */
+    static final long CEILING_LIFETIME_NANOS = 10_000_000_000L;
+    /** The most the limit grows back to after a shortage, until it lifts. */
+    private volatile int ceiling;
+    private volatile long lastShortageNanos;
     /** When the engine last held an item with nothing in flight and no release since; 0 when not stalled. */
     private volatile long stalledSince;
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
@@ -59,6 +66,7 @@ public final class Pacer<T> {
         }
         this.maxInFlight = maxInFlight;
         this.limit = maxInFlight;
+        this.ceiling = maxInFlight;
         this.nanosPerToken = maxPerSecond == 0 ? 0 : Math.max(1, 1_000_000_000L / maxPerSecond);
         this.burstNanos = Math.max(nanosPerToken, 10_000_000L);
         this.timer = timer;
@@ -78,7 +86,13 @@ public final class Pacer<T> {
         retries = 0;
         int l = limit;
         if (l < maxInFlight) {
-            limit = l + 1; // a lost update only slows the growth
+            int c = ceiling;
+            if (c < maxInFlight && clock.getAsLong() - lastShortageNanos >= CEILING_LIFETIME_NANOS) {
+                ceiling = c = maxInFlight;
+            }
+            if (l < c) {
+                limit = l + 1; // a lost update only slows the growth
+            }
         }
         releaseWithoutProgress();
     }
@@ -101,8 +115,8 @@ public final class Pacer<T> {
      */
     public boolean hold(T item, long giveUpNanos) {
         int running = inFlight.get() - 1;
+        long now = clock.getAsLong();
         if (running == 0) {
-            long now = clock.getAsLong();
             long since = stalledSince;
             if (since == 0) {
                 stalledSince = now == 0 ? 1 : now;
@@ -110,7 +124,10 @@ public final class Pacer<T> {
                 return false;
             }
         }
-        limit = Math.max(1, running);
+        int c = Math.max(1, running - Math.max(4, running / 8));
+        lastShortageNanos = now;
+        ceiling = c;
+        limit = c;
         held.add(item);
         inFlight.decrementAndGet();
         if (running == 0) {
