@@ -68,11 +68,21 @@ public final class ResourceLimits {
         }
     }
 
+    private static final String LASTED = ", and no probe ended within " + GIVE_UP_AFTER.toSeconds() + " s to free any: ";
+
     /** The library's outcome text for a shortage that lasted: what ran out and what to change, in API terms. */
     public static String gaveUp(ErrnoCause cause) {
-        return whatRanOut(cause) + ", and no probe ended within " + GIVE_UP_AFTER.toSeconds()
-                + " s to free any: start fewer probes at once (ProbeEngine.Builder maxInFlight, maxProbesPerSecond), or "
-                + systemRemedy(cause);
+        return gaveUp(cause, "start fewer probes at once (ProbeEngine.Builder maxInFlight, maxProbesPerSecond)");
+    }
+
+    /** The same with the caller's words for running fewer probes (a command-line tool names its flag). */
+    public static String gaveUp(ErrnoCause cause, String fewerProbes) {
+        return whatRanOut(cause) + LASTED + fewerProbes + ", or " + systemRemedy(cause);
+    }
+
+    /** Whether {@code e} is the engine's end of a probe after a lasting shortage ({@link #gaveUp}). */
+    public static boolean isGaveUp(io.pathprobe.core.ProbeOutcome.LocalError e) {
+        return isShortage(e.cause()) && e.message().contains(LASTED);
     }
 
     /** This process's soft limit on open files (RLIMIT_NOFILE) from /proc/self/limits, or -1 when unknown. */
