@@ -84,7 +84,7 @@ public final class Pacer<T> {
     public void release() {
         stalledSince = 0;
         retries = 0;
-        int l = limit;
+        int l = limit; // 0 while a timed retry is due
         if (l < maxInFlight) {
             int c = ceiling;
             if (c < maxInFlight && clock.getAsLong() - lastShortageNanos >= CEILING_LIFETIME_NANOS) {
@@ -127,7 +127,9 @@ public final class Pacer<T> {
         int c = Math.max(1, running - Math.max(4, running / 8));
         lastShortageNanos = now;
         ceiling = c;
-        limit = c;
+        // With nothing running, nothing starts until the retry timer (or a release) says so: a drain on this
+        // thread must not start the item again at once, in a loop.
+        limit = running == 0 ? 0 : c;
         held.add(item);
         inFlight.decrementAndGet();
         if (running == 0) {
@@ -195,11 +197,17 @@ public final class Pacer<T> {
         if (retryScheduled.compareAndSet(false, true)) {
             int n = retries;
             retries = n + 1;
-            timer.schedule(() -> {
-                retryScheduled.set(false);
-                drain();
-            }, 1L << Math.min(n, 6), TimeUnit.MILLISECONDS);
+            timer.schedule(this::retryTimerFired, 1L << Math.min(n, 6), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The retry timer: one more item may try. Package-private for tests that drive time themselves. */
+    void retryTimerFired() {
+        retryScheduled.set(false);
+        if (limit == 0) {
+            limit = 1;
+        }
+        drain();
     }
 
     private void scheduleWakeup(long delayNanos) {

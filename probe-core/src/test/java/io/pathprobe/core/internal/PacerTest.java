@@ -139,11 +139,14 @@ class PacerTest {
         assertEquals(true, pacer.hold(1, bound), "a shortage begins: held");
         assertEquals(0, pacer.inFlight());
         now.addAndGet(bound - 1);
-        pacer.submit(2); // the drain starts the held item first, alone (limit 1)
+        pacer.submit(2);
+        assertEquals(List.of(1), started, "nothing starts again before the retry timer");
+        pacer.retryTimerFired(); // the held item first, alone (limit 1)
         assertEquals(List.of(1, 1), started);
         assertEquals(true, pacer.hold(1, bound), "still within the bound");
         now.addAndGet(1);
         pacer.submit(3);
+        pacer.retryTimerFired();
         assertEquals(List.of(1, 1, 1), started);
         assertEquals(false, pacer.hold(1, bound), "the bound has passed with nothing in flight: given up");
         assertEquals(1, pacer.inFlight(), "a given-up item keeps its slot until its end is released");
