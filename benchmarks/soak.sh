@@ -8,8 +8,10 @@
 # ports besides the listener's, default 20000-20019: refused, or whatever answers there on this host),
 # PATHPROBE_JAVA_OPTS (passed to both runs, as bin/pathprobe does).
 # Root: mtr rounds 10 ms apart need it (as ping -i below 2 ms does).
-# Output: OUT_DIR/soak.csv (elapsed_s,process,rss_kb,rss_peak_kb,heap_used_kb,heap_committed_kb,gc_count), the
-# two runs' output and bundles, and a last line per process: RSS and heap at the first and last sample.
+# Output: OUT_DIR/soak.csv (elapsed_s,process,rss_kb,rss_peak_kb,heap_used_kb,heap_committed_kb,gc_count,
+# live_heap_kb), the two runs' output and bundles, and a last line per process: RSS and heap at the first and last
+# sample. live_heap_kb is what a full GC leaves (jcmd GC.class_histogram forces one, a short pause a minute): the
+# figure that tells a leak from garbage not yet collected.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-3600}
@@ -21,7 +23,8 @@ ticket_ports=${TICKET_PORTS:-20000-20019}
 [ -f probe-cli/target/pathprobe.jar ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 2; }
 java=$(if [ -n "${JAVA_HOME:-}" ]; then echo "$JAVA_HOME/bin/java"; else readlink -f "$(command -v java)"; fi)
 jstat="$(dirname "$java")/jstat"
-[ -x "$jstat" ] || { echo "no jstat beside $java: use a JDK (JAVA_HOME)" >&2; exit 2; }
+jcmd="$(dirname "$java")/jcmd"
+[ -x "$jstat" ] && [ -x "$jcmd" ] || { echo "no jstat and jcmd beside $java: use a JDK (JAVA_HOME)" >&2; exit 2; }
 mkdir -p "$out"
 rm -rf "$out/ticket" "$out/mtr"
 
@@ -52,7 +55,7 @@ pids+=($!)
 names=(ticket mtr)
 
 csv="$out/soak.csv"
-echo "elapsed_s,process,rss_kb,rss_peak_kb,heap_used_kb,heap_committed_kb,gc_count" > "$csv"
+echo "elapsed_s,process,rss_kb,rss_peak_kb,heap_used_kb,heap_committed_kb,gc_count,live_heap_kb" > "$csv"
 start=$(date +%s)
 sample_all() {
   local now=$(( $(date +%s) - start ))
@@ -66,14 +69,20 @@ sample_all() {
     local heap
     heap=$("$jstat" -gc "$pid" 2>/dev/null | awk 'NR == 2 {
         printf "%.0f,%.0f,%d", $3 + $4 + $6 + $8, $1 + $2 + $5 + $7, $13 + $15 }')
-    echo "$now,${names[$i]},$rss,$hwm,${heap:-,,}" >> "$csv"
+    local live
+    live=$("$jcmd" "$pid" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { printf "%.0f", $3 / 1024 }')
+    echo "$now,${names[$i]},$rss,$hwm,${heap:-,,},${live:-}" >> "$csv"
   done
 }
 sleep 5 # past the JVMs' start
 sample_all
-while [ $(( $(date +%s) - start )) -lt "$seconds" ]; do
-  sleep "$sample"
+# Samples on a fixed schedule (every SAMPLE s from the start), however long jstat and jcmd take on a busy host.
+next=$sample
+while [ "$next" -le "$seconds" ]; do
+  wait_s=$(( start + next - $(date +%s) ))
+  [ "$wait_s" -gt 0 ] && sleep "$wait_s"
   sample_all
+  next=$(( next + sample ))
 done
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" || true; done
@@ -81,6 +90,6 @@ pids=()
 for n in "${names[@]}"; do
   awk -F, -v n="$n" '$2 == n { if (!f) { f = $0 } l = $0 } END {
       split(f, a, ","); split(l, b, ",");
-      printf "%-6s RSS %d -> %d MB (peak %d MB), heap used %d -> %d MB, committed %d -> %d MB, over %d s\n",
-          n, a[3] / 1024, b[3] / 1024, b[4] / 1024, a[5] / 1024, b[5] / 1024, a[6] / 1024, b[6] / 1024, b[1] }' "$csv"
+      printf "%-6s RSS %d -> %d MB (peak %d MB), live heap %d -> %d MB, committed %d -> %d MB, over %d s\n",
+          n, a[3] / 1024, b[3] / 1024, b[4] / 1024, a[8] / 1024, b[8] / 1024, a[6] / 1024, b[6] / 1024, b[1] }' "$csv"
 done
