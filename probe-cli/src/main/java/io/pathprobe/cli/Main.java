@@ -55,6 +55,9 @@ public final class Main implements Callable<Integer> {
             // developers; a command-line user sees outcomes and one-line errors instead.
             NETTY_LOG.setLevel(Level.SEVERE);
         }
+        // The JDK reads its time-zone data on first use; do it now, before probes may hold every file descriptor
+        // the process is allowed (ulimit -n): the engine then holds probes back, but a JDK file it cannot open fails.
+        java.time.ZoneId.systemDefault().getRules();
         Charset cs = Charset.defaultCharset();
         // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);

@@ -5,6 +5,7 @@ import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
+import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.stats.StatsSnapshot;
 import io.pathprobe.core.text.NumberText;
 import io.pathprobe.core.text.SummaryFigures;
@@ -78,6 +79,9 @@ final class TextFormat {
             return "ttl exceeded " + label + " from " + addr(t.responder()) + " time=" + rtt(t.rttNanos()) + " ms";
         }
         ProbeOutcome.LocalError e = (ProbeOutcome.LocalError) o;
+        if (ResourceLimits.isGaveUp(e)) {
+            return "error " + label + ": " + ResourceLimits.gaveUp(e.cause(), "lower --rate");
+        }
         String cause = e.cause() == null || e.message().contains(e.cause().message()) ? "" : " (" + e.cause() + ")";
         return "error " + label + ": " + e.message() + cause;
     }

@@ -184,16 +184,7 @@ class CtrlCTest {
 
     /** This JVM's java and class path, with the same hosts file and native-access options as the tests. */
     private static Process start(Path err, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (Runtime.version().feature() >= 22) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.add("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
+        List<String> cmd = ChildCli.command(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (err == null) {
             pb.redirectErrorStream(true);

@@ -42,6 +42,18 @@ class TextFormatTest {
     }
 
     @Test
+    void aLastingShortageNamesWhatRanOutTheLimitAndTheFlag() {
+        ErrnoCause emfile = new ErrnoCause(24, "EMFILE", "Too many open files");
+        ProbeOutcome.LocalError e = new ProbeOutcome.LocalError(
+                io.pathprobe.core.internal.ResourceLimits.gaveUp(emfile), emfile);
+        String line = TextFormat.outcome(T, e);
+        long limit = io.pathprobe.core.internal.ResourceLimits.openFileLimit();
+        assertEquals("error 10.0.0.1:80: out of file descriptors (EMFILE: this process may open " + limit
+                + ", ulimit -n), and no probe ended within 5 s to free any: lower --rate, or raise the limit (ulimit -n)",
+                line);
+    }
+
+    @Test
     void refusedTimedOutUnreachableError() throws Exception {
         assertEquals("refused by 10.0.0.1:80 time=0.100 ms", TextFormat.outcome(T,
                 new ProbeOutcome.Refused(100_000, ip("10.0.0.1"), new ErrnoCause(111, "ECONNREFUSED", "Connection refused"))));

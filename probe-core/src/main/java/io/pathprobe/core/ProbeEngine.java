@@ -95,7 +95,8 @@ public final class ProbeEngine implements AutoCloseable {
                 return udp;
             }
         };
-        this.calls = new EngineCalls(group, b.maxInFlight, b.maxProbesPerSecond, List.copyOf(b.listeners));
+        this.calls = new EngineCalls(group, b.maxInFlight, b.maxProbesPerSecond, List.copyOf(b.listeners),
+                active::get);
     }
 
     /** An engine with default settings. */

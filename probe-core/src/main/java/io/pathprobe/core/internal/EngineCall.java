@@ -1,6 +1,7 @@
 package io.pathprobe.core.internal;
 
 import io.netty.channel.EventLoop;
+import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -11,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Consumer;
 
 /**
  * The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early.
@@ -28,6 +28,15 @@ public final class EngineCall implements ProbeCall {
     private static final VarHandle LOOP;
     /** In {@link #loop} of a call that ended before the pacer admitted it. */
     private static final Object ENDED_UNADMITTED = new Object();
+    /** In {@link #startNanos} of a call handed back for lack of a resource, until it starts again. */
+    private static final long RETRYING = Long.MIN_VALUE;
+
+    /** What the engine does when a call ends, and when its prober hands it back for lack of a resource. */
+    public interface Owner {
+        void finished(EngineCall call);
+
+        void retry(EngineCall call, ErrnoCause cause);
+    }
 
     static {
         try {
@@ -42,7 +51,7 @@ public final class EngineCall implements ProbeCall {
 
     private final ProbeRequest request;
     private final CompletableFuture<ProbeOutcome> future;
-    private final Consumer<EngineCall> onComplete;
+    private final Owner owner;
     private final ProbeEventListener extras;
     /** Null once the call is done (later actions are dropped: the prober's own completion cleans up). */
     @SuppressWarnings("unused") // through ABORT_ACTION
@@ -58,16 +67,16 @@ public final class EngineCall implements ProbeCall {
     EngineCall prev;
     EngineCall next;
 
-    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete) {
-        this(request, future, onComplete, ProbeEventListener.NONE);
+    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Owner owner) {
+        this(request, future, owner, ProbeEventListener.NONE);
     }
 
     /** @param extras told about duplicate and late answers reported by the prober */
-    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Consumer<EngineCall> onComplete,
+    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Owner owner,
                       ProbeEventListener extras) {
         this.request = request;
         this.future = future;
-        this.onComplete = onComplete;
+        this.owner = owner;
         this.extras = extras;
     }
 
@@ -87,6 +96,35 @@ public final class EngineCall implements ProbeCall {
      */
     boolean wasAdmitted() {
         return loop instanceof EventLoop;
+    }
+
+    /**
+     * Back to queued after its prober handed it back ({@link #retryLater}): the timer and abort actions of this
+     * attempt are dropped and the pacer slot is no longer this call's. Runs on the call's loop, where its timeout
+     * fires too; only a shutdown can end it from elsewhere meanwhile, after which slot counts no longer matter.
+     *
+     * @return false when the call has ended (nothing changed)
+     */
+    boolean unstart() {
+        Object l = loop;
+        if (outcome != null || !(l instanceof EventLoop) || !LOOP.compareAndSet(this, l, null)) {
+            return false;
+        }
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+            timeout = null;
+        }
+        for (Runnable a = abortAction; a != null && !ABORT_ACTION.compareAndSet(this, a, NO_ACTION); a = abortAction) {
+            // retry until the reset wins, or the call ended (null)
+        }
+        startNanos = RETRYING;
+        return outcome == null;
+    }
+
+    /** Whether this call starts again after a retry (its start was already told to the listeners). */
+    boolean isRetry() {
+        return startNanos == RETRYING;
     }
 
     void resolved(InetAddress address) {
@@ -170,9 +208,16 @@ public final class EngineCall implements ProbeCall {
                         .log(java.util.logging.Level.FINE, "probe abort action failed", e);
             }
         }
-        onComplete.accept(this);
+        owner.finished(this);
         future.complete(result);
         return true;
+    }
+
+    @Override
+    public void retryLater(ErrnoCause cause) {
+        if (outcome == null) {
+            owner.retry(this, cause);
+        }
     }
 
     @Override

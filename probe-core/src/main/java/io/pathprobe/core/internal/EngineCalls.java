@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
+import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -17,12 +18,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The life of every probe an engine runs: pacing, name resolution, the per-probe timeout, listener events and
- * the end of outstanding probes at shutdown.
+ * the end of outstanding probes at shutdown, and backpressure: a probe its prober hands back for lack of a local
+ * resource ({@link io.pathprobe.core.spi.ProbeCall#retryLater}) waits, first in line, while fewer run at once.
  */
 public final class EngineCalls {
     private static final Logger LOG = Logger.getLogger(EngineCalls.class.getName());
@@ -37,16 +40,39 @@ public final class EngineCalls {
     private final Object outstandingLock = new Object();
     private EngineCall outstanding;
     /** One instance for every call (a method reference made per call would cost 16 bytes each). */
-    private final java.util.function.Consumer<EngineCall> finished = this::finished;
+    private final EngineCall.Owner owner = new EngineCall.Owner() {
+        @Override
+        public void finished(EngineCall call) {
+            EngineCalls.this.finished(call);
+        }
+
+        @Override
+        public void retry(EngineCall call, ErrnoCause cause) {
+            EngineCalls.this.retry(call, cause);
+        }
+    };
+    /** The prober of each kind, for a probe handed back (the call does not keep its prober: 8 bytes a call). */
+    private final Function<String, Prober> probers;
+    private final long giveUpNanos;
     private volatile ExecutorService resolver;
     private volatile boolean shutdown;
 
     private record Pending(Prober prober, EngineCall call) {
     }
 
-    public EngineCalls(EventLoopGroup group, int maxInFlight, long maxPerSecond, List<ProbeEventListener> listeners) {
+    /** @param probers the engine's prober of a kind, as {@link #submit} was given it */
+    public EngineCalls(EventLoopGroup group, int maxInFlight, long maxPerSecond, List<ProbeEventListener> listeners,
+                       Function<String, Prober> probers) {
+        this(group, maxInFlight, maxPerSecond, listeners, probers, ResourceLimits.GIVE_UP_AFTER.toNanos());
+    }
+
+    /** @param giveUpNanos how long a resource shortage may last with nothing in flight before held probes end */
+    EngineCalls(EventLoopGroup group, int maxInFlight, long maxPerSecond, List<ProbeEventListener> listeners,
+                Function<String, Prober> probers, long giveUpNanos) {
         this.group = group;
         this.listeners = listeners;
+        this.probers = probers;
+        this.giveUpNanos = giveUpNanos;
         this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start);
     }
 
@@ -63,7 +89,7 @@ public final class EngineCalls {
             throw new IllegalStateException("this ProbeEngine is closed");
         }
         CompletableFuture<ProbeOutcome> future = new CompletableFuture<>();
-        EngineCall call = new EngineCall(request, future, finished, observer == null ? extras : both(observer));
+        EngineCall call = new EngineCall(request, future, owner, observer == null ? extras : both(observer));
         link(call);
         pacer.submit(new Pending(prober, call));
         return future;
@@ -71,6 +97,30 @@ public final class EngineCalls {
 
     public int inFlight() {
         return pacer.inFlight();
+    }
+
+    /** The in-flight limit now in force: the configured one, or lower while a local resource is short. */
+    public int inFlightLimit() {
+        return pacer.limit();
+    }
+
+    /**
+     * A prober handed {@code call} back: a resource ran out before anything was sent. Held to start again, unless
+     * the shortage has lasted with nothing in flight, when it ends with an error naming what ran out.
+     */
+    private void retry(EngineCall call, ErrnoCause cause) {
+        Prober prober = probers.apply(call.request().kind());
+        if (shutdown || prober == null) {
+            call.complete(new ProbeOutcome.LocalError(shutdown ? "engine closed" : ResourceLimits.gaveUp(cause), cause));
+            return;
+        }
+        if (!call.unstart()) {
+            return; // ended meanwhile (engine closed)
+        }
+        if (!pacer.hold(new Pending(prober, call), giveUpNanos)) {
+            pacer.releaseWithoutProgress(); // unstarted, so its end gives no slot back itself; before it is seen
+            call.complete(new ProbeOutcome.LocalError(ResourceLimits.gaveUp(cause), cause));
+        }
     }
 
     /** Runs on the pacer's draining thread; must not throw. */
@@ -131,10 +181,11 @@ public final class EngineCalls {
         if (call.isDone()) {
             return;
         }
+        boolean again = call.isRetry();
         call.started(System.nanoTime());
-        for (ProbeEventListener l : listeners) {
+        for (int i = 0; !again && i < listeners.size(); i++) { // a held probe's start was told already
             try {
-                l.probeStarted(call.request());
+                listeners.get(i).probeStarted(call.request());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "probe listener failed", e);
             }
@@ -255,7 +306,12 @@ public final class EngineCalls {
     private void finished(EngineCall call) {
         unlink(call);
         if (call.wasAdmitted()) {
-            pacer.release();
+            ProbeOutcome o = call.outcome();
+            if (o instanceof ProbeOutcome.LocalError e && ResourceLimits.isShortage(e.cause())) {
+                pacer.releaseWithoutProgress(); // it freed nothing: no sign that the shortage is over
+            } else {
+                pacer.release();
+            }
         }
         for (ProbeEventListener l : listeners) {
             try {

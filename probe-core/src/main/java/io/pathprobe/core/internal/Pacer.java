@@ -16,6 +16,13 @@ import java.util.function.LongSupplier;
  * <p>Any thread may {@link #submit} or {@link #release}; one thread at a time drains the queue (the others leave
  * it work), so starts never run concurrently with each other. The rate limit is a token bucket holding at most
  * 10 ms of tokens, so a paced run sends smoothly instead of in bursts.
+ *
+ * <p>Backpressure: an item whose start ran out of a local resource (descriptors, buffers, ports) is
+ * {@link #hold held}: its slot is freed, the item goes first in line, and the effective limit drops below what is
+ * still running (which is what the resource allows now) by a headroom of an eighth, at least 4, left for the rest of
+ * the process (its files, name lookups, the JDK's own lazily opened files). Each release lets the limit grow by one
+ * again, up to that ceiling; after {@link #CEILING_LIFETIME_NANOS} without a shortage the ceiling goes, so the limit
+ * finds room that has come free. With nothing in flight a timer retries.
  */
 public final class Pacer<T> {
     private final int maxInFlight;
@@ -24,6 +31,20 @@ public final class Pacer<T> {
     private final ScheduledExecutorService timer;
     private final Consumer<T> starter;
     private final Queue<T> queue = new ConcurrentLinkedQueue<>();
+    /** Held items, started again before the queue's. */
+    private final Queue<T> held = new ConcurrentLinkedQueue<>();
+    /** The in-flight limit in force: {@code maxInFlight}, or lower while a resource is short. */
+    private volatile int limit;
+    /** How long the ceiling a shortage set holds without a further shortage: 10 s. */
+    static final long CEILING_LIFETIME_NANOS = 10_000_000_000L;
+    /** The most the limit grows back to after a shortage, until it lifts. */
+    private volatile int ceiling;
+    private volatile long lastShortageNanos;
+    /** When the engine last held an item with nothing in flight and no release since; 0 when not stalled. */
+    private volatile long stalledSince;
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    /** Timed retries since the last release: each waits twice as long as the one before, up to 64 ms. */
+    private volatile int retries;
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean wakeupScheduled = new AtomicBoolean();
@@ -44,6 +65,8 @@ public final class Pacer<T> {
             throw new IllegalArgumentException("maxPerSecond must be 0 (unlimited) or positive, was " + maxPerSecond);
         }
         this.maxInFlight = maxInFlight;
+        this.limit = maxInFlight;
+        this.ceiling = maxInFlight;
         this.nanosPerToken = maxPerSecond == 0 ? 0 : Math.max(1, 1_000_000_000L / maxPerSecond);
         this.burstNanos = Math.max(nanosPerToken, 10_000_000L);
         this.timer = timer;
@@ -57,12 +80,69 @@ public final class Pacer<T> {
         drain();
     }
 
-    /** One started item has finished; frees its in-flight slot. */
+    /** One started item has finished; frees its in-flight slot (and, as it ran, whatever it held). */
     public void release() {
+        stalledSince = 0;
+        retries = 0;
+        int l = limit; // 0 while a timed retry is due
+        if (l < maxInFlight) {
+            int c = ceiling;
+            if (c < maxInFlight && clock.getAsLong() - lastShortageNanos >= CEILING_LIFETIME_NANOS) {
+                ceiling = c = maxInFlight;
+            }
+            if (l < c) {
+                limit = l + 1; // a lost update only slows the growth
+            }
+        }
+        releaseWithoutProgress();
+    }
+
+    /** One started item has ended without having run (it failed for lack of a resource): frees its slot only. */
+    public void releaseWithoutProgress() {
         inFlight.decrementAndGet();
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() || !held.isEmpty()) {
             drain();
         }
+    }
+
+    /**
+     * A started item could not run because a local resource ran out; nothing of it is held any more. Frees its slot
+     * and keeps it to start again, first in line, when a release (or, with nothing in flight, a timer) lets it.
+     *
+     * @param giveUpNanos how long a shortage may last with nothing in flight before items are given up
+     * @return false when the shortage has lasted that long: the item is not held, and its slot is still taken
+     *         (the caller ends it and releases the slot without progress)
+     */
+    public boolean hold(T item, long giveUpNanos) {
+        int running = inFlight.get() - 1;
+        long now = clock.getAsLong();
+        if (running == 0) {
+            long since = stalledSince;
+            if (since == 0) {
+                stalledSince = now == 0 ? 1 : now;
+            } else if (now - since >= giveUpNanos) {
+                return false;
+            }
+        }
+        int c = Math.max(1, running - Math.max(4, running / 8));
+        lastShortageNanos = now;
+        ceiling = c;
+        // With nothing running, nothing starts until the retry timer (or a release) says so: a drain on this
+        // thread must not start the item again at once, in a loop.
+        limit = running == 0 ? 0 : c;
+        held.add(item);
+        inFlight.decrementAndGet();
+        if (running == 0) {
+            scheduleRetry();
+        } else {
+            drain(); // a release may have come between the count above and the hold
+        }
+        return true;
+    }
+
+    /** The in-flight limit now in force (lower than the configured one while a resource is short). */
+    public int limit() {
+        return limit;
     }
 
     public int inFlight() {
@@ -70,7 +150,7 @@ public final class Pacer<T> {
     }
 
     public int queued() {
-        return queue.size();
+        return queue.size() + held.size();
     }
 
     private void drain() {
@@ -79,8 +159,8 @@ public final class Pacer<T> {
         }
         int missed = 1;
         do {
-            while (!queue.isEmpty()) {
-                if (inFlight.get() >= maxInFlight) {
+            while (!held.isEmpty() || !queue.isEmpty()) {
+                if (inFlight.get() >= limit) {
                     break; // a release() will drain again
                 }
                 if (nanosPerToken != 0) {
@@ -95,7 +175,10 @@ public final class Pacer<T> {
                     }
                     nextTokenNanos += nanosPerToken;
                 }
-                T item = queue.poll();
+                T item = held.poll();
+                if (item == null) {
+                    item = queue.poll();
+                }
                 if (item == null) {
                     break;
                 }
@@ -104,6 +187,27 @@ public final class Pacer<T> {
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
+    }
+
+    /**
+     * With nothing in flight no release will come: look again soon (a socket closing after its probe ended frees its
+     * descriptor within a loop turn), then less and less often.
+     */
+    private void scheduleRetry() {
+        if (retryScheduled.compareAndSet(false, true)) {
+            int n = retries;
+            retries = n + 1;
+            timer.schedule(this::retryTimerFired, 1L << Math.min(n, 6), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The retry timer: one more item may try. Package-private for tests that drive time themselves. */
+    void retryTimerFired() {
+        retryScheduled.set(false);
+        if (limit == 0) {
+            limit = 1;
+        }
+        drain();
     }
 
     private void scheduleWakeup(long delayNanos) {

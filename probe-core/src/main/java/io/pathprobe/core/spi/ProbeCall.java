@@ -1,8 +1,11 @@
 package io.pathprobe.core.spi;
 
 import io.netty.channel.EventLoop;
+import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
+
+import io.pathprobe.core.internal.ResourceLimits;
 
 import java.net.InetAddress;
 
@@ -54,5 +57,17 @@ public interface ProbeCall {
      * as a received reply: the probe waits on for a reply that is intact. Safe from any thread.
      */
     default void reportCorrupted(int byteIndex) {
+    }
+
+    /**
+     * Instead of {@link #complete}: this probe could not be set up because a local resource ran out ({@code EMFILE},
+     * {@code ENFILE}, {@code ENOBUFS}, {@code EADDRNOTAVAIL}; see {@code ResourceLimits.isShortage}). Nothing was sent
+     * and the prober holds nothing of this attempt (abort actions registered for it are dropped). The engine holds
+     * the probe, runs fewer at once, and starts it again later with another {@link Prober#start}; a shortage that
+     * lasts while nothing is in flight ends the probe with a {@link ProbeOutcome.LocalError} that names what ran out.
+     * Call it on the probe's event loop. The default (a call outside an engine) ends the probe with that error.
+     */
+    default void retryLater(ErrnoCause cause) {
+        complete(new ProbeOutcome.LocalError(ResourceLimits.gaveUp(cause), cause));
     }
 }

@@ -89,4 +89,75 @@ class PacerTest {
         }
         timer.shutdownNow();
     }
+
+    @Test
+    void aHeldItemGoesFirstAndTheLimitDropsBelowWhatStillRuns() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        List<Integer> started = new ArrayList<>();
+        Pacer<Integer> pacer = new Pacer<>(100, 0, timer, started::add, now::get);
+        for (int i = 0; i < 200; i++) {
+            pacer.submit(i);
+        }
+        assertEquals(100, started.size());
+        // Item 99 finds no descriptor with 99 running: 99 - max(4, 99/8 = 12) = 87 may run; 99 are.
+        assertEquals(true, pacer.hold(99, Long.MAX_VALUE));
+        assertEquals(87, pacer.limit());
+        assertEquals(99, pacer.inFlight());
+        assertEquals(101, pacer.queued());
+        for (int i = 0; i < 12; i++) { // down to 87 running: nothing starts
+            pacer.release();
+        }
+        assertEquals(100, started.size());
+        pacer.release(); // 86 running, limit 87 (the ceiling): one starts, the held item first
+        assertEquals(List.of(99), started.subList(100, started.size()));
+        pacer.release();
+        pacer.release();
+        assertEquals(87, pacer.limit(), "the ceiling holds while the shortage is recent");
+        now.addAndGet(Pacer.CEILING_LIFETIME_NANOS);
+        pacer.release();
+        assertEquals(88, pacer.limit(), "then the limit grows again, one a release");
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aShortageWithNothingInFlightIsGivenUpAfterTheBound() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        List<Integer> started = new ArrayList<>();
+        // The retry timer's only thread is held, so every start happens on this thread and the counts are exact.
+        ScheduledExecutorService held = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        held.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Pacer<Integer> pacer = new Pacer<>(10, 0, held, started::add, now::get);
+        long bound = TimeUnit.SECONDS.toNanos(5);
+        pacer.submit(1);
+        assertEquals(true, pacer.hold(1, bound), "a shortage begins: held");
+        assertEquals(0, pacer.inFlight());
+        now.addAndGet(bound - 1);
+        pacer.submit(2);
+        assertEquals(List.of(1), started, "nothing starts again before the retry timer");
+        pacer.retryTimerFired(); // the held item first, alone (limit 1)
+        assertEquals(List.of(1, 1), started);
+        assertEquals(true, pacer.hold(1, bound), "still within the bound");
+        now.addAndGet(1);
+        pacer.submit(3);
+        pacer.retryTimerFired();
+        assertEquals(List.of(1, 1, 1), started);
+        assertEquals(false, pacer.hold(1, bound), "the bound has passed with nothing in flight: given up");
+        assertEquals(1, pacer.inFlight(), "a given-up item keeps its slot until its end is released");
+        pacer.releaseWithoutProgress();
+        assertEquals(List.of(1, 1, 1, 2), started);
+        assertEquals(false, pacer.hold(2, bound), "no progress since: the next is given up at once");
+        pacer.release(); // a probe that ran ended: progress, the stall is over
+        assertEquals(List.of(1, 1, 1, 2, 3), started);
+        assertEquals(true, pacer.hold(3, bound), "a new shortage is held again");
+        hold.countDown();
+        held.shutdownNow();
+        timer.shutdownNow();
+    }
 }

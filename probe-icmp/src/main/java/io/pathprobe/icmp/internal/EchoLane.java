@@ -8,6 +8,7 @@ import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.internal.nativeio.ErrorQueue;
 import io.pathprobe.core.internal.nativeio.MessageBatch;
 import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.NativeSocket;
 import io.pathprobe.core.internal.nativeio.ReceiveClock;
@@ -204,6 +205,10 @@ final class EchoLane {
                     key = table.allocate(call, now);
                 }
             } catch (NativeIoException e) {
+                if (ResourceLimits.isShortage(e.errnoCause())) {
+                    call.retryLater(e.errnoCause()); // no descriptor for another ping socket: it waits its turn
+                    return;
+                }
                 LOG.log(Level.FINE, "could not add an ICMP socket", e);
             }
             if (key < 0) {

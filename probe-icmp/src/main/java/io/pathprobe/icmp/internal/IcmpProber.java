@@ -9,6 +9,7 @@ import io.pathprobe.core.Transport;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.icmp.IcmpOptions;
 import io.pathprobe.icmp.IcmpProberProvider;
@@ -99,12 +100,22 @@ public final class IcmpProber implements Prober {
         }
         if (lane instanceof EchoLane l) {
             l.submit(call);
+        } else if (lane instanceof ShortOf s) {
+            lanes.remove(key, s); // not remembered: the next probe tries again
+            call.retryLater(s.cause().errnoCause());
         } else {
             call.complete((ProbeOutcome) lane);
         }
     }
 
-    /** Opens a lane on this thread (the probe's event loop); a failure is remembered as the outcome for its probes. */
+    /** A lane that could not open for lack of descriptors or buffers: its probes wait, rather than fail. */
+    private record ShortOf(NativeIoException cause) {
+    }
+
+    /**
+     * Opens a lane on this thread (the probe's event loop); a failure is remembered as the outcome for its probes,
+     * except a lack of resources ({@link ShortOf}), which says nothing about which socket kind works here.
+     */
     private Object openLane(LaneKey k, IoEventLoop loop) {
         if (closed) {
             return new ProbeOutcome.LocalError("the icmp prober is closed", null);
@@ -116,6 +127,9 @@ public final class IcmpProber implements Prober {
             try {
                 return new EchoLane(k.v6(), false, k.dontFragment(), k.vantagePoint(), loop);
             } catch (NativeIoException e) {
+                if (ResourceLimits.isShortage(e.errnoCause())) {
+                    return new ShortOf(e);
+                }
                 dgramFailure = e;
             }
         }
@@ -123,6 +137,9 @@ public final class IcmpProber implements Prober {
             try {
                 return new EchoLane(k.v6(), true, k.dontFragment(), k.vantagePoint(), loop);
             } catch (NativeIoException e) {
+                if (ResourceLimits.isShortage(e.errnoCause())) {
+                    return new ShortOf(e);
+                }
                 return new ProbeOutcome.LocalError(IcmpProberProvider.unavailableMessage(dgramFailure, e),
                         e.errnoCause());
             }

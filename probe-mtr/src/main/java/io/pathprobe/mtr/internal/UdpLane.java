@@ -5,6 +5,7 @@ import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.internal.nativeio.EpollSocket;
 import io.pathprobe.core.internal.nativeio.ErrorQueue;
 import io.pathprobe.core.internal.nativeio.NativeIo;
@@ -188,6 +189,10 @@ final class UdpLane {
         } catch (NativeIoException e) {
             pending.remove(key);
             int errno = e.errno();
+            if (ResourceLimits.isShortage(e.errnoCause())) {
+                call.retryLater(e.errnoCause()); // ENOBUFS: nothing went out; the engine sends it again later
+                return;
+            }
             call.complete(errno == SocketConstants.ENETUNREACH || errno == SocketConstants.EHOSTUNREACH
                     ? new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, e.errnoCause())
                     : new ProbeOutcome.LocalError("sending the UDP probe to " + to.getAddress().getHostAddress()

@@ -6,6 +6,7 @@ import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Transport;
+import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
@@ -75,6 +76,10 @@ public final class UdpProber implements Prober {
                 lane = lanes.computeIfAbsent(key, k -> open(k, (IoEventLoop) call.eventLoop()));
             } catch (LaneFailure e) {
                 // Not remembered: a port in use now may be free for the next probe.
+                if (ResourceLimits.isShortage(e.cause.errnoCause())) {
+                    call.retryLater(e.cause.errnoCause()); // no descriptor free: it waits its turn
+                    return;
+                }
                 call.complete(new ProbeOutcome.LocalError(e.getMessage(), e.cause.errnoCause()));
                 return;
             }

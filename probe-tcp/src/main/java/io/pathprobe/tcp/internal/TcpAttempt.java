@@ -51,8 +51,9 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
         if (!registered) {
             registered = true;
             if (!f.isSuccess()) {
+                ErrnoCause cause = Errnos.of(f.cause());
                 closeAndComplete(new ProbeOutcome.LocalError("cannot register the socket for "
-                        + call.request().targetLabel() + ": " + f.cause(), Errnos.of(f.cause())));
+                        + call.request().targetLabel() + ": " + (cause != null ? cause : f.cause()), cause));
             } else {
                 connect();
             }
@@ -136,6 +137,11 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
             }
         }
         close();
+        if (inConnectCall && TcpProber.isShortage(errno, settings)) {
+            // connect() itself failed (no free local port, no buffers): nothing was sent, so it can wait its turn
+            call.retryLater(errno);
+            return;
+        }
         call.complete(Outcomes.failed(errno, queued, call.address(), elapsed,
                 "connect to " + call.request().targetLabel(), cause));
     }

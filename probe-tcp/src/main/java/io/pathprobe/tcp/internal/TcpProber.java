@@ -12,11 +12,13 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Transport;
+import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.internal.nativeio.ErrorQueue;
 import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
@@ -134,8 +136,13 @@ public final class TcpProber implements Prober {
             if (ch != null) {
                 ch.unsafe().closeForcibly();
             }
+            ErrnoCause cause = Errnos.of(e);
+            if (isShortage(cause, s)) {
+                call.retryLater(cause); // out of descriptors: the engine starts it again when some are free
+                return;
+            }
             call.complete(new ProbeOutcome.LocalError("cannot set up a socket for " + call.request().targetLabel()
-                    + ": " + e.getMessage(), Errnos.of(e)));
+                    + ": " + (cause != null ? cause : e.getMessage()), cause));
             return;
         }
         TcpAttempt attempt = new TcpAttempt(this, call, ch, s);
@@ -213,6 +220,15 @@ public final class TcpProber implements Prober {
      * destination the error quotes ({@code msg_name}: the quoted destination address and TCP port), or null.
      */
     record QueuedError(SocketError error, long kernelEpochNanos, InetSocketAddress quotedDestination) {
+    }
+
+    /**
+     * Whether a set-up or connect() failure is a passing lack of local resources (the engine holds the probe). Not
+     * EADDRNOTAVAIL with a source address: that address may simply not be this host's, which waiting cannot fix.
+     */
+    static boolean isShortage(ErrnoCause cause, TcpSettings s) {
+        return ResourceLimits.isShortage(cause)
+                && !(cause.errno() == SocketConstants.EADDRNOTAVAIL && s.source() != null);
     }
 
     private static IntegerUnixChannelOption intOption(String name, int level, int optname) {

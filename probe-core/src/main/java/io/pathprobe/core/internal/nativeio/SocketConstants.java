@@ -136,6 +136,8 @@ public final class SocketConstants {
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
+    public static final int EMFILE = 24;
     public static final int ENONET = 64;
     public static final int EPROTO = 71;
     public static final int EMSGSIZE = 90;
