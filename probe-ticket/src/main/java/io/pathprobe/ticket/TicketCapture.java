@@ -11,6 +11,7 @@ import io.pathprobe.ticket.agent.ProbeAgent;
 import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
+import io.pathprobe.ticket.diagnosis.Messages;
 import io.pathprobe.ticket.evidence.TicketEvidence;
 import io.pathprobe.ticket.evidence.TicketFacts;
 import io.pathprobe.ticket.evidence.TicketResults;
@@ -32,6 +33,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +75,7 @@ public final class TicketCapture {
     private record Config(String target, InetAddress address, CapturePlan plan, String instanceId,
                           List<ProbeAgent> vantagePoints, List<String> backends, String healthChecks,
                           List<HostCheckReport> hostChecks, Path outputDir, Consumer<CaptureProgress> progress,
-                          Duration progressEvery, String generator) {
+                          Duration progressEvery, String generator, Locale locale) {
     }
 
     private TicketCapture(Config cfg) {
@@ -162,7 +164,7 @@ public final class TicketCapture {
             TicketEvidence e = new TicketEvidence(ended, evidence, cfg.hostChecks);
             Diagnosis d = new Diagnoser().diagnose(e);
             TicketResults results = TicketResults.of(e, d, cfg.generator);
-            ReportBundle.write(cfg.outputDir, results);
+            ReportBundle.write(cfg.outputDir, results, cfg.locale);
             if (cfg.progress != null) {
                 reportProgress(runs, startNanos);
             }
@@ -259,6 +261,7 @@ public final class TicketCapture {
         private Consumer<CaptureProgress> progress;
         private Duration progressEvery = Duration.ofSeconds(1);
         private String generator = "pathprobe";
+        private Locale locale = Locale.ENGLISH;
 
         private Builder(String target, InetAddress address) {
             if (target == null || target.isBlank()) {
@@ -400,6 +403,15 @@ public final class TicketCapture {
         }
 
         /**
+         * The language of summary.txt and report.html (results.json is language-neutral); default English.
+         * Languages without texts ({@link Messages#LANGUAGES}) get English.
+         */
+        public Builder locale(Locale l) {
+            this.locale = Messages.supported(Objects.requireNonNull(l, "locale"));
+            return this;
+        }
+
+        /**
          * Checks the values together and copies them.
          *
          * @throws IllegalArgumentException when no port or output directory was given, the output directory is
@@ -432,7 +444,7 @@ public final class TicketCapture {
                     .duration(duration).pingInterval(pingInterval).tcpInterval(tcpInterval)
                     .traceInterval(traceInterval).timeout(timeout).maxTtl(maxTtl).publicIpUrl(publicIpUrl).build();
             return new TicketCapture(new Config(target, address, plan, instanceId, points, backends, healthChecks,
-                    hostChecks, outputDir, progress, progressEvery, generator));
+                    hostChecks, outputDir, progress, progressEvery, generator, locale));
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.pathprobe.ticket.report;
 
+import io.pathprobe.ticket.diagnosis.Messages;
 import io.pathprobe.ticket.evidence.TicketResults;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Writes the report bundle into a directory: {@value #HTML} (one self-contained page), {@value #SUMMARY} (for
@@ -20,18 +22,41 @@ public final class ReportBundle {
     private ReportBundle() {
     }
 
-    /** Writes the three files (creating {@code dir} if needed); each is written whole, then moved into place. */
+    /** Writes the three files in English; see {@link #write(Path, TicketResults, Locale)}. */
     public static void write(Path dir, TicketResults results) throws IOException {
+        write(dir, results, Locale.ENGLISH);
+    }
+
+    /**
+     * Writes the three files (creating {@code dir} if needed), {@value #SUMMARY} and {@value #HTML} in
+     * {@code locale} ({@link Messages#LANGUAGES}; {@value #RESULTS} is the same in every language); each is
+     * written whole, then moved into place.
+     */
+    public static void write(Path dir, TicketResults results, Locale locale) throws IOException {
         Files.createDirectories(dir);
         // results.json first: if anything below fails, the data is safe.
         writeAtomically(dir.resolve(RESULTS), ResultsJson.toJson(results) + "\n");
-        writeAtomically(dir.resolve(SUMMARY), SummaryText.render(results));
-        writeAtomically(dir.resolve(HTML), html(results));
+        render(dir, results, locale);
     }
 
-    /** The HTML page alone. */
+    /**
+     * Renders a capture again in {@code locale}: writes {@value #SUMMARY} and {@value #HTML} into {@code dir}
+     * (creating it) from results read back with {@link ResultsJson#read}; {@value #RESULTS} is left alone.
+     */
+    public static void render(Path dir, TicketResults results, Locale locale) throws IOException {
+        Files.createDirectories(dir);
+        writeAtomically(dir.resolve(SUMMARY), SummaryText.render(results, locale));
+        writeAtomically(dir.resolve(HTML), html(results, locale));
+    }
+
+    /** The HTML page alone, in English. */
     public static String html(TicketResults results) {
-        return HtmlReport.render(results);
+        return html(results, Locale.ENGLISH);
+    }
+
+    /** The HTML page alone, in {@code locale}. */
+    public static String html(TicketResults results, Locale locale) {
+        return HtmlReport.render(results, locale);
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
