@@ -259,8 +259,8 @@ final class HtmlReport {
         h.append("</table>\n<p class=\"muted small\">").append(t(l, "html.states", CheckState.FAILING_PERCENT))
                 .append("</p>\n");
         for (VantageEvidence v : r.vantagePoints()) {
-            for (String l : SelfLines.of(v)) {
-                h.append("<p class=\"small\">").append(esc(l)).append("</p>\n");
+            for (String line : SelfLines.of(v)) {
+                h.append("<p class=\"small\">").append(esc(line)).append("</p>\n");
             }
         }
     }
@@ -469,10 +469,10 @@ final class HtmlReport {
                     .append(Formats.ms1(hop.worstMs())).append("</td><td>").append(Formats.ms1(hop.stdevMs()))
                     .append("</td><td class=\"l\">");
             if (hop.bestMs() != null && hop.worstMs() != null && hop.avgMs() != null) {
-                double l = 100 * hop.bestMs() / maxMs;
+                double left = 100 * hop.bestMs() / maxMs;
                 double w = Math.max(0.8, 100 * (hop.worstMs() - hop.bestMs()) / maxMs);
                 double a = 100 * hop.avgMs() / maxMs;
-                h.append("<span class=\"lat\"><i style=\"left:").append(fmt(l)).append("%;width:").append(fmt(w))
+                h.append("<span class=\"lat\"><i style=\"left:").append(fmt(left)).append("%;width:").append(fmt(w))
                         .append("%\"></i><b style=\"left:calc(").append(fmt(a)).append("% - 1px)\"></b></span>");
             }
             h.append("</td></tr>\n");
