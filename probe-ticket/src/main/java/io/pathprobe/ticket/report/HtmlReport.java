@@ -79,7 +79,7 @@ final class HtmlReport {
             .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;
             vertical-align:middle}
             footer{margin-top:36px;color:var(--muted);font-size:12px}
-            ul.check{list-style:none;margin:6px 0;padding:0}ul.check li{margin:3px 0}
+            #checklist h3{margin-top:0}ul.check{list-style:none;margin:6px 0;padding:0}ul.check li{margin:3px 0}
             ul.check li.missing{color:#8a5a00}
             """;
 
@@ -259,7 +259,7 @@ final class HtmlReport {
         h.append("</table>\n<p class=\"muted small\">").append(t(l, "html.states", CheckState.FAILING_PERCENT))
                 .append("</p>\n");
         for (VantageEvidence v : r.vantagePoints()) {
-            for (String line : SelfLines.of(v)) {
+            for (String line : SelfLines.of(v, l)) {
                 h.append("<p class=\"small\">").append(esc(line)).append("</p>\n");
             }
         }

@@ -63,7 +63,7 @@ public final class SummaryText {
                 out.add("  " + (why.isEmpty() ? t(locale, "summary.overview.line", check, state)
                         : t(locale, "summary.overview.line.why", check, state, why, s.stats().answered())));
             }
-            SelfLines.of(v).forEach(l -> out.add("  " + l));
+            SelfLines.of(v, locale).forEach(l -> out.add("  " + l));
         }
         for (VantageEvidence v : r.vantagePoints()) {
             out.add("");

@@ -2,9 +2,16 @@ package io.pathprobe.ticket.diagnosis;
 
 import io.pathprobe.ticket.evidence.TicketEvidence;
 import io.pathprobe.ticket.evidence.TicketFacts;
+import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.VantageEvidence;
+import io.pathprobe.ticket.report.ReportBundle;
+import io.pathprobe.ticket.report.SummaryText;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,6 +62,21 @@ class RemediesTest {
         assertTrue(z.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN), z);
     }
 
+    /** The diagnosis's report in Chinese, also in target/i18n/NAME.zh-CN.html for a person to read. */
+    static String html(TicketEvidence e, String name) {
+        TicketResults r = TicketResults.of(e, new Diagnoser().diagnose(e), "pathprobe test");
+        String html = ReportBundle.html(r, ZH);
+        try {
+            Path out = Path.of("target", "i18n");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(name + ".zh-CN.html"), html);
+            Files.writeString(out.resolve(name + ".zh-CN.txt"), SummaryText.render(r, ZH));
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        return html;
+    }
+
     @Test
     void cause1AddsTheListenerOnEachPort() {
         Finding f = only(new NoListenerRule(), ticket(List.of(80, 443), deadTimeouts("a", "10.0.1.2"),
@@ -73,6 +95,9 @@ class RemediesTest {
         Finding f = only(new RpFilterRule(), ticket(facts(P80, List.of(), TicketFacts.HEALTH_PASSING), List.of(),
                 a, b));
         summaryInBoth(f);
+        String html = html(ticket(facts(P80, List.of(), TicketFacts.HEALTH_PASSING), List.of(), a, b), "cause2");
+        assertTrue(html.contains("<pre># /etc/sysctl.conf\nnet.ipv4.conf.all.rp_filter = 0\n"
+                + "net.ipv4.conf.default.rp_filter = 0\nnet.ipv4.conf.eth0.rp_filter = 0\nsysctl -p</pre>"), html);
         NextStep s = step(f, "rp-filter.sysctl");
         List<String> lines = List.of("net.ipv4.conf.all.rp_filter = 0", "net.ipv4.conf.default.rp_filter = 0",
                 "net.ipv4.conf.eth0.rp_filter = 0");
@@ -116,6 +141,9 @@ class RemediesTest {
         zh.addAll(List.of("Windows", "回环网卡", "弱主机模式", "所有网卡"));
         inBoth(s, en, zh);
         inBoth(step(f, "backend-loop.no-own-vip"), List.of("layer-7"), List.of("七层", "后端服务器"));
+        String html = html(ticket(facts(P80, List.of("10.0.2.5", "10.0.2.6", "10.0.2.7", "10.0.2.8"),
+                TicketFacts.HEALTH_UNKNOWN), List.of(), backend, healthy("b", "10.0.3.2")), "cause3");
+        assertTrue(html.contains("<pre>" + String.join("\n", netsh) + "</pre>"), html);
     }
 
     @Test
@@ -136,6 +164,7 @@ class RemediesTest {
                         hop(3, "", 20, 100, false))), "198.51.100.7");
         Finding f = only(new ClientIpBlockedRule(), ticket(P80, a, healthy("b", "10.0.3.2")));
         summaryInBoth(f);
+        assertTrue(html(ticket(P80, a, healthy("b", "10.0.3.2")), "cause5").contains("访问控制白名单"));
         inBoth(step(f, "client-ip-blocked.whitelist"), List.of("198.51.100.7",
                 "access whitelist of load balancer lb-123 (VIP 203.0.113.10)", "let through entirely",
                 "only if no attacks can come from it"), List.of("公网IP 198.51.100.7", "访问控制白名单", "完全放行",
