@@ -300,10 +300,6 @@ final class HtmlReport {
      * column's mean RTT joined into a line that breaks where a column holds only failures, failures as ticks
      * along the top in the colour of their kind.
      */
-    static void chart(StringBuilder h, VantageEvidence v, ProbeSeries s, long spanMs) {
-        chart(h, v, s, spanMs, Locale.ENGLISH);
-    }
-
     static void chart(StringBuilder h, VantageEvidence v, ProbeSeries s, long spanMs, Locale l) {
         int plotW = CHART_W - PAD_L - PAD_R;
         int plotH = CHART_H - PAD_T - PAD_B;
