@@ -94,6 +94,26 @@ class ReportLocaleTest {
                 Files.readString(dir.resolve("again").resolve(ReportBundle.HTML)));
     }
 
+    /** A results.json from before the texts (no headlineText, summaryText, steps) renders its English words. */
+    @Test
+    void anOlderResultsFileRendersItsEnglishDiagnosis() throws IOException {
+        TicketResults r = SampleTicket.results();
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                ResultsJson.mapper().readTree(ResultsJson.toJson(r));
+        com.fasterxml.jackson.databind.node.ObjectNode d = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.get("diagnosis");
+        d.remove(List.of("headlineText", "steps"));
+        d.get("findings").forEach(f -> ((com.fasterxml.jackson.databind.node.ObjectNode) f)
+                .remove(List.of("summaryText", "steps")));
+        Path old = dir.resolve("old.json");
+        Files.writeString(old, json.toString());
+        TicketResults back = ResultsJson.read(old);
+        String zh = SummaryText.render(back, ZH);
+        assertTrue(zh.contains("诊断结论：" + r.diagnosis().headline() + "\n"), zh);
+        r.diagnosis().nextSteps().forEach(s -> assertTrue(zh.contains("  - " + s + "\n"), s));
+        assertTrue(ReportBundle.html(back, ZH).contains(HtmlReport.esc(r.diagnosis().headline())));
+    }
+
     /**
      * No piece of an English text of the bundle (12 characters or more between arguments) is in the Chinese output,
      * leaving out the lines the two outputs share (measurements and tool output, the same in every language); and
