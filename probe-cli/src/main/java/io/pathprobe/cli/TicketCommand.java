@@ -10,6 +10,7 @@ import io.pathprobe.ticket.agent.LocalAgent;
 import io.pathprobe.ticket.agent.ProbeAgent;
 import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
+import io.pathprobe.ticket.diagnosis.Messages;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.VantageEvidence;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +113,11 @@ final class TicketCommand implements Callable<Integer> {
             description = "Directory for the report bundle (created if missing; files in it are replaced).")
     Path out;
 
+    @Option(names = "--lang", paramLabel = "LANG", description = "Language of summary.txt, report.html and the "
+            + "diagnosis printed here: en or zh-CN (results.json is the same in every language); default: from the "
+            + "locale (zh-CN for any Chinese locale, else en).")
+    String lang;
+
     @Mixin
     FamilyOptions family;
 
@@ -143,6 +150,7 @@ final class TicketCommand implements Callable<Integer> {
         List<ProbeAgent> points = vantagePoints();
         List<HostCheckReport> reports = hostChecks();
         URI url = publicIpUrl();
+        Locale locale = locale();
         InetAddress vip = HostResolver.resolve(t.host(), family.family());
 
         PrintWriter o = spec.commandLine().getOut();
@@ -150,7 +158,7 @@ final class TicketCommand implements Callable<Integer> {
         TicketCapture.Builder builder = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
                 .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
                 .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
-                .generator("pathprobe " + Main.version())
+                .generator("pathprobe " + Main.version()).locale(locale)
                 .progress(p -> progress(err, p), progressEvery(length));
         Path dir = OutputOption.nonEmpty("--out", out);
         TicketCapture capture;
@@ -167,7 +175,7 @@ final class TicketCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TicketResults r = capture.run();
-            print(o, r, dir);
+            print(o, r, dir, locale);
             return Diagnosis.NO_FAULT_FOUND.equals(r.diagnosis().verdict()) ? 0 : 1;
         } finally {
             printed.countDown();
@@ -275,6 +283,18 @@ final class TicketCommand implements Callable<Integer> {
         }
     }
 
+    /** --lang, or the JVM's locale (from LANG / LC_ALL) when not given. */
+    private Locale locale() {
+        if (lang == null) {
+            return Messages.supported(Locale.getDefault());
+        }
+        try {
+            return Messages.locale(lang);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--lang " + lang + " is not a language of the report: give en or zh-CN", e);
+        }
+    }
+
     /** About 30 progress lines per capture, one a second at most and every 10 s at least. */
     static Duration progressEvery(Duration length) {
         long ms = Math.max(1000, Math.min(10_000, length.toMillis() / 30));
@@ -303,7 +323,7 @@ final class TicketCommand implements Callable<Integer> {
     }
 
     /** The ping and TCP summaries of each vantage point, the diagnosis, and where the bundle is. */
-    private static void print(PrintWriter o, TicketResults r, Path dir) {
+    private static void print(PrintWriter o, TicketResults r, Path dir, Locale locale) {
         for (VantageEvidence v : r.vantagePoints()) {
             o.println();
             println(o, "=== from " + v.id() + " (source " + (v.sourceAddress() == null ? "-" : v.sourceAddress())
@@ -318,7 +338,7 @@ final class TicketCommand implements Callable<Integer> {
         }
         o.println();
         List<String> lines = new ArrayList<>();
-        SummaryText.diagnosis(lines, r.diagnosis());
+        SummaryText.diagnosis(lines, r.diagnosis(), locale);
         lines.forEach(l -> println(o, l));
         o.println();
         println(o, "Report bundle in " + dir + ":");

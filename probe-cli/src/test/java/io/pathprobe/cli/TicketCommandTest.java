@@ -93,6 +93,34 @@ class TicketCommandTest {
         }
     }
 
+    /** --lang zh-CN: the diagnosis lines and summary.txt in Chinese, the measurements and results.json as ever. */
+    @Test
+    void chineseDiagnosisAndSummary() throws Exception {
+        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+            int closed = LoopbackListener.closedPort("127.0.0.1");
+            Path out = dir.resolve("zh");
+            Cli r = Cli.run("ticket", "127.0.0.1", "--port", listener.port() + "," + closed, "-d", "2s", "-i", "0.2",
+                    "--timeout", "1", "--lang", "zh-CN", "--out", out.toString());
+            TicketResults res = ResultsJson.read(out.resolve(ReportBundle.RESULTS));
+            java.util.Locale zh = java.util.Locale.SIMPLIFIED_CHINESE;
+            String headline = res.diagnosis().headline(zh);
+            assertTrue(headline.codePoints().anyMatch(c -> Character.UnicodeScript.of(c)
+                    == Character.UnicodeScript.HAN), headline);
+            assertTrue(r.out().contains("\n诊断结论：" + headline + "\n"), r.out());
+            assertFalse(r.out().contains("DIAGNOSIS:"), r.out());
+            for (String step : res.diagnosis().nextSteps(zh)) {
+                assertTrue(r.out().contains("  - " + step + "\n"), step);
+            }
+            String summaryTxt = Files.readString(out.resolve(ReportBundle.SUMMARY));
+            assertEquals(SummaryText.render(res, zh), summaryTxt, "summary.txt in Chinese");
+            assertTrue(summaryTxt.contains("提交工单时请附上以下信息："), summaryTxt);
+            ProbeSeries s = res.vantagePoints().get(0).tcp(closed);
+            assertTrue(r.out().contains(String.join("\n", SummaryText.tcpSummary(s)) + "\n"),
+                    "the tool's summary as it is");
+            assertTrue(Files.readString(out.resolve(ReportBundle.HTML)).contains("<html lang=\"zh-CN\">"));
+        }
+    }
+
     /** A listener that accepts everything, a hostcheck report as evidence: no fault found, exit 0. */
     @Test
     void healthyListenerExitsZeroWithHostcheckEvidence() throws Exception {
@@ -151,6 +179,7 @@ class TicketCommandTest {
         "ticket 127.0.0.1:9 -d 25h -o OUT             | --duration 25h is longer than 24 h",
         "ticket 127.0.0.1:1-64 -d 24h -o OUT          | this capture would record about 174,096,000 probe outcomes",
         "ticket 127.0.0.1:9 -o /proc/pathprobe-test   | --out: cannot create output directory /proc/pathprobe-test",
+        "ticket 127.0.0.1:9 --lang fr -o OUT          | --lang fr is not a language of the report: give en or zh-CN",
         "hostcheck --backends nohost                  | backend 'nohost' is not an IP address",
         "hostcheck --netns pp-none                    | no network namespace pp-none",
     })

@@ -12,6 +12,7 @@ import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.core.io.OutputDirectory;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
+import io.pathprobe.ticket.diagnosis.Messages;
 import io.pathprobe.ticket.evidence.TicketEvidence;
 import io.pathprobe.ticket.evidence.TicketFacts;
 import io.pathprobe.ticket.evidence.TicketResults;
@@ -33,6 +34,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -74,7 +76,7 @@ public final class TicketCapture {
     private record Config(String target, InetAddress address, CapturePlan plan, String instanceId,
                           List<ProbeAgent> vantagePoints, List<String> backends, String healthChecks,
                           List<HostCheckReport> hostChecks, Path outputDir, Consumer<CaptureProgress> progress,
-                          Duration progressEvery, String generator) {
+                          Duration progressEvery, String generator, Locale locale) {
     }
 
     private TicketCapture(Config cfg) {
@@ -163,7 +165,7 @@ public final class TicketCapture {
             TicketEvidence e = new TicketEvidence(ended, evidence, cfg.hostChecks);
             Diagnosis d = new Diagnoser().diagnose(e);
             TicketResults results = TicketResults.of(e, d, cfg.generator);
-            ReportBundle.write(cfg.outputDir, results);
+            ReportBundle.write(cfg.outputDir, results, cfg.locale);
             if (cfg.progress != null) {
                 reportProgress(runs, startNanos);
             }
@@ -252,6 +254,7 @@ public final class TicketCapture {
         private Consumer<CaptureProgress> progress;
         private Duration progressEvery = Duration.ofSeconds(1);
         private String generator = "pathprobe";
+        private Locale locale = Locale.ENGLISH;
 
         private Builder(String target, InetAddress address) {
             if (target == null || target.isBlank()) {
@@ -399,6 +402,15 @@ public final class TicketCapture {
         }
 
         /**
+         * The language of summary.txt and report.html (results.json is language-neutral); default English.
+         * Languages without texts ({@link Messages#LANGUAGES}) get English.
+         */
+        public Builder locale(Locale l) {
+            this.locale = Messages.supported(Objects.requireNonNull(l, "locale"));
+            return this;
+        }
+
+        /**
          * Checks the values together and copies them.
          *
          * @throws IllegalArgumentException when no port or output directory was given, the output directory is
@@ -430,7 +442,7 @@ public final class TicketCapture {
                     !p.traceModes().isEmpty());
             OutputDirectory.check(outputDir); // before minutes of capture, not after
             return new TicketCapture(new Config(target, address, p, instanceId, points, backends, healthChecks,
-                    hostChecks, outputDir, progress, progressEvery, generator));
+                    hostChecks, outputDir, progress, progressEvery, generator, locale));
         }
     }
 }

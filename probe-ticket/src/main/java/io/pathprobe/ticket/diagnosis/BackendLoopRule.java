@@ -71,8 +71,8 @@ final class BackendLoopRule implements DiagnosisRule {
         int n = e.facts().backends().size();
         Confidence c = Confidence.LOW;
         List<String> ev = new ArrayList<>();
-        List<String> parts = new ArrayList<>();
-        List<String> steps = new ArrayList<>();
+        List<Text> parts = new ArrayList<>();
+        List<NextStep> steps = new ArrayList<>();
         Identity weakest = Identity.KNOWN;
         for (VantageEvidence v : looping) {
             ProbeSeries s = v.tcp(port);
@@ -85,58 +85,55 @@ final class BackendLoopRule implements DiagnosisRule {
             };
             int k = Math.max(1, v.self() == null ? 1 : v.self().withBackends(e.facts().backends())
                     .backendAddresses().size());
-            String fit;
+            Text part;
             if (n > 0) {
                 boolean fits = Shares.fits(s, k, n);
-                fit = fits ? "fits " + k + " of the " + n + " backends" : "does not fit " + k + " of the " + n
-                        + " backends";
+                part = Text.of(fits ? "backend-loop.part.fits" : "backend-loop.part.misfit", v.id(), Shares.phrase(s),
+                        k, n);
                 if (!fits) {
                     vc = NoListenerRule.lower(vc);
                 }
             } else {
                 int guess = Shares.guessOneInN(s);
-                fit = guess > 0 ? "about 1 in " + guess : "N backends not known";
+                part = guess > 0 ? Text.of("backend-loop.part.guess", v.id(), Shares.phrase(s), guess)
+                        : Text.of("backend-loop.part.unknown", v.id(), Shares.phrase(s));
             }
             c = vc.compareTo(c) > 0 ? vc : c;
-            parts.add(v.id() + " (" + Shares.phrase(s) + ", " + fit + ")");
+            parts.add(part);
             ev.add(line(v, s));
             if (v.ping() != null) {
                 ev.add(line(v, v.ping()));
             }
             ev.addAll(selfLines(e, v, port));
             if (id != Identity.KNOWN) {
-                steps.add("Check whether " + v.id() + " (source " + v.sourceAddress() + ") is a backend of the load"
-                        + " balancer: give --backends ADDR,... to the capture, or run 'pathprobe hostcheck"
-                        + " --backends ADDR,...' on it.");
+                steps.add(NextStep.of("backend-loop.check-backend", Text.of("backend-loop.step.check-backend",
+                        v.id(), v.sourceAddress())));
             }
         }
         others.forEach(o -> ev.add(line(o, o.tcp(port))));
-        steps.add(0, "Do not send a backend's own requests through its load balancer's VIP: call the service on"
-                + " the host itself (127.0.0.1 or its own address), or through another load balancer or a layer-7"
-                + " (HTTP/HTTPS) listener. A layer-4 listener forwards some of a backend's connections back to"
-                + " itself, and those fail.");
+        steps.add(0, NextStep.of("backend-loop.no-own-vip", Text.of("backend-loop.step.no-own-vip")));
+        // The guide's remedy for Windows backends: a loopback adapter and the weak host model on every interface.
+        steps.add(0, NextStep.withCommands("backend-loop.windows-weak-host", Text.of(
+                "backend-loop.step.windows-weak-host", WINDOWS_WEAK_HOST.get(0), WINDOWS_WEAK_HOST.get(1),
+                WINDOWS_WEAK_HOST.get(2)), WINDOWS_WEAK_HOST));
         if (!othersClean) {
-            steps.add("Capture at the same time from a client that is not a backend: if it connects without"
-                    + " failures, the backend loop is confirmed; if it fails too, one bad backend (cause 2) is"
-                    + " more likely.");
+            steps.add(NextStep.of("backend-loop.compare-client", Text.of("backend-loop.step.compare-client")));
         }
         boolean one = looping.size() == 1;
-        String why = switch (weakest) {
-            case KNOWN -> one ? ": this host is a backend of the load balancer and its connections loop back to itself"
-                    : ": these hosts are backends of the load balancer and their connections loop back to themselves";
-            case LIKELY -> ": " + (one ? "this host listens on :" + port + " itself — is it one of the load"
-                    + " balancer's backends? A backend's connections to its own VIP loop back to itself"
-                    : "they listen on :" + port + " themselves — are they backends of the load balancer? A backend's"
-                    + " connections to its own VIP loop back to itself");
-            case UNKNOWN -> "; if " + (one ? "this host is a backend" : "these hosts are backends")
-                    + " of the load balancer, " + (one ? "its" : "their") + " connections loop back";
-        };
-        String summary = String.format(Locale.ROOT, "Connections to port %d partly fail from %s, scattered through"
-                        + " the run, while %s clean%s%s.", port, String.join("; ", parts),
-                one ? "its ping is" : "their ping is",
-                othersClean ? " and other clients connect without failures" : "", why);
-        return new Finding(cause(), c, summary, ev, steps);
+        String number = one ? ".one" : ".many";
+        Text seen = Text.of("backend-loop.summary" + number + (othersClean ? ".others-clean" : ""), port,
+                Text.join("list.semicolon", parts));
+        Text why = Text.of("backend-loop.summary.why." + weakest.name().toLowerCase(Locale.ROOT) + number, port);
+        return Finding.of(cause(), c, Text.of("sentences", seen, why), ev, steps);
     }
+
+    /**
+     * The weak host model, so that Windows accepts and sends the VIP's packets on the loopback adapter: list the
+     * interfaces, then for each index (IDX) enable weak host send and receive.
+     */
+    static final List<String> WINDOWS_WEAK_HOST = List.of("netsh interface ipv4 show interface",
+            "netsh interface ipv4 set interface IDX weakhostsend=enabled",
+            "netsh interface ipv4 set interface IDX weakhostreceive=enabled");
 
     /** Partial, scattered TCP failures on {@code port} with a clean ping, from a host that may be a backend. */
     static boolean loops(TicketEvidence e, VantageEvidence v, int port) {

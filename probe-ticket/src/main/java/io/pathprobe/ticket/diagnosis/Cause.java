@@ -43,7 +43,13 @@ public enum Cause {
         throw new IllegalArgumentException("unknown cause '" + id + "'");
     }
 
+    /** The cause's title in English. */
     public String title() {
         return title;
+    }
+
+    /** The cause's title as a text of the report's bundle: {@code cause.ID}. */
+    public Text titleText() {
+        return Text.of("cause." + id);
     }
 }

@@ -77,27 +77,29 @@ final class ClientIpBlockedRule implements DiagnosisRule {
             o.tcp().forEach(s -> ev.add(line(o, s)));
         }
         String ip = v.clientAddress();
-        List<String> steps = new ArrayList<>();
+        Text lb = NoListenerRule.lbName(e.facts());
+        List<NextStep> steps = new ArrayList<>();
+        // The guide's remedy: the network's public IP on the load balancer's access whitelist, with its warning.
         if (ip == null) {
-            steps.add("Find this client's public IP (run the capture with --public-ip-url) and ask the provider to"
-                    + " whitelist it in its DDoS protection.");
+            steps.add(NextStep.of("client-ip-blocked.whitelist", Text.of("client-ip-blocked.step.whitelist-unknown",
+                    lb)));
+        } else if (v.publicIp() == null && ClientPathRule.isLocal(ip)) {
+            steps.add(NextStep.of("client-ip-blocked.whitelist", Text.of("client-ip-blocked.step.whitelist-private",
+                    ip, lb)));
         } else {
-            steps.add("Ask the provider to whitelist IP " + ip + " in its DDoS protection (blocked address;"
-                    + " a shared NAT address can be blocked because of another host behind it).");
-            if (v.publicIp() == null && ClientPathRule.isLocal(ip)) {
-                steps.add(ip + " is a private source address: the provider sees the NAT's public address; find"
-                        + " it (--public-ip-url) and give that one.");
-            }
+            steps.add(NextStep.of("client-ip-blocked.whitelist", Text.of("client-ip-blocked.step.whitelist", ip,
+                    lb)));
         }
+        steps.add(NextStep.of("client-ip-blocked.find-source", Text.of("client-ip-blocked.step.find-source")));
+        steps.add(NextStep.of("client-ip-blocked.ask-provider", Text.of("client-ip-blocked.step.ask-provider")));
         if (working.isEmpty()) {
-            steps.add("Capture from a second, independent network at the same time: a blocked IP fails only from"
-                    + " here, a missing listener (cause 1) from everywhere.");
+            steps.add(NextStep.of("client-ip-blocked.second-vantage",
+                    Text.of("client-ip-blocked.step.second-vantage")));
         }
-        String summary = "From " + v.id() + (ip == null ? "" : " (" + ip + ")") + ", ping and TCP to the VIP"
-                + " silently time out" + (working.isEmpty() ? "" : " while " + working.size()
-                + (working.size() == 1 ? " other client reaches it" : " other clients reach it"))
-                + (c == Confidence.HIGH ? ", and the routers up to the VIP answer" : "")
-                + ": this client's address is likely blocked.";
-        return new Finding(cause(), c, summary, ev, steps);
+        Object who = ip == null ? v.id() : Text.of("vantage.with-ip", v.id(), ip);
+        String key = working.isEmpty() ? "client-ip-blocked.summary.alone"
+                : "client-ip-blocked.summary.others." + (working.size() == 1 ? "one" : "many")
+                + (c == Confidence.HIGH ? ".routers" : "");
+        return Finding.of(cause(), c, Text.of(key, who, working.size()), ev, steps);
     }
 }

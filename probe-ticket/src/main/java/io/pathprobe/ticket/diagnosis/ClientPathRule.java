@@ -91,31 +91,34 @@ final class ClientPathRule implements DiagnosisRule {
                 ev.add(line(o, o.ping()));
             }
         }
-        List<String> steps = new ArrayList<>();
-        List<String> where = new ArrayList<>();
+        List<NextStep> steps = new ArrayList<>();
         HopEvidence start = hop != null ? hop : slow;
-        if (hop != null) {
-            where.add("loss begins at hop " + hop.ttl() + " (" + hop.host() + ") and continues to the destination");
-        }
-        if (slow != null) {
-            where.add(String.format(java.util.Locale.ROOT, "delay rises by %.0f ms at hop %d (%s) and stays to the"
-                    + " destination", slow.avgMs() - previousAvg(v, slow), slow.ttl(), slow.host()));
+        Text where;
+        if (hop != null && slow != null) {
+            where = Text.of("client-path.where.loss-delay", hop.ttl(), hop.host(), delayMs(v, slow), slow.ttl(),
+                    slow.host());
+        } else if (hop != null) {
+            where = Text.of("client-path.where.loss", hop.ttl(), hop.host());
+        } else if (slow != null) {
+            where = Text.of("client-path.where.delay", delayMs(v, slow), slow.ttl(), slow.host());
+        } else {
+            where = Text.of("client-path.where.ping", Signals.pct(v.ping().stats().lossPercent()));
         }
         if (start != null) {
             steps.add(whereItBegins(v, hop != null ? traceOf(v, hop) : traceOf(v, slow), start));
         } else {
-            where.add("ping loses " + Signals.pct(v.ping().stats().lossPercent()) + " of packets");
-            steps.add("Run the capture with MTR (ICMP and TCP mode) to see at which hop the loss begins.");
+            steps.add(NextStep.of("client-path.run-mtr", Text.of("client-path.step.run-mtr")));
         }
         if (others.isEmpty()) {
-            steps.add("Capture from a second network at the same time: loss from this network only confirms the"
-                    + " client's path; loss from everywhere points to the load balancer's side.");
+            steps.add(NextStep.of("client-path.second-vantage", Text.of("client-path.step.second-vantage")));
         }
-        String summary = "From " + v.id() + ", " + String.join("; ", where) + (othersClean
-                ? ", while other clients see no " + (hop == null && slow != null ? "such delay" : "loss")
-                : othersLossy ? "; other clients see it too, so the common path or the load balancer's side is"
-                + " more likely" : "") + ".";
-        return new Finding(cause(), c, summary, ev, steps);
+        String tail = othersClean ? hop == null && slow != null ? ".others-no-delay" : ".others-no-loss"
+                : othersLossy ? ".others-too" : "";
+        return Finding.of(cause(), c, Text.of("client-path.summary" + tail, v.id(), where), ev, steps);
+    }
+
+    private static String delayMs(VantageEvidence v, HopEvidence slow) {
+        return String.format(java.util.Locale.ROOT, "%.0f", slow.avgMs() - previousAvg(v, slow));
     }
 
     /** The average RTT of the responding hop before {@code h} in the trace that holds it (0 when none). */
@@ -179,8 +182,7 @@ final class ClientPathRule implements DiagnosisRule {
      * address, or in carrier-grade NAT space, it is the carrier's. A private address further on does not make a
      * hop the client's: carriers number routers privately too.
      */
-    static String whereItBegins(VantageEvidence v, TraceEvidence t, HopEvidence start) {
-        String hop = "hop " + start.ttl() + " (" + start.host() + ")";
+    static NextStep whereItBegins(VantageEvidence v, TraceEvidence t, HopEvidence start) {
         HopEvidence prev = t == null ? null : t.hop(start.ttl() - 1);
         boolean known = v.self() != null && v.self().error() == null && !v.self().networks().isEmpty();
         boolean ownLink = known ? v.self().onOwnLink(start.host()) : start.ttl() == 1;
@@ -190,25 +192,22 @@ final class ClientPathRule implements DiagnosisRule {
         HopEvidence firstPublic = t == null ? null : t.hops().stream()
                 .filter(h -> !h.addresses().isEmpty() && !isLocal(h.host())).findFirst().orElse(null);
         if (start.ttl() == 1 || ownLink) {
-            return "The problem begins at " + hop + ", on the client's own link: inside the client's own network."
-                    + " Check the local link (Wi-Fi, cable), the office/home router and NAT device, and how loaded"
-                    + " they are.";
+            return NextStep.of("client-path.own-network", Text.of("client-path.step.own-network", start.ttl(),
+                    start.host()));
         }
-        if (firstPublic != null && firstPublic.ttl() <= start.ttl() || isCgnat(start.host())) {
-            return "The problem begins at " + hop + ", beyond the client's own network (" + (isCgnat(start.host())
-                    ? "carrier-grade NAT space" : "at or past the first public address, hop " + firstPublic.ttl()
-                    + " (" + firstPublic.host() + ")") + "): on the carrier's network. Send the MTR report"
-                    + " (summary.txt) to the client's ISP.";
+        if (isCgnat(start.host())) {
+            return NextStep.of("client-path.carrier", Text.of("client-path.step.carrier-cgnat", start.ttl(),
+                    start.host()));
+        }
+        if (firstPublic != null && firstPublic.ttl() <= start.ttl()) {
+            return NextStep.of("client-path.carrier", Text.of("client-path.step.carrier", start.ttl(), start.host(),
+                    firstPublic.ttl(), firstPublic.host()));
         }
         if (prevOwn) {
-            return "The problem begins after hop " + prev.ttl() + " (" + prev.host() + "), the client's own router"
-                    + " (on its link), and before " + hop + ": in that router's forwarding or its uplink to the"
-                    + " carrier. Check the router's load and its WAN link; if they are fine, send the MTR report"
-                    + " (summary.txt) to the client's ISP.";
+            return NextStep.of("client-path.router-uplink", Text.of("client-path.step.router-uplink", prev.ttl(),
+                    prev.host(), start.ttl(), start.host()));
         }
-        return "The problem begins at " + hop + ", past the client's own router and before any public address:"
-                + " the carrier's network, or the client's own wider network (a corporate WAN) if it has one — a"
-                + " private address alone does not tell. Ask whether the client runs routers beyond its office"
-                + " router; if not, send the MTR report (summary.txt) to the client's ISP.";
+        return NextStep.of("client-path.carrier-or-wan", Text.of("client-path.step.carrier-or-wan", start.ttl(),
+                start.host()));
     }
 }

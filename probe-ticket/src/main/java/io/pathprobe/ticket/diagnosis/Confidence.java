@@ -22,6 +22,11 @@ public enum Confidence {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The label as a text of the report's bundle: {@code confidence.LABEL}. */
+    public Text text() {
+        return Text.of("confidence." + label());
+    }
+
     @JsonCreator
     public static Confidence fromLabel(String label) {
         return valueOf(label.toUpperCase(Locale.ROOT));

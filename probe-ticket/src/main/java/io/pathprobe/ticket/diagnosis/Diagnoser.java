@@ -59,12 +59,12 @@ public final class Diagnoser {
         List<String> observations = observations(e);
         if (!findings.isEmpty() && findings.get(0).confidence() != Confidence.LOW) {
             Finding top = findings.get(0);
-            List<String> steps = new ArrayList<>(top.nextSteps());
+            List<NextStep> steps = new ArrayList<>(steps(top));
             if (top.confidence() != Confidence.HIGH) {
                 steps.addAll(tellApart(findings)); // not certain: say what would rule the others out
             }
-            return new Diagnosis(top.cause().id(), "Cause " + top.cause().number() + ": " + top.cause().title()
-                    + " (" + top.confidence().label() + " confidence)", top.confidence(), findings, observations,
+            return Diagnosis.of(top.cause().id(), Text.of("headline.cause", top.cause().number(),
+                    top.cause().titleText(), top.confidence().text()), top.confidence(), findings, observations,
                     steps);
         }
         List<VantageEvidence> measured = Signals.measured(e);
@@ -72,24 +72,22 @@ public final class Diagnoser {
                 && !Signals.echoLimitedOnly(v)
                 || v.traces().stream().anyMatch(t -> Signals.persistentLossBeforeDestination(t) != null));
         if (measured.isEmpty()) {
-            return new Diagnosis(Diagnosis.INCONCLUSIVE, "Inconclusive: nothing was measured", null, findings,
-                    observations, List.of("Run the capture for longer (at least " + Signals.MIN_SAMPLES
-                    + " probes per check) and check the notes for probers that could not run."));
+            return Diagnosis.of(Diagnosis.INCONCLUSIVE, Text.of("headline.nothing-measured"), null, findings,
+                    observations, List.of(NextStep.of("general.run-longer",
+                            Text.of("general.step.run-longer", Signals.MIN_SAMPLES))));
         }
         if (anyFailure) {
-            Set<String> steps = new LinkedHashSet<>(tellApart(findings));
-            findings.forEach(f -> steps.addAll(f.nextSteps()));
+            Set<NextStep> steps = new LinkedHashSet<>(tellApart(findings));
+            findings.forEach(f -> steps.addAll(steps(f)));
             if (Signals.independentCount(measured) < 2) {
-                steps.add("Capture from a second, independent network at the same time (--vantage): whether the"
-                        + " failures are seen from everywhere or only from here tells most causes apart.");
+                steps.add(NextStep.of("general.second-vantage", Text.of("general.step.second-vantage")));
             }
             if (e.hostChecks().isEmpty()) {
-                steps.add("Run 'pathprobe hostcheck' on each backend and give its --json output to the capture.");
+                steps.add(NextStep.of("general.hostcheck", Text.of("general.step.hostcheck")));
             }
-            String headline = findings.isEmpty()
-                    ? "Inconclusive: failures were seen, but they match none of the known causes"
-                    : "Inconclusive: the evidence fits " + candidates(findings) + "; see what would tell them apart";
-            return new Diagnosis(Diagnosis.INCONCLUSIVE, headline, null, findings, observations,
+            Text headline = findings.isEmpty() ? Text.of("headline.inconclusive.none")
+                    : Text.of("headline.inconclusive.candidates", candidates(findings));
+            return Diagnosis.of(Diagnosis.INCONCLUSIVE, headline, null, findings, observations,
                     List.copyOf(steps));
         }
         long fewest = measured.stream().flatMap(v -> series(v).stream())
@@ -98,81 +96,61 @@ public final class Diagnoser {
         List<Integer> portsUnmeasured = e.facts().ports().stream().filter(p -> measured.stream()
                 .allMatch(v -> Signals.tcp(v, p) == Health.UNMEASURED)).toList();
         Confidence c = fewest >= THOROUGH_SAMPLES ? Confidence.HIGH : Confidence.MEDIUM;
-        String where = measured.size() == 1 ? "the vantage point" : "every vantage point";
-        String headline;
+        String where = measured.size() == 1 ? ".one" : ".many";
+        Text headline;
         boolean echoLimited = measured.stream().anyMatch(Signals::echoLimitedOnly);
         if (pingMeasured && portsUnmeasured.isEmpty() && echoLimited) {
-            headline = "No fault found: every port connected from " + where + "; only ping lost replies (the VIP"
-                    + " rate-limits ICMP echo)";
+            headline = Text.of("headline.no-fault.echo-limited" + where);
         } else if (pingMeasured && portsUnmeasured.isEmpty()) {
-            headline = "No fault found: the VIP answered ping and every port connected from " + where;
+            headline = Text.of("headline.no-fault" + where);
         } else {
             c = Confidence.LOW; // a check that did not run cannot have found the fault
-            List<String> missing = new ArrayList<>();
+            List<Text> missing = new ArrayList<>();
             if (!pingMeasured) {
-                missing.add("ping");
+                missing.add(Text.of("missing.ping"));
             }
-            portsUnmeasured.forEach(p -> missing.add("TCP port " + p));
-            headline = "No fault found in what was measured from " + where + "; not measured: "
-                    + String.join(", ", missing);
+            portsUnmeasured.forEach(p -> missing.add(Text.of("missing.port", p)));
+            headline = Text.of("headline.no-fault.partial" + where, Text.join("list.comma", missing));
         }
-        return new Diagnosis(Diagnosis.NO_FAULT_FOUND, headline, c, findings, observations,
-                List.of("If the problem is intermittent, run a longer capture (--duration) while it happens, from"
-                        + " the affected client's network."));
+        return Diagnosis.of(Diagnosis.NO_FAULT_FOUND, headline, c, findings, observations,
+                List.of(NextStep.of("general.intermittent", Text.of("general.step.intermittent"))));
+    }
+
+    /** A finding's structured steps; a finding in words only (made elsewhere) gets them as untranslated lines. */
+    private static List<NextStep> steps(Finding f) {
+        return !f.steps().isEmpty() || f.nextSteps().isEmpty() ? f.steps()
+                : f.nextSteps().stream().map(s -> NextStep.of("general.untranslated", Text.of("literal", s)))
+                .toList();
     }
 
     /**
      * For every pair of causes among the findings, what would tell them apart (the measurement whose outcome
      * differs between the two signatures).
      */
-    static List<String> tellApart(List<Finding> findings) {
-        List<String> out = new ArrayList<>();
+    static List<NextStep> tellApart(List<Finding> findings) {
+        List<NextStep> out = new ArrayList<>();
         for (int i = 0; i < findings.size(); i++) {
             for (int j = i + 1; j < findings.size(); j++) {
-                Cause a = findings.get(i).cause();
-                Cause b = findings.get(j).cause();
-                Cause lo = a.number() < b.number() ? a : b;
-                Cause hi = lo == a ? b : a;
-                String how = apart(lo, hi);
-                if (how != null) {
-                    out.add("To tell cause " + lo.number() + " from cause " + hi.number() + ": " + how);
+                int a = findings.get(i).cause().number();
+                int b = findings.get(j).cause().number();
+                String pair = Math.min(a, b) + "-" + Math.max(a, b);
+                if (APART.contains(pair)) {
+                    out.add(NextStep.of("general.tell-apart." + pair, Text.of("apart." + pair)));
                 }
             }
         }
         return out;
     }
 
-    private static String apart(Cause lo, Cause hi) {
-        return switch (lo.number() * 10 + hi.number()) {
-            case 12 -> "look at the load balancer's console — no listener on the port is cause 1; a listener whose"
-                    + " health checks pass is cause 2 (then run 'pathprobe hostcheck' on each backend).";
-            case 13, 15 -> "capture at the same time from another, independent network — cause 1 fails from"
-                    + " everywhere, cause " + hi.number() + " only from " + (hi.number() == 3 ? "the backend" : "here")
-                    + ".";
-            case 14 -> "an MTR from the failing client — loss that begins at a router before the VIP is cause 4;"
-                    + " routers that answer cleanly up to a silent VIP are cause 1.";
-            case 23 -> "whether the failing host is a backend (give --backends; its self check shows whether it"
-                    + " listens on the port) and a capture from a client that is not a backend — one filtering"
-                    + " backend (cause 2) fails every client by about the same share, a backend's own loop (cause 3)"
-                    + " only that backend.";
-            case 24, 34 -> "ping and MTR — path loss (cause 4) loses pings too and shows where in the MTR; cause "
-                    + lo.number() + " fails TCP only, with a clean ping.";
-            case 25 -> "another independent network — a blocked IP (cause 5) fails only from here and ping too;"
-                    + " rp_filter (cause 2) fails TCP from everywhere while ping answers.";
-            case 35 -> "ping from the failing host — cause 5 blocks ping as well; a backend loop (cause 3) leaves"
-                    + " ping clean and fails only some connects.";
-            case 45 -> "the MTR from the failing client — loss that begins at a router before the VIP is cause 4;"
-                    + " every router answering cleanly with only the VIP silent is cause 5.";
-            default -> null;
-        };
-    }
+    /** The pairs of causes one measurement tells apart (each has its message {@code apart.LO-HI}). */
+    static final Set<String> APART = Set.of("1-2", "1-3", "1-4", "1-5", "2-3", "2-4", "2-5", "3-4", "3-5", "4-5");
 
-    private static String candidates(List<Finding> findings) {
-        List<String> names = new ArrayList<>();
+    private static Text candidates(List<Finding> findings) {
+        List<Text> names = new ArrayList<>();
         for (Finding f : findings) {
-            names.add("cause " + f.cause().number() + " (" + f.cause().title() + ")");
+            names.add(Text.of("cause.ref", f.cause().number(), f.cause().titleText()));
         }
-        return String.join(" or ", names);
+        return Text.join("list.or", names);
     }
 
     private static List<ProbeSeries> series(VantageEvidence v) {

@@ -74,21 +74,18 @@ final class NoListenerRule implements DiagnosisRule {
                 ev.add(line(v, t));
             }
         }
-        List<String> steps = new ArrayList<>();
+        List<NextStep> steps = new ArrayList<>();
         for (int port : e.facts().ports()) {
-            steps.add("Add a listener on port " + port + " to " + lbName(e.facts()) + ".");
+            steps.add(NextStep.of("no-listener.add-listener", Text.of("no-listener.step.add-listener", port,
+                    lbName(e.facts()))));
         }
-        steps.add("Check that " + e.facts().vip() + " is the VIP of " + lbName(e.facts())
-                + " and that the instance is running.");
+        steps.add(NextStep.of("no-listener.check-vip", Text.of("no-listener.step.check-vip", e.facts().vip(),
+                lbName(e.facts()))));
         if (clients < 2) {
-            steps.add("Capture again from a second, independent network (another --vantage: a host elsewhere, a"
-                    + " phone hotspot): a missing listener fails from everywhere, a blocked client IP only from"
-                    + " this one.");
+            steps.add(NextStep.of("no-listener.second-vantage", Text.of("no-listener.step.second-vantage")));
         }
-        String how = refused ? "TCP is refused or times out" : "TCP times out";
-        String where = clients >= 2 ? "from " + clients + " independent clients" : "from this client";
-        return Optional.of(new Finding(cause(), c, "The VIP answers neither ping nor TCP on port(s) "
-                + ports(e.facts()) + " " + where + " (" + how + "): no listener seems configured.", ev, steps));
+        String key = "no-listener.summary.silent." + (clients >= 2 ? "many" : "one") + (refused ? ".refused" : ".timeout");
+        return Optional.of(Finding.of(cause(), c, Text.of(key, ports(e.facts()), clients), ev, steps));
     }
 
     /** The VIP answers ping but some ports are refused (or silently dropped) from every vantage point. */
@@ -131,36 +128,35 @@ final class NoListenerRule implements DiagnosisRule {
                 ev.add(line(v, v.ping()));
             }
         }
-        List<String> steps = new ArrayList<>();
+        List<NextStep> steps = new ArrayList<>();
         List<Integer> all = new ArrayList<>(refusedPorts);
         all.addAll(droppedPorts);
         for (int port : all) {
-            steps.add("Add a listener on port " + port + " to " + lbName(e.facts()) + " (or check the one there is"
-                    + " enabled and bound to this port).");
+            steps.add(NextStep.of("no-listener.add-listener", Text.of("no-listener.step.add-listener-enabled", port,
+                    lbName(e.facts()))));
         }
-        StringBuilder summary = new StringBuilder("The VIP answers ping");
-        if (!refusedPorts.isEmpty()) {
-            summary.append(", but connections to port(s) ").append(join(refusedPorts))
-                    .append(" are refused from ").append(clients >= 2 ? "every client" : "this client")
-                    .append(": nothing listens there");
+        String where = clients >= 2 ? "many" : "one";
+        Text summary;
+        if (droppedPorts.isEmpty()) {
+            summary = Text.of("no-listener.summary.refused." + where, join(refusedPorts));
+        } else if (refusedPorts.isEmpty()) {
+            summary = Text.of("no-listener.summary.dropped", join(droppedPorts));
+        } else {
+            summary = Text.of("no-listener.summary.refused-dropped." + where, join(refusedPorts), join(droppedPorts));
         }
         if (!droppedPorts.isEmpty()) {
-            summary.append(refusedPorts.isEmpty() ? ", but" : "; and").append(" port(s) ").append(join(droppedPorts))
-                    .append(" time out from every client: no listener on them, unless health checks pass"
-                            + " (then see rp_filter, cause 2)");
-            steps.add("Look at the load balancer's console: is there a listener on port(s) " + join(droppedPorts)
-                    + ", and do its health checks pass? If they pass, run 'pathprobe hostcheck' on each backend.");
+            steps.add(NextStep.of("no-listener.console", Text.of("no-listener.step.console", join(droppedPorts))));
         }
-        return Optional.of(new Finding(cause(), best, summary.append('.').toString(), ev, steps));
+        return Optional.of(Finding.of(cause(), best, summary, ev, steps));
     }
 
     static Confidence lower(Confidence c) {
         return c == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW;
     }
 
-    static String lbName(TicketFacts f) {
-        return f.instanceId() != null ? "load balancer " + f.instanceId() + " (VIP " + f.vip() + ")"
-                : "the load balancer of VIP " + f.vip();
+    /** "load balancer ID (VIP ...)", or "the load balancer of VIP ..." without an instance ID. */
+    static Text lbName(TicketFacts f) {
+        return f.instanceId() != null ? Text.of("lb.named", f.instanceId(), f.vip()) : Text.of("lb.vip", f.vip());
     }
 
     static String ports(TicketFacts f) {

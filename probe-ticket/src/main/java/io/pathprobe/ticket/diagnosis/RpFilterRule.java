@@ -55,7 +55,7 @@ final class RpFilterRule implements DiagnosisRule {
         List<Integer> dead = new ArrayList<>();
         List<Integer> partial = new ArrayList<>();
         List<String> ev = new ArrayList<>();
-        List<String> parts = new ArrayList<>();
+        List<Text> parts = new ArrayList<>();
         boolean pinnedShare = false;
         boolean backendExplains = false;
         int n = e.facts().backends().size();
@@ -83,13 +83,12 @@ final class RpFilterRule implements DiagnosisRule {
             int k = n > 0 ? Shares.bestK(ss.get(0), n) : 0;
             boolean fitsAll = k > 0 && ss.stream().allMatch(x -> Shares.fits(x, k, n));
             pinnedShare |= agree && fitsAll && Signals.independentCount(with) >= 2;
-            List<String> each = new ArrayList<>();
+            List<Text> each = new ArrayList<>();
             for (VantageEvidence v : with) {
-                each.add(Shares.phrase(v.tcp(port)) + " from " + v.id());
+                each.add(Text.of("share.from", Shares.phrase(v.tcp(port)), v.id()));
             }
-            parts.add("port " + port + ": " + String.join(", ", each)
-                    + (fitsAll ? " (fits " + k + " of the " + n + " backends" + (agree ? ", the same share from"
-                    + " every client)" : ")") : agree && with.size() > 1 ? " (the same share from every client)" : ""));
+            String fit = fitsAll ? agree ? ".fits-same" : ".fits" : agree && with.size() > 1 ? ".same" : "";
+            parts.add(Text.of("rp-filter.part" + fit, port, Text.join("list.comma", each), k, n));
             // The failing clients are (likely) backends themselves: their own connections loop (cause 3).
             backendExplains |= with.stream().filter(v -> Signals.tcp(v, port) == Health.PARTIAL)
                     .allMatch(v -> Signals.isBackend(e, v) || Signals.listensOn(v, port));
@@ -116,53 +115,52 @@ final class RpFilterRule implements DiagnosisRule {
             }
         }
         Confidence c;
-        List<String> steps = new ArrayList<>();
-        String where = clients >= 2 ? "from every client (" + clients + " independent)"
-                : "from the only client measured";
-        StringBuilder summary = new StringBuilder("The VIP answers ping but");
-        if (!dead.isEmpty()) {
-            summary.append(" TCP to port(s) ").append(NoListenerRule.join(dead)).append(" is silently dropped ")
-                    .append(where);
+        List<NextStep> steps = new ArrayList<>();
+        String where = clients >= 2 ? "many" : "one";
+        Text seen;
+        if (partial.isEmpty()) {
+            seen = Text.of("rp-filter.summary.dead." + where, NoListenerRule.join(dead), clients);
+        } else if (dead.isEmpty()) {
+            seen = Text.of("rp-filter.summary.partial." + (partial.size() == 1 && clients < 2 ? "plain" : where),
+                    Text.join("list.semicolon", parts), clients);
+        } else {
+            seen = Text.of("rp-filter.summary.dead-partial." + where, NoListenerRule.join(dead), clients,
+                    Text.join("list.semicolon", parts));
         }
-        if (!partial.isEmpty()) {
-            summary.append(dead.isEmpty() ? "" : "; and").append(" connects partly time out ")
-                    .append(partial.size() == 1 && clients < 2 ? "" : where + " ").append("— ")
-                    .append(String.join("; ", parts));
-        }
+        String why;
         boolean passing = TicketFacts.HEALTH_PASSING.equals(e.facts().healthChecks());
         if (!on.isEmpty()) {
             c = Confidence.HIGH;
             for (HostCheckReport h : on) {
                 ev.add("[hostcheck " + HostChecks.where(h) + "] " + HostChecks.problemLine(h));
-                steps.add("On backend " + HostChecks.where(h) + ", add to /etc/sysctl.conf: " + String.join("; ",
-                        h.sysctlConfLines()) + " — then run 'sysctl -p'.");
+                steps.add(sysctl("rp-filter.sysctl-backend", Text.of("rp-filter.step.sysctl-backend",
+                        HostChecks.where(h), String.join("; ", h.sysctlConfLines())), h.sysctlConfLines()));
             }
-            summary.append(", and a backend has reverse-path filtering on: rp_filter drops the asymmetrically routed"
-                    + " packets.");
+            why = "hostcheck";
         } else {
             boolean partialOnly = dead.isEmpty();
             c = passing || (partialOnly && pinnedShare) ? Confidence.MEDIUM : Confidence.LOW;
             if (partialOnly && backendExplains) {
                 c = Confidence.LOW;
-                summary.append(": the failing client serves the port itself, so a backend looping through its own"
-                        + " load balancer (cause 3) explains this better than one filtering backend.");
+                why = "loop";
             } else if (partialOnly) {
-                summary.append(": one of several backends dropping every client's packets gives this share,"
-                        + " typically by reverse-path filtering (rp_filter).");
+                why = "share";
             } else {
-                summary.append(passing ? " while health checks pass: the backends drop clients' packets, typically"
-                        + " by reverse-path filtering (rp_filter)." : ": if the load balancer's health checks pass, a"
-                        + " backend's rp_filter is the likely cause.");
+                why = passing ? "passing" : "unknown";
             }
-            steps.add("Run 'pathprobe hostcheck' on each backend to read its rp_filter settings.");
-            steps.add("If rp_filter is on, add to /etc/sysctl.conf on the backend: " + String.join("; ",
-                    HostChecks.standardFixLines()) + " (eth0: the backend's interface) — then run 'sysctl -p'.");
+            steps.add(NextStep.of("rp-filter.hostcheck", Text.of("rp-filter.step.hostcheck")));
+            steps.add(sysctl("rp-filter.sysctl", Text.of("rp-filter.step.sysctl",
+                    String.join("; ", HostChecks.standardFixLines())), HostChecks.standardFixLines()));
             if (!passing) {
-                steps.add("Check in the load balancer's console whether its health checks pass (pass"
-                        + " --health-checks passing to the capture): passing checks with failing clients point to"
-                        + " rp_filter; failing checks point to the backend service or a firewall.");
+                steps.add(NextStep.of("rp-filter.health-checks", Text.of("rp-filter.step.health-checks")));
             }
         }
-        return Optional.of(new Finding(cause(), c, summary.toString(), ev, steps));
+        Text summary = Text.of("sentences", seen, Text.of("rp-filter.summary.why." + why));
+        return Optional.of(Finding.of(cause(), c, summary, ev, steps));
+    }
+
+    /** The guide's fix: the lines in /etc/sysctl.conf, then {@code sysctl -p} to load them. */
+    static NextStep sysctl(String id, Text text, List<String> lines) {
+        return new NextStep(id, text, List.of("sysctl -p"), "/etc/sysctl.conf", lines);
     }
 }

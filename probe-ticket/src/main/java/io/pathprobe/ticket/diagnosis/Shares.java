@@ -3,7 +3,6 @@ package io.pathprobe.ticket.diagnosis;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.SeriesStats;
 
-import java.util.Locale;
 
 /**
  * Failure shares as partial failures produce them: a backend that drops everything from a client, one of N behind
@@ -88,9 +87,9 @@ public final class Shares {
     }
 
     /** E.g. {@code 3 of 8 connects (38%) fail}. */
-    static String phrase(ProbeSeries s) {
+    static Text phrase(ProbeSeries s) {
         SeriesStats st = s.stats();
-        return String.format(Locale.ROOT, "%d of %d connects (%s) fail", st.failed(), st.answered(),
+        return Text.of("share.fail", st.failed(), st.answered(),
                 Signals.pct(Math.round(1000.0 * failedShare(st)) / 10.0));
     }
 }

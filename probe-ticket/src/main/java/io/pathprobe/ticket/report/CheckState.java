@@ -57,6 +57,11 @@ public enum CheckState {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The label in {@code locale}: {@code state.LABEL} of the report's bundle. */
+    public String text(Locale locale) {
+        return io.pathprobe.ticket.diagnosis.Messages.format(locale, "state." + label());
+    }
+
     /** What made the state, e.g. {@code 1 timed out, 7 SYN retransmits (8 connects)}; empty when clean. */
     public static String why(SeriesStats st) {
         List<String> parts = new ArrayList<>();

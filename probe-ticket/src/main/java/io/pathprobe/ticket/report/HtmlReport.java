@@ -2,6 +2,8 @@ package io.pathprobe.ticket.report;
 
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
+import io.pathprobe.ticket.diagnosis.Messages;
+import io.pathprobe.ticket.diagnosis.NextStep;
 import io.pathprobe.ticket.evidence.HopEvidence;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.Sample;
@@ -35,7 +37,7 @@ final class HtmlReport {
             --accent:#2b6cb0}
             *{box-sizing:border-box}
             body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 -apple-system,"Segoe UI",Roboto,
-            "Helvetica Neue",Arial,sans-serif}
+            "Helvetica Neue",Arial,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
             main{max-width:1180px;margin:0 auto;padding:24px 28px 48px}
             h1{font-size:22px;margin:0 0 6px}h2{font-size:18px;margin:32px 0 12px;border-bottom:1px solid var(--line);
             padding-bottom:6px}h3{font-size:15px;margin:18px 0 8px}
@@ -77,67 +79,76 @@ final class HtmlReport {
             .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;
             vertical-align:middle}
             footer{margin-top:36px;color:var(--muted);font-size:12px}
+            #checklist h3{margin-top:0}ul.check{list-style:none;margin:6px 0;padding:0}ul.check li{margin:3px 0}
+            ul.check li.missing{color:#8a5a00}
             """;
 
     private HtmlReport() {
     }
 
-    static String render(TicketResults r) {
+    static String render(TicketResults r, Locale l) {
         StringBuilder h = new StringBuilder(64 * 1024);
         TicketFacts f = r.facts();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        h.append("<!DOCTYPE html>\n<html lang=\"").append(Messages.supported(l).toLanguageTag())
+                .append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
-                .append("<title>pathprobe ticket: ").append(esc(f.target())).append("</title><style>")
+                .append("<title>").append(t(l, "html.title", f.target())).append("</title><style>")
                 .append(CSS).append("</style></head><body><main>\n");
-        h.append("<div class=\"top\"><div><b>pathprobe ticket report</b> &middot; ")
-                .append(esc(f.instanceId() == null ? "" : f.instanceId() + " · ")).append("VIP <b>")
-                .append(esc(f.vip())).append("</b> ports <b>").append(esc(ports(f.ports()))).append("</b></div><div>")
-                .append(esc(Formats.instant(f.start()))).append(" &rarr; ")
-                .append(esc(f.end() == null ? "running" : Formats.instant(f.end())))
-                .append(f.stoppedEarly() ? " (stopped early)" : "").append("</div></div>\n");
-        diagnosis(h, r.diagnosis());
-        overview(h, r);
-        charts(h, r);
-        traces(h, r);
-        hostChecks(h, r.hostChecks());
-        facts(h, r);
-        h.append("<footer>Schema ").append(esc(r.schema())).append(" &middot; ")
-                .append(esc(r.generator() == null ? "pathprobe" : r.generator()))
-                .append(" &middot; all data in results.json, every probe in events.jsonl</footer>\n");
+        String end = f.end() == null ? t(l, "html.running") : esc(Formats.instant(f.end()));
+        h.append("<div class=\"top\"><div><b>").append(t(l, "html.brand")).append("</b> &middot; ")
+                .append(esc(f.instanceId() == null ? "" : f.instanceId() + " · "))
+                .append(t(l, "html.vip-ports", f.vip(), ports(f.ports()))).append("</div><div>")
+                .append(t(l, f.stoppedEarly() ? "html.period.early" : "html.period", Formats.instant(f.start()), end))
+                .append("</div></div>\n");
+        diagnosis(h, r.diagnosis(), l);
+        checklist(h, r, l);
+        overview(h, r, l);
+        charts(h, r, l);
+        traces(h, r, l);
+        hostChecks(h, r.hostChecks(), l);
+        facts(h, r, l);
+        h.append("<footer>").append(t(l, "html.footer", r.schema(), r.generator() == null ? "pathprobe"
+                : r.generator())).append("</footer>\n");
         h.append("</main></body></html>\n");
         return h.toString();
     }
 
-    private static void diagnosis(StringBuilder h, Diagnosis d) {
+    private static void diagnosis(StringBuilder h, Diagnosis d, Locale l) {
         if (d == null) {
             return;
         }
         String cls = Diagnosis.NO_FAULT_FOUND.equals(d.verdict()) ? "ok"
                 : Diagnosis.INCONCLUSIVE.equals(d.verdict()) ? "unknown" : "fault";
         h.append("<section class=\"card verdict ").append(cls).append("\" id=\"diagnosis\"><h1>")
-                .append(esc(d.headline())).append("</h1>\n");
+                .append(esc(d.headline(l))).append("</h1>\n");
         Finding p = d.primary();
         if (p != null) {
-            h.append("<p class=\"lead\">").append(esc(p.summary())).append("</p>\n");
+            h.append("<p class=\"lead\">").append(esc(p.summary(l))).append("</p>\n");
         }
-        if (!d.nextSteps().isEmpty()) {
-            h.append("<h3>Next steps</h3><ol class=\"steps\">");
+        if (!d.steps().isEmpty()) {
+            h.append("<h3>").append(t(l, "html.next-steps")).append("</h3><ol class=\"steps\">");
+            for (NextStep s : d.steps()) {
+                h.append("<li data-step=\"").append(esc(s.id())).append("\">").append(stepHtml(s, l)).append("</li>");
+            }
+            h.append("</ol>\n");
+        } else if (!d.nextSteps().isEmpty()) { // a results.json from before structured steps: the English lines
+            h.append("<h3>").append(t(l, "html.next-steps")).append("</h3><ol class=\"steps\">");
             for (String s : d.nextSteps()) {
                 h.append("<li>").append(stepHtml(s)).append("</li>");
             }
             h.append("</ol>\n");
         }
         if (p != null) {
-            h.append("<h3>Evidence</h3>");
+            h.append("<h3>").append(t(l, "html.evidence")).append("</h3>");
             evidenceList(h, p.evidence());
         }
         List<Finding> others = p == null ? d.findings() : d.findings().subList(1, d.findings().size());
         for (Finding o : others) {
             h.append("<details").append(p == null ? " open" : "").append("><summary>")
-                    .append(p == null ? "Candidate: " : "Also considered: ").append("cause ")
-                    .append(o.cause().number()).append(", ").append(esc(o.cause().title())).append(" <span class=\"chip ")
-                    .append(o.confidence().name()).append("\">").append(o.confidence().label())
-                    .append("</span></summary><p>").append(esc(o.summary())).append("</p>");
+                    .append(t(l, p == null ? "html.candidate" : "html.also-considered", o.cause().number(),
+                            o.cause().titleText().render(l))).append(" <span class=\"chip ")
+                    .append(o.confidence().name()).append("\">").append(esc(o.confidence().text().render(l)))
+                    .append("</span></summary><p>").append(esc(o.summary(l))).append("</p>");
             evidenceList(h, o.evidence());
             h.append("</details>\n");
         }
@@ -147,7 +158,38 @@ final class HtmlReport {
     private static final java.util.regex.Pattern SYSCTL_LINE =
             java.util.regex.Pattern.compile("net\\.ipv4\\.conf\\.[\\w.-]+\\.rp_filter = \\d");
 
-    /** A step with its sysctl lines set as a code block (ready to copy), the words before and after kept. */
+    /**
+     * A structured step: its words, then what to type as a code block ready to copy: the lines for its file
+     * (under a comment naming the file), then its commands.
+     */
+    static String stepHtml(NextStep s, Locale l) {
+        StringBuilder b = new StringBuilder(esc(s.text().render(l)));
+        if (!s.fileLines().isEmpty() || !s.commands().isEmpty()) {
+            b.append("<pre>");
+            if (!s.fileLines().isEmpty()) {
+                b.append(esc("# " + s.file())).append('\n');
+                s.fileLines().forEach(x -> b.append(esc(x)).append('\n'));
+            }
+            s.commands().forEach(x -> b.append(esc(x)).append('\n'));
+            b.setLength(b.length() - 1);
+            b.append("</pre>");
+        }
+        return b.toString();
+    }
+
+    /** The attach-to-ticket checklist, ticked from the capture's facts. */
+    private static void checklist(StringBuilder h, TicketResults r, Locale l) {
+        h.append("<section class=\"card\" id=\"checklist\"><h3>").append(t(l, "checklist.title"))
+                .append("</h3><ul class=\"check\">");
+        for (Checklist.Item i : Checklist.of(r)) {
+            h.append("<li class=\"").append(i.present() ? "ok" : "missing").append("\" data-item=\"")
+                    .append(esc(i.id())).append("\">").append(i.present() ? "&#x2611; " : "&#x2610; ")
+                    .append(esc(i.text().render(l))).append("</li>");
+        }
+        h.append("</ul></section>\n");
+    }
+
+    /** A step in words only (a results.json from before structured steps), its sysctl lines set as a code block (ready to copy), the words before and after kept. */
     static String stepHtml(String s) {
         java.util.regex.Matcher m = SYSCTL_LINE.matcher(s);
         StringBuilder code = new StringBuilder();
@@ -175,11 +217,15 @@ final class HtmlReport {
         h.append("</ul>\n");
     }
 
-    private static void overview(StringBuilder h, TicketResults r) {
-        h.append("<h2>Overview</h2><table><tr><th class=\"l\">Vantage point</th><th class=\"l\">Source / public IP</th>")
-                .append("<th class=\"l\">Check</th><th class=\"l\">State</th><th>Sent</th><th>OK</th><th>Loss</th>")
-                .append("<th>Refused</th><th>Timed out</th><th>Unreach.</th><th>SYN retr.</th><th>Avg RTT</th>")
-                .append("<th>p99 RTT</th></tr>\n");
+    private static void overview(StringBuilder h, TicketResults r, Locale l) {
+        h.append("<h2>").append(t(l, "html.overview")).append("</h2><table><tr>");
+        for (String c : List.of("vantage", "source", "check", "state")) {
+            h.append("<th class=\"l\">").append(t(l, "html.th." + c)).append("</th>");
+        }
+        for (String c : List.of("sent", "ok", "loss", "refused", "timed-out", "unreachable", "syn", "avg", "p99")) {
+            h.append("<th>").append(t(l, "html.th." + c)).append("</th>");
+        }
+        h.append("</tr>\n");
         for (VantageEvidence v : r.vantagePoints()) {
             List<ProbeSeries> all = new ArrayList<>();
             if (v.ping() != null) {
@@ -194,7 +240,7 @@ final class HtmlReport {
                         .append(first ? esc(orDash(v.sourceAddress()) + " / " + orDash(v.publicIp())) : "")
                         .append("</td><td class=\"l\">").append(esc(s.label())).append("</td><td class=\"l\">")
                         .append("<span class=\"chip ").append(state.name()).append("\" title=\"")
-                        .append(esc(CheckState.why(st))).append("\">").append(state.label()).append("</span></td><td>")
+                        .append(esc(CheckState.why(st))).append("\">").append(esc(state.text(l))).append("</span></td><td>")
                         .append(st.answered()).append("</td><td>").append(st.received()).append("</td><td>")
                         .append(Formats.pct1(st.lossPercent())).append("</td><td>")
                         .append(st.count(io.pathprobe.core.OutcomeType.REFUSED)).append("</td><td>")
@@ -207,26 +253,25 @@ final class HtmlReport {
             }
             if (all.isEmpty()) {
                 h.append("<tr><td class=\"l\">").append(esc(v.id())).append("</td><td class=\"l\" colspan=\"12\">")
-                        .append("nothing measured</td></tr>\n");
+                        .append(t(l, "html.nothing-measured")).append("</td></tr>\n");
             }
         }
-        h.append("</table>\n<p class=\"muted small\">States: <b>clean</b> no timeout, refusal, error or SYN")
-                .append(" retransmit; <b>degraded</b> some, at most ").append(CheckState.FAILING_PERCENT)
-                .append("% of the probes; <b>failing</b> more than ").append(CheckState.FAILING_PERCENT)
-                .append("%; <b>dead</b> nothing succeeded; <b>unmeasured</b> nothing ended.</p>\n");
+        h.append("</table>\n<p class=\"muted small\">").append(t(l, "html.states", CheckState.FAILING_PERCENT))
+                .append("</p>\n");
         for (VantageEvidence v : r.vantagePoints()) {
-            for (String l : SelfLines.of(v)) {
-                h.append("<p class=\"small\">").append(esc(l)).append("</p>\n");
+            for (String line : SelfLines.of(v, l)) {
+                h.append("<p class=\"small\">").append(esc(line)).append("</p>\n");
             }
         }
     }
 
-    private static void charts(StringBuilder h, TicketResults r) {
-        h.append("<h2>Round-trip time over the capture</h2><div class=\"legend\">")
+    private static void charts(StringBuilder h, TicketResults r, Locale l) {
+        h.append("<h2>").append(t(l, "html.charts")).append("</h2><div class=\"legend\">")
                 .append("<span><i style=\"background:#2b6cb0\"></i>RTT</span>")
-                .append("<span><i style=\"background:#d64545\"></i>timed out</span>")
-                .append("<span><i style=\"background:#e07b00\"></i>refused</span>")
-                .append("<span><i style=\"background:#7b3fb5\"></i>unreachable / other failure</span></div>\n");
+                .append("<span><i style=\"background:#d64545\"></i>").append(t(l, "html.legend.timed-out")).append("</span>")
+                .append("<span><i style=\"background:#e07b00\"></i>").append(t(l, "html.legend.refused")).append("</span>")
+                .append("<span><i style=\"background:#7b3fb5\"></i>").append(t(l, "html.legend.other"))
+                .append("</span></div>\n");
         long span = 1;
         for (VantageEvidence v : r.vantagePoints()) {
             for (ProbeSeries s : series(v)) {
@@ -236,7 +281,7 @@ final class HtmlReport {
         }
         for (VantageEvidence v : r.vantagePoints()) {
             for (ProbeSeries s : series(v)) {
-                chart(h, v, s, span);
+                chart(h, v, s, span, l);
             }
         }
     }
@@ -255,7 +300,7 @@ final class HtmlReport {
      * column's mean RTT joined into a line that breaks where a column holds only failures, failures as ticks
      * along the top in the colour of their kind.
      */
-    static void chart(StringBuilder h, VantageEvidence v, ProbeSeries s, long spanMs) {
+    static void chart(StringBuilder h, VantageEvidence v, ProbeSeries s, long spanMs, Locale l) {
         int plotW = CHART_W - PAD_L - PAD_R;
         int plotH = CHART_H - PAD_T - PAD_B;
         int buckets = Math.max(1, Math.min(plotW, s.samples().size()));
@@ -294,9 +339,9 @@ final class HtmlReport {
                 .append("</title>");
         h.append("<text class=\"title\" x=\"").append(PAD_L).append("\" y=\"17\">").append(esc("[" + v.id() + "] "
                 + s.label())).append("</text><text x=\"").append(CHART_W - PAD_R).append("\" y=\"17\" text-anchor=\"end\">")
-                .append(esc(st.answered() + " probes, " + Formats.pct1(st.lossPercent()) + " loss"
-                        + (st.avgMs() == null ? "" : ", avg " + Formats.ms3(st.avgMs()) + " ms")
-                        + (clipped ? ", max " + Formats.ms3(st.maxMs()) + " ms (cut off at the top)" : "")))
+                .append(st.avgMs() == null ? t(l, "html.chart.stats", st.answered(), Formats.pct1(st.lossPercent()))
+                        : t(l, clipped ? "html.chart.stats.clipped" : "html.chart.stats.avg", st.answered(),
+                        Formats.pct1(st.lossPercent()), Formats.ms3(st.avgMs()), clipped ? Formats.ms3(st.maxMs()) : ""))
                 .append("</text>");
         // grid and axes
         for (int i = 0; i <= 4; i++) {
@@ -361,34 +406,36 @@ final class HtmlReport {
             }
         } else {
             h.append("<text x=\"").append(PAD_L + plotW / 2).append("\" y=\"").append(PAD_T + plotH / 2)
-                    .append("\" text-anchor=\"middle\">no successful probe: nothing answered</text>");
+                    .append("\" text-anchor=\"middle\">").append(t(l, "html.chart.none")).append("</text>");
         }
         h.append("<line x1=\"").append(PAD_L).append("\" x2=\"").append(PAD_L).append("\" y1=\"").append(PAD_T)
                 .append("\" y2=\"").append(PAD_T + plotH).append("\" stroke=\"#9aa4b5\"/>");
         h.append("</svg>\n");
     }
 
-    private static void traces(StringBuilder h, TicketResults r) {
+    private static void traces(StringBuilder h, TicketResults r, Locale l) {
         boolean any = r.vantagePoints().stream().anyMatch(v -> !v.traces().isEmpty());
         if (!any) {
             return;
         }
-        h.append("<h2>MTR traces</h2>\n");
+        h.append("<h2>").append(t(l, "html.mtr")).append("</h2>\n");
         for (VantageEvidence v : r.vantagePoints()) {
             for (TraceEvidence t : v.traces()) {
-                trace(h, v, t);
+                trace(h, v, t, l);
             }
         }
     }
 
-    private static void trace(StringBuilder h, VantageEvidence v, TraceEvidence t) {
+    private static void trace(StringBuilder h, VantageEvidence v, TraceEvidence t, Locale l) {
         h.append("<h3>[").append(esc(v.id())).append("] mtr ").append(esc(t.mode().toUpperCase(Locale.ROOT)))
                 .append(t.port() == 0 ? "" : " port " + t.port()).append(" <span class=\"muted small\">")
-                .append(t.rounds()).append(" rounds").append(t.stopReason() == null ? "" : " · " + esc(t.stopReason()))
-                .append(t.persistentLossFromTtl() == null ? "" : " · persistent loss from hop " + t.persistentLossFromTtl())
+                .append(t(l, "html.mtr.rounds", t.rounds()))
+                .append(t.stopReason() == null ? "" : " · " + esc(t.stopReason()))
+                .append(t.persistentLossFromTtl() == null ? "" : " · " + t(l, "html.mtr.persistent",
+                        t.persistentLossFromTtl()))
                 .append("</span></h3>\n");
         if (t.error() != null) {
-            h.append("<p class=\"muted\">did not run: ").append(esc(t.error())).append("</p>\n");
+            h.append("<p class=\"muted\">").append(t(l, "html.mtr.error", t.error())).append("</p>\n");
             return;
         }
         double maxMs = 0;
@@ -400,16 +447,16 @@ final class HtmlReport {
         maxMs = niceCeil(maxMs <= 0 ? 1 : maxMs);
         h.append("<table class=\"mtr\"><tr><th>Hop</th><th class=\"l\">Host</th><th class=\"l\">Loss%</th>")
                 .append("<th>Snt</th><th>Last</th><th>Avg</th><th>Best</th><th>Wrst</th><th>StDev</th>")
-                .append("<th class=\"l\">Latency (best–worst, avg; scale 0–").append(axisMs(maxMs))
-                .append(")</th></tr>\n");
+                .append("<th class=\"l\">").append(t(l, "html.mtr.latency", axisMs(maxMs))).append("</th></tr>\n");
         for (HopEvidence hop : t.hops()) {
             boolean persist = t.persistentLossFromTtl() != null && hop.ttl() >= t.persistentLossFromTtl();
             h.append("<tr").append(persist ? " class=\"persist\"" : "").append("><td>").append(hop.ttl())
                     .append("</td><td class=\"l\">").append(esc(String.join(", ", hop.addresses().isEmpty()
                             ? List.of("???") : hop.addresses())))
-                    .append(hop.destination() ? " <span class=\"muted small\">(target)</span>" : "")
-                    .append(hop.lossNotCarriedOn() ? " <span class=\"muted small\">(ICMP rate limit: loss not carried"
-                            + " on)</span>" : "")
+                    .append(hop.destination() ? " <span class=\"muted small\">" + t(l, "html.mtr.target") + "</span>"
+                            : "")
+                    .append(hop.lossNotCarriedOn() ? " <span class=\"muted small\">" + t(l, "html.mtr.rate-limit")
+                            + "</span>" : "")
                     .append("</td><td class=\"l\">").append(Formats.pct1(hop.lossPercent()))
                     .append("<span class=\"bar\"><i style=\"width:").append(fmt(Math.min(100, hop.lossPercent())))
                     .append("%\"></i></span></td><td>").append(hop.sent()).append("</td><td>")
@@ -418,10 +465,10 @@ final class HtmlReport {
                     .append(Formats.ms1(hop.worstMs())).append("</td><td>").append(Formats.ms1(hop.stdevMs()))
                     .append("</td><td class=\"l\">");
             if (hop.bestMs() != null && hop.worstMs() != null && hop.avgMs() != null) {
-                double l = 100 * hop.bestMs() / maxMs;
+                double left = 100 * hop.bestMs() / maxMs;
                 double w = Math.max(0.8, 100 * (hop.worstMs() - hop.bestMs()) / maxMs);
                 double a = 100 * hop.avgMs() / maxMs;
-                h.append("<span class=\"lat\"><i style=\"left:").append(fmt(l)).append("%;width:").append(fmt(w))
+                h.append("<span class=\"lat\"><i style=\"left:").append(fmt(left)).append("%;width:").append(fmt(w))
                         .append("%\"></i><b style=\"left:calc(").append(fmt(a)).append("% - 1px)\"></b></span>");
             }
             h.append("</td></tr>\n");
@@ -429,11 +476,11 @@ final class HtmlReport {
         h.append("</table>\n");
     }
 
-    private static void hostChecks(StringBuilder h, List<HostCheckReport> reports) {
+    private static void hostChecks(StringBuilder h, List<HostCheckReport> reports, Locale l) {
         if (reports.isEmpty()) {
             return;
         }
-        h.append("<h2>Backend host checks</h2>\n");
+        h.append("<h2>").append(t(l, "html.hostchecks")).append("</h2>\n");
         for (HostCheckReport r : reports) {
             h.append("<div class=\"card\"><b>").append(esc(HostChecks.where(r))).append("</b> ")
                     .append(esc(HostChecks.problemLine(r))).append("<pre>")
@@ -441,30 +488,31 @@ final class HtmlReport {
         }
     }
 
-    private static void facts(StringBuilder h, TicketResults r) {
+    private static void facts(StringBuilder h, TicketResults r, Locale l) {
         TicketFacts f = r.facts();
-        h.append("<h2>Ticket facts</h2><div class=\"card\"><dl class=\"facts\">");
-        fact(h, "Instance ID", f.instanceId());
-        fact(h, "Target", f.target());
-        fact(h, "VIP", f.vip());
-        fact(h, "Ports", ports(f.ports()));
-        fact(h, "Backends", f.backends().isEmpty() ? null : String.join(", ", f.backends()));
-        fact(h, "Health checks (as reported)", f.healthChecks());
-        fact(h, "Start", Formats.instant(f.start()));
-        fact(h, "End", f.end() == null ? null : Formats.instant(f.end()) + (f.stoppedEarly() ? " (stopped early)"
-                : ""));
-        fact(h, "Planned duration", Formats.duration(f.plannedDurationMs()));
+        h.append("<h2>").append(t(l, "html.facts")).append("</h2><div class=\"card\"><dl class=\"facts\">");
+        fact(h, t(l, "html.fact.instance"), f.instanceId());
+        fact(h, t(l, "html.fact.target"), f.target());
+        fact(h, t(l, "html.fact.vip"), f.vip());
+        fact(h, t(l, "html.fact.ports"), ports(f.ports()));
+        fact(h, t(l, "html.fact.backends"), f.backends().isEmpty() ? null : String.join(", ", f.backends()));
+        fact(h, t(l, "html.fact.health"), Messages.format(l, "health." + f.healthChecks()));
+        fact(h, t(l, "html.fact.start"), Formats.instant(f.start()));
+        fact(h, t(l, "html.fact.end"), f.end() == null ? null : f.stoppedEarly() ? Messages.format(l,
+                "html.stopped-early", Formats.instant(f.end())) : Formats.instant(f.end()));
+        fact(h, t(l, "html.fact.duration"), Formats.duration(f.plannedDurationMs()));
         for (VantageEvidence v : r.vantagePoints()) {
-            StringBuilder d = new StringBuilder(v.kind()).append(", source ").append(orDash(v.sourceAddress()))
-                    .append(", public IP ").append(orDash(v.publicIp()));
+            StringBuilder d = new StringBuilder(Messages.format(l, "html.fact.vantage.value", v.kind(),
+                    orDash(v.sourceAddress()), orDash(v.publicIp())));
             v.details().forEach((k, val) -> d.append(", ").append(k).append(' ').append(val));
-            fact(h, "Vantage point " + v.id(), d.toString());
+            fact(h, t(l, "html.fact.vantage", v.id()), d.toString());
         }
         h.append("</dl></div>\n");
     }
 
+    /** {@code k} is markup already (a message with escaped arguments), {@code v} is text. */
     private static void fact(StringBuilder h, String k, String v) {
-        h.append("<dt>").append(esc(k)).append("</dt><dd>").append(esc(v == null ? "-" : v)).append("</dd>");
+        h.append("<dt>").append(k).append("</dt><dd>").append(esc(v == null ? "-" : v)).append("</dd>");
     }
 
     /** 1, 2, 2.5 or 5 times a power of ten, at least {@code v}. */
@@ -508,6 +556,18 @@ final class HtmlReport {
         StringBuilder sb = new StringBuilder();
         ports.forEach(p -> sb.append(sb.length() == 0 ? "" : ", ").append(p));
         return sb.toString();
+    }
+
+    /**
+     * Message {@code key} in {@code l} as markup: the arguments are escaped, the pattern (from the bundle, with
+     * markup of its own such as {@code <b>}) is not.
+     */
+    static String t(Locale l, String key, Object... args) {
+        Object[] a = new Object[args.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = esc(String.valueOf(args[i]));
+        }
+        return Messages.format(l, key, a);
     }
 
     static String esc(String s) {

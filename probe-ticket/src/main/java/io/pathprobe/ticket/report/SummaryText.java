@@ -4,6 +4,7 @@ import io.pathprobe.core.text.PlainText;
 import io.pathprobe.core.text.SummaryLines;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
+import io.pathprobe.ticket.diagnosis.Messages;
 import io.pathprobe.ticket.evidence.HopEvidence;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketFacts;
@@ -25,22 +26,31 @@ public final class SummaryText {
     private SummaryText() {
     }
 
+    /** In English. */
     public static String render(TicketResults r) {
+        return render(r, Locale.ENGLISH);
+    }
+
+    /**
+     * In {@code locale} ({@link Messages#LANGUAGES}): the words are translated; evidence lines, numbers,
+     * addresses and the ping, TCP and mtr summaries stay as the tools write them.
+     */
+    public static String render(TicketResults r, Locale locale) {
         List<String> out = new ArrayList<>();
         TicketFacts f = r.facts();
-        out.add("pathprobe ticket capture" + (f.instanceId() == null ? "" : " for " + f.instanceId()));
-        out.add("Target: " + f.target() + (f.target().equals(f.vip()) ? "" : " (" + f.vip() + ")")
-                + "   Ports: " + join(f.ports()));
-        out.add("Start: " + Formats.instant(f.start()) + "   End: " + Formats.instant(f.end())
-                + (f.stoppedEarly() ? " (stopped early)" : ""));
+        out.add(f.instanceId() == null ? t(locale, "summary.title") : t(locale, "summary.title.instance",
+                f.instanceId()));
+        out.add(t(locale, "summary.target", f.target() + (f.target().equals(f.vip()) ? "" : " (" + f.vip() + ")"),
+                join(f.ports())));
+        out.add(t(locale, f.stoppedEarly() ? "summary.time.early" : "summary.time", Formats.instant(f.start()),
+                Formats.instant(f.end())));
         for (VantageEvidence v : r.vantagePoints()) {
-            out.add("Client " + v.id() + ": source " + orDash(v.sourceAddress()) + ", public IP " + orDash(v.publicIp()));
+            out.add(t(locale, "summary.client", v.id(), orDash(v.sourceAddress()), orDash(v.publicIp())));
         }
         out.add("");
-        diagnosis(out, r.diagnosis());
+        diagnosis(out, r.diagnosis(), locale);
         out.add("");
-        out.add("Overview (clean: no timeout, refusal, error or SYN retransmit; degraded: some, at most "
-                + CheckState.FAILING_PERCENT + "% of probes; failing: more; dead: nothing succeeded):");
+        out.add(t(locale, "summary.overview", CheckState.FAILING_PERCENT));
         for (VantageEvidence v : r.vantagePoints()) {
             List<ProbeSeries> all = new ArrayList<>();
             if (v.ping() != null) {
@@ -49,14 +59,16 @@ public final class SummaryText {
             all.addAll(v.tcp());
             for (ProbeSeries s : all) {
                 String why = CheckState.why(s.stats());
-                out.add("  [" + v.id() + "] " + s.label() + ": " + CheckState.of(s).label()
-                        + (why.isEmpty() ? "" : " (" + why + " of " + s.stats().answered() + ")"));
+                String state = CheckState.of(s).text(locale);
+                String check = "[" + v.id() + "] " + s.label();
+                out.add("  " + (why.isEmpty() ? t(locale, "summary.overview.line", check, state)
+                        : t(locale, "summary.overview.line.why", check, state, why, s.stats().answered())));
             }
-            SelfLines.of(v).forEach(l -> out.add("  " + l));
+            SelfLines.of(v, locale).forEach(l -> out.add("  " + l));
         }
         for (VantageEvidence v : r.vantagePoints()) {
             out.add("");
-            out.add("=== From " + v.id() + " (" + v.kind() + ", source " + orDash(v.sourceAddress()) + ") ===");
+            out.add(t(locale, "summary.from", v.id(), v.kind(), orDash(v.sourceAddress())));
             if (v.ping() != null) {
                 out.add("");
                 out.addAll(pingSummary(v.ping()));
@@ -70,36 +82,64 @@ public final class SummaryText {
                 out.addAll(mtrReport(t, f.start(), v.sourceAddress() == null ? v.id() : v.sourceAddress()));
             }
             for (String n : v.notes()) {
-                out.add("note: " + n);
+                out.add(t(locale, "summary.note", n));
             }
         }
         for (HostCheckReport h : r.hostChecks()) {
             out.add("");
             out.addAll(HostChecks.render(h));
         }
+        out.add("");
+        checklist(out, r, locale);
         // Free text (instance ID, vantage names, notes quoting servers, hostcheck files) stays on its line.
         return String.join("\n", out.stream().map(PlainText::oneLine).toList()) + "\n";
     }
 
-    /** The diagnosis as summary.txt shows it: the verdict, each finding with its evidence, the next steps. */
+    /** The attach-to-ticket checklist: a heading, then one ticked or open line per item. */
+    public static void checklist(List<String> out, TicketResults r, Locale locale) {
+        out.add(t(locale, "checklist.heading"));
+        for (Checklist.Item i : Checklist.of(r)) {
+            out.add("  " + t(locale, i.present() ? "checklist.present" : "checklist.missing") + " "
+                    + i.text().render(locale));
+        }
+    }
+
+    /** The diagnosis in English. */
     public static void diagnosis(List<String> out, Diagnosis d) {
+        diagnosis(out, d, Locale.ENGLISH);
+    }
+
+    /**
+     * The diagnosis as summary.txt (and the CLI) shows it, in {@code locale}: the verdict, each finding with its
+     * evidence (as measured, not translated), the next steps.
+     */
+    public static void diagnosis(List<String> out, Diagnosis d, Locale locale) {
         if (d == null) {
             return;
         }
-        out.add("DIAGNOSIS: " + d.headline());
+        out.add(t(locale, "summary.diagnosis", d.headline(locale)));
         for (Finding f : d.findings()) {
             out.add("");
-            out.add("* Cause " + f.cause().number() + " (" + f.cause().title() + "), " + f.confidence().label()
-                    + " confidence:");
-            out.add("  " + f.summary());
-            out.add("  Evidence:");
+            out.add(t(locale, "summary.finding", f.cause().number(), f.cause().titleText().render(locale),
+                    f.confidence().text().render(locale)));
+            out.add("  " + f.summary(locale));
+            out.add("  " + t(locale, "summary.evidence"));
             f.evidence().forEach(e -> out.add("    " + e));
         }
-        if (!d.nextSteps().isEmpty()) {
+        List<String> steps = d.nextSteps(locale);
+        if (!steps.isEmpty()) {
             out.add("");
-            out.add("Next steps:");
-            d.nextSteps().forEach(s -> out.add("  - " + s));
+            out.add(t(locale, "summary.next-steps"));
+            steps.forEach(s -> out.add("  - " + s));
         }
+    }
+
+    private static String t(Locale l, String key, Object... args) {
+        Object[] a = new Object[args.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = String.valueOf(args[i]); // numbers as they are, never grouped
+        }
+        return Messages.format(l, key, a);
     }
 
     /** iputils' summary: {@code --- HOST ping statistics ---}, counts and loss, {@code rtt min/avg/max/mdev}. */

@@ -123,4 +123,31 @@ class DiagnoserTest {
         assertTrue(obs.contains("[b] tcp 203.0.113.10:80: 20 attempted, 0 connected, 0 refused, 20 timed out,"
                 + " 0 unreachable (100% failed)"), obs::toString);
     }
+
+    /** A rule of its own that gives English words only: its steps come through as they are, in every language. */
+    @Test
+    void aRuleWithWordsOnlyKeepsItsLines() {
+        DiagnosisRule custom = new DiagnosisRule() {
+            @Override
+            public Cause cause() {
+                return Cause.NO_LISTENER;
+            }
+
+            @Override
+            public String needs() {
+                return "anything";
+            }
+
+            @Override
+            public java.util.Optional<Finding> evaluate(TicketEvidence e) {
+                return java.util.Optional.of(new Finding(Cause.NO_LISTENER, Confidence.HIGH, "it is down",
+                        List.of("[a] evidence"), List.of("Restart it.")));
+            }
+        };
+        Diagnosis d = new Diagnoser(List.of(custom)).diagnose(ticket(P80, healthy("a", "10.0.1.2")));
+        assertEquals(List.of("Restart it."), d.nextSteps());
+        assertEquals("general.untranslated", d.steps().get(0).id());
+        assertEquals(List.of("Restart it."), d.nextSteps(java.util.Locale.SIMPLIFIED_CHINESE));
+        assertEquals("it is down", d.primary().summary(java.util.Locale.SIMPLIFIED_CHINESE));
+    }
 }

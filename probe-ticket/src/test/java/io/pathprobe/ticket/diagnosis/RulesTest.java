@@ -209,7 +209,7 @@ class RulesTest {
             Finding f = only(rule, e);
             assertEquals(Confidence.HIGH, f.confidence());
             assertTrue(f.summary().contains("fits 1 of the 4 backends"), f.summary());
-            assertTrue(f.summary().contains("this host is a backend of the load balancer"), f.summary());
+            assertTrue(f.summary().contains("This host is a backend of the load balancer"), f.summary());
         }
 
         @Test
@@ -246,7 +246,7 @@ class RulesTest {
             TicketEvidence e = ticket(P80, self);
             Finding f = only(rule, e);
             assertEquals(Confidence.MEDIUM, f.confidence());
-            assertTrue(f.summary().contains("this host listens on :80 itself — is it one of the load balancer's"
+            assertTrue(f.summary().contains("This host listens on :80 itself — is it one of the load balancer's"
                     + " backends?"), f.summary());
             Diagnosis d = new Diagnoser().diagnose(e);
             assertEquals(Cause.BACKEND_LOOP.id(), d.verdict(), d::headline);
@@ -265,7 +265,7 @@ class RulesTest {
             Finding f = only(rule, e);
             assertEquals(Confidence.HIGH, f.confidence());
             assertTrue(f.summary().contains("netns:backend1") && f.summary().contains("netns:backend2"), f.summary());
-            assertTrue(f.summary().contains("these hosts are backends"), f.summary());
+            assertTrue(f.summary().contains("These hosts are backends"), f.summary());
         }
 
         @Test
@@ -454,15 +454,16 @@ class RulesTest {
                     silentVip()), "198.51.100.7");
             Finding f = only(rule, ticket(P80, a, healthy("b", "10.0.3.2")));
             assertEquals(Confidence.HIGH, f.confidence());
-            assertTrue(any(f.nextSteps(), "whitelist IP 198.51.100.7"), f.nextSteps()::toString);
+            assertTrue(any(f.nextSteps(), "Add public IP 198.51.100.7 (this client's network) to the access whitelist"),
+                    f.nextSteps()::toString);
         }
 
         @Test
         void privateSourceWithoutPublicIpSaysSo() {
             VantageEvidence a = vantage("a", "10.0.1.2", ping(20, 0), List.of(tcp(80, 0, 0, 20)), silentVip());
             Finding f = only(rule, ticket(P80, a, healthy("b", "10.0.3.2")));
-            assertTrue(any(f.nextSteps(), "whitelist IP 10.0.1.2"));
-            assertTrue(any(f.nextSteps(), "private source address"));
+            assertTrue(any(f.nextSteps(), "10.0.1.2 is a private source address"));
+            assertTrue(any(f.nextSteps(), "access whitelist"));
         }
 
         @Test

@@ -134,21 +134,21 @@ class ScenarioMatrixLabTest {
             Lb t = loopingLb(lab);
             return new Setup(t.vip, List.of(t.backends.get(0), t.a), t.backendAddrs(), TicketFacts.HEALTH_UNKNOWN,
                     List.of());
-        }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.HIGH), "this host is a backend of the load balancer"));
+        }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.HIGH), "This host is a backend of the load balancer"));
         l.add(new Scenario("c3-without-backends", lab -> {
             Lb t = loopingLb(lab);
             return new Setup(t.vip, List.of(t.backends.get(0), t.a));
         }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.MEDIUM),
-                "this host listens on :80 itself — is it one of the load balancer's backends?"));
+                "This host listens on :80 itself — is it one of the load balancer's backends?"));
         l.add(new Scenario("c3-alone-without-backends", lab -> {
             Lb t = loopingLb(lab); // the field report: the only client is itself a backend, no --backends
             return new Setup(t.vip, List.of(t.backends.get(0)));
-        }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.MEDIUM), "this host listens on :80 itself"));
+        }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.MEDIUM), "This host listens on :80 itself"));
         l.add(new Scenario("c3-two-backends-looping", lab -> {
             Lb t = loopingLb(lab);
             return new Setup(t.vip, List.of(t.backends.get(0), t.backends.get(1), t.a), t.backendAddrs(),
                     TicketFacts.HEALTH_UNKNOWN, List.of());
-        }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.HIGH), "these hosts are backends of the load balancer"));
+        }, Cause.BACKEND_LOOP.id(), EnumSet.of(Confidence.HIGH), "These hosts are backends of the load balancer"));
         // ---- cause 4: client path ----
         l.add(new Scenario("c4-client-link-1vp", lab -> {
             Std t = std(lab, true);
