@@ -109,21 +109,8 @@ public record ConfigFile(String name, List<String> allow, Path tokenFile, Tls tl
                 throw new ConfigException(file + " is larger than 1 MiB: is it the right file?", null);
             }
             raw = YAML.readValue(file.toFile(), Raw.class);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : " (known: " + e.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
-            throw new ConfigException(file + " line " + line(e) + ": unknown key '" + at(e.getPath()) + "'"
-                    + known, e);
-        } catch (JsonMappingException e) {
-            Throwable c = e.getCause();
-            String why = c instanceof IllegalArgumentException && c.getMessage() != null ? c.getMessage()
-                    : e.getOriginalMessage();
-            String key = at(e.getPath());
-            throw new ConfigException(file + " line " + line(e) + (key.isEmpty() ? "" : ", key '" + key + "'") + ": "
-                    + oneLine(why), e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + " line " + line(e) + ": not valid YAML: " + oneLine(e.getOriginalMessage()),
-                    e);
+            throw explain(file, e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read it (" + e.getMessage() + ")", e);
         }
@@ -137,8 +124,61 @@ public record ConfigFile(String name, List<String> allow, Path tokenFile, Tls tl
         }
     }
 
+    private static ConfigException explain(Path file, JsonProcessingException top) {
+        for (Throwable t = top; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) {
+                int line = y.getProblemMark() != null ? y.getProblemMark().getLine() + 1
+                        : y.getContextMark() != null ? y.getContextMark().getLine() + 1 : -1;
+                return new ConfigException(file + " line " + (line < 0 ? "?" : line) + ": not valid YAML: "
+                        + oneLine(y.getProblem()) + (y.getContext() == null ? "" : " (" + oneLine(y.getContext())
+                        + (y.getContextMark() == null ? "" : " at line " + (y.getContextMark().getLine() + 1))
+                        + ")"), top);
+            }
+        }
+        try {
+            throw top;
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : " (known: " + e.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+            return new ConfigException(file + " line " + keyLine(file, String.valueOf(e.getPropertyName()), line(e))
+                    + ": unknown key '" + at(e.getPath()) + "'" + known, e);
+        } catch (JsonMappingException e) {
+            Throwable c = e.getCause();
+            String why = c instanceof IllegalArgumentException && c.getMessage() != null ? c.getMessage()
+                    : e.getOriginalMessage();
+            String key = at(e.getPath());
+            return new ConfigException(file + " line " + line(e) + (key.isEmpty() ? "" : ", key '" + key + "'") + ": "
+                    + oneLine(why), e);
+        } catch (JsonProcessingException e) {
+            return new ConfigException(file + " line " + line(e) + ": not valid YAML: "
+                    + oneLine(e.getOriginalMessage()), e);
+        }
+    }
+
+    /**
+     * The first line where {@code key} is written as a key: Jackson reports unknown keys of records (read through
+     * their constructors) at the end of the object, not where the key is.
+     */
+    private static String keyLine(Path file, String key, String fallback) {
+        try {
+            Pattern p = Pattern.compile("(^|[\\s{,])[\"']?" + Pattern.quote(key) + "[\"']?\\s*:");
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (p.matcher(lines.get(i)).find()) {
+                    return Integer.toString(i + 1);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall back to Jackson's location
+        }
+        return fallback;
+    }
+
+    /** The line of the token at fault (the exception's own location is where the parser stood: often the next). */
     private static String line(JsonProcessingException e) {
-        return e.getLocation() == null ? "?" : Integer.toString(e.getLocation().getLineNr());
+        var where = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p ? p.currentTokenLocation()
+                : e.getLocation();
+        return where == null || where.getLineNr() < 1 ? "?" : Integer.toString(where.getLineNr());
     }
 
     private static String at(List<JsonMappingException.Reference> path) {

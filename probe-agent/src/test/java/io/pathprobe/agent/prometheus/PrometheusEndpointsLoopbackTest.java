@@ -119,6 +119,32 @@ class PrometheusEndpointsLoopbackTest {
     }
 
     @Test
+    void icmpAndMtrModulesToLoopback() throws Exception {
+        start(ExporterSetup.defaults());
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.core.internal.Privileges.isRoot(),
+                "ICMP without root depends on ping_group_range (UnprivilegedProbeTest covers that)");
+        Map<String, PromText.Family> m = PromText.parse(get("/probe?module=icmp&target=127.0.0.1", SECRET, "5")
+                .body());
+        assertEquals(1.0, value(m, "probe_success"));
+        assertEquals(5.0, value(m, "probe_icmp_packets_sent_count"));
+        assertEquals(5.0, value(m, "probe_icmp_packets_received_count"));
+        assertEquals(64.0, value(m, "probe_icmp_reply_hop_limit"));
+        assertTrue(value(m, "probe_icmp_duration_seconds", "phase", "rtt") > 0);
+        assertTrue(value(m, "probe_icmp_duration_seconds", "phase", "resolve") >= 0);
+        assertTrue(value(m, "probe_icmp_duration_seconds", "phase", "setup") >= 0);
+        assertTrue(value(m, "probe_jitter_seconds") >= 0);
+        assertEquals(0.0, value(m, "probe_loss_ratio"));
+
+        Map<String, PromText.Family> t = PromText.parse(get("/probe?module=mtr&target=127.0.0.1", SECRET, "5")
+                .body());
+        assertEquals(1.0, value(t, "probe_success"));
+        assertEquals(1.0, value(t, "probe_traceroute_total_hops"));
+        assertEquals(0.0, value(t, "probe_traceroute_hop_loss_ratio", "ttl", "1"));
+        assertEquals(0.0, value(t, "probe_traceroute_persistent_loss_from_ttl"));
+        assertEquals(ProbeRunner.fnv1a("127.0.0.1"), (long) value(t, "probe_traceroute_route_hash"));
+    }
+
+    @Test
     void requestsOutsideTheContractAreRefusedWithTheirStatus() throws Exception {
         start(ExporterSetup.defaults());
         assertEquals(401, get("/probe?module=icmp&target=127.0.0.1", null, null).statusCode());
