@@ -37,6 +37,9 @@ ip netns add "$probe"
 ip netns add "$vip"
 ip link add "$p-a" netns "$probe" type veth peer name "$p-b" netns "$vip"
 in_probe ip link set lo up
+# Ping sockets for every group: smokeping_prober's unprivileged mode (one socket per target, demultiplexed by the
+# kernel); its --privileged raw sockets each see every reply, and at 1,000 targets lose most of them.
+in_probe sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 in_probe ip addr add 10.98.0.1/30 dev "$p-a"
 in_probe ip link set "$p-a" up
 in_probe ip route add 10.99.0.0/22 via 10.98.0.2
@@ -91,14 +94,15 @@ scrape_configs:
     static_configs: [{targets: ["127.0.0.1:19374"]}]
 YML
 
-in_probe env PATHPROBE_JAVA_OPTS="-Xmx256m" bin/pathprobe agent --listen 127.0.0.1:19917 --config "$work/agent.yml" \
+# Started without a wrapper function, so that $! is the exporter itself (ip netns exec execs it).
+ip netns exec "$probe" env PATHPROBE_JAVA_OPTS="-Xmx256m" bin/pathprobe agent --listen 127.0.0.1:19917 --config "$work/agent.yml" \
   --audit-log /dev/null 2>"$work/pathprobe.log" & pids+=($!); pp=$!
-in_probe prometheus-blackbox-exporter --config.file="$work/blackbox.yml" --web.listen-address=127.0.0.1:19115 \
+ip netns exec "$probe" prometheus-blackbox-exporter --config.file="$work/blackbox.yml" --web.listen-address=127.0.0.1:19115 \
   --log.level=warn 2>"$work/blackbox.log" & pids+=($!); bb=$!
-in_probe prometheus-smokeping-prober --privileged --web.listen-address=127.0.0.1:19374 --log.level=warn \
+ip netns exec "$probe" prometheus-smokeping-prober --web.listen-address=127.0.0.1:19374 --log.level=warn \
   "${targets[@]}" 2>"$work/smokeping.log" & pids+=($!); sp=$!
 sleep 8 # the exporters listen before the first scrape
-in_probe prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+ip netns exec "$probe" prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
   --web.listen-address=127.0.0.1:19090 --log.level=warn 2>"$work/prometheus.log" & pids+=($!)
 
 cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }   # utime + stime, at 100 ticks/s
@@ -122,6 +126,7 @@ echo "$n targets, $minutes min measured, scrape interval 15 s (pathprobe 5 echoe
 echo "up/down agreement (non-lossy targets, last scrape): $(query "count((probe_success{job=\"pathprobe\",$clean} == bool on(target) probe_success{job=\"blackbox\",$clean}) == 1)") of $(query "count(probe_success{job=\"blackbox\",$clean})"); down seen by pathprobe: $(query "count(probe_success{job=\"pathprobe\"} == 0)"), by blackbox: $(query "count(probe_success{job=\"blackbox\"} == 0)")"
 echo "lossy targets, share of scrapes with probe_success 1: pathprobe $(query "avg(avg_over_time(probe_success{job=\"pathprobe\",$lossy}[$w]))"), blackbox $(query "avg(avg_over_time(probe_success{job=\"blackbox\",$lossy}[$w]))")"
 echo "loss on lossy targets (10% dropped): pathprobe $(query "1 - sum(sum_over_time(probe_icmp_packets_received_count{job=\"pathprobe\",$lossy}[$w])) / sum(sum_over_time(probe_icmp_packets_sent_count{job=\"pathprobe\",$lossy}[$w]))") of $(query "sum(sum_over_time(probe_icmp_packets_sent_count{job=\"pathprobe\",$lossy}[$w]))") echoes; smokeping $(query "1 - sum(increase(smokeping_response_duration_seconds_count{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w])) / sum(increase(smokeping_requests_total{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w]))") of $(query "sum(increase(smokeping_requests_total{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w]))") echoes"
+echo "smokeping loss on the clean targets (its own receive loss): $(query "1 - sum(increase(smokeping_response_duration_seconds_count{host!~\"10\\\\.99\\\\.(1\\\\.|3\\\\.21[6-9]|3\\\\.22[0-3]).*\"}[$w])) / sum(increase(smokeping_requests_total{host!~\"10\\\\.99\\\\.(1\\\\.|3\\\\.21[6-9]|3\\\\.22[0-3]).*\"}[$w]))")"
 names=(pathprobe blackbox smokeping)
 procs=("$pp" "$bb" "$sp")
 for i in 0 1 2; do

@@ -61,16 +61,24 @@ final class ContinuousProber implements AutoCloseable {
 
     /** Makes {@code wanted} the running series: unchanged ones go on, others stop or start. */
     synchronized void apply(List<Series> wanted) {
+        Map<Series, Running> started = new HashMap<>();
+        try {
+            for (Series s : wanted) {
+                if (!running.containsKey(s) && !started.containsKey(s)) {
+                    started.put(s, new Running(s));
+                }
+            }
+        } catch (RuntimeException e) {
+            // All or nothing: what ran before goes on unchanged.
+            started.values().forEach(Running::stop);
+            throw new IllegalArgumentException("a continuous probe cannot run: " + e.getMessage(), e);
+        }
         List<Series> gone = new ArrayList<>(running.keySet());
         gone.removeAll(wanted);
         for (Series s : gone) {
             running.remove(s).stop();
         }
-        for (Series s : wanted) {
-            if (!running.containsKey(s)) {
-                running.put(s, new Running(s));
-            }
-        }
+        running.putAll(started);
     }
 
     synchronized int size() {

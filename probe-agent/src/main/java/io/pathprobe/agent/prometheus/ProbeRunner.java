@@ -97,7 +97,7 @@ final class ProbeRunner {
                 });
         long setup = System.nanoTime() - setupStart;
         String p = tcp ? "probe_tcp" : "probe_icmp";
-        return s.completion().completeOnTimeout(null, remaining + TimeUnit.MILLISECONDS.toNanos(50),
+        return s.completion().copy().completeOnTimeout(null, remaining + TimeUnit.MILLISECONDS.toNanos(50),
                 TimeUnit.NANOSECONDS).handle((stats, err) -> {
                     if (stats == null) {
                         s.stop();
@@ -154,7 +154,7 @@ final class ProbeRunner {
                 .duration(Duration.ofNanos(remaining)).vantagePoint(point).sourceLabel("probe").build();
         Tracer t = Tracer.start(engine, config, null);
         long setup = System.nanoTime() - setupStart;
-        return t.completion().completeOnTimeout(null, remaining + TimeUnit.MILLISECONDS.toNanos(50),
+        return t.completion().copy().completeOnTimeout(null, remaining + TimeUnit.MILLISECONDS.toNanos(50),
                 TimeUnit.NANOSECONDS).handle((snap, err) -> {
                     if (snap == null) {
                         t.stop();

@@ -272,7 +272,14 @@ public final class PrometheusEndpoints implements AutoCloseable {
                 + ", timeout " + budget.toMillis() + " ms");
         try {
             // Resolving a name blocks: not on the event loop.
-            blocking.execute(() -> resolveAndRun(module, hp, start, deadline, debug, report, out));
+            blocking.execute(() -> {
+                try {
+                    resolveAndRun(module, hp, start, deadline, debug, report, out);
+                } catch (RuntimeException e) { // a bug, not the network: say so rather than leave the scrape hanging
+                    inFlight.decrementAndGet();
+                    out.send(500, PLAIN, bytes("the probe failed inside the agent: " + e + "\n"), e.toString());
+                }
+            });
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
             reject(out, 429, module.name(), "the agent is busy: try again");
