@@ -131,8 +131,15 @@ lossy='target=~"10\\.99\\.1\\..*"'
 echo "$n targets, $minutes min measured, scrape interval 15 s (pathprobe 5 echoes/scrape, blackbox 1); smokeping ${#smoke[@]} targets at 1/s"
 echo "up/down agreement (non-lossy targets, last scrape): $(query "count((probe_success{job=\"pathprobe\",$clean} == bool on(target) probe_success{job=\"blackbox\",$clean}) == 1)") of $(query "count(probe_success{job=\"blackbox\",$clean})"); down seen by pathprobe: $(query "count(probe_success{job=\"pathprobe\"} == 0)"), by blackbox: $(query "count(probe_success{job=\"blackbox\"} == 0)")"
 echo "lossy targets, share of scrapes with probe_success 1: pathprobe $(query "avg(avg_over_time(probe_success{job=\"pathprobe\",$lossy}[$w]))"), blackbox $(query "avg(avg_over_time(probe_success{job=\"blackbox\",$lossy}[$w]))")"
-echo "loss on lossy targets (10% dropped): pathprobe $(query "1 - sum(sum_over_time(probe_icmp_packets_received_count{job=\"pathprobe\",$lossy}[$w])) / sum(sum_over_time(probe_icmp_packets_sent_count{job=\"pathprobe\",$lossy}[$w]))") of $(query "sum(sum_over_time(probe_icmp_packets_sent_count{job=\"pathprobe\",$lossy}[$w]))") echoes; smokeping $(query "1 - sum(increase(smokeping_response_duration_seconds_count{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w])) / sum(increase(smokeping_requests_total{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w]))") of $(query "sum(increase(smokeping_requests_total{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w]))") echoes"
-echo "smokeping loss on the clean targets (its own receive loss): $(query "1 - sum(increase(smokeping_response_duration_seconds_count{host!~\"10\\\\.99\\\\.(1\\\\.|3\\\\.21[6-9]|3\\\\.22[0-3]).*\"}[$w])) / sum(increase(smokeping_requests_total{host!~\"10\\\\.99\\\\.(1\\\\.|3\\\\.21[6-9]|3\\\\.22[0-3]).*\"}[$w]))")"
+pl=$(query "1 - sum(sum_over_time(probe_icmp_packets_received_count{job=\"pathprobe\",$lossy}[$w])) / sum(sum_over_time(probe_icmp_packets_sent_count{job=\"pathprobe\",$lossy}[$w]))")
+pn=$(query "sum(sum_over_time(probe_icmp_packets_sent_count{job=\"pathprobe\",$lossy}[$w]))")
+sl=$(query "1 - sum(increase(smokeping_response_duration_seconds_count{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w])) / sum(increase(smokeping_requests_total{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w]))")
+sn=$(query "sum(increase(smokeping_requests_total{host=~\"10\\\\.99\\\\.1\\\\..*\"}[$w]))")
+# Two estimates of one loss rate: their difference has sd sqrt(q(1-q)(1/n1 + 1/n2)); |z| < 3.9 agrees (1e-4).
+awk -v a="$pl" -v n1="$pn" -v b="$sl" -v n2="$sn" 'BEGIN { q = (a * n1 + b * n2) / (n1 + n2)
+  z = (a - b) / sqrt(q * (1 - q) * (1 / n1 + 1 / n2))
+  printf "loss on lossy targets (10%% of echo requests dropped): pathprobe %.4f of %d echoes, smokeping %.4f of %d; z = %.2f (%s)\n", a, n1, b, n2, z, (z < 3.9 && z > -3.9) ? "agree" : "DISAGREE" }'
+[ "${SMOKEPING:-lossy}" = all ] && echo "smokeping loss on the clean targets (its own receive loss): $(query "1 - sum(increase(smokeping_response_duration_seconds_count{host!~\"10\\\\.99\\\\.(1\\\\.|3\\\\.21[6-9]|3\\\\.22[0-3]).*\"}[$w])) / sum(increase(smokeping_requests_total{host!~\"10\\\\.99\\\\.(1\\\\.|3\\\\.21[6-9]|3\\\\.22[0-3]).*\"}[$w]))")"
 names=(pathprobe blackbox smokeping)
 procs=("$pp" "$bb" "$sp")
 for i in 0 1 2; do

@@ -44,7 +44,9 @@ import java.util.concurrent.CountDownLatch;
                 "  pathprobe agent --token-file /etc/pathprobe/tokens --allow 203.0.113.0/24:80,443",
                 "  pathprobe agent --listen 10.0.0.7:9917 --token-file tokens --allow 10.20.0.10/32 \\",
                 "      --tls-cert agent.pem --tls-key agent.key --name eu-1",
-                "Token file: one 'ID SECRET' per line (chmod 600); a coordinator sends 'Authorization: Bearer SECRET'."})
+                "  pathprobe agent --token-file tokens --config agent.yml    # Prometheus: GET /probe?module=&target=, /metrics",
+                "Token file: one 'ID SECRET' per line (chmod 600); a coordinator (or Prometheus) sends"
+                        + " 'Authorization: Bearer SECRET'."})
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:9917",
             description = "Where to listen; default: ${DEFAULT-VALUE} (loopback). [::1]:9917 for IPv6.")
