@@ -12,12 +12,26 @@ final class ProbeReport {
 
     private final List<Sample> samples = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    private final boolean keepLog;
+
+    /** @param keepLog whether log lines are kept ({@code debug=true}); otherwise they are not even formatted */
+    ProbeReport(boolean keepLog) {
+        this.keepLog = keepLog;
+    }
+
+    boolean keepsLog() {
+        return keepLog;
+    }
 
     synchronized void gauge(String name, String help, double value, String... labels) {
         samples.add(new Sample(name, help, value, labels));
     }
 
+    /** Adds a log line; build costly messages only when {@link #keepsLog()}. */
     synchronized void log(String level, String message) {
+        if (!keepLog) {
+            return;
+        }
         log.add("ts=" + Instant.now() + " level=" + level + " msg=\"" + message.replace("\"", "'") + "\"");
     }
 

@@ -59,10 +59,12 @@ final class ProbeRunner {
         }
         Duration budget = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
         Module.Pacing pace = module.pace(budget);
-        report.log("info", "Beginning probe: " + module.packets() + (module.prober() == Module.Prober.MTR
+        if (report.keepsLog()) {
+            report.log("info", "Beginning probe: " + module.packets() + (module.prober() == Module.Prober.MTR
                 ? " rounds" : " packets") + " to " + AddressText.of(address) + (port == 0 ? "" : " port " + port)
                 + ", interval " + ms(pace.interval()) + " ms, packet timeout " + ms(pace.packetTimeout())
                 + " ms, budget " + ms(budget) + " ms");
+        }
         try {
             return module.prober() == Module.Prober.MTR
                     ? trace(module, address, pace, deadlineNanos, setupStart, report)
@@ -139,9 +141,11 @@ final class ProbeRunner {
                         report.gauge("probe_jitter_seconds", "Mean difference of successive round-trip times"
                                 + " (mtr's Javg)", st.javgNanos() / 1e9);
                     }
-                    report.log(st.received() > 0 ? "info" : "warn", st.sent() + " sent, " + st.received()
+                    if (report.keepsLog()) {
+                        report.log(st.received() > 0 ? "info" : "warn", st.sent() + " sent, " + st.received()
                             + " answered, " + st.inFlight() + " unfinished at the deadline"
                             + (firstFailure.get() == null ? "" : "; first failure: " + firstFailure.get()));
+                    }
                     return st.received() > 0;
                 });
     }

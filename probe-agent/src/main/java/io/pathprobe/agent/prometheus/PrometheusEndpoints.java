@@ -267,7 +267,7 @@ public final class PrometheusEndpoints implements AutoCloseable {
         }
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
-        ProbeReport report = new ProbeReport();
+        ProbeReport report = new ProbeReport(debug);
         report.log("info", "Beginning probe: module " + module.name() + ", prober " + module.prober().label()
                 + ", timeout " + budget.toMillis() + " ms");
         try {
