@@ -1,6 +1,7 @@
 package io.pathprobe.agent.prometheus;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * smokeping_prober's model: each configured target × module is probed on its own schedule (one packet per
@@ -96,17 +98,20 @@ final class ContinuousProber implements AutoCloseable {
     /** A series' session and meters. */
     private final class Running implements SessionListener {
         private final List<Meter> meters = new ArrayList<>();
-        private final Counter requests;
         private final Counter duplicates;
         private final Counter sendErrors;
         private final Timer rtt;
         private final AtomicInteger ttl = new AtomicInteger(-1);
         private final ProbeSession session;
+        private final AtomicReference<ProbeSession> sessionRef = new AtomicReference<>();
 
         Running(Series s) {
             Tags tags = Tags.of("vantage", vantage, "target", s.target(), "ip", AddressText.of(s.ip()), "module",
                     s.module().name());
-            requests = add(Counter.builder("pathprobe_requests").description("Probes ended (answered or not)")
+            // Counted when sent, as smokeping_prober does: 1 - answered/sent is then the loss, with no lag for
+            // the lost probes' timeouts (counting them when they end would under-read loss in a short window).
+            add(FunctionCounter.builder("pathprobe_requests", sessionRef,
+                    r -> r.get() == null ? 0 : r.get().snapshot().sent()).description("Probes sent")
                     .tags(tags).register(registry));
             duplicates = add(Counter.builder("pathprobe_response_duplicates").description("Duplicate answers")
                     .tags(tags).register(registry));
@@ -124,6 +129,7 @@ final class ContinuousProber implements AutoCloseable {
                 rb.port(s.port());
             }
             session = engine.startSession(rb.build(), new SessionPlan(0, s.interval(), Duration.ZERO), this);
+            sessionRef.set(session);
         }
 
         private <M extends Meter> M add(M m) {
@@ -133,7 +139,6 @@ final class ContinuousProber implements AutoCloseable {
 
         @Override
         public void onOutcome(ProbeSession s, long sequence, ProbeOutcome outcome) {
-            requests.increment();
             if (outcome.isSuccess()) {
                 rtt.record(outcome.rttNanos(), TimeUnit.NANOSECONDS);
                 if (outcome instanceof ProbeOutcome.Reply r) {

@@ -95,10 +95,11 @@ class PrometheusFleetLabTest {
         Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
         ExporterConfig base = ExporterConfig.defaults();
         Map<String, Module> modules = new HashMap<>(base.modules());
-        modules.put("icmp_loss", new Module("icmp_loss", Module.Prober.ICMP, 20, Duration.ofMillis(50),
-                Duration.ofMillis(500), Duration.ofSeconds(10), 4, 30));
+        // 40 echoes 5 ms apart, each waited for up to 200 ms: 395 ms, inside the 0.5 s a 1 s scrape leaves.
+        modules.put("icmp_loss", new Module("icmp_loss", Module.Prober.ICMP, 40, Duration.ofMillis(5),
+                Duration.ofMillis(200), Duration.ofSeconds(10), 4, 30));
         ExporterConfig ec = new ExporterConfig(modules, List.of(new ExporterConfig.Continuous(AddressText.of(target),
-                List.of("icmp"), Duration.ofMillis(50))), false, base.timeoutOffset(), 10);
+                List.of("icmp"), Duration.ofMillis(10))), false, base.timeoutOffset(), 10);
         Process prometheus = null;
         try (AgentServer s1 = agent("a1", a1, tokens, ec, target, silent);
              AgentServer s2 = agent("a2", a2, tokens, ec, target, silent)) {
@@ -133,21 +134,21 @@ class PrometheusFleetLabTest {
                     "--log.level=warn").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log")
                     .toFile()).start();
             String api = "http://127.0.0.1:" + port;
-            // Enough scrapes for the bounds below: 16 per agent of 20 packets each (2 s apart: about 34 s).
+            // Enough scrapes for the bounds below: 8 per agent of 40 packets each (1 s apart).
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
             Map<String, Double> scrapes = Map.of();
             while (System.nanoTime() < until) {
-                Thread.sleep(2000);
+                Thread.sleep(1000);
                 try {
                     scrapes = query(api, "sum by (vantage) (count_over_time(probe_success{module=\"icmp_loss\"}[10m]))");
                 } catch (java.io.IOException e) {
                     continue; // not up yet
                 }
-                if (scrapes.getOrDefault("a1", 0.0) >= 16 && scrapes.getOrDefault("a2", 0.0) >= 16) {
+                if (scrapes.getOrDefault("a1", 0.0) >= 8 && scrapes.getOrDefault("a2", 0.0) >= 8) {
                     break;
                 }
             }
-            assertTrue(scrapes.getOrDefault("a1", 0.0) >= 16 && scrapes.getOrDefault("a2", 0.0) >= 16,
+            assertTrue(scrapes.getOrDefault("a1", 0.0) >= 8 && scrapes.getOrDefault("a2", 0.0) >= 8,
                     "Prometheus scraped both agents: " + scrapes + "\n" + Files.readString(dir.resolve("prometheus.log"))
                             + "\n" + http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/targets")).build(),
                             HttpResponse.BodyHandlers.ofString()).body());
@@ -173,7 +174,7 @@ class PrometheusFleetLabTest {
             check("probe", sent.get("a1"), loss.get("a1"), q);
             check("continuous", contN.get("a1"), contLoss.get("a1"), q);
             assertTrue(loss.get("a2") < 0.01 && contLoss.get("a2") < 0.01, "a2's path is clean: " + loss + contLoss);
-            // P(all 20 echoes of one scrape lost) = 0.36^20 = 1.3e-9: every scrape succeeds on both.
+            // P(all 40 echoes of one scrape lost) = 0.36^40 = 1.7e-18: every scrape succeeds on both.
             assertEquals(Map.of("a1", 1.0, "a2", 1.0), success);
             assertTrue(r1.nft().ruleset().matches("(?s).*ip daddr " + AddressText.of(denied).replace(".", "\\.")
                     + " counter packets 0 bytes 0.*"), r1.nft().ruleset());
@@ -209,8 +210,8 @@ class PrometheusFleetLabTest {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path deploy = Path.of("..", "deploy", "prometheus");
         String yml = Files.readString(deploy.resolve("prometheus.yml"));
-        String changed = yml.replace("scrape_interval: 15s", "scrape_interval: 2s")
-                .replace("scrape_timeout: 10s", "scrape_timeout: 2s");
+        String changed = yml.replace("scrape_interval: 15s", "scrape_interval: 1s")
+                .replace("scrape_timeout: 10s", "scrape_timeout: 1s");
         assertEquals(2, diffLines(yml, changed), "only the two intervals change");
         Files.writeString(conf.resolve("prometheus.yml"), changed);
         Files.copy(deploy.resolve("pathprobe-rules.yml"), conf.resolve("pathprobe-rules.yml"));
