@@ -88,8 +88,8 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
             FullHttpResponse r = json(401, error("authentication required: send 'Authorization: Bearer TOKEN'"
                     + " (the coordinator reads it from --agent-token-file or PATHPROBE_AGENT_TOKEN)"));
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pathprobe-agent\"");
+            service.audit().record(peer, null, method, uri, null, 401, "no valid token"); // before the answer
             send(ctx, req, r);
-            service.audit().record(peer, null, method, uri, null, 401, "no valid token");
             return;
         }
         String owner = who.get();
@@ -273,9 +273,10 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void reply(ChannelHandlerContext ctx, FullHttpRequest req, int status, ObjectNode body, String plan,
                        String peer, String owner, String reason) {
-        send(ctx, req, json(status, body));
+        // Recorded before the answer goes out, so a client that got it finds its line in the audit log.
         service.audit().record(peer, owner, req.method().name(), req.uri(), plan, status,
                 reason != null ? reason : body.has("error") ? body.get("error").asText() : null);
+        send(ctx, req, json(status, body));
     }
 
     /** The 413 answer for a request body over {@code max} (sent before the body is read). */
