@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.pathprobe.agent.internal.AgentHandler;
 import io.pathprobe.agent.internal.AgentService;
+import io.pathprobe.agent.prometheus.PrometheusEndpoints;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,9 +44,12 @@ public final class AgentServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService blocking;
     private final Channel channel;
+    private final PrometheusEndpoints prometheus;
 
-    private AgentServer(AgentService service, EventLoopGroup group, ExecutorService blocking, Channel channel) {
+    private AgentServer(AgentService service, EventLoopGroup group, ExecutorService blocking, Channel channel,
+                        PrometheusEndpoints prometheus) {
         this.service = service;
+        this.prometheus = prometheus;
         this.group = group;
         this.blocking = blocking;
         this.channel = channel;
@@ -67,6 +71,15 @@ public final class AgentServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        PrometheusEndpoints prometheus;
+        try {
+            prometheus = PrometheusEndpoints.start(config, config.prometheus(), service::running, blocking);
+        } catch (RuntimeException e) {
+            blocking.shutdownNow();
+            service.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.quotas().requestBodyBytes());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -84,13 +97,14 @@ public final class AgentServer implements AutoCloseable {
                         });
                         ch.pipeline().addLast(new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
                         ch.pipeline().addLast(new BodyLimit(maxBody));
-                        ch.pipeline().addLast(new AgentHandler(service, blocking));
+                        ch.pipeline().addLast(new AgentHandler(service, blocking, prometheus));
                     }
                 });
         try {
             Channel ch = b.bind(config.listen()).sync().channel();
-            return new AgentServer(service, group, blocking, ch);
+            return new AgentServer(service, group, blocking, ch, prometheus);
         } catch (Exception e) {
+            prometheus.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             blocking.shutdownNow();
             service.close();
@@ -124,8 +138,21 @@ public final class AgentServer implements AutoCloseable {
         return service.running();
     }
 
+    /**
+     * Reads the configuration file again for the Prometheus endpoints (modules, continuous probes); running
+     * captures go on. Same as {@code POST /-/reload}.
+     *
+     * @return one line saying what is configured now
+     * @throws IllegalArgumentException when the file is wrong (the running configuration is kept)
+     * @throws UnsupportedOperationException when there is no configuration file
+     */
+    public String reload() {
+        return prometheus.reload();
+    }
+
     @Override
     public void close() {
+        prometheus.close();
         service.close();
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.pathprobe.agent;
 
 import io.pathprobe.agent.auth.TokenStore;
 import io.pathprobe.agent.policy.Resolver;
+import io.pathprobe.agent.prometheus.ExporterSetup;
 import io.pathprobe.agent.policy.TargetPolicy;
 import io.pathprobe.agent.quota.Quotas;
 import io.pathprobe.ticket.agent.LocalAgent;
@@ -35,11 +36,13 @@ import java.util.function.Consumer;
  * @param keepEvents      how many events per capture are kept for a coordinator that resumes its stream
  * @param audit           receives one JSON line per request
  * @param version         the software's version, for {@code /v1/info}
+ * @param prometheus      the {@code /probe} and {@code /metrics} endpoints' modules and continuous probes
  */
 public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, TargetPolicy policy, Quotas quotas,
                                 Path tlsCert, Path tlsKey, Path clientCa, String name, String publicAddress,
                                 Resolver resolver, ProbeAgent vantage, Duration orphanTimeout, int keepFinished,
-                                int keepEvents, Consumer<String> audit, String version) {
+                                int keepEvents, Consumer<String> audit, String version,
+                                ExporterSetup prometheus) {
     public static final int DEFAULT_PORT = 9917;
 
     public AgentServerConfig {
@@ -49,6 +52,7 @@ public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, Tar
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(vantage, "vantage");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(prometheus, "prometheus");
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("a TLS certificate needs its key, and a key its certificate");
         }
@@ -89,6 +93,7 @@ public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, Tar
         private int keepEvents = 1_000_000;
         private Consumer<String> audit = line -> { };
         private String version = "pathprobe";
+        private ExporterSetup prometheus = ExporterSetup.defaults();
 
         private Builder(TargetPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -158,10 +163,16 @@ public record AgentServerConfig(InetSocketAddress listen, TokenStore tokens, Tar
             return this;
         }
 
+        /** The Prometheus endpoints' configuration; default: the built-in modules, no continuous probes. */
+        public Builder prometheus(ExporterSetup p) {
+            this.prometheus = Objects.requireNonNull(p, "prometheus");
+            return this;
+        }
+
         public AgentServerConfig build() {
             return new AgentServerConfig(listen, tokens, policy, quotas, tlsCert, tlsKey, clientCa, name,
                     publicAddress, resolver, vantage == null ? LocalAgent.host() : vantage, orphanTimeout,
-                    keepFinished, keepEvents, audit, version);
+                    keepFinished, keepEvents, audit, version, prometheus);
         }
     }
 }

@@ -5,6 +5,9 @@ import io.pathprobe.agent.AgentServerConfig;
 import io.pathprobe.agent.DnsResolver;
 import io.pathprobe.agent.auth.TokenStore;
 import io.pathprobe.agent.policy.TargetPolicy;
+import io.pathprobe.agent.prometheus.ConfigException;
+import io.pathprobe.agent.prometheus.ConfigFile;
+import io.pathprobe.agent.prometheus.ExporterSetup;
 import io.pathprobe.ticket.agent.LocalAgent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +44,9 @@ import java.util.concurrent.CountDownLatch;
                 "  pathprobe agent --token-file /etc/pathprobe/tokens --allow 203.0.113.0/24:80,443",
                 "  pathprobe agent --listen 10.0.0.7:9917 --token-file tokens --allow 10.20.0.10/32 \\",
                 "      --tls-cert agent.pem --tls-key agent.key --name eu-1",
-                "Token file: one 'ID SECRET' per line (chmod 600); a coordinator sends 'Authorization: Bearer SECRET'."})
+                "  pathprobe agent --token-file tokens --config agent.yml    # Prometheus: GET /probe?module=&target=, /metrics",
+                "Token file: one 'ID SECRET' per line (chmod 600); a coordinator (or Prometheus) sends"
+                        + " 'Authorization: Bearer SECRET'."})
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:9917",
             description = "Where to listen; default: ${DEFAULT-VALUE} (loopback). [::1]:9917 for IPv6.")
@@ -57,7 +62,9 @@ final class AgentCommand implements Callable<Integer> {
     List<String> allow = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "A JSON file with \"allow\": [...] and \"name\" (added to the options given here).")
+            description = "A YAML (or JSON) file: name, allow, token_file, tls, quotas, metrics, probe, modules, "
+                    + "continuous (see the README's Prometheus section). Options given here win (allow rules add up). "
+                    + "POST /-/reload or SIGHUP reads its modules and continuous probes again.")
     Path config;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate (chain).")
@@ -94,11 +101,20 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         List<String> rules = new ArrayList<>(allow);
         String agentName = name;
+        ConfigFile file = null;
         if (config != null) {
-            AgentConfigFile f = AgentConfigFile.read(config);
-            rules.addAll(f.allow());
+            file = ConfigFile.read(config); // one line naming the line and key on a mistake: exit 2
+            rules.addAll(file.allow());
             if (agentName == null) {
-                agentName = f.name();
+                agentName = file.name();
+            }
+            if (tokenFile == null) {
+                tokenFile = file.tokenFile();
+            }
+            if (tlsCert == null && file.tls() != null) {
+                tlsCert = file.tls().cert();
+                tlsKey = file.tls().key();
+                clientCa = file.tls().clientCa();
             }
         }
         TargetPolicy policy;
@@ -142,6 +158,19 @@ final class AgentCommand implements Callable<Integer> {
                             }
                         }
                     });
+            if (file != null) {
+                ConfigFile first = file;
+                Path path = config;
+                b.quotas(file.quotas()).prometheus(new ExporterSetup(file.exporter(), () -> {
+                    ConfigFile next = ConfigFile.read(path);
+                    List<String> changed = first.restartOnlyDifferences(next);
+                    if (!changed.isEmpty()) {
+                        throw new ConfigException(path + ": " + String.join(", ", changed) + " changed; these take"
+                                + " effect only when the agent is restarted", null);
+                    }
+                    return next.exporter();
+                }));
+            }
             if (nameServer != null) {
                 b.resolver(DnsResolver.using(HostResolver.socketAddress(nameServer, 53, "--name-server")));
             }
@@ -163,6 +192,7 @@ final class AgentCommand implements Callable<Integer> {
             stopped.countDown();
         }, "pathprobe-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        reloadOnHangup(server, err);
         err.println("pathprobe agent " + cfg.name() + " listening on " + (cfg.tlsCert() == null ? "http" : "https")
                 + "://" + HostResolver.hostPort(server.address()) + " (" + policy.rules().size() + " allow rule"
                 + (policy.rules().size() == 1 ? "" : "s") + ", " + (tokens == null ? "no" : tokens.ids().size())
@@ -171,6 +201,27 @@ final class AgentCommand implements Callable<Integer> {
         err.flush();
         stopped.await();
         return 0;
+    }
+
+    /** SIGHUP reloads the configuration file, as for Prometheus and its exporters. */
+    @SuppressWarnings("sunapi")
+    private static void reloadOnHangup(AgentServer server, PrintWriter err) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                String line;
+                try {
+                    line = server.reload();
+                } catch (RuntimeException e) {
+                    line = "reload failed, the running configuration is kept: " + e.getMessage();
+                }
+                synchronized (err) {
+                    err.println(line);
+                    err.flush();
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            err.println("SIGHUP cannot be handled here (" + e.getMessage() + "); use POST /-/reload");
+        }
     }
 
     private TokenStore tokens() {

@@ -11,15 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,63 +21,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code pathprobe ping} as an ordinary user (uid/gid 65534, no capabilities, via {@code setpriv}) in a namespace
  * of its own: with {@code net.ipv4.ping_group_range} open it must ping over an unprivileged ICMP socket; with the
- * range closed it must refuse with one line naming each fix, not crash. The child JVM cannot read the build's
- * class path under /root, so the test copies it to a world-readable temporary directory first.
+ * range closed it must refuse with one line naming each fix, not crash ({@link Nobody} runs the child JVM).
  */
 @Tag("netns")
 @ExtendWith(NetLabExtension.class)
 @Timeout(180)
 class UnprivilegedPingTest {
-    private static Path copy;
-    private static String classPath;
+    private static Nobody nobody;
 
     @BeforeAll
     static void copyClassPath() throws IOException {
-        copy = Files.createTempDirectory("pathprobe-cp");
-        List<String> entries = new ArrayList<>();
-        int i = 0;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path from = Path.of(entry);
-            if (!Files.exists(from)) {
-                continue;
-            }
-            Path to = copy.resolve(i++ + "-" + from.getFileName());
-            try (Stream<Path> tree = Files.walk(from)) {
-                for (Path p : (Iterable<Path>) tree::iterator) {
-                    Files.copy(p, to.resolve(from.relativize(p).toString()));
-                }
-            }
-            entries.add(to.toString());
-        }
-        classPath = String.join(File.pathSeparator, entries);
-        try (Stream<Path> tree = Files.walk(copy)) {
-            for (Path p : (Iterable<Path>) tree::iterator) {
-                p.toFile().setReadable(true, false);
-                p.toFile().setExecutable(Files.isDirectory(p), false);
-            }
-        }
+        nobody = new Nobody();
     }
 
     @AfterAll
     static void deleteCopy() throws IOException {
-        if (copy != null) {
-            try (Stream<Path> tree = Files.walk(copy)) {
-                tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (nobody != null) {
+            nobody.close();
         }
     }
 
     /** Runs {@code pathprobe ARGS} in {@code host}'s namespace as uid/gid 65534 with no capabilities. */
     private static CommandResult asNobody(Host host, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (Runtime.version().feature() >= 22) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.addAll(List.of("-Duser.home=/tmp", "-cp", classPath, Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return host.run(Duration.ofSeconds(60), cmd.toArray(String[]::new));
+        return host.run(Duration.ofSeconds(60), nobody.command(args).toArray(String[]::new));
     }
 
     @Test

@@ -213,7 +213,8 @@ class ProbeEngineTest {
     @Test
     void metricsCountSentAndOutcomesPerTarget() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ProbeEngine e = ProbeEngine.builder().threads(1).eventListener(new ProbeMetrics(registry)).build()) {
+        try (ProbeEngine e = ProbeEngine.builder().threads(1).eventListener(ProbeMetrics.perTarget(registry, 10))
+                .build()) {
             e.probeAndWait(req("answer"));
             e.probeAndWait(req("answer"));
             e.probeAndWait(req("silent"));

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pathprobe.agent.prometheus.PrometheusEndpoints;
 import io.pathprobe.ticket.agent.AgentException;
 import io.pathprobe.ticket.agent.CapturePlan;
 
@@ -48,11 +49,13 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private final AgentService service;
     private final ExecutorService blocking;
+    private final PrometheusEndpoints prometheus;
     private Stream stream;
 
-    public AgentHandler(AgentService service, ExecutorService blocking) {
+    public AgentHandler(AgentService service, ExecutorService blocking, PrometheusEndpoints prometheus) {
         this.service = service;
         this.blocking = blocking;
+        this.prometheus = prometheus;
     }
 
     @Override
@@ -75,20 +78,25 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
             text(ctx, req, service.ready() ? 200 : 503, service.ready() ? "ready\n" : "shutting down\n");
             return;
         }
-        if (!path.equals("/v1") && !path.startsWith("/v1/")) {
+        boolean prom = prometheus.handles(path);
+        if (!prom && !path.equals("/v1") && !path.startsWith("/v1/")) {
             reply(ctx, req, 404, error("no such endpoint: " + abbreviate(path)), null, peer, null, null);
             return;
         }
-        Optional<String> who = authenticate(ctx, req);
+        Optional<String> who = prom && prometheus.open(path) ? Optional.of("open") : authenticate(ctx, req);
         if (who.isEmpty()) {
             FullHttpResponse r = json(401, error("authentication required: send 'Authorization: Bearer TOKEN'"
                     + " (the coordinator reads it from --agent-token-file or PATHPROBE_AGENT_TOKEN)"));
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pathprobe-agent\"");
-            service.audit().record(peer, null, method, uri, null, 401, "no valid token"); // logged before answered
+            service.audit().record(peer, null, method, uri, null, 401, "no valid token"); // before the answer
             send(ctx, req, r);
             return;
         }
         String owner = who.get();
+        if (prom) {
+            prometheus(ctx, req, q, owner, peer);
+            return;
+        }
         String[] parts = path.substring(1).split("/");
         try {
             if (parts.length == 2 && parts[1].equals("info") && req.method().equals(HttpMethod.GET)) {
@@ -184,6 +192,30 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
         });
     }
 
+    /** /probe, /metrics, /-/reload: answered by the Prometheus endpoints, maybe later on another thread. */
+    private void prometheus(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String owner,
+                            String peer) {
+        String method = req.method().name();
+        String uri = req.uri();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        prometheus.handle(new PrometheusEndpoints.Request(method, q.path(), q.parameters(),
+                req.headers().get("X-Prometheus-Scrape-Timeout-Seconds"), owner), (status, type, body, reason) -> {
+                    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+                    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                    HttpUtil.setKeepAlive(r, keepAlive);
+                    var f = ctx.writeAndFlush(r);
+                    if (!keepAlive) {
+                        f.addListener(ChannelFutureListener.CLOSE);
+                    }
+                    if (reason != null) { // scrapes of /metrics are not audited: they are many and send nothing
+                        service.audit().record(peer, owner, method, uri, null, status, reason);
+                    }
+                });
+    }
+
     private Optional<String> authenticate(ChannelHandlerContext ctx, FullHttpRequest req) {
         String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         var tokens = service.config().tokens();
@@ -241,6 +273,7 @@ public final class AgentHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void reply(ChannelHandlerContext ctx, FullHttpRequest req, int status, ObjectNode body, String plan,
                        String peer, String owner, String reason) {
+        // Recorded before the answer goes out, so a client that got it finds its line in the audit log.
         service.audit().record(peer, owner, req.method().name(), req.uri(), plan, status,
                 reason != null ? reason : body.has("error") ? body.get("error").asText() : null);
         send(ctx, req, json(status, body));
