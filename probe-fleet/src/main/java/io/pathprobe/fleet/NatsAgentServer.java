@@ -203,8 +203,10 @@ public final class NatsAgentServer implements AutoCloseable {
     private void answer(Message m, String op) {
         String audited = null;
         int status = 200;
+        String reason = null;
+        byte[] body;
         try {
-            byte[] body = switch (op) {
+            body = switch (op) {
                 case "info" -> Json.bytes(announcement());
                 case "start" -> {
                     CapturePlan plan = plan(m.getData());
@@ -215,30 +217,35 @@ public final class NatsAgentServer implements AutoCloseable {
                     h.subscribe(p);
                     p.wake();
                     status = 202;
+                    reason = "started " + h.id() + " at " + h.plan().address();
                     yield Json.bytes(status(h));
                 }
                 case "status" -> Json.bytes(status(capture(m.getData())));
                 case "cancel" -> {
                     HostedCapture h = capture(m.getData());
                     h.capture().cancel();
+                    reason = "cancelled";
                     yield Json.bytes(status(h));
                 }
                 case "events" -> events(m.getData());
                 default -> throw new AgentException(404, "no such request: " + op
                         + " (info, start, status, events, cancel)");
             };
-            reply(m, body);
         } catch (AgentException e) {
             status = e.status();
-            reply(m, Json.error(e.status(), e.getMessage(), e.retryAfterSeconds()));
+            reason = e.getMessage();
+            body = Json.error(e.status(), e.getMessage(), e.retryAfterSeconds());
         } catch (RuntimeException e) {
             status = 500;
-            reply(m, Json.error(500, name() + " could not do " + op + ": " + e, -1));
-        } finally {
-            if (!op.equals("events") && !op.equals("status")) {
-                service.audit().record("nats", OWNER, op.toUpperCase(), m.getSubject(), audited, status, null);
-            }
+            reason = e.toString();
+            body = Json.error(500, name() + " could not do " + op + ": " + e, -1);
         }
+        if (!op.equals("events") && !op.equals("status")) {
+            // Before the answer, so that whoever reads the answer finds the line.
+            service.audit().record("nats", OWNER, op.toUpperCase(java.util.Locale.ROOT), m.getSubject(), audited,
+                    status, reason);
+        }
+        reply(m, body);
     }
 
     private static CapturePlan plan(byte[] data) {

@@ -178,9 +178,8 @@ public record NatsConnection(URI url, String token, String user, String password
         if (connections != null) {
             b.connectionListener(connections);
         }
-        if (errors != null) {
-            b.errorListener(errors);
-        }
+        // The client's default listener logs every reconnect attempt as SEVERE: callers say what matters to them.
+        b.errorListener(errors != null ? errors : new ErrorListener() { });
         if (token != null) {
             b.token(token.toCharArray());
         } else if (user != null) {
