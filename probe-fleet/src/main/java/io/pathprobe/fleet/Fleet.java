@@ -136,7 +136,7 @@ public final class Fleet implements AutoCloseable {
      */
     public List<FleetAgent> agents(String selector, Duration wait) {
         boolean byName = !selector.contains("=") && !selector.equals("*");
-        if (!byName) {
+        if (selector.contains("=")) {
             for (String part : selector.split(",")) {
                 NatsAgentConfig.label(part.trim()); // checks the form before waiting
             }
