@@ -103,10 +103,19 @@ public final class NatsAgentServer implements AutoCloseable {
                 self[0].reconnected();
             }
         };
+        List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.nats.client.ErrorListener errors = new io.nats.client.ErrorListener() {
+            @Override
+            public void errorOccurred(Connection conn, String error) {
+                if (error.contains("Permissions Violation")) {
+                    violations.add(error);
+                }
+            }
+        };
         Connection nc;
         try {
             nc = config.broker().connect("pathprobe-agent " + config.agent().name(), Duration.ofSeconds(10), events,
-                    null);
+                    errors);
         } catch (IOException e) {
             service.close();
             throw e;
@@ -114,6 +123,14 @@ public final class NatsAgentServer implements AutoCloseable {
         NatsAgentServer s = new NatsAgentServer(config, service, nc);
         self[0] = s;
         s.begin();
+        if (!violations.isEmpty()) {
+            // The broker answers a refused subscription before the flush's PONG: an agent that cannot hear its
+            // requests must not sit there looking healthy.
+            s.close();
+            throw new IOException("the broker at " + config.broker().url() + " refuses this credential what agent '"
+                    + s.name() + "' needs (" + violations.get(0).replace("'", "") + "): is the name the broker user's"
+                    + " agent name, and is the queue group its own?");
+        }
         return s;
     }
 
@@ -503,9 +520,11 @@ public final class NatsAgentServer implements AutoCloseable {
         }
         service.close();
         try {
-            Thread.sleep(200); // the cancelled captures' last events reach the publisher
-            pumpAll();
-            nc.flush(Duration.ofSeconds(2));
+            if (nc.getStatus() == Connection.Status.CONNECTED) {
+                Thread.sleep(200); // the cancelled captures' last events reach the publisher
+                pumpAll();
+                nc.flush(Duration.ofSeconds(2));
+            }
         } catch (Exception e) {
             // closing anyway
         }
