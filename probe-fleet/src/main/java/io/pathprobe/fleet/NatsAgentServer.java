@@ -64,6 +64,8 @@ public final class NatsAgentServer implements AutoCloseable {
     private static final int BATCH_BYTES = 512 * 1024;
     /** An ended capture's heartbeat lines go on this long, for a coordinator still catching up. */
     private static final long ENDED_BEATS_MS = 30_000;
+    /** How often new events are looked for and published. */
+    private static final long PUBLISH_EVERY_MS = 20;
 
     private final NatsAgentConfig config;
     private final AgentService service;
@@ -71,7 +73,7 @@ public final class NatsAgentServer implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final ScheduledExecutorService timer;
     private final ExecutorService requests;
-    private final ExecutorService publisher;
+    private final ScheduledExecutorService publisher;
     private final ExecutorService jobs;
     private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
     private final AtomicLong heartbeats = new AtomicLong();
@@ -85,7 +87,7 @@ public final class NatsAgentServer implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fleet-heartbeat"));
         this.requests = new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
                 daemon("fleet-request"), new ThreadPoolExecutor.AbortPolicy());
-        this.publisher = Executors.newSingleThreadExecutor(daemon("fleet-publish"));
+        this.publisher = Executors.newSingleThreadScheduledExecutor(daemon("fleet-publish"));
         this.jobs = Executors.newSingleThreadExecutor(daemon("fleet-job"));
         this.dispatcher = nc.createDispatcher();
     }
@@ -147,6 +149,10 @@ public final class NatsAgentServer implements AutoCloseable {
         }
         beat();
         timer.scheduleAtFixedRate(this::beat, 1, 1, TimeUnit.SECONDS);
+        // Captures are polled for new events, not subscribed to: a subscriber would count as a coordinator in
+        // contact, and a capture whose coordinator stopped asking (status every 2 s) must still become an orphan.
+        publisher.scheduleWithFixedDelay(() -> publishers.values().forEach(Publisher::pump), PUBLISH_EVERY_MS,
+                PUBLISH_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The agent's name on the broker. */
@@ -229,10 +235,7 @@ public final class NatsAgentServer implements AutoCloseable {
                     CapturePlan plan = plan(m.getData());
                     audited = plan.target() + " ports " + plan.ports() + " for " + plan.durationMs() + " ms";
                     HostedCapture h = service.start(OWNER, plan);
-                    Publisher p = new Publisher(h);
-                    publishers.put(h.id(), p);
-                    h.subscribe(p);
-                    p.wake();
+                    publishers.put(h.id(), new Publisher(h));
                     status = 202;
                     reason = "started " + h.id() + " at " + h.plan().address();
                     yield Json.bytes(status(h));
@@ -331,7 +334,7 @@ public final class NatsAgentServer implements AutoCloseable {
     }
 
     /** Publishes one capture's events in batches, in order, from where the last publish stopped. */
-    private final class Publisher implements HostedCapture.Subscriber {
+    private final class Publisher {
         private final HostedCapture h;
         private final String subject;
         private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -343,8 +346,7 @@ public final class NatsAgentServer implements AutoCloseable {
             this.subject = Subjects.events(name(), h.id());
         }
 
-        @Override
-        public void wake() {
+        void wake() {
             if (scheduled.compareAndSet(false, true)) {
                 try {
                     publisher.execute(this::pump);
@@ -354,7 +356,7 @@ public final class NatsAgentServer implements AutoCloseable {
             }
         }
 
-        private void pump() {
+        private synchronized void pump() {
             scheduled.set(false);
             while (!closed && nc.getStatus() == Connection.Status.CONNECTED) {
                 List<byte[]> lines = h.linesAfter(published, BATCH_LINES);
@@ -388,7 +390,6 @@ public final class NatsAgentServer implements AutoCloseable {
                 endedAtMs = now;
             }
             if (ended && now - endedAtMs > ENDED_BEATS_MS) {
-                h.unsubscribe(this);
                 publishers.remove(h.id());
                 return;
             }

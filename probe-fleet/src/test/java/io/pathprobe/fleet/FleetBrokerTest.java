@@ -140,6 +140,26 @@ class FleetBrokerTest {
         }
     }
 
+    @Test
+    void aCaptureWhoseCoordinatorVanishedIsCancelledAfterTheOrphanTimeout() throws Exception {
+        var cfg = io.pathprobe.agent.AgentServerConfig.builder(io.pathprobe.agent.policy.TargetPolicy.of(allow()))
+                .name("office-1").orphanTimeout(Duration.ofSeconds(3)).version("pathprobe test").build();
+        try (NatsAgentServer agent = NatsAgentServer.start(new NatsAgentConfig(Agents.as(broker, "office-1"),
+                Map.of(), null, cfg))) {
+            Fleet fleet = Fleet.connect(Agents.as(broker, "coordinator"));
+            NatsAgent a = fleet.agent("office-1");
+            a.start(plan(Duration.ofSeconds(60), Duration.ofMillis(200)), null);
+            assertEquals(1, agent.runningCaptures());
+            a.close();
+            fleet.close(); // the coordinator is gone: nobody asks for the capture's status any more
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (agent.runningCaptures() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(0, agent.runningCaptures(), "cancelled as an orphan, long before its 60 s");
+        }
+    }
+
     /** A connection as {@code user} that records the broker's errors (permission violations). */
     record Probe(Connection nc, List<String> errors) implements AutoCloseable {
         static Probe as(NatsServer broker, String user) throws IOException {
