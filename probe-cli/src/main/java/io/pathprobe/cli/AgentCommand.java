@@ -8,8 +8,11 @@ import io.pathprobe.agent.policy.TargetPolicy;
 import io.pathprobe.agent.prometheus.ConfigException;
 import io.pathprobe.agent.prometheus.ConfigFile;
 import io.pathprobe.agent.prometheus.ExporterSetup;
+import io.pathprobe.fleet.NatsAgentConfig;
+import io.pathprobe.fleet.NatsAgentServer;
 import io.pathprobe.ticket.agent.LocalAgent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,6 +50,10 @@ import java.util.concurrent.CountDownLatch;
                 "  pathprobe agent --listen 10.0.0.7:9917 --token-file tokens --allow 10.20.0.10/32 \\",
                 "      --tls-cert agent.pem --tls-key agent.key --name eu-1",
                 "  pathprobe agent --token-file tokens --config agent.yml    # Prometheus: GET /probe?module=&target=, /metrics",
+                "  pathprobe agent --nats nats://broker.example.net:4222 --nats-auth office-1.auth --name office-1 \\",
+                "      --label region=eu --label net=office --allow 203.0.113.10/32:443",
+                "With --nats the agent listens on nothing: it dials out to the broker (it works behind NAT) and takes",
+                "capture plans from coordinators there ('pathprobe ticket ... --vantage nats:office-1').",
                 "Token file: one 'ID SECRET' per line (chmod 600); a coordinator (or Prometheus) sends"
                         + " 'Authorization: Bearer SECRET'."})
 final class AgentCommand implements Callable<Integer> {
@@ -94,6 +103,17 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--audit-log", paramLabel = "FILE", description = "Append the audit lines here instead of stdout.")
     Path auditLog;
 
+    @Mixin
+    NatsOptions nats;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE",
+            description = "With --nats: a label coordinators select this agent by (nats:KEY=VALUE), repeatable.")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--queue", paramLabel = "GROUP",
+            description = "With --nats: take shared probe jobs from this queue group.")
+    String queue;
+
     @Spec
     CommandSpec spec;
 
@@ -123,7 +143,19 @@ final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--allow: " + e.getMessage(), e);
         }
-        TokenStore tokens = tokens();
+        if (nats.given()) {
+            if (tokenFile != null || tlsCert != null || clientCa != null || !listen.equals("127.0.0.1:9917")) {
+                throw new UsageException("--nats agents listen on nothing: leave out --listen, --token-file and"
+                        + " --tls-cert/--client-ca (the broker authenticates coordinators)");
+            }
+            if (agentName == null) {
+                throw new UsageException("--nats needs --name NAME: the agent's subject on the broker (and its user"
+                        + " there)");
+            }
+        } else if (!labels.isEmpty() || queue != null) {
+            throw new UsageException("--label and --queue are for an agent on a broker: give --nats URL too");
+        }
+        TokenStore tokens = nats.given() ? null : tokens();
         InetSocketAddress address = listenAddress();
         if (publicIp != null && HostResolver.isLiteral(publicIp.trim())) {
             publicIp = publicIp.trim();
@@ -179,6 +211,9 @@ final class AgentCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage().replace("a token file or a client CA",
                     "--token-file (or PATHPROBE_AGENT_TOKEN) or --client-ca"), e);
         }
+        if (nats.given()) {
+            return runOnBroker(cfg, policy, err);
+        }
         AgentServer server;
         try {
             server = AgentServer.start(cfg);
@@ -222,6 +257,39 @@ final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("SIGHUP cannot be handled here (" + e.getMessage() + "); use POST /-/reload");
         }
+    }
+
+    /** The agent on a broker: dials out, announces itself, answers until stopped. */
+    private int runOnBroker(AgentServerConfig cfg, TargetPolicy policy, PrintWriter err) throws InterruptedException {
+        Map<String, String> labelMap = new LinkedHashMap<>();
+        NatsAgentConfig fleet;
+        try {
+            for (String l : labels) {
+                var kv = NatsAgentConfig.label(l);
+                labelMap.put(kv.getKey(), kv.getValue());
+            }
+            fleet = new NatsAgentConfig(nats.connection(), labelMap, queue, cfg);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage().replace("agent name", "--name").replace("queue group", "--queue")
+                    .replace("label '", "--label '"), e);
+        }
+        NatsAgentServer server;
+        try {
+            server = NatsAgentServer.start(fleet);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage().replace("the auth file", "--nats-auth"), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "pathprobe-agent-stop"));
+        err.println("pathprobe agent " + cfg.name() + " connected to " + fleet.broker().url() + " ("
+                + policy.rules().size() + " allow rule" + (policy.rules().size() == 1 ? "" : "s") + ", labels "
+                + labelMap + (queue == null ? "" : ", queue group " + queue) + ")");
+        err.flush();
+        stopped.await();
+        return 0;
     }
 
     private TokenStore tokens() {

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
 @Command(name = "pathprobe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Network path probes on one engine: TCP connect, ICMP echo (ping), mtr-style traces, ticket captures for a "
                 + "load balancer that clients cannot reach, and backend host checks.",
-        subcommands = {TcpCommand.class, PingCommand.class, MtrCommand.class, TicketCommand.class, AgentCommand.class,
+        subcommands = {TcpCommand.class, PingCommand.class, MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class,
                 HostcheckCommand.class,
                 ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "New here? Run 'pathprobe demo'."})

@@ -79,11 +79,14 @@ final class TicketCommand implements Callable<Integer> {
 
     @Option(names = "--vantage", paramLabel = "SPEC", description = "Where to measure from, repeatable (default: "
             + "local): local, src:ADDR (or ADDR), dev:IFACE, netns:NAME, netns:NAME,src:ADDR, agent:https://HOST:PORT "
-            + "(a pathprobe agent).")
+            + "(a pathprobe agent), nats:NAME or nats:KEY=VALUE (every agent on the --nats broker with that label).")
     List<String> vantages = new ArrayList<>();
 
     @Mixin
     AgentClientOptions agentOptions;
+
+    @Mixin
+    NatsOptions nats;
 
     @Option(names = "--public-ip-url", paramLabel = "URL",
             description = "An http(s) URL that answers with the caller's public IP, asked from each vantage point.")
@@ -229,13 +232,32 @@ final class TicketCommand implements Callable<Integer> {
         // Read secrets only when a remote agent needs them.
         AgentCredentials credentials = specs.stream().anyMatch(v -> v.trim().startsWith("agent:"))
                 ? agentOptions.credentials() : AgentCredentials.none();
+        if (specs.stream().anyMatch(v -> v.trim().startsWith("nats:"))) {
+            // The nats: forms find their broker here (NatsVantageFactory).
+            var c = nats.connection();
+            System.setProperty(io.pathprobe.fleet.NatsVantageFactory.URL_PROPERTY, c.url().toString());
+            if (nats.auth != null) {
+                System.setProperty(io.pathprobe.fleet.NatsVantageFactory.AUTH_PROPERTY, nats.auth.toString());
+            } else {
+                System.clearProperty(io.pathprobe.fleet.NatsVantageFactory.AUTH_PROPERTY);
+            }
+        }
         for (String spec : specs) {
-            ProbeAgent v;
+            List<ProbeAgent> found;
             try {
-                v = Vantages.parse(spec, credentials);
+                found = Vantages.parseAll(spec, credentials);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--vantage " + spec + ": " + e.getMessage(), e);
             }
+            if (spec.trim().startsWith("nats:")) {
+                this.spec.commandLine().getErr().println("--vantage " + spec.trim() + ": " + found.size() + " agent"
+                        + (found.size() == 1 ? "" : "s") + " matched: " + String.join(", ",
+                        found.stream().map(ProbeAgent::id).toList()));
+                this.spec.commandLine().getErr().flush();
+                points.addAll(found);
+                continue;
+            }
+            ProbeAgent v = found.get(0);
             if (v instanceof LocalAgent l && l.namespace() == null) {
                 // Inside a namespace its own addresses and interfaces apply; on this host, check them now.
                 l.binding().sourceAddress().ifPresent(a -> HostResolver.localAddress(AddressText.of(a),

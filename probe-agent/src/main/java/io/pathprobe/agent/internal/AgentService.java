@@ -119,6 +119,39 @@ public final class AgentService implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Admits one-shot probes that are not a capture (a fleet job's work item: each target probed once, at
+     * {@code probesPerSecond} in total) under the same target policy and quotas as {@link #start}: every
+     * address and port must be allowed, the item's size and rates within {@code owner}'s quotas. Close the lease when
+     * the probes are done.
+     *
+     * @throws AgentException 403 naming the first denied target (nothing may be sent then), or 429
+     */
+    public Lease admitProbes(String owner, List<java.net.InetSocketAddress> targets, double probesPerSecond) {
+        for (java.net.InetSocketAddress t : targets) {
+            var d = config.policy().decide(t.getAddress(), t.getPort());
+            if (!d.allowed()) {
+                throw new AgentException(403, d.reason());
+            }
+        }
+        Duration length = Duration.ofMillis(Math.max(1000, (long) Math.ceil(1000.0 * targets.size()
+                / probesPerSecond)));
+        double each = probesPerSecond / targets.size();
+        Optional<Rejection> shape = ledger.quotas(owner).checkPlan(length, targets.size(), 1, each);
+        if (shape.isPresent()) {
+            throw refused(shape.get());
+        }
+        Map<InetAddress, Double> rates = new java.util.LinkedHashMap<>();
+        for (java.net.InetSocketAddress t : targets) {
+            rates.merge(t.getAddress(), each, Double::sum);
+        }
+        Admission admission = ledger.admit(owner, length, rates);
+        if (admission instanceof Rejection r) {
+            throw refused(r);
+        }
+        return (Lease) admission;
+    }
+
     private static AgentException refused(Rejection r) {
         return new AgentException(429, r.message(), r.retryAfterSeconds().orElse(-1));
     }

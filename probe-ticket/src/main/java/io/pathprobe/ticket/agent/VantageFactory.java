@@ -20,4 +20,14 @@ public interface VantageFactory {
      * @throws IllegalArgumentException naming what is wrong with {@code spec}
      */
     ProbeAgent create(String spec, AgentCredentials credentials);
+
+    /**
+     * Every agent {@code spec} names: one for most forms; a selector form (e.g. {@code nats:region=eu}) names
+     * every agent that matches it.
+     *
+     * @throws IllegalArgumentException naming what is wrong with {@code spec}
+     */
+    default List<ProbeAgent> createAll(String spec, AgentCredentials credentials) {
+        return List.of(create(spec, credentials));
+    }
 }

@@ -24,13 +24,27 @@ public final class Vantages {
      * @throws IllegalArgumentException when no form fits or the value is malformed, naming the accepted forms
      */
     public static ProbeAgent parse(String spec, AgentCredentials credentials) {
+        return factory(spec).create(spec.trim(), credentials == null ? AgentCredentials.none() : credentials);
+    }
+
+    /**
+     * Every agent {@code spec} names: one for most forms, every matching agent for a selector form such as
+     * {@code nats:region=eu} ({@link VantageFactory#createAll}).
+     *
+     * @throws IllegalArgumentException when no form fits, the value is malformed, or a selector matches nothing
+     */
+    public static List<ProbeAgent> parseAll(String spec, AgentCredentials credentials) {
+        return factory(spec).createAll(spec.trim(), credentials == null ? AgentCredentials.none() : credentials);
+    }
+
+    private static VantageFactory factory(String spec) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("a vantage point needs a value: " + String.join(", ", forms()));
         }
         String s = spec.trim();
         for (VantageFactory f : factories()) {
             if (f.accepts(s)) {
-                return f.create(s, credentials == null ? AgentCredentials.none() : credentials);
+                return f;
             }
         }
         throw new IllegalArgumentException("vantage point '" + spec + "' is not understood; use "
