@@ -36,6 +36,7 @@ class AgentTlsTest {
 
     @BeforeAll
     static void certificates() throws Exception {
+        io.pathprobe.testkit.Installed.program("openssl", "openssl");
         Files.writeString(pki.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
                 "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=pathprobe test CA");
