@@ -45,6 +45,11 @@ class InheritedSigintTest {
         Process bash = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(bash.getInputStream(), StandardCharsets.UTF_8))) {
             String[] pids = r.readLine().trim().split(" ");
+            // bash's child sets its dispositions before it execs sleep: look once it is sleep (at most 5 s).
+            Path comm = Path.of("/proc", pids[0], "comm");
+            for (int i = 0; i < 100 && !(Files.exists(comm) && Files.readString(comm).trim().equals("sleep")); i++) {
+                Thread.sleep(50);
+            }
             assertTrue(CtrlCTest.ignoresSigint(Long.parseLong(pids[0])),
                     "the premise: bash starts background jobs with SIGINT ignored");
             // Replies first (bounded: 30 s of polling), then the signal.
