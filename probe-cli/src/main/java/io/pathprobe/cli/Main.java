@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProberUnavailableException;
+import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.internal.nativeio.SocketConstants;
 import picocli.CommandLine;
@@ -20,6 +21,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -29,9 +32,6 @@ import java.util.logging.Logger;
 @Command(name = "pathprobe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Network path probes on one engine: TCP connect, ICMP echo (ping), mtr-style traces, ticket captures for a "
                 + "load balancer that clients cannot reach, and backend host checks.",
-        subcommands = {TcpCommand.class, PingCommand.class, MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class,
-                HostcheckCommand.class,
-                ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "New here? Run 'pathprobe demo'."})
 public final class Main implements Callable<Integer> {
     /** Exit status for bad input, as picocli uses it. */
@@ -44,6 +44,19 @@ public final class Main implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * The subcommands in the order help lists them. They are added to the model in code rather than in
+     * {@code @Command(subcommands)} so that a run builds only the model of the command it runs: picocli reads a
+     * command's annotations by reflection, and reading all of them is a tenth of a second at start.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(TcpCommand.class, PingCommand.class, MtrCommand.class,
+            TicketCommand.class, AgentCommand.class, AgentsCommand.class, HostcheckCommand.class, ProbersCommand.class,
+            DemoCommand.class, CommandLine.HelpCommand.class);
+
+    /** Subcommands that send probes: their runs warm the native layer while the command line is parsed. */
+    private static final Set<Class<?>> PROBING = Set.of(TcpCommand.class, PingCommand.class, MtrCommand.class,
+            TicketCommand.class, AgentCommand.class, HostcheckCommand.class, DemoCommand.class);
 
     /** Held so that the level set on it is not lost when the logger is garbage collected. */
     private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
@@ -62,22 +75,72 @@ public final class Main implements Callable<Integer> {
         // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
-        System.exit(run(args, out, err));
+        Class<?> only = invoked(args);
+        if (only != null && PROBING.contains(only)) {
+            warmNativeLayer();
+        }
+        System.exit(commandLine(out, err, only).execute(args));
     }
 
     /** Runs the tool with {@code args}, writing to {@code out} and {@code err}; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        return commandLine(out, err, invoked(args)).execute(args);
     }
 
-    /** The configured command line: one-line errors, exit statuses as documented. */
+    /** The configured command line with every subcommand: one-line errors, exit statuses as documented. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The subcommand {@code args} run, by the name or alias of their first word that is not an option, or {@code null}
+     * when they run none, {@code help}, or a name that is not a subcommand (those need every subcommand: to list them,
+     * to show one's help, to suggest the nearest name).
+     */
+    static Class<?> invoked(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Class<?> c : SUBCOMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (c != CommandLine.HelpCommand.class
+                        && (command.name().equals(a) || Arrays.asList(command.aliases()).contains(a))) {
+                    return c;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /** The command line with subcommand {@code only}, or with all when {@code null}. */
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, Class<?> only) {
         CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::badParameters);
         cl.setExecutionExceptionHandler(Main::failed);
         return cl;
+    }
+
+    /**
+     * Binds libc and loads Netty's epoll library on another thread while this one builds the command model: both are
+     * a tenth of a second of class loading and code generation at start, and a second core is usually idle then. A
+     * command that needs them first waits on their class initialisation, which the JVM makes safe.
+     */
+    private static void warmNativeLayer() {
+        Thread t = new Thread(() -> {
+            NativeIo.availability();
+            ProbeEngine.epollUnavailabilityCause();
+        }, "pathprobe-warm-native");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** {@code pathprobe} alone: show what it can do. */

@@ -1,0 +1,46 @@
+package io.pathprobe.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/**
+ * The training run of the package step's class-data archive: the commands a user starts most, once each, on
+ * loopback, so that the JVM records the classes they load (and on JDK 25+ how they link and run). Output is
+ * discarded and failures are ignored: a build without the privileges for ICMP still archives everything up to the
+ * point where the probe was refused. Not part of the tool's interface.
+ */
+final class ClassDataTraining {
+    private ClassDataTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String closed = String.valueOf(closedLoopbackPort());
+        String[][] runs = {
+            {"ping", "-c", "1", "-W", "1", "127.0.0.1"},
+            {"ping", "-q", "-c", "2", "-i", "0.01", "-W", "1", "127.0.0.1", "127.0.0.2"},
+            {"tcp", "-c", "1", "-p", closed, "127.0.0.1"},
+            {"tcp", "--json", "-c", "1", "-p", closed, "127.0.0.1"},
+            {"mtr", "-r", "-n", "-c", "1", "127.0.0.1"},
+            {"mtr", "-r", "-n", "-c", "1", "--udp", "127.0.0.1"},
+            {"ping", "--help"},
+        };
+        PrintWriter discard = new PrintWriter(Writer.nullWriter());
+        for (String[] run : runs) {
+            try {
+                Main.run(run, discard, discard);
+            } catch (RuntimeException | LinkageError e) {
+                // a command this build cannot run (e.g. no ICMP socket): what it loaded so far is recorded anyway
+            }
+        }
+    }
+
+    /** A loopback port with nothing listening: bound for a moment, then let go (a refused connect is a result). */
+    private static int closedLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
