@@ -59,6 +59,7 @@ public final class Tracer {
     private final boolean flowChecksums;
     private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
     private long round;
+    private volatile boolean paused;
     private long outstanding;
     /** Rounds (or re-probe batches) still sending: the trace cannot end before they are done. */
     private int ramping;
@@ -180,8 +181,8 @@ public final class Tracer {
         int limit;
         boolean ramp;
         synchronized (this) {
-            if (!sending) {
-                return;
+            if (!sending || paused) {
+                return; // paused: this round is not sent, nor counted
             }
             r = ++round;
             trace.recordRound();
@@ -371,6 +372,24 @@ public final class Tracer {
     static final int MAX_REPROBES = 2;
     /** Time between re-probes: Linux's default {@code icmp_ratelimit}, one ICMP error per second per peer. */
     static final Duration REPROBE_SPACING = Duration.ofSeconds(1);
+
+    /**
+     * Holds the next rounds back until {@link #resume} (mtr's {@code p} key): probes in flight still end and count;
+     * a held-back round does not count towards the configured count. The duration, if any, runs on.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Sends rounds again after {@link #pause}, at the next tick of the interval. */
+    public void resume() {
+        paused = false;
+    }
+
+    /** Whether rounds are held back by {@link #pause}. */
+    public boolean isPaused() {
+        return paused;
+    }
 
     /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
     public void stop() {
