@@ -208,7 +208,12 @@ final class LiveView implements Closeable {
     /** Ends reading keys and restores the terminal's mode; the last frame stays. Idempotent. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         if (keys != null) {
             try {
                 keys.join(1000); // it reads with a 100 ms timeout
@@ -243,7 +248,37 @@ final class LiveView implements Closeable {
             if (c < 0) {
                 return; // end of input
             }
+            if (c == 27 && escapeSequence(reader)) {
+                continue; // a terminal's answer or a cursor key: not one of mtr's keys
+            }
             key(c);
+        }
+    }
+
+    /**
+     * After an Esc: whether a control sequence follows (CSI {@code ESC [ ... final}, SS3 {@code ESC O x}, or
+     * another {@code ESC x}), read to its end; false for an Esc key alone (nothing within 30 ms).
+     */
+    private static boolean escapeSequence(NonBlockingReader reader) {
+        try {
+            int next = reader.read(30);
+            if (next < 0) {
+                return false;
+            }
+            if (next == '[') {
+                // parameters and intermediates (0x20-0x3F) up to a final byte (0x40-0x7E), at most 64 of them
+                for (int i = 0; i < 64; i++) {
+                    int c = reader.read(30);
+                    if (c < 0 || (c >= 0x40 && c <= 0x7E)) {
+                        break;
+                    }
+                }
+            } else if (next == 'O') {
+                reader.read(30);
+            }
+            return true;
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -439,11 +474,11 @@ final class LiveView implements Closeable {
         sb.append("Scale:");
         if (scaled) {
             for (int i = 0; i < marks - 1; i++) {
-                sb.append(String.format(Locale.ROOT, "  %c:%.1f ms", SCALE_MARKS.charAt(i), scale[i] / 1000.0));
+                sb.append(String.format(Locale.ROOT, "  %c:%.2f ms", SCALE_MARKS.charAt(i), scale[i] / 1000.0));
             }
             sb.append("  >");
         } else {
-            sb.append(String.format(Locale.ROOT, "  .:%.1f ms  >  ?:lost", scale[marks - 2] / 1000.0));
+            sb.append(String.format(Locale.ROOT, "  .:%.2f ms  >  ?:lost", scale[marks - 2] / 1000.0));
         }
         return sb.append('\n').toString();
     }

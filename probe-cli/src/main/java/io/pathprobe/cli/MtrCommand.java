@@ -246,7 +246,9 @@ final class MtrCommand implements Callable<Integer> {
                         out.print(MtrCsv.format(s, format));
                         break;
                     case LIVE:
-                        view.last(s); // the last frame again, now with the names
+                        if (shown != null) {
+                            view.last(s); // the last frame again, now with the names
+                        }
                         view.close();
                         break;
                     case REPORT:
