@@ -161,7 +161,19 @@ public final class Tracer {
         }
     }
 
+    /**
+     * The host's name as mtr shows it ({@code gethostname()}): read from the kernel on Linux, without a lookup,
+     * which inside a network namespace (or without the name in /etc/hosts) fails or asks a name server.
+     */
     private static String localHostName() {
+        try {
+            String n = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!n.isEmpty()) {
+                return n;
+            }
+        } catch (java.io.IOException | RuntimeException notLinux) {
+            // below
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
