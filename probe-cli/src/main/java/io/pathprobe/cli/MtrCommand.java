@@ -44,11 +44,14 @@ import java.util.function.Function;
                 + "statistics per hop, a mark on hops whose loss does not carry on (the router rate-limits its "
                 + "ICMP), where persistent loss begins, and why the hop list ends. ICMP echo by default (ping "
                 + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). In a terminal the table is "
-                + "redrawn each round; otherwise (or with --report) it is printed at the end. Hop names come from "
-                + "reverse DNS (-n: addresses only). --out DIR keeps a time series for long captures. Ctrl-C "
-                + "prints (and writes) what was measured so far.",
+                + "redrawn each round and takes mtr's keys (q quit, p pause, space resume, r reset, d display, "
+                + "n names, o fields, j jitter, h help); otherwise (or with -r) the report is printed at the end. "
+                + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --raw wins. "
+                + "Hop names come from reverse DNS (-n: addresses only). --out DIR keeps a time series for long "
+                + "captures, with progress on stderr. Ctrl-C prints (and writes) what was measured so far.",
                 "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
-        footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
+        footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr -rwn -c 10 10.0.0.1",
+                "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
                 "  pathprobe mtr --tcp -P 443 --json example.net"})
 final class MtrCommand implements Callable<Integer> {
     static final String NAME = "mtr";
