@@ -1,10 +1,9 @@
 package io.pathprobe.cli;
 
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
-
-import java.io.FileDescriptor;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -75,16 +74,20 @@ final class ProgressLine {
                 : String.format("%02d:%02d", s / 60, s % 60);
     }
 
+    /**
+     * Whether fd 2 is a terminal, read from {@code /proc/self/fd/2} (Linux): a pseudo-terminal or a console. Where
+     * that cannot be read, false: separate lines are right everywhere.
+     */
     private static boolean stderrIsTerminal() {
         String term = System.getenv("TERM");
         if (term == null || term.isBlank() || term.equals("dumb")) {
             return false;
         }
         try {
-            POSIX posix = POSIXFactory.getNativePOSIX();
-            return posix.isNative() && posix.isatty(FileDescriptor.err);
-        } catch (RuntimeException | LinkageError e) {
-            return false; // no native access: lines, which are right everywhere
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.StandardProtocolFamily;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,12 +57,20 @@ class MtrSideBySideLabTest {
         return r;
     }
 
-    private static Cli ours(LinearPath path, String target, String... output) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("mtr"));
+    /**
+     * pathprobe in a JVM of its own started inside the client's namespace, as mtr is: nothing it opens can belong
+     * to another namespace (threads or sockets this test JVM made earlier elsewhere).
+     */
+    private static Cli ours(LinearPath path, String target, String... output) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "mtr"));
         cmd.addAll(List.of(flags(target, output)));
-        Cli r = path.client().call(() -> Cli.run(cmd.toArray(String[]::new)));
-        assertEquals(0, r.code(), r.err() + r.out());
-        return r;
+        CommandResult r = path.client().run(Duration.ofSeconds(90), cmd.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.commandLine() + ": " + r.stderr() + r.stdout());
+        return new Cli(r.exitCode(), r.stdout(), r.stderr());
     }
 
     /** A report line with every figure as {@code #} and runs of blanks as one. */
@@ -83,6 +92,7 @@ class MtrSideBySideLabTest {
 
     @Test
     void sameFormatsAsMtrOnTheSamePath(NetLab lab) throws Exception {
+        // both programs run inside the client's namespace: every probe stays in the lab
         LinearPath path = lab.linearPath(2);
         String target = AddressText.of(path.server().address(StandardProtocolFamily.INET));
 
