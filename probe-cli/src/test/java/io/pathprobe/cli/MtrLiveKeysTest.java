@@ -48,8 +48,10 @@ class MtrLiveKeysTest {
         }
         // After pathprobe: its exit status, and the terminal's modes (raw mode must have been undone).
         line.append("; echo EXIT=$?; stty -a; sleep 120");
+        Path socketFile = null;
         try {
             tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "40", line.toString());
+            socketFile = Path.of(tmux("display-message", "-p", "#{socket_path}").trim());
             String screen = waitFor("the first frame", s -> s.contains("(running, q to quit)"));
             assertTrue(screen.contains(LiveView.KEYS), screen);
 
@@ -105,6 +107,9 @@ class MtrLiveKeysTest {
                 tmux("kill-server");
             } catch (AssertionError | IOException alreadyGone) {
                 // the server ends with its last session
+            }
+            if (socketFile != null) {
+                java.nio.file.Files.deleteIfExists(socketFile); // tmux leaves it behind
             }
         }
     }
