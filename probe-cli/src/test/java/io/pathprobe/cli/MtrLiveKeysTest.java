@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,7 @@ class MtrLiveKeysTest {
                 // the server ends with its last session
             }
             if (socketFile != null) {
-                java.nio.file.Files.deleteIfExists(socketFile); // tmux leaves it behind
+                Files.deleteIfExists(socketFile); // tmux leaves it behind
             }
         }
     }
@@ -156,7 +157,7 @@ class MtrLiveKeysTest {
 
     private static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, program))) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }
         }
