@@ -1,8 +1,10 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.HopNames;
+import io.pathprobe.mtr.HopSnapshot;
 import io.pathprobe.mtr.MtrCsv;
 import io.pathprobe.mtr.MtrJson;
 import io.pathprobe.mtr.MtrRaw;
@@ -16,6 +18,8 @@ import io.pathprobe.mtr.TraceSnapshot;
 import io.pathprobe.mtr.Tracer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,9 +32,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** {@code pathprobe mtr}: mtr's live view and report, every TTL of a round at once, with per-flow paths and a loss reading. */
 @Command(name = MtrCommand.NAME, mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,11 +44,14 @@ import java.util.concurrent.TimeUnit;
                 + "statistics per hop, a mark on hops whose loss does not carry on (the router rate-limits its "
                 + "ICMP), where persistent loss begins, and why the hop list ends. ICMP echo by default (ping "
                 + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). In a terminal the table is "
-                + "redrawn each round; otherwise (or with --report) it is printed at the end. Hop names come from "
-                + "reverse DNS (-n: addresses only). --out DIR keeps a time series for long captures. Ctrl-C "
-                + "prints (and writes) what was measured so far.",
+                + "redrawn each round and takes mtr's keys (q quit, p pause, space resume, r reset, d display, "
+                + "n names, o fields, j jitter, h help); otherwise (or with -r) the report is printed at the end. "
+                + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --raw wins. "
+                + "Hop names come from reverse DNS (-n: addresses only). --out DIR keeps a time series for long "
+                + "captures, with progress on stderr. Ctrl-C prints (and writes) what was measured so far.",
                 "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
-        footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
+        footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr -rwn -c 10 10.0.0.1",
+                "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
                 "  pathprobe mtr --tcp -P 443 --json example.net"})
 final class MtrCommand implements Callable<Integer> {
     static final String NAME = "mtr";
@@ -53,17 +62,38 @@ final class MtrCommand implements Callable<Integer> {
     String host;
 
     @Option(names = {"-r", "--report"}, description = "mtr's report layout at the end, instead of the live view (the "
-            + "live view redraws the table each round when stdout is a terminal; otherwise the report is printed).")
+            + "live view redraws the table each round when stdout is a terminal; otherwise the report is printed). "
+            + "As in mtr, of -r, -w, -t, --json, --csv and --raw the last one given wins.")
     boolean report;
+
+    @Option(names = {"-w", "--report-wide"}, description = "The report, with the host column as wide as the longest "
+            + "name instead of cut at mtr's 33 characters; with --csv, a line for each further address of a hop.")
+    boolean wide;
+
+    @Option(names = {"-t", "--curses"}, description = "The live view (the default when stdout is a terminal).")
+    boolean curses;
+
+    @Option(names = "--displaymode", paramLabel = "MODE", description = "The live view's first display: 0 the table "
+            + "(default), 1 a block map of the last probes per hop, 2 the block map scaled by RTT (the d key cycles).")
+    String displayMode;
 
     @Option(names = {"-j", "--json"}, description = "mtr's JSON (report.mtr, report.hubs) with pathprobe's additions.")
     boolean json;
 
-    @Option(names = {"-C", "--csv"}, description = "mtr's CSV.")
+    @Option(names = {"-C", "--csv"}, description = "mtr's CSV: its header (Mtr_Version,Start_Time,Status,Host,Hop,Ip,"
+            + "FIELDS,) and a line per hop.")
     boolean csv;
 
-    @Option(names = "--raw", description = "One JSON object a line for every probe as it ends, instead of a table.")
+    @Option(names = {"-l", "--raw"}, description = "mtr's raw format: x (sent), h (address), d (name), p (answer, "
+            + "microseconds) lines as probes end, instead of a table.")
     boolean raw;
+
+    @Option(names = {"-y", "--ipinfo"}, paramLabel = "N", description = "Not available: see -z.")
+    String ipInfo;
+
+    @Option(names = {"-z", "--aslookup"}, description = "Not available: mtr finds AS numbers with DNS queries to a "
+            + "server on the internet (origin.asn.cymru.com); pathprobe sends nothing beyond the path it traces.")
+    boolean asLookup;
 
     @Option(names = {"-o", "--order"}, paramLabel = "FIELDS",
             description = "Columns as mtr's -o letters: L loss, D drop, R rcv, S snt, N last, B best, A avg, W worst, "
@@ -114,7 +144,7 @@ final class MtrCommand implements Callable<Integer> {
                     + "echo checksum per flow); default: ${DEFAULT-VALUE}.")
     String paths;
 
-    @Option(names = "--source-port", paramLabel = "PORT",
+    @Option(names = {"-L", "--localport", "--source-port"}, paramLabel = "PORT",
             description = "UDP: the source port of the first flow (flow i uses PORT+i); default: "
                     + TraceConfig.DEFAULT_SOURCE_PORT + ".")
     String sourcePort;
@@ -142,14 +172,21 @@ final class MtrCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What stdout gets; as in mtr, the last of the output options given wins. */
+    enum Output { LIVE, REPORT, JSON, CSV, RAW }
+
     @Override
     public Integer call() throws InterruptedException {
-        TraceConfig config = config();
-        int formats = (json ? 1 : 0) + (csv ? 1 : 0) + (raw ? 1 : 0);
-        if (formats > 1 || (report && formats > 0)) {
-            throw new UsageException("give one output format: --report, --json, --csv or --raw");
+        if (asLookup || ipInfo != null) {
+            throw new UsageException((asLookup ? "-z" : "-y") + " is not available: mtr looks AS numbers and IP "
+                    + "information up on the internet (DNS queries to origin.asn.cymru.com), and pathprobe sends "
+                    + "nothing beyond the path it traces; leave it out");
         }
-        FormatOptions format = FormatOptions.defaults();
+        TraceConfig config = config();
+        boolean terminal = LiveView.stdoutIsTerminal();
+        Output output = output(terminal);
+        LiveView.Mode firstMode = displayMode();
+        FormatOptions format = FormatOptions.defaults().withWide(wide);
         if (fields != null) {
             format = format.withFields(fields);
         }
@@ -159,55 +196,76 @@ final class MtrCommand implements Callable<Integer> {
         List<InetSocketAddress> nameServers = dns.servers();
         Path dir = outputDir();
         PrintWriter out = spec.commandLine().getOut();
-        boolean live = !report && formats == 0 && LiveView.stdoutIsTerminal();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean live = output == Output.LIVE;
         TraceSeriesWriter series = dir == null ? null : series(config, dir);
         HopNames names = dns.open(nameServers);
-        if (names != null) {
-            format = format.withNames(names.names(dns.showIps));
-        }
+        Function<InetAddress, String> shown = names == null ? null : names.names(dns.showIps);
         try (HopNames closedLast = names; TraceSeriesWriter closedAtTheEnd = series;
              ProbeEngine engine = ProbeEngine.create()) {
-            TraceListener listener = TraceListener.all(raw ? MtrRaw.listener(out) : TraceListener.NONE,
-                    live ? new LiveView(out, format) : TraceListener.NONE, series);
+            Run run = new Run(engine, config, dir != null);
+            LiveView view = null;
+            if (live) {
+                view = new LiveView(out, format, shown, LiveView.openTerminal(err), run);
+                view.mode(firstMode);
+            } else if (shown != null) {
+                format = format.withNames(shown);
+            }
+            Progress progress = live ? null : progress(config, err);
+            TraceListener others = TraceListener.all(output == Output.RAW ? MtrRaw.listener(out, shown)
+                    : TraceListener.NONE, series, progress);
             if (series != null) {
                 series.rollEvery(every);
             }
-            Tracer tracer;
             try {
-                tracer = Tracer.start(engine, config, listener);
+                run.start(view, others);
             } catch (IllegalArgumentException e) {
+                if (view != null) {
+                    view.close();
+                }
                 throw new UsageException(flags(e.getMessage()), e);
             }
             CountDownLatch printed = new CountDownLatch(1);
-            Thread hook = new Thread(() -> ctrlC(tracer, printed), "pathprobe-ctrl-c");
+            Thread hook = new Thread(() -> ctrlC(run, printed), "pathprobe-ctrl-c");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                TraceSnapshot s = tracer.completion().join();
+                TraceSnapshot s = run.await();
                 if (names != null) { // names for every hop in the final report, waited for briefly
                     names.lookupAll(s);
                     names.awaitPending(DnsOptions.TIMEOUT);
                 }
                 String text = MtrReport.format(s, format);
-                String jsonText = json || dir != null ? MtrJson.format(s, format) : null;
+                String jsonText = output == Output.JSON || dir != null ? MtrJson.format(s, format) : null;
                 if (dir != null) {
                     series.close();
                     OutputOption.write("--out", dir, "report.txt", text);
                     OutputOption.write("--out", dir, "report.json", jsonText + "\n");
                 }
-                if (json) {
-                    out.println(jsonText);
-                } else if (csv) {
-                    out.print(MtrCsv.format(s, format));
-                } else if (live) {
-                    if (names != null) {
-                        out.print(LiveView.frame(s, format)); // the last frame again, now with the names
-                    }
-                } else if (!raw) {
-                    out.print(text);
+                switch (output) {
+                    case JSON:
+                        out.println(jsonText);
+                        break;
+                    case CSV:
+                        out.print(MtrCsv.format(s, format));
+                        break;
+                    case LIVE:
+                        if (shown != null) {
+                            view.last(s); // the last frame again, now with the names
+                        }
+                        view.close();
+                        break;
+                    case REPORT:
+                        out.print(text);
+                        break;
+                    default: // raw: written as probes ended
+                        break;
                 }
                 out.flush();
                 return s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1;
             } finally {
+                if (view != null) {
+                    view.close(); // the terminal's mode back before the Ctrl-C hook lets the JVM end
+                }
                 printed.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -215,6 +273,230 @@ final class MtrCommand implements Callable<Integer> {
                     // Ctrl-C came: the hook waits for what this thread prints.
                 }
             }
+        }
+    }
+
+    /** The output, the last of the output options on the command line winning (mtr's rule); else live or report. */
+    private Output output(boolean terminal) {
+        Output chosen = null;
+        for (ArgSpec a : spec.commandLine().getParseResult().matchedArgs()) {
+            if (!(a instanceof OptionSpec)) {
+                continue;
+            }
+            switch (((OptionSpec) a).longestName()) {
+                case "--report":
+                case "--report-wide":
+                    chosen = Output.REPORT;
+                    break;
+                case "--curses":
+                    chosen = Output.LIVE;
+                    break;
+                case "--json":
+                    chosen = Output.JSON;
+                    break;
+                case "--csv":
+                    chosen = Output.CSV;
+                    break;
+                case "--raw":
+                    chosen = Output.RAW;
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (chosen == Output.LIVE && !terminal) {
+            throw new UsageException("-t needs a terminal for the live view, and stdout is not one (or TERM is "
+                    + "dumb): use -r for the report");
+        }
+        if (chosen == null) {
+            chosen = terminal ? Output.LIVE : Output.REPORT;
+        }
+        if (displayMode != null && chosen != Output.LIVE) {
+            throw new UsageException("--displaymode " + displayMode + " is for the live view: leave it out with "
+                    + "-r, -w, --json, --csv or --raw (or when stdout is not a terminal)");
+        }
+        return chosen;
+    }
+
+    private LiveView.Mode displayMode() {
+        if (displayMode == null) {
+            return LiveView.Mode.TABLE;
+        }
+        switch (displayMode.trim()) {
+            case "0":
+                return LiveView.Mode.TABLE;
+            case "1":
+                return LiveView.Mode.BLOCKMAP;
+            case "2":
+                return LiveView.Mode.SCALED;
+            default:
+                throw new UsageException("--displaymode " + displayMode + " is not a display: give 0 (table), 1 "
+                        + "(block map) or 2 (scaled block map)");
+        }
+    }
+
+    /**
+     * The running trace, which {@code r} in the live view replaces by a new one with the same settings (mtr's
+     * reset: every figure from zero); the main thread waits for whichever runs last.
+     */
+    private static final class Run implements LiveView.Controls {
+        private final ProbeEngine engine;
+        private final TraceConfig config;
+        private final boolean keepsSeries;
+        private LiveView view;
+        private TraceListener others;
+        private Tracer current;
+        private boolean stopping;
+
+        Run(ProbeEngine engine, TraceConfig config, boolean keepsSeries) {
+            this.engine = engine;
+            this.config = config;
+            this.keepsSeries = keepsSeries;
+        }
+
+        synchronized void start(LiveView view, TraceListener others) {
+            this.view = view;
+            this.others = others;
+            current = Tracer.start(engine, config, listener());
+        }
+
+        private TraceListener listener() {
+            return view == null ? others : TraceListener.all(view.listener(), others);
+        }
+
+        /** The final figures of the trace that runs last. */
+        TraceSnapshot await() {
+            while (true) {
+                Tracer t;
+                synchronized (this) {
+                    t = current;
+                }
+                TraceSnapshot s = t.completion().join();
+                synchronized (this) {
+                    if (t == current) {
+                        return s;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void quit() {
+            Tracer t;
+            synchronized (this) {
+                stopping = true;
+                t = current;
+            }
+            t.stop();
+        }
+
+        @Override
+        public synchronized void pause() {
+            current.pause();
+        }
+
+        @Override
+        public synchronized void resume() {
+            current.resume();
+        }
+
+        @Override
+        public synchronized boolean paused() {
+            return current.isPaused();
+        }
+
+        @Override
+        public String reset() {
+            Tracer old;
+            synchronized (this) {
+                if (keepsSeries) {
+                    return "r is off with --out: the series there keeps the whole capture";
+                }
+                if (stopping || current.isFinished()) {
+                    return "the trace has ended: nothing to reset";
+                }
+                old = current;
+                current = Tracer.start(engine, config, listener());
+                if (old.isPaused()) {
+                    current.pause();
+                }
+            }
+            old.stop(); // its last events go to a listener the view no longer draws
+            return null;
+        }
+
+        @Override
+        public synchronized TraceSnapshot snapshot() {
+            return current.snapshot();
+        }
+    }
+
+    /**
+     * Progress on stderr for a capture nobody watches (mtr prints nothing until the end): with --out, or planned
+     * for a minute or more; null otherwise. On a terminal one line in place, elsewhere a line every few seconds.
+     */
+    private Progress progress(TraceConfig config, PrintWriter err) {
+        Duration planned = planned(config);
+        if (out == null && planned.compareTo(Duration.ofMinutes(1)) < 0) {
+            return null;
+        }
+        ProgressLine line = ProgressLine.stderr(err);
+        return new Progress(line, line.every(planned), planned);
+    }
+
+    /** How long the trace is planned to take: the rounds at the interval, or the duration if shorter. */
+    static Duration planned(TraceConfig config) {
+        Duration rounds = config.count() == 0 ? null : config.interval().multipliedBy(config.count());
+        Duration d = config.duration().isZero() ? null : config.duration();
+        if (rounds == null) {
+            return d;
+        }
+        return d == null || rounds.compareTo(d) < 0 ? rounds : d;
+    }
+
+    /** Shows a progress line as rounds go out, at most once per {@code every}, and a last one at the end. */
+    static final class Progress implements TraceListener {
+        private final ProgressLine line;
+        private final long everyNanos;
+        private final Duration planned;
+        private long lastNanos = System.nanoTime();
+
+        Progress(ProgressLine line, Duration every, Duration planned) {
+            this.line = line;
+            this.everyNanos = every.toNanos();
+            this.planned = planned;
+        }
+
+        @Override
+        public synchronized void onRound(long round, TraceSnapshot snapshot) {
+            long now = System.nanoTime();
+            if (now - lastNanos >= everyNanos) {
+                lastNanos = now;
+                line.show(text(snapshot, planned));
+            }
+        }
+
+        @Override
+        public synchronized void onFinished(TraceSnapshot snapshot) {
+            line.show(text(snapshot, planned));
+            line.end();
+        }
+
+        /** e.g. {@code 01:10 elapsed, 08:50 left, round 70, 5 hops, hop 5 (10.0.0.9) 1.4% loss}. */
+        static String text(TraceSnapshot s, Duration planned) {
+            Duration left = s.running() ? planned.minus(s.elapsed()) : Duration.ZERO;
+            StringBuilder sb = new StringBuilder(ProgressLine.clock(s.elapsed())).append(" elapsed, ")
+                    .append(ProgressLine.clock(left.isNegative() ? Duration.ZERO : left)).append(" left, round ")
+                    .append(s.rounds()).append(", ").append(s.hops().size())
+                    .append(s.hops().size() == 1 ? " hop" : " hops");
+            List<HopSnapshot> hops = s.hops();
+            if (!hops.isEmpty()) {
+                HopSnapshot end = hops.get(hops.size() - 1);
+                sb.append(", hop ").append(end.ttl()).append(" (")
+                        .append(end.host() == null ? "???" : AddressText.of(end.host())).append(") ")
+                        .append(String.format(Locale.ROOT, "%.1f%% loss", end.stats().lossPercent()));
+            }
+            return sb.toString();
         }
     }
 
@@ -242,8 +524,8 @@ final class MtrCommand implements Callable<Integer> {
     }
 
     /** Ctrl-C: end the trace (probes in flight are left out, as mtr does) and let the main thread print it. */
-    private static void ctrlC(Tracer tracer, CountDownLatch printed) {
-        tracer.stop();
+    private static void ctrlC(Run run, CountDownLatch printed) {
+        run.quit();
         try {
             printed.await(CTRL_C_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

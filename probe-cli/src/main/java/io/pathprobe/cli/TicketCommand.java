@@ -3,7 +3,6 @@ package io.pathprobe.cli;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.text.PlainText;
 import io.pathprobe.ticket.CaptureLimits;
-import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.TicketCapture;
 import io.pathprobe.ticket.agent.AgentCredentials;
 import io.pathprobe.ticket.agent.LocalAgent;
@@ -157,12 +156,12 @@ final class TicketCommand implements Callable<Integer> {
         InetAddress vip = HostResolver.resolve(t.host(), family.family());
 
         PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        ProgressLine progress = ProgressLine.stderr(spec.commandLine().getErr());
         TicketCapture.Builder builder = TicketCapture.builder(t.host(), vip).ports(portList).duration(length)
                 .pingInterval(every).tcpInterval(every).timeout(wait).instanceId(instance).vantagePoints(points)
                 .backends(backends).healthChecks(healthChecks).hostChecks(reports).publicIpUrl(url).outputDir(out)
                 .generator("pathprobe " + Main.version()).locale(locale)
-                .progress(p -> progress(err, p), progressEvery(length));
+                .progress(p -> progress.show(p.line()), progress.every(length));
         Path dir = OutputOption.nonEmpty("--out", out);
         TicketCapture capture;
         try {
@@ -178,6 +177,7 @@ final class TicketCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             TicketResults r = capture.run();
+            progress.end();
             print(o, r, dir, locale);
             return Diagnosis.NO_FAULT_FOUND.equals(r.diagnosis().verdict()) ? 0 : 1;
         } finally {
@@ -319,13 +319,7 @@ final class TicketCommand implements Callable<Integer> {
 
     /** About 30 progress lines per capture, one a second at most and every 10 s at least. */
     static Duration progressEvery(Duration length) {
-        long ms = Math.max(1000, Math.min(10_000, length.toMillis() / 30));
-        return Duration.ofMillis(ms);
-    }
-
-    private static void progress(PrintWriter err, CaptureProgress p) {
-        err.println("progress: " + p.line());
-        err.flush();
+        return ProgressLine.linesEvery(length);
     }
 
     private static String header(String host, InetAddress vip, List<Integer> ports, List<ProbeAgent> points,

@@ -70,22 +70,68 @@ class MtrEndToEndTest {
     }
 
     @Test
-    void rawIsOneJsonLinePerProbe() throws Exception {
+    void rawIsMtrsRawFormat() {
         Cli r = Cli.run(args("--raw", "-m", "3", "127.0.0.1"));
         assertEquals(0, r.code(), r.err());
-        ObjectMapper m = new ObjectMapper();
-        int[] perRound = new int[3];
+        String lastSent = null;
+        int answersAtHopOne = 0;
         for (String line : r.outLines()) {
-            JsonNode n = m.readTree(line);
-            assertEquals("unreachable", n.path("type").asText(), line);
-            assertEquals("127.0.0.1", n.path("host").asText(), line);
-            assertEquals(3, n.path("icmp_code").asInt(), "port unreachable: " + line);
-            perRound[n.path("round").asInt()]++;
+            assertTrue(line.matches("x [0-2] \\d+|h [0-2] 127\\.0\\.0\\.1|p [0-2] \\d+ \\d+"), "mtr's raw lines: " + line);
+            String[] f = line.split(" ");
+            if (f[0].equals("x")) {
+                lastSent = f[2];
+            } else if (f[0].equals("p")) {
+                assertEquals(lastSent, f[3], "an answer names the probe sent before it: " + r.out());
+                answersAtHopOne += f[1].equals("0") ? 1 : 0;
+            }
         }
-        // Round 1 ramps up from TTL 1 and stops once the destination (here at TTL 1) has answered, so 1 to 3
-        // probes; round 2 at most as many (TTL 1 only once round 1's answers are in).
-        assertTrue(perRound[1] >= 1 && perRound[1] <= 3, r.out());
-        assertTrue(perRound[2] >= 1 && perRound[2] <= 3, r.out());
+        assertTrue(r.outLines().get(0).equals("x 0 33000") || r.outLines().get(0).matches("x [12] 33000"),
+                "sequence numbers from mtr's 33000: " + r.out());
+        assertEquals(2, answersAtHopOne, "one answer per round at hop 1 (port unreachable): " + r.out());
+    }
+
+    @Test
+    void shortOptionsClusterAsMtrsDo() {
+        // -r report, -w wide, -n no names, -u UDP, -c 1: what mtr users type.
+        Cli r = Cli.run("mtr", "-rwnuc", "1", "-i", "0.05", "-Z", "0.5", "--source-port", "47000", "127.0.0.1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Start: "), r.out());
+        assertTrue(r.outLines().get(1).matches("HOST: \\S+ +Loss%   Snt .*"), r.out());
+        assertEquals(1, r.outLinesStartingWith("  1.|-- 127.0.0.1  "), "wide: the name padded, not cut: " + r.out());
+    }
+
+    @Test
+    void theLastOutputOptionWinsAsInMtr() throws Exception {
+        Cli json = Cli.run(args("-r", "--json", "127.0.0.1"));
+        assertEquals(0, json.code(), json.err());
+        assertEquals("127.0.0.1", new ObjectMapper().readTree(json.out()).path("report").path("mtr").path("dst").asText());
+        Cli report = Cli.run(args("--json", "--csv", "-r", "127.0.0.1"));
+        assertTrue(report.out().startsWith("Start: "), report.out());
+        Cli csv = Cli.run(args("-w", "--csv", "127.0.0.1"));
+        assertEquals("Mtr_Version,Start_Time,Status,Host,Hop,Ip,Loss%,Snt, ,Last,Avg,Best,Wrst,StDev,",
+                csv.outLines().get(0), csv.out());
+        assertTrue(csv.outLines().get(1).matches("MTR\\.0\\.95,\\d+,OK,127\\.0\\.0\\.1,1,127\\.0\\.0\\.1,"
+                + "\\d+\\.\\d\\d,2,0(,\\d+\\.\\d\\d){5}"), "mtr's row: " + csv.out());
+        assertEquals(2, csv.outLines().size(), csv.out());
+    }
+
+    @Test
+    void aCaptureToOutShowsProgressOnStderr() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pathprobe-mtr-progress");
+        try {
+            Cli r = Cli.run(args("--out", dir.resolve("c").toString(), "127.0.0.1"));
+            assertEquals(0, r.code(), r.err());
+            java.util.List<String> err = r.err().lines().toList();
+            assertTrue(!err.isEmpty(), "a progress line at the end at least");
+            err.forEach(l -> assertTrue(l.startsWith("progress: "), "only progress lines on stderr: " + r.err()));
+            String last = err.get(err.size() - 1);
+            assertTrue(last.matches("progress: 00:0\\d elapsed, 00:00 left, round 2, 1 hop, hop 1 \\(127\\.0\\.0\\.1\\) "
+                    + "\\d+\\.\\d% loss"), last);
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     @Test

@@ -12,8 +12,9 @@ import java.util.function.Function;
  * How {@link MtrReport}, {@link MtrJson} and {@link MtrCsv} print a trace.
  *
  * @param fields   the columns (mtr's {@code -o}); default {@link MtrField#DEFAULT}
- * @param wide     report only: size the host column to the longest name instead of mtr's 33 characters
- *                 (mtr's {@code -w}), so long names (IPv6) are not cut
+ * @param wide     mtr's {@code -w}: the report sizes the host column to the longest name instead of mtr's 33
+ *                 characters, so long names (IPv6) are not cut; the CSV adds a line for each further address
+ *                 of a hop
  * @param annotate report only: after the table, lines with the stop reason, the loss analysis and the paths
  * @param zone     time zone of the report's {@code Start:} line
  * @param names    how a hop address is shown (e.g. a reverse-DNS name); default the address literal

@@ -2,18 +2,21 @@ package io.pathprobe.mtr;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * mtr's {@code --csv} layout: a header {@code Mtr_Version,Start_Time,Status,Host,Hop,Ip,<field titles>} and one
- * line per hop; the start time in Unix seconds, RTTs in milliseconds and Loss% with two decimals, counts as whole
- * numbers. Differences from mtr: the header has no trailing comma, the space column ({@code " "}) is kept for
- * column positions but left empty, and the version reads {@code pathprobe-VERSION}. Extra addresses of a hop are
- * not listed (the JSON has them).
+ * mtr 0.95's {@code --csv} layout: the header {@code Mtr_Version,Start_Time,Status,Host,Hop,Ip,<field titles>,}
+ * (with mtr's trailing comma) and one line per hop: {@code MTR.0.95}, the start time in Unix seconds, {@code OK},
+ * the target as given, the hop number, the hop's name (or address), then the fields: counts (and the space
+ * field, which mtr writes as {@code 0}) as whole numbers, RTTs in milliseconds and Loss% with two decimals. With
+ * {@link FormatOptions#wide()} (mtr's {@code -w}) each further address of a hop gets a line of its own carrying
+ * the hop's figures, as mtr writes them. The version column names the format (these lines are laid out as mtr
+ * 0.95 lays out its own), so that readers of mtr's CSV read this one.
  */
 public final class MtrCsv {
-    /** The version written in the first column. */
-    public static final String VERSION = "pathprobe-0.1.0";
+    /** The version written in the first column: the mtr release whose CSV this is. */
+    public static final String VERSION = "MTR.0.95";
 
     private MtrCsv() {
     }
@@ -26,29 +29,37 @@ public final class MtrCsv {
 
     public static void write(TraceSnapshot trace, FormatOptions options, Appendable out) {
         try {
-            out.append("Mtr_Version,Start_Time,Status,Host,Hop,Ip");
+            out.append("Mtr_Version,Start_Time,Status,Host,Hop,Ip,");
             for (MtrField f : options.fields()) {
-                out.append(',').append(f.title());
+                out.append(f.title()).append(',');
             }
             out.append('\n');
-            long start = trace.info().start().getEpochSecond();
+            String start = Long.toString(trace.info().start().getEpochSecond());
+            String target = quote(trace.info().targetHost());
             for (HopSnapshot h : trace.hops()) {
-                out.append(VERSION).append(',').append(Long.toString(start)).append(",OK,")
-                        .append(quote(trace.info().targetHost())).append(',').append(Integer.toString(h.ttl()))
-                        .append(',').append(quote(options.name(h.host())));
+                StringBuilder figures = new StringBuilder();
                 for (MtrField f : options.fields()) {
-                    out.append(',');
-                    if (f.isSpace()) {
-                        continue;
-                    }
                     double v = f.value(h.stats());
-                    out.append(f.isCount() ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v));
+                    figures.append(',').append(f.isCount() || f.isSpace() ? Long.toString((long) v)
+                            : String.format(Locale.ROOT, "%.2f", v));
                 }
-                out.append('\n');
+                row(out, start, target, h.ttl(), options.name(h.host()), figures);
+                if (options.wide()) {
+                    List<AddressCount> more = h.addresses();
+                    for (int i = 1; i < more.size(); i++) {
+                        row(out, start, target, h.ttl(), options.name(more.get(i).address()), figures);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void row(Appendable out, String start, String target, int ttl, String name, CharSequence figures)
+            throws IOException {
+        out.append(VERSION).append(',').append(start).append(",OK,").append(target).append(',')
+                .append(Integer.toString(ttl)).append(',').append(quote(name)).append(figures).append('\n');
     }
 
     /** RFC 4180 quoting, only when needed (host names never need it; user-given targets might). */

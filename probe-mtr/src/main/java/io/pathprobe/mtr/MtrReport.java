@@ -19,7 +19,8 @@ import java.util.Locale;
  * </pre>
  * Further addresses of a hop (ECMP, path changes) follow it on lines of their own, as mtr prints them. As in mtr,
  * the host column is 33 characters from the line's start and a longer name is cut where the figures begin; use
- * {@link FormatOptions#wide()} to widen it (unlike {@code mtr -w}, header and rows then stay aligned). With
+ * {@link FormatOptions#wide()} to widen it as {@code mtr -w} does (with mtr's two-character offset between the
+ * header's titles and the rows' figures). With
  * {@link FormatOptions#annotate()} lines follow the table with the stop reason, the loss analysis and the paths.
  */
 public final class MtrReport {
@@ -41,6 +42,9 @@ public final class MtrReport {
         try {
             out.append("Start: ").append(START.format(trace.info().start().atZone(options.zone()))).append('\n');
             List<HopSnapshot> hops = trace.hops();
+            // Narrow: mtr's fixed 33-character column, figures written over whatever is longer. Wide (mtr -w):
+            // the header's and each row's name padded to the longest name, so, as in mtr, the rows' figures sit
+            // two characters right of the header's titles (" nn.|-- " is two longer than "HOST: ").
             int nameWidth = 0;
             if (options.wide()) {
                 nameWidth = trace.info().source().length();
@@ -48,18 +52,17 @@ public final class MtrReport {
                     nameWidth = Math.max(nameWidth, options.name(h.host()).length());
                 }
             }
-            // Narrow: mtr's fixed 33-character column, figures written over whatever is longer.
-            // Wide: room for the longest name after the 8-character " nn.|-- " prefix.
-            int column = options.wide() ? 8 + nameWidth : HOST_COLUMN;
             StringBuilder line = new StringBuilder();
-            line.append(fit("HOST: " + trace.info().source(), column));
+            line.append(options.wide() ? pad("HOST: " + trace.info().source(), 6 + nameWidth)
+                    : fit("HOST: " + trace.info().source(), HOST_COLUMN));
             for (MtrField f : options.fields()) {
                 line.append(String.format(Locale.ROOT, "%" + f.width() + "s", f.title()));
             }
             out.append(line).append('\n');
             for (HopSnapshot h : hops) {
                 line.setLength(0);
-                line.append(fit(String.format(Locale.ROOT, " %2d.|-- %s", h.ttl(), options.name(h.host())), column));
+                String name = String.format(Locale.ROOT, " %2d.|-- %s", h.ttl(), options.name(h.host()));
+                line.append(options.wide() ? pad(name, 8 + nameWidth) : fit(name, HOST_COLUMN));
                 for (MtrField f : options.fields()) {
                     line.append(f.cell(h.stats()));
                 }
@@ -76,6 +79,10 @@ public final class MtrReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 
     private static String fit(String s, int width) {

@@ -59,6 +59,7 @@ public final class Tracer {
     private final boolean flowChecksums;
     private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
     private long round;
+    private volatile boolean paused;
     private long outstanding;
     /** Rounds (or re-probe batches) still sending: the trace cannot end before they are done. */
     private int ramping;
@@ -160,7 +161,19 @@ public final class Tracer {
         }
     }
 
+    /**
+     * The host's name as mtr shows it ({@code gethostname()}): read from the kernel on Linux, without a lookup,
+     * which inside a network namespace (or without the name in /etc/hosts) fails or asks a name server.
+     */
     private static String localHostName() {
+        try {
+            String n = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!n.isEmpty()) {
+                return n;
+            }
+        } catch (java.io.IOException | RuntimeException notLinux) {
+            // below
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
@@ -180,8 +193,8 @@ public final class Tracer {
         int limit;
         boolean ramp;
         synchronized (this) {
-            if (!sending) {
-                return;
+            if (!sending || paused) {
+                return; // paused: this round is not sent, nor counted
             }
             r = ++round;
             trace.recordRound();
@@ -371,6 +384,24 @@ public final class Tracer {
     static final int MAX_REPROBES = 2;
     /** Time between re-probes: Linux's default {@code icmp_ratelimit}, one ICMP error per second per peer. */
     static final Duration REPROBE_SPACING = Duration.ofSeconds(1);
+
+    /**
+     * Holds the next rounds back until {@link #resume} (mtr's {@code p} key): probes in flight still end and count;
+     * a held-back round does not count towards the configured count. The duration, if any, runs on.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Sends rounds again after {@link #pause}, at the next tick of the interval. */
+    public void resume() {
+        paused = false;
+    }
+
+    /** Whether rounds are held back by {@link #pause}. */
+    public boolean isPaused() {
+        return paused;
+    }
 
     /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
     public void stop() {

@@ -102,7 +102,9 @@ class FormatTest {
         assertEquals("  1.|-- 2001:db8:1234:5678:9abc:d  0.0%     1    1.0   1.0   1.0   1.0   0.0", narrow);
         String[] wide = MtrReport.format(s, UTC.withAnnotate(false).withWide(true)).split("\n");
         assertEquals("  1.|-- 2001:db8:1234:5678:9abc:def0:0:2  0.0%     1    1.0   1.0   1.0   1.0   0.0", wide[2]);
-        assertEquals(wide[1].indexOf("Loss%") + 5, wide[2].indexOf("0.0%") + 4, "header and rows right-aligned");
+        // mtr -w pads "HOST: src" and " nn.|-- name" to the same name width, so figures sit 2 right of titles.
+        assertEquals("HOST: client                           Loss%   Snt   Last   Avg  Best  Wrst StDev", wide[1]);
+        assertEquals(wide[1].indexOf("Loss%") + 5 + 2, wide[2].indexOf("0.0%") + 4, "mtr's offset of 2");
     }
 
     @Test
@@ -154,25 +156,57 @@ class FormatTest {
     @Test
     void csvHasMtrsHeaderAndRows() {
         String[] lines = MtrCsv.format(sample(), UTC).split("\n");
-        assertEquals("Mtr_Version,Start_Time,Status,Host,Hop,Ip,Loss%,Snt, ,Last,Avg,Best,Wrst,StDev", lines[0]);
-        assertEquals("pathprobe-0.1.0,1714557600,OK,10.0.3.2,1,10.0.0.1,0.00,10,,1.00,1.00,1.00,1.00,0.00", lines[1]);
-        assertEquals("pathprobe-0.1.0,1714557600,OK,10.0.3.2,2,???,100.00,10,,0.00,0.00,0.00,0.00,0.00", lines[2]);
-        assertEquals("pathprobe-0.1.0,1714557600,OK,10.0.3.2,3,10.0.2.1,0.00,10,,4.00,2.80,2.00,4.00,1.03", lines[3]);
+        assertEquals("Mtr_Version,Start_Time,Status,Host,Hop,Ip,Loss%,Snt, ,Last,Avg,Best,Wrst,StDev,", lines[0]);
+        assertEquals("MTR.0.95,1714557600,OK,10.0.3.2,1,10.0.0.1,0.00,10,0,1.00,1.00,1.00,1.00,0.00", lines[1]);
+        assertEquals("MTR.0.95,1714557600,OK,10.0.3.2,2,???,100.00,10,0,0.00,0.00,0.00,0.00,0.00", lines[2]);
+        assertEquals("MTR.0.95,1714557600,OK,10.0.3.2,3,10.0.2.1,0.00,10,0,4.00,2.80,2.00,4.00,1.03", lines[3]);
         assertEquals(5, lines.length);
     }
 
     @Test
-    void rawIsOneJsonObjectPerProbe() throws Exception {
-        String line = MtrRaw.line(new ProbeRecord(3, 1, 2, 1714557600123L, router("10.0.1.1", 0.2134)));
-        assertEquals("{\"round\":3,\"flow\":1,\"ttl\":2,\"time\":1714557600123,\"type\":\"ttl-exceeded\","
-                + "\"host\":\"10.0.1.1\",\"rtt_ms\":0.213,\"icmp_code\":0}", line);
-        JsonNode lost = new ObjectMapper().readTree(MtrRaw.line(new ProbeRecord(1, 0, 5, 0, Traces.timeout())));
-        assertEquals("timed-out", lost.path("type").asText());
-        assertTrue(lost.path("host").isNull() && lost.path("rtt_ms").isNull());
+    void wideCsvListsEachFurtherAddressOfAHopWithItsFigures() {
+        String[] lines = MtrCsv.format(sample(), UTC.withWide(true)).split("\n");
+        assertEquals(6, lines.length);
+        assertEquals("MTR.0.95,1714557600,OK,10.0.3.2,3,10.0.2.9,0.00,10,0,4.00,2.80,2.00,4.00,1.03", lines[4]);
+    }
+
+    @Test
+    void rawIsMtrsRawFormat() {
         StringBuilder out = new StringBuilder();
-        TraceListener l = MtrRaw.listener(out);
-        l.onProbe(new ProbeRecord(1, 0, 5, 0, Traces.timeout()));
-        l.onProbe(new ProbeRecord(1, 0, 6, 0, Traces.timeout()));
-        assertEquals(2, out.toString().split("\n").length);
+        TraceListener l = MtrRaw.listener(out, null);
+        l.onProbe(new ProbeRecord(1, 0, 1, 0, router("10.0.0.1", 0.2134)));
+        l.onProbe(new ProbeRecord(1, 0, 2, 0, Traces.timeout()));
+        l.onProbe(new ProbeRecord(2, 0, 1, 0, router("10.0.0.1", 0.3)));
+        l.onProbe(new ProbeRecord(3, 0, 1, 0, router("10.0.0.9", 1.5)));
+        l.onProbe(new ProbeRecord(4, 0, 1, 0, router("10.0.0.1", 0.3)));
+        assertEquals(""
+                + "x 0 33000\nh 0 10.0.0.1\nh 0 10.0.0.1\np 0 213 33000\n" // new in the list, then current
+                + "x 1 33001\n" // lost: no answer line
+                + "x 0 33002\np 0 300 33002\n"
+                + "x 0 33003\nh 0 10.0.0.9\nh 0 10.0.0.9\np 0 1500 33003\n"
+                + "x 0 33004\nh 0 10.0.0.1\np 0 300 33004\n", out.toString()); // known, current again
+    }
+
+    @Test
+    void rawNamesAPositionOnceItsNameIsKnown() {
+        StringBuilder out = new StringBuilder();
+        boolean[] known = {false};
+        TraceListener l = MtrRaw.listener(out, a -> known[0] ? "gw.lab" : a.getHostAddress());
+        l.onProbe(new ProbeRecord(1, 0, 1, 0, router("10.0.0.1", 1)));
+        known[0] = true;
+        l.onProbe(new ProbeRecord(2, 0, 1, 0, router("10.0.0.1", 1)));
+        l.onProbe(new ProbeRecord(3, 0, 1, 0, router("10.0.0.1", 1)));
+        assertEquals("x 0 33000\nh 0 10.0.0.1\nh 0 10.0.0.1\np 0 1000 33000\n"
+                + "x 0 33001\nd 0 gw.lab\np 0 1000 33001\nx 0 33002\np 0 1000 33002\n", out.toString());
+    }
+
+    @Test
+    void rawSequenceNumbersWrapAsMtrs() {
+        StringBuilder out = new StringBuilder();
+        TraceListener l = MtrRaw.listener(out, null);
+        for (int i = 0; i < 65536 - 33000 + 1; i++) {
+            l.onProbe(new ProbeRecord(1, 0, 5, 0, Traces.timeout()));
+        }
+        assertTrue(out.toString().endsWith("x 4 65535\nx 4 33000\n"), "wraps to 33000 after 65535");
     }
 }
