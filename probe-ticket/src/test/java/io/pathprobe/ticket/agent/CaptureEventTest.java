@@ -7,9 +7,10 @@ import io.pathprobe.ticket.report.ResultsJson;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,7 +41,7 @@ class CaptureEventTest {
                 new ProbeOutcome.LocalError("cannot set up a socket", new ErrnoCause(24, "EMFILE",
                         "Too many open files")),
                 new ProbeOutcome.LocalError("no buffer", null));
-        Set<OutcomeType> seen = EnumSet.noneOf(OutcomeType.class);
+        Set<OutcomeType> seen = new HashSet<>();
         long seq = 1;
         for (ProbeOutcome o : all) {
             CaptureEvent e = CaptureEvent.of(seq, "2026-12-01T09:00:00Z", 10 * seq, "agent:eu-1", "tcp", 443,
@@ -53,7 +54,8 @@ class CaptureEventTest {
             seen.add(o.type());
             seq++;
         }
-        assertEquals(EnumSet.allOf(OutcomeType.class), seen, "a new outcome type needs a case here");
+        assertEquals(OutcomeType.values().stream().filter(OutcomeType::isCore).collect(Collectors.toSet()), seen,
+                "a new core outcome type needs a case here");
     }
 
     @Test
