@@ -31,7 +31,7 @@ import java.util.logging.Logger;
                 + "load balancer that clients cannot reach, and backend host checks.",
         subcommands = {TcpCommand.class, PingCommand.class, MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class,
                 HostcheckCommand.class,
-                ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                ProbersCommand.class, ProbeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "New here? Run 'pathprobe demo'."})
 public final class Main implements Callable<Integer> {
     /** Exit status for bad input, as picocli uses it. */
