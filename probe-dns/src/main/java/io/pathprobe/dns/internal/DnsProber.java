@@ -8,6 +8,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsQueryEncoder;
 import io.netty.handler.codec.dns.DatagramDnsResponse;
@@ -56,6 +58,35 @@ public final class DnsProber implements Prober {
 
     public DnsProber(ProberContext context) {
         this.context = context;
+        warmUp();
+    }
+
+    /**
+     * Encodes a query and decodes an answer once, off the network, when the engine creates the prober: the codec's
+     * classes load here rather than inside the first probe's round trip, which would otherwise report the JVM's
+     * class loading as the resolver's time.
+     */
+    private static void warmUp() {
+        InetSocketAddress here = new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT);
+        EmbeddedChannel out = new EmbeddedChannel(new DatagramDnsQueryEncoder());
+        DatagramDnsQuery q = new DatagramDnsQuery(null, here, 0);
+        q.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion("a.", DnsRecordType.A));
+        out.writeOutbound(q);
+        DatagramPacket query = out.readOutbound();
+        ByteBuf answer = query.content().copy();
+        query.release();
+        out.finishAndReleaseAll();
+        // The query's bytes turned into a response: QR and RA set, one A record pointing back at the question name.
+        answer.setShort(2, 0x8180).setShort(6, 1);
+        answer.writeShort(0xC00C).writeShort(1).writeShort(1).writeInt(0).writeShort(4).writeInt(0x7f000001);
+        EmbeddedChannel in = new EmbeddedChannel(new DatagramDnsResponseDecoder());
+        in.writeInbound(new DatagramPacket(answer, here, here));
+        DatagramDnsResponse r = in.readInbound();
+        if (r != null) {
+            r.recordAt(DnsSection.ANSWER);
+            r.release();
+        }
+        in.finishAndReleaseAll();
     }
 
     @Override
@@ -88,12 +119,12 @@ public final class DnsProber implements Prober {
         String name = canonical(r.option(DnsOptions.NAME_OPTION));
         DnsRecordType type = DnsRecordType.valueOf(r.option(DnsOptions.TYPE).toUpperCase(Locale.ROOT));
         int id = ThreadLocalRandom.current().nextInt(1 << 16);
+        Answer answer = new Answer(call, server, id, name, type);
         Bootstrap b = new Bootstrap().group(call.eventLoop()).channel(context.datagramChannelClass())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new DatagramDnsQueryEncoder(), new DatagramDnsResponseDecoder(),
-                                new Answer(call, server, id, name, type));
+                        ch.pipeline().addLast(new DatagramDnsQueryEncoder(), new DatagramDnsResponseDecoder(), answer);
                     }
                 });
         InetAddress src = ((LocalVantagePoint) r.vantagePoint()).sourceAddress().orElse(null);
@@ -110,6 +141,8 @@ public final class DnsProber implements Prober {
             DatagramDnsQuery q = new DatagramDnsQuery(null, server, id);
             q.setRecursionDesired(r.option(DnsOptions.RECURSION));
             q.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, type));
+            // The RTT runs from here, not from the engine's start: setting up the socket is not the network's time.
+            answer.sentNanos = System.nanoTime();
             ch.writeAndFlush(q).addListener(w -> {
                 if (!w.isSuccess()) {
                     call.complete(new ProbeOutcome.LocalError("cannot send the query to " + server + ": "
@@ -140,6 +173,8 @@ public final class DnsProber implements Prober {
         private final int id;
         private final String name;
         private final DnsRecordType type;
+        /** When the query was written; set and read on the probe's event loop. */
+        long sentNanos;
 
         Answer(ProbeCall call, InetSocketAddress server, int id, String name, DnsRecordType type) {
             this.call = call;
@@ -155,7 +190,7 @@ public final class DnsProber implements Prober {
             if (response.id() != id || q == null || !q.name().equalsIgnoreCase(name) || !q.type().equals(type)) {
                 return; // not the answer to this query (a stale or forged one): keep waiting
             }
-            long rtt = System.nanoTime() - call.startNanos();
+            long rtt = System.nanoTime() - sentNanos;
             DnsResponseCode code = response.code();
             int answers = response.count(DnsSection.ANSWER);
             OutcomeAttributes a = OutcomeAttributes.builder().put(DnsOutcomes.RCODE, rcodeName(code))
@@ -168,7 +203,7 @@ public final class DnsProber implements Prober {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            long rtt = System.nanoTime() - call.startNanos();
+            long rtt = sentNanos == 0 ? -1 : System.nanoTime() - sentNanos;
             if (cause instanceof PortUnreachableException) {
                 call.complete(new ProbeOutcome.Refused(rtt, server.getAddress(),
                         new ErrnoCause(0, "ECONNREFUSED", "Connection refused")));
