@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 public final class DnsOptions {
     /** The query types a probe may ask. */
     static final Set<String> TYPES = Set.of("A", "AAAA", "NS", "SOA", "MX", "TXT", "CNAME", "PTR", "SRV", "CAA");
-    private static final Pattern NAME = Pattern.compile("(\\.|([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*"
+    private static final Pattern NAME_SYNTAX = Pattern.compile("(\\.|([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*"
             + "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.?)");
 
     /** The name to ask for; default {@code .} (the root: every resolver has an answer for {@code . NS}). */
-    public static final ProbeOption<String> NAME_OPTION = new ProbeOption<>("name", String.class, ".",
-            n -> n.length() <= 253 && NAME.matcher(n).matches(), "a domain name such as example.com (at most 253"
+    public static final ProbeOption<String> NAME = new ProbeOption<>("name", String.class, ".",
+            n -> n.length() <= 253 && NAME_SYNTAX.matcher(n).matches(), "a domain name such as example.com (at most 253"
             + " characters, labels of letters, digits, '-' and '_')");
     /** The query type; default {@code NS}. */
     public static final ProbeOption<String> TYPE = new ProbeOption<>("type", String.class, "NS",
@@ -26,7 +26,7 @@ public final class DnsOptions {
             r -> true, "true or false");
 
     /** Every option {@code dns} probes take. */
-    public static final List<ProbeOption<?>> ALL = List.of(NAME_OPTION, TYPE, RECURSION);
+    public static final List<ProbeOption<?>> ALL = List.of(NAME, TYPE, RECURSION);
 
     private DnsOptions() {
     }

@@ -59,7 +59,7 @@ class DnsNamespaceLabTest {
 
     private ProbeRequest.Builder query(InetAddress at, int port, String name) {
         return ProbeRequest.builder(DnsProberProvider.KIND).target(at).port(port).timeout(Duration.ofSeconds(3))
-                .option(DnsOptions.NAME_OPTION, name).option(DnsOptions.TYPE, "A");
+                .option(DnsOptions.NAME, name).option(DnsOptions.TYPE, "A");
     }
 
     @ParameterizedTest

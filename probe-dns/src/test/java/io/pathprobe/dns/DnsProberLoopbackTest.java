@@ -57,7 +57,7 @@ class DnsProberLoopbackTest {
     private static ProbeRequest query(String name, String type, int port) {
         // A generous timeout: the first query of a loaded machine's JVM loads the codec on both sides.
         return ProbeRequest.builder(DnsProberProvider.KIND).target(LOOPBACK).port(port)
-                .timeout(Duration.ofSeconds(5)).option(DnsOptions.NAME_OPTION, name).option(DnsOptions.TYPE, type)
+                .timeout(Duration.ofSeconds(5)).option(DnsOptions.NAME, name).option(DnsOptions.TYPE, type)
                 .build();
     }
 
@@ -145,7 +145,7 @@ class DnsProberLoopbackTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProbeRequest.builder("dns").option(DnsOptions.TYPE, "BOGUS"));
         assertTrue(e.getMessage().contains("allowed one of A, AAAA"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> DnsOptions.NAME_OPTION.parse("bad name!"));
+        assertThrows(IllegalArgumentException.class, () -> DnsOptions.NAME.parse("bad name!"));
         assertEquals(false, DnsOptions.RECURSION.parse("false"));
     }
 }

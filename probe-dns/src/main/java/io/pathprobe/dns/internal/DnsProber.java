@@ -116,7 +116,7 @@ public final class DnsProber implements Prober {
     public void start(ProbeCall call) {
         ProbeRequest r = call.request();
         InetSocketAddress server = new InetSocketAddress(call.address(), r.port() == 0 ? DEFAULT_PORT : r.port());
-        String name = canonical(r.option(DnsOptions.NAME_OPTION));
+        String name = canonical(r.option(DnsOptions.NAME));
         DnsRecordType type = DnsRecordType.valueOf(r.option(DnsOptions.TYPE).toUpperCase(Locale.ROOT));
         int id = ThreadLocalRandom.current().nextInt(1 << 16);
         Answer answer = new Answer(call, server, id, name, type);
