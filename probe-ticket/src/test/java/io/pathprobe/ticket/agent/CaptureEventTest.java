@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one serialised form of an outcome: every outcome type survives JSON and back unchanged. */
 class CaptureEventTest {
-    @Test
-    void everyOutcomeTypeRoundTrips() throws Exception {
+    /** One or more outcomes of every core kind, with and without their optional fields. */
+    static List<ProbeOutcome> everyCoreKind() throws Exception {
         InetAddress v4 = InetAddress.getByName("10.1.2.3");
         InetAddress v6 = InetAddress.getByName("2001:db8::7");
         ErrnoCause refused = new ErrnoCause(111, "ECONNREFUSED", "Connection refused");
-        List<ProbeOutcome> all = List.of(
+        return List.of(
                 new ProbeOutcome.Reply(1_234_567, v4, 61, 64),
                 new ProbeOutcome.Reply(9, v6, -1, 0),
                 new ProbeOutcome.Connected(87_001, v4, 2, "SSH-2.0-x\r\n"),
@@ -41,6 +41,11 @@ class CaptureEventTest {
                 new ProbeOutcome.LocalError("cannot set up a socket", new ErrnoCause(24, "EMFILE",
                         "Too many open files")),
                 new ProbeOutcome.LocalError("no buffer", null));
+    }
+
+    @Test
+    void everyOutcomeTypeRoundTrips() throws Exception {
+        List<ProbeOutcome> all = everyCoreKind();
         Set<OutcomeType> seen = new HashSet<>();
         long seq = 1;
         for (ProbeOutcome o : all) {
