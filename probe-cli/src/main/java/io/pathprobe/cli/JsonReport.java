@@ -54,6 +54,8 @@ final class JsonReport {
             }
             if (command.equals(PingCommand.NAME)) {
                 pingSummary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
+            } else if (command.equals(ProbeCommand.NAME)) {
+                probeSummary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
             } else {
                 summary(target.putObject("summary"), t.finalStats, t.elapsed.toNanos());
             }
@@ -73,6 +75,22 @@ final class JsonReport {
             e.remove(outcomeOnly);
         }
         p.setAll(e);
+    }
+
+    /** Any prober's figures: sent, answered, loss, and the count of each outcome kind that occurred. */
+    private static void probeSummary(ObjectNode s, StatsSnapshot st, long elapsedNanos) {
+        s.put("sent", st.sent() - st.inFlight());
+        s.put("answered", st.received());
+        s.put("lossPercent", Math.round(st.lossPercent() * 1000) / 1000.0);
+        ObjectNode kinds = s.putObject("outcomes");
+        for (OutcomeType t : OutcomeType.values()) {
+            if (st.count(t) > 0) {
+                kinds.put(t.label(), st.count(t));
+            }
+        }
+        s.put("inFlight", st.inFlight());
+        rtts(s, st);
+        s.put("timeMs", elapsedNanos / 1e6);
     }
 
     private static void summary(ObjectNode s, StatsSnapshot st, long elapsedNanos) {

@@ -52,11 +52,11 @@ public final class Main implements Callable<Integer> {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(TcpCommand.class, PingCommand.class, MtrCommand.class,
             TicketCommand.class, AgentCommand.class, AgentsCommand.class, HostcheckCommand.class, ProbersCommand.class,
-            DemoCommand.class, CommandLine.HelpCommand.class);
+            ProbeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 
     /** Subcommands that send probes: their runs warm the native layer while the command line is parsed. */
     private static final Set<Class<?>> PROBING = Set.of(TcpCommand.class, PingCommand.class, MtrCommand.class,
-            TicketCommand.class, AgentCommand.class, HostcheckCommand.class, DemoCommand.class);
+            TicketCommand.class, AgentCommand.class, HostcheckCommand.class, ProbeCommand.class, DemoCommand.class);
 
     /** Held so that the level set on it is not lost when the logger is garbage collected. */
     private static final Logger NETTY_LOG = Logger.getLogger("io.netty");

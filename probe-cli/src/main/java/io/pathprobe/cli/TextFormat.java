@@ -57,33 +57,11 @@ final class TextFormat {
      * (several run at once) but not the probe number: the JSON report has it.
      */
     static String outcome(String label, ProbeOutcome o) {
-        if (o instanceof ProbeOutcome.Connected c) {
-            String line = "connected to " + label + " time=" + rtt(c.rttNanos()) + " ms";
-            return c.synRetransmits() > 0 ? line + " (SYN retransmitted " + c.synRetransmits() + "x)" : line;
-        }
-        if (o instanceof ProbeOutcome.Refused r) {
-            return "refused by " + label + (r.rttNanos() >= 0 ? " time=" + rtt(r.rttNanos()) + " ms" : "");
-        }
-        if (o instanceof ProbeOutcome.TimedOut t) {
-            return "timeout " + label + " after " + Math.round(t.timeoutNanos() / 1e6) + " ms";
-        }
-        if (o instanceof ProbeOutcome.Unreachable u) {
-            // The description without the responder, which the line names itself.
-            String what = IcmpCodes.describeUnreachable(null, u.icmpType(), u.icmpCode(), u.mtu(), u.cause());
-            return "unreachable " + label + (u.responder() != null ? " from " + addr(u.responder()) : "") + " (" + what + ")";
-        }
-        if (o instanceof ProbeOutcome.Reply r) {
-            return "reply from " + label + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
-        }
-        if (o instanceof ProbeOutcome.TtlExceeded t) {
-            return "ttl exceeded " + label + " from " + addr(t.responder()) + " time=" + rtt(t.rttNanos()) + " ms";
-        }
-        ProbeOutcome.LocalError e = (ProbeOutcome.LocalError) o;
-        if (ResourceLimits.isGaveUp(e)) {
+        // The prober's own line; only the library's advice on a resource that ran out is put in flags here.
+        if (o instanceof ProbeOutcome.LocalError e && ResourceLimits.isGaveUp(e)) {
             return "error " + label + ": " + ResourceLimits.gaveUp(e.cause(), "lower --rate");
         }
-        String cause = e.cause() == null || e.message().contains(e.cause().message()) ? "" : " (" + e.cause() + ")";
-        return "error " + label + ": " + e.message() + cause;
+        return o.line(label);
     }
 
     /** The TCP connect summary of one session ({@link SummaryLines#tcpConnect}). */

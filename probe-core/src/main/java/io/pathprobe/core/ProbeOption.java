@@ -63,6 +63,38 @@ public final class ProbeOption<T> {
         return v;
     }
 
+    /**
+     * The value written as {@code text} (for front ends that take options by name): an integer, a decimal,
+     * {@code true}/{@code false} or a string, as the option's type is; checked as {@link #validate} checks.
+     *
+     * @throws IllegalArgumentException saying what was wrong and what is allowed
+     */
+    public T parse(String text) {
+        Object v;
+        try {
+            if (type == Integer.class) {
+                v = Integer.valueOf(text.trim());
+            } else if (type == Long.class) {
+                v = Long.valueOf(text.trim());
+            } else if (type == Double.class) {
+                v = Double.valueOf(text.trim());
+            } else if (type == Boolean.class) {
+                if (!text.equals("true") && !text.equals("false")) {
+                    throw new IllegalArgumentException("option " + name + " takes true or false, not '" + text + "'");
+                }
+                v = Boolean.valueOf(text);
+            } else if (type == String.class) {
+                v = text;
+            } else {
+                throw new IllegalArgumentException("option " + name + " cannot be set from text");
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + name + " takes a number, not '" + text + "': allowed "
+                    + allowed, e);
+        }
+        return validate(v);
+    }
+
     @Override
     public String toString() {
         return name;

@@ -1,5 +1,7 @@
 package io.pathprobe.core;
 
+import io.pathprobe.core.text.NumberText;
+
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -7,16 +9,28 @@ import java.util.Objects;
  * What one probe found, as data. Network failures are outcomes, never exceptions: a refused
  * connect, a silent drop and an ICMP error from a router are all ordinary results of a probe.
  *
+ * <p>The model is open: every outcome has a generic {@link OutcomeCategory}, a kind ({@link OutcomeType}, a label
+ * such as {@code connected} or a prober's own {@code nxdomain}), an RTT, a responder and typed
+ * {@link OutcomeAttributes}; statistics, formatters and codecs use only these, so a new prober adds outcomes
+ * without any change to them. It either returns {@link Observed} outcomes with its own kinds and attributes, or
+ * implements this interface with its own record (and gives its kinds a {@link OutcomeType.Decoder}). The records
+ * here are the outcomes of the ICMP, TCP and UDP probers.
+ *
  * <p>Times are nanoseconds measured from the moment the probe was handed to the socket.
  */
-public sealed interface ProbeOutcome {
+public interface ProbeOutcome {
 
     /** The kind of outcome, for counting, metrics tags and display. */
     OutcomeType type();
 
-    /** Whether the target itself answered as hoped (an echo reply, a completed TCP handshake). */
+    /** The generic category ({@code type().category()}). */
+    default OutcomeCategory category() {
+        return type().category();
+    }
+
+    /** Whether the target itself answered as hoped ({@link OutcomeCategory#ANSWERED}): counts as received. */
     default boolean isSuccess() {
-        return type() == OutcomeType.REPLY || type() == OutcomeType.CONNECTED;
+        return category() == OutcomeCategory.ANSWERED;
     }
 
     /** Round-trip time in nanoseconds, or -1 when nothing answered. */
@@ -24,6 +38,56 @@ public sealed interface ProbeOutcome {
 
     /** The address that answered (target, or the router that reported an error), or {@code null}. */
     InetAddress responder();
+
+    /** What the prober knows beyond the generic fields, in the order codecs write it. */
+    default OutcomeAttributes attributes() {
+        return OutcomeAttributes.EMPTY;
+    }
+
+    /** One attribute, or {@code null} when absent. */
+    default <T> T attribute(OutcomeAttribute<T> attribute) {
+        return attributes().get(attribute);
+    }
+
+    /** A short description for people (an unreachable's code, an errno, a DNS answer), or {@code null}. */
+    default String detail() {
+        return null;
+    }
+
+    /**
+     * One line for people about this outcome of a probe of {@code target} (a label such as {@code 10.0.0.1:80}),
+     * e.g. {@code connected to 10.0.0.1:80 time=0.210 ms}; the prober's own words. The default:
+     * {@code KIND TARGET [from RESPONDER] [time=RTT ms] [(DETAIL)]}.
+     */
+    default String line(String target) {
+        StringBuilder sb = new StringBuilder(type().label()).append(' ').append(target);
+        if (responder() != null && !target.startsWith(AddressText.of(responder()))) {
+            sb.append(" from ").append(AddressText.of(responder()));
+        }
+        if (rttNanos() >= 0) {
+            sb.append(" time=").append(NumberText.rttMs(rttNanos())).append(" ms");
+        }
+        String d = detail();
+        return d == null || d.isEmpty() ? sb.toString() : sb.append(" (").append(d).append(')').toString();
+    }
+
+    /**
+     * An outcome of a prober that has no record of its own: its kind, the generic fields, its attributes and its
+     * description. What codecs rebuild for kinds declared without a decoder.
+     *
+     * @param rttNanos -1 when nothing answered
+     * @param detail   a short description for people, or {@code null}
+     */
+    record Observed(OutcomeType type, long rttNanos, InetAddress responder, OutcomeAttributes attributes,
+                    String detail) implements ProbeOutcome {
+        public Observed {
+            Objects.requireNonNull(type, "type");
+            attributes = attributes == null ? OutcomeAttributes.EMPTY : attributes;
+            if (rttNanos < -1) {
+                throw new IllegalArgumentException("rttNanos must be -1 (no answer) or more, not " + rttNanos);
+            }
+        }
+    }
 
     /**
      * An ICMP echo reply from the target.
@@ -39,6 +103,18 @@ public sealed interface ProbeOutcome {
         @Override
         public OutcomeType type() {
             return OutcomeType.REPLY;
+        }
+
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().put(OutcomeAttribute.REPLY_TTL, ttl).put(OutcomeAttribute.BYTES, bytes)
+                    .build();
+        }
+
+        @Override
+        public String line(String target) {
+            return "reply from " + target + (ttl >= 0 ? " ttl=" + ttl : "") + " time=" + NumberText.rttMs(rttNanos)
+                    + " ms";
         }
     }
 
@@ -59,6 +135,31 @@ public sealed interface ProbeOutcome {
         public OutcomeType type() {
             return OutcomeType.CONNECTED;
         }
+
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().put(OutcomeAttribute.SYN_RETRANSMITS, synRetransmits)
+                    .put(OutcomeAttribute.BANNER, banner.isEmpty() ? null : banner).build();
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public <T> T attribute(OutcomeAttribute<T> attribute) {
+            // Statistics ask this of every handshake: answered without building the attributes.
+            return OutcomeAttribute.SYN_RETRANSMITS.equals(attribute) ? (T) Integer.valueOf(synRetransmits)
+                    : attributes().get(attribute);
+        }
+
+        @Override
+        public String detail() {
+            return synRetransmits > 0 ? "syn-retransmits=" + synRetransmits : null;
+        }
+
+        @Override
+        public String line(String target) {
+            String line = "connected to " + target + " time=" + NumberText.rttMs(rttNanos) + " ms";
+            return synRetransmits > 0 ? line + " (SYN retransmitted " + synRetransmits + "x)" : line;
+        }
     }
 
     /** The target answered the SYN with a RST: the host is up but nothing listens on the port. */
@@ -67,6 +168,21 @@ public sealed interface ProbeOutcome {
         public OutcomeType type() {
             return OutcomeType.REFUSED;
         }
+
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().cause(cause).build();
+        }
+
+        @Override
+        public String detail() {
+            return cause == null ? null : cause.toString();
+        }
+
+        @Override
+        public String line(String target) {
+            return "refused by " + target + (rttNanos >= 0 ? " time=" + NumberText.rttMs(rttNanos) + " ms" : "");
+        }
     }
 
     /** Nothing answered within the timeout: a silent drop (firewall, blacklist, asymmetric routing) or loss. */
@@ -74,6 +190,16 @@ public sealed interface ProbeOutcome {
         @Override
         public OutcomeType type() {
             return OutcomeType.TIMED_OUT;
+        }
+
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().put(OutcomeAttribute.TIMEOUT_MS, timeoutNanos / 1e6).build();
+        }
+
+        @Override
+        public String line(String target) {
+            return "timeout " + target + " after " + Math.round(timeoutNanos / 1e6) + " ms";
         }
 
         @Override
@@ -112,6 +238,26 @@ public sealed interface ProbeOutcome {
             return OutcomeType.UNREACHABLE;
         }
 
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().put(OutcomeAttribute.REPLY_TTL, ttl < 0 ? null : ttl)
+                    .put(OutcomeAttribute.ICMP_TYPE, icmpType).put(OutcomeAttribute.ICMP_CODE, icmpCode)
+                    .put(OutcomeAttribute.MTU, mtu).cause(cause).build();
+        }
+
+        @Override
+        public String detail() {
+            return describe();
+        }
+
+        @Override
+        public String line(String target) {
+            // The description without the responder, which the line names itself.
+            String what = IcmpCodes.describeUnreachable(null, icmpType, icmpCode, mtu, cause);
+            return "unreachable " + target + (responder != null ? " from " + AddressText.of(responder) : "") + " ("
+                    + what + ")";
+        }
+
         /** A short human description of the ICMP code, e.g. "host unreachable", "administratively prohibited". */
         public String describe() {
             return IcmpCodes.describeUnreachable(responder, icmpType, icmpCode, mtu, cause);
@@ -128,6 +274,17 @@ public sealed interface ProbeOutcome {
         public OutcomeType type() {
             return OutcomeType.TTL_EXCEEDED;
         }
+
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().put(OutcomeAttribute.ICMP_CODE, icmpCode).build();
+        }
+
+        @Override
+        public String line(String target) {
+            return "ttl exceeded " + target + " from " + AddressText.of(responder) + " time="
+                    + NumberText.rttMs(rttNanos) + " ms";
+        }
     }
 
     /** The probe could not be sent or completed because of a local problem (socket error, no buffers, ...). */
@@ -139,6 +296,22 @@ public sealed interface ProbeOutcome {
         @Override
         public OutcomeType type() {
             return OutcomeType.LOCAL_ERROR;
+        }
+
+        @Override
+        public OutcomeAttributes attributes() {
+            return OutcomeAttributes.builder().cause(cause).put(OutcomeAttribute.MESSAGE, message).build();
+        }
+
+        @Override
+        public String detail() {
+            return message + (cause == null ? "" : " (" + cause + ")");
+        }
+
+        @Override
+        public String line(String target) {
+            String c = cause == null || message.contains(cause.message()) ? "" : " (" + cause + ")";
+            return "error " + target + ": " + message + c;
         }
 
         @Override

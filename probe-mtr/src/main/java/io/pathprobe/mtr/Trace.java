@@ -1,6 +1,9 @@
 package io.pathprobe.mtr;
 
 import io.pathprobe.core.IcmpCodes;
+import io.pathprobe.core.OutcomeAttribute;
+import io.pathprobe.core.OutcomeCategory;
+import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.stats.ProbeStatistics;
 import io.pathprobe.core.stats.StatsSnapshot;
@@ -86,8 +89,8 @@ public final class Trace {
         Objects.requireNonNull(outcome, "outcome");
         Role role = role(info.mode(), info.targetAddress(), outcome);
         InetAddress responder = answeredBy(role, info.targetAddress(), outcome);
-        int replyTtl = outcome instanceof ProbeOutcome.Reply ? ((ProbeOutcome.Reply) outcome).ttl()
-                : outcome instanceof ProbeOutcome.Unreachable ? ((ProbeOutcome.Unreachable) outcome).ttl() : -1;
+        Integer arrivalTtl = outcome.attribute(OutcomeAttribute.REPLY_TTL);
+        int replyTtl = arrivalTtl == null ? -1 : arrivalTtl;
         if (role == Role.DESTINATION && replyTtl > 0) {
             all[ttl].inferredDistance = Math.min(all[ttl].inferredDistance, distanceFromReplyTtl(replyTtl));
         }
@@ -245,19 +248,21 @@ public final class Trace {
     }
 
     static Role role(ProbeMode mode, InetAddress target, ProbeOutcome o) {
-        if (o instanceof ProbeOutcome.TtlExceeded) {
+        if (o.type() == OutcomeType.TTL_EXCEEDED) {
             return Role.ROUTER;
         }
-        if (o instanceof ProbeOutcome.Reply || o instanceof ProbeOutcome.Connected || o instanceof ProbeOutcome.Refused) {
+        OutcomeCategory c = o.category();
+        if (c == OutcomeCategory.ANSWERED || c == OutcomeCategory.REFUSED) {
             return Role.DESTINATION;
         }
-        if (o instanceof ProbeOutcome.Unreachable) {
-            ProbeOutcome.Unreachable u = (ProbeOutcome.Unreachable) o;
+        if (c == OutcomeCategory.PATH_ERROR) {
             // A UDP probe is answered by the destination with "port unreachable": that is traceroute's arrival.
-            boolean portUnreachable = u.responder() instanceof Inet6Address
-                    ? u.icmpType() == IcmpCodes.ICMP6_DST_UNREACH && u.icmpCode() == 4
-                    : u.icmpType() == IcmpCodes.ICMP_DEST_UNREACH && u.icmpCode() == 3;
-            if ((mode == ProbeMode.UDP && portUnreachable) || target.equals(u.responder())) {
+            int type = o.attributes().getOr(OutcomeAttribute.ICMP_TYPE, -1);
+            int code = o.attributes().getOr(OutcomeAttribute.ICMP_CODE, -1);
+            boolean portUnreachable = o.responder() instanceof Inet6Address
+                    ? type == IcmpCodes.ICMP6_DST_UNREACH && code == 4
+                    : type == IcmpCodes.ICMP_DEST_UNREACH && code == 3;
+            if ((mode == ProbeMode.UDP && portUnreachable) || target.equals(o.responder())) {
                 return Role.DESTINATION;
             }
             return Role.UNREACHABLE;
@@ -275,7 +280,7 @@ public final class Trace {
             return null;
         }
         InetAddress r = o.responder();
-        if (r == null && (o instanceof ProbeOutcome.Refused || o instanceof ProbeOutcome.Connected)) {
+        if (r == null && (o.category() == OutcomeCategory.REFUSED || o.category() == OutcomeCategory.ANSWERED)) {
             return target;
         }
         return r;
@@ -316,7 +321,7 @@ public final class Trace {
                 destinationAnswers++;
             } else if (role == Role.UNREACHABLE) {
                 unreachableAnswers++;
-                unreachable = ((ProbeOutcome.Unreachable) o).describe();
+                unreachable = o.detail() != null ? o.detail() : o.type().label();
                 unreachableFrom = responder != null ? responder : o.responder();
             }
             if (!answered) {

@@ -33,12 +33,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny authoritative DNS server for tests, on a loopback UDP port or inside a lab namespace: it answers PTR
  * questions from a table, A/AAAA questions from scripted answers (a different one per query, to test DNS
- * rebinding), NXDOMAIN for names it lacks, and nothing at all for names marked silent (to test timeouts). It counts
+ * rebinding), scripted response codes (SERVFAIL, REFUSED), NXDOMAIN for names it lacks, and nothing at all for names marked silent (to test timeouts). It counts
  * the queries it gets. Tests point resolvers at it so that no query ever leaves the machine.
  */
 public final class PtrServer implements AutoCloseable {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Names answered with a response code and nothing else (SERVFAIL, REFUSED, ...). */
+    private final Map<String, Integer> codes = new ConcurrentHashMap<>();
     /** Per name, the answer of each query in turn; the last one repeats. */
     private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
@@ -99,6 +101,12 @@ public final class PtrServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers every question about {@code name} with response code {@code rcode} (2 SERVFAIL, 5 REFUSED, ...) alone. */
+    public PtrServer respond(String name, int rcode) {
+        codes.put(canonical(name), rcode);
+        return this;
+    }
+
     /** Never answers {@code ptrName}. */
     public PtrServer silent(String ptrName) {
         silent.add(canonical(ptrName));
@@ -135,7 +143,10 @@ public final class PtrServer implements AutoCloseable {
             r.addRecord(DnsSection.QUESTION, q);
             String host = names.get(name);
             List<InetAddress> seq = addresses.get(name);
-            if (seq != null && (q.type() == DnsRecordType.A || q.type() == DnsRecordType.AAAA)) {
+            Integer code = codes.get(name);
+            if (code != null) {
+                r.setCode(DnsResponseCode.valueOf(code));
+            } else if (seq != null && (q.type() == DnsRecordType.A || q.type() == DnsRecordType.AAAA)) {
                 int n = asked.computeIfAbsent(name + q.type(), k -> new AtomicInteger()).getAndIncrement();
                 InetAddress a = seq.get(Math.min(n, seq.size() - 1));
                 if ((a.getAddress().length == 4) == (q.type() == DnsRecordType.A)) {

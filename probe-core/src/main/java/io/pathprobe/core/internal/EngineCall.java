@@ -3,6 +3,7 @@ package io.pathprobe.core.internal;
 import io.netty.channel.EventLoop;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeEventListener;
+import io.pathprobe.core.ProbeHandle;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.spi.ProbeCall;
@@ -21,7 +22,7 @@ import java.util.concurrent.ScheduledFuture;
  * {@link VarHandle}s rather than separate atomic objects, and the engine's list of outstanding calls is threaded
  * through {@link #prev}/{@link #next} rather than held in a set.
  */
-public final class EngineCall implements ProbeCall {
+public final class EngineCall implements ProbeCall, ProbeHandle {
     private static final Runnable NO_ACTION = () -> { };
     private static final VarHandle ABORT_ACTION;
     private static final VarHandle OUTCOME;
@@ -147,6 +148,12 @@ public final class EngineCall implements ProbeCall {
         return request;
     }
 
+    /** The call is its own handle for listeners: one per probe, and no field more. */
+    @Override
+    public boolean started() {
+        return startNanos != 0;
+    }
+
     @Override
     public InetAddress address() {
         return address;
@@ -222,17 +229,17 @@ public final class EngineCall implements ProbeCall {
 
     @Override
     public void reportDuplicate() {
-        extras.probeDuplicate(request);
+        extras.probeDuplicate(this);
     }
 
     @Override
     public void reportLate(long rttNanos) {
-        extras.probeLate(request, rttNanos);
+        extras.probeLate(this, rttNanos);
     }
 
     @Override
     public void reportCorrupted(int byteIndex) {
-        extras.probeCorrupted(request, byteIndex);
+        extras.probeCorrupted(this, byteIndex);
     }
 
     @Override

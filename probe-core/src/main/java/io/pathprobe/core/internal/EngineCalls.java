@@ -5,7 +5,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.pathprobe.core.ErrnoCause;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEventListener;
+import io.pathprobe.core.ProbeHandle;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.spi.Prober;
@@ -185,7 +187,7 @@ public final class EngineCalls {
         call.started(System.nanoTime());
         for (int i = 0; !again && i < listeners.size(); i++) { // a held probe's start was told already
             try {
-                listeners.get(i).probeStarted(call.request());
+                listeners.get(i).probeStarted(call);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "probe listener failed", e);
             }
@@ -206,10 +208,10 @@ public final class EngineCalls {
     /** Tells every engine listener of duplicate and late answers; one instance, so plain probes allocate nothing. */
     private final ProbeEventListener extras = new ProbeEventListener() {
         @Override
-        public void probeDuplicate(ProbeRequest request) {
+        public void probeDuplicate(ProbeHandle probe) {
             for (ProbeEventListener l : listeners) {
                 try {
-                    l.probeDuplicate(request);
+                    l.probeDuplicate(probe);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "probe listener failed", e);
                 }
@@ -217,10 +219,10 @@ public final class EngineCalls {
         }
 
         @Override
-        public void probeLate(ProbeRequest request, long rttNanos) {
+        public void probeLate(ProbeHandle probe, long rttNanos) {
             for (ProbeEventListener l : listeners) {
                 try {
-                    l.probeLate(request, rttNanos);
+                    l.probeLate(probe, rttNanos);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "probe listener failed", e);
                 }
@@ -228,10 +230,10 @@ public final class EngineCalls {
         }
 
         @Override
-        public void probeCorrupted(ProbeRequest request, int byteIndex) {
+        public void probeCorrupted(ProbeHandle probe, int byteIndex) {
             for (ProbeEventListener l : listeners) {
                 try {
-                    l.probeCorrupted(request, byteIndex);
+                    l.probeCorrupted(probe, byteIndex);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "probe listener failed", e);
                 }
@@ -242,21 +244,21 @@ public final class EngineCalls {
     private ProbeEventListener both(ProbeEventListener observer) {
         return new ProbeEventListener() {
             @Override
-            public void probeDuplicate(ProbeRequest request) {
-                extras.probeDuplicate(request);
-                observer.probeDuplicate(request);
+            public void probeDuplicate(ProbeHandle probe) {
+                extras.probeDuplicate(probe);
+                observer.probeDuplicate(probe);
             }
 
             @Override
-            public void probeLate(ProbeRequest request, long rttNanos) {
-                extras.probeLate(request, rttNanos);
-                observer.probeLate(request, rttNanos);
+            public void probeLate(ProbeHandle probe, long rttNanos) {
+                extras.probeLate(probe, rttNanos);
+                observer.probeLate(probe, rttNanos);
             }
 
             @Override
-            public void probeCorrupted(ProbeRequest request, int byteIndex) {
-                extras.probeCorrupted(request, byteIndex);
-                observer.probeCorrupted(request, byteIndex);
+            public void probeCorrupted(ProbeHandle probe, int byteIndex) {
+                extras.probeCorrupted(probe, byteIndex);
+                observer.probeCorrupted(probe, byteIndex);
             }
         };
     }
@@ -313,9 +315,15 @@ public final class EngineCalls {
                 pacer.release();
             }
         }
+        ProbeOutcome end = call.outcome();
+        boolean failed = end.category() == OutcomeCategory.LOCAL_ERROR;
         for (ProbeEventListener l : listeners) {
             try {
-                l.probeFinished(call.request(), call.outcome());
+                if (failed) {
+                    l.probeFailed(call, end);
+                } else {
+                    l.probeFinished(call, end);
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "probe listener failed", e);
             }

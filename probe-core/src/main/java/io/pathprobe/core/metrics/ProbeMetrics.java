@@ -10,6 +10,7 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -46,7 +47,9 @@ public final class ProbeMetrics implements ProbeEventListener {
 
     private final class Meters {
         final Counter sent;
-        final Counter[] outcomes = new Counter[OutcomeType.values().length];
+        final Tags tags;
+        /** By {@link OutcomeType#ordinal()}: every kind declared when made, more as probers declare them. */
+        volatile Counter[] outcomes = new Counter[0];
         final Timer rtt;
 
         Meters(Key k) {
@@ -54,15 +57,29 @@ public final class ProbeMetrics implements ProbeEventListener {
             if (k.target() != null) {
                 tags = tags.and("target", k.target());
             }
+            this.tags = tags;
             sent = Counter.builder("pathprobe.probes.sent").description("probes started").tags(tags).register(registry);
-            for (OutcomeType t : OutcomeType.values()) {
-                outcomes[t.ordinal()] = Counter.builder("pathprobe.probes.outcomes").description("probes ended, by outcome")
-                        .tags(tags).tag("outcome", t.label()).register(registry);
-            }
+            grow();
             rtt = Timer.builder("pathprobe.probe.rtt").description("round-trip time of probes answered as hoped")
                     .tags(tags).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry);
+        }
+
+        Counter outcome(OutcomeType t) {
+            Counter[] c = outcomes;
+            return t.ordinal() < c.length ? c[t.ordinal()] : grow()[t.ordinal()];
+        }
+
+        private synchronized Counter[] grow() {
+            List<OutcomeType> all = OutcomeType.values();
+            Counter[] c = java.util.Arrays.copyOf(outcomes, all.size());
+            for (int i = outcomes.length; i < c.length; i++) {
+                c[i] = Counter.builder("pathprobe.probes.outcomes").description("probes ended, by outcome")
+                        .tags(tags).tag("outcome", all.get(i).label()).register(registry);
+            }
+            outcomes = c;
+            return c;
         }
     }
 
@@ -115,7 +132,7 @@ public final class ProbeMetrics implements ProbeEventListener {
     @Override
     public void probeFinished(ProbeRequest request, ProbeOutcome outcome) {
         Meters m = meters(request);
-        m.outcomes[outcome.type().ordinal()].increment();
+        m.outcome(outcome.type()).increment();
         if (outcome.isSuccess()) {
             m.rtt.record(outcome.rttNanos(), TimeUnit.NANOSECONDS);
         }

@@ -1,6 +1,9 @@
 package io.pathprobe.core.spi;
 
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.ProbeOption;
+
+import java.util.List;
 
 /**
  * Service-provider interface: one implementation per probe kind, listed in
@@ -18,6 +21,14 @@ public interface ProberProvider {
      * Must not throw; cheap enough to call at start-up.
      */
     Availability availability();
+
+    /**
+     * The kind-specific options its requests take, so that a generic front end (the CLI's {@code probe}
+     * command) can set them by name ({@link ProbeOption#parse}). Default: none.
+     */
+    default List<ProbeOption<?>> options() {
+        return List.of();
+    }
 
     /** Creates the prober for one engine. Called once per engine, lazily, only when available. */
     Prober create(ProberContext context);

@@ -1,5 +1,6 @@
 package io.pathprobe.core.stats;
 
+import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import org.HdrHistogram.Histogram;
@@ -25,7 +26,8 @@ public final class ProbeStatistics {
     private long duplicates;
     private long late;
     private long corrupted;
-    private final long[] outcomes = new long[OutcomeType.values().length];
+    /** Counts by {@link OutcomeType#ordinal()}; grows when a prober's kind is declared after this was made. */
+    private long[] outcomes = new long[OutcomeType.values().size()];
     private long retransmittedConnects;
     private long synRetransmits;
 
@@ -63,10 +65,15 @@ public final class ProbeStatistics {
         if (inFlight > 0) {
             inFlight--;
         }
-        outcomes[outcome.type().ordinal()]++;
-        if (outcome instanceof ProbeOutcome.Connected c && c.synRetransmits() > 0) {
+        int kind = outcome.type().ordinal();
+        if (kind >= outcomes.length) {
+            outcomes = java.util.Arrays.copyOf(outcomes, OutcomeType.values().size());
+        }
+        outcomes[kind]++;
+        Integer syn = outcome.attribute(OutcomeAttribute.SYN_RETRANSMITS);
+        if (syn != null && syn > 0) {
             retransmittedConnects++;
-            synRetransmits += c.synRetransmits();
+            synRetransmits += syn;
         }
         if (countsAsReply && outcome.rttNanos() >= 0) {
             recordRtt(outcome.rttNanos());

@@ -30,7 +30,7 @@ public record StatsSnapshot(long sent, long received, long inFlight, long duplic
 
     /** How many probes ended with {@code type}. */
     public long count(OutcomeType type) {
-        return outcomeCounts[type.ordinal()];
+        return type.ordinal() < outcomeCounts.length ? outcomeCounts[type.ordinal()] : 0;
     }
 
     @Override
