@@ -29,7 +29,7 @@ import java.util.logging.Logger;
 @Command(name = "pathprobe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Network path probes on one engine: TCP connect, ICMP echo (ping), mtr-style traces, ticket captures for a "
                 + "load balancer that clients cannot reach, and backend host checks.",
-        subcommands = {TcpCommand.class, PingCommand.class, MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class,
+        subcommands = {TcpCommand.class, PingCommand.class, FpingCommand.class, MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class,
                 HostcheckCommand.class,
                 ProbersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "New here? Run 'pathprobe demo'."})
@@ -92,7 +92,7 @@ public final class Main implements Callable<Integer> {
         String name = cmd.getCommandSpec().qualifiedName();
         cmd.getErr().println(name + ": " + oneLine(ex.getMessage()) + "; see '" + name + " --help'");
         cmd.getErr().flush();
-        return USAGE;
+        return cmd.getCommandSpec().exitCodeOnInvalidInput(); // USAGE unless a command says (fping: 3)
     }
 
     private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
@@ -106,7 +106,8 @@ public final class Main implements Callable<Integer> {
                 ex.printStackTrace(err);
             }
             err.flush();
-            return USAGE;
+            return ex instanceof UsageException || ex instanceof IllegalArgumentException
+                    ? cmd.getCommandSpec().exitCodeOnInvalidInput() : systemFailure(cmd, USAGE);
         }
         if (debugRequested(parsed)) {
             ex.printStackTrace(err);
@@ -115,7 +116,13 @@ public final class Main implements Callable<Integer> {
                     + " (run again with --debug to see where)");
         }
         err.flush();
-        return INTERNAL;
+        return systemFailure(cmd, INTERNAL);
+    }
+
+    /** A command's own status for a failure of the system (fping: 4), else {@code fallback}. */
+    private static int systemFailure(CommandLine cmd, int fallback) {
+        int own = cmd.getCommandSpec().exitCodeOnExecutionException();
+        return own != CommandLine.ExitCode.SOFTWARE ? own : fallback;
     }
 
     /**

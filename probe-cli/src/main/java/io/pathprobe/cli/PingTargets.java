@@ -83,6 +83,14 @@ final class PingTargets {
     }
 
     /**
+     * Whether {@code targets} targets are probed in rounds by one scheduler ({@link io.pathprobe.core.MultiTargetSession})
+     * rather than a session each: with more than one, so that a sweep costs one pacing clock, not one timer per target.
+     */
+    static boolean inRounds(int targets) {
+        return targets > 1;
+    }
+
+    /**
      * {@code --max-targets} as given: a whole number from 1 to {@link #MAX_MAX_TARGETS}.
      *
      * @throws UsageException naming the value and the range

@@ -55,9 +55,7 @@ public final class MultiTargetSession {
         final ProbeStatistics stats = new ProbeStatistics();
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
         long ended;
-        long firstSendNanos;
         long endNanos;
-        boolean sentAny;
         boolean finished;
 
         Target(ProbeRequest request) {
@@ -133,7 +131,7 @@ public final class MultiTargetSession {
     private synchronized void begin() {
         startNanos = System.nanoTime();
         if (!plan.deadline().isZero()) {
-            deadlineTimer = engine.nextLoop().schedule(this::stop, plan.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            deadlineTimer = engine.nextLoop().schedule(() -> stop(), plan.deadline().toNanos(), TimeUnit.NANOSECONDS);
         }
         pacer.start();
     }
@@ -189,10 +187,6 @@ public final class MultiTargetSession {
         synchronized (t) {
             if (t.finished) {
                 return;
-            }
-            if (!t.sentAny) {
-                t.sentAny = true;
-                t.firstSendNanos = System.nanoTime();
             }
             t.stats.recordSent();
         }
@@ -263,9 +257,6 @@ public final class MultiTargetSession {
             }
             t.finished = true;
             t.endNanos = System.nanoTime();
-            if (!t.sentAny) {
-                t.firstSendNanos = t.endNanos;
-            }
             s = t.stats.snapshot();
         }
         t.done.complete(s);
@@ -291,6 +282,14 @@ public final class MultiTargetSession {
         }
     }
 
+    /**
+     * Stops probing target {@code index} and ends it now with what was measured (fping's default mode stops at the
+     * first answer); its probes in flight are left out. Idempotent.
+     */
+    public void stop(int index) {
+        finish(targets.get(index));
+    }
+
     /** Number of targets, in the order of the requests given. */
     public int size() {
         return targets.size();
@@ -309,14 +308,14 @@ public final class MultiTargetSession {
         }
     }
 
-    /** Time from target {@code index}'s first send to now, or to its end once finished (ping's "time"). */
+    /**
+     * Time from the start to now, or to target {@code index}'s end once it finished (ping's "time", as a
+     * {@link ProbeSession} counts it: every target's schedule starts at the session's start).
+     */
     public Duration elapsed(int index) {
         Target t = targets.get(index);
         synchronized (t) {
-            if (!t.sentAny) {
-                return Duration.ZERO;
-            }
-            return Duration.ofNanos((t.finished ? t.endNanos : System.nanoTime()) - t.firstSendNanos);
+            return Duration.ofNanos((t.finished ? t.endNanos : System.nanoTime()) - startNanos);
         }
     }
 
