@@ -209,7 +209,7 @@ final class FpingCommand implements Callable<Integer> {
             return unknown > 0 ? UNKNOWN_HOST : SOME_UNREACHABLE;
         }
         // Without -c/-C/-l a retry goes out when the previous request has timed out: rounds one timeout apart.
-        Duration every = countMode ? millis(period) : Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6)));
+        Duration every = countMode ? periodOf(period) : Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6)));
         SessionPlan plan = new SessionPlan(n, every, Duration.ZERO);
         Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
         try (ProbeEngine engine = ProbeEngine.builder().build()) {
@@ -286,6 +286,11 @@ final class FpingCommand implements Callable<Integer> {
 
     private static Duration millis(double ms) {
         return Duration.ofNanos(Math.round(ms * 1e6));
+    }
+
+    /** A period: 0 (fping's "no wait") is the shortest the scheduler takes, 1 ns. */
+    private static Duration periodOf(double ms) {
+        return Duration.ofNanos(Math.max(1, Math.round(ms * 1e6)));
     }
 
     /** The engine's interval rule, in this command's flags. */

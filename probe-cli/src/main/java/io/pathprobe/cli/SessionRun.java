@@ -310,7 +310,7 @@ final class SessionRun {
             t.delivered++;
             if (json) {
                 t.results.add(new Result(sequence, outcome));
-            } else {
+            } else if (!quiet) { // not even formatted when quiet: a fast sweep's outcomes cost a count each
                 print(style.lines().outcome(t.label(), sequence, outcome));
             }
             lock.notifyAll();

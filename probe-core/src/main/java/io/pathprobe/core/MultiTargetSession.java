@@ -27,7 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * the loss figure, as in {@link ProbeSession}). Thread-safe.
  */
 public final class MultiTargetSession {
-    /** Probes submitted and not yet ended when no window is given: twice the engine's default in-flight limit. */
+    /**
+     * A window for runs as fast as the engine goes: twice what the engine runs at once (its in-flight limit, 10,240 by
+     * default), so that its queue is never empty and its event loops start the next probe themselves as one ends.
+     */
     public static final int DEFAULT_WINDOW = 20_480;
 
     /** Receives outcomes with the target's index in the request list; no-op defaults, called on engine threads. */
@@ -68,6 +71,8 @@ public final class MultiTargetSession {
     private final SessionPlan plan;
     private final long gapNanos;
     private final int window;
+    /** The pacing thread, once the window is full, sleeps until it has drained to this: it refills in batches. */
+    private final int lowWater;
     private final Listener listener;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger unfinished;
@@ -85,6 +90,7 @@ public final class MultiTargetSession {
         this.plan = plan;
         this.gapNanos = gap.toNanos();
         this.window = window;
+        this.lowWater = window - Math.max(1, window / 4);
         this.listener = listener;
         this.targets = new ArrayList<>(requests.size());
         requests.forEach(r -> targets.add(new Target(r)));
@@ -170,11 +176,17 @@ public final class MultiTargetSession {
         return !stopped;
     }
 
-    /** Parks while the window is full; an ending probe unparks. False when stopped meanwhile. */
+    /**
+     * Parks while the window is full, until it has drained to the low-water mark (a wake-up per batch, not per
+     * probe); an ending probe unparks. False when stopped meanwhile.
+     */
     private boolean awaitWindow() {
-        while (outstanding.get() >= window && !stopped) {
+        if (outstanding.get() < window) {
+            return !stopped;
+        }
+        while (outstanding.get() > lowWater && !stopped) {
             pacerWaiting = true;
-            if (outstanding.get() >= window && !stopped) {
+            if (outstanding.get() > lowWater && !stopped) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10)); // bounded: a lost wake-up costs 10 ms
             }
             pacerWaiting = false;
@@ -203,7 +215,7 @@ public final class MultiTargetSession {
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
-        if (outstanding.decrementAndGet() < window && pacerWaiting) {
+        if (outstanding.decrementAndGet() <= lowWater && pacerWaiting) {
             LockSupport.unpark(pacer);
         }
         boolean last;
