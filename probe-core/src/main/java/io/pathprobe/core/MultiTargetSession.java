@@ -59,7 +59,8 @@ public final class MultiTargetSession {
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
         long ended;
         long endNanos;
-        boolean finished;
+        /** Written under the target's lock; read without it by the scheduler, to pass over ended targets. */
+        volatile boolean finished;
 
         Target(ProbeRequest request) {
             this.request = request;
@@ -71,15 +72,27 @@ public final class MultiTargetSession {
     private final SessionPlan plan;
     private final long gapNanos;
     private final int window;
-    /** The pacing thread, once the window is full, sleeps until it has drained to this: it refills in batches. */
-    private final int lowWater;
+    private final long periodNanos;
+    /** claim()'s answers that are not an ordinal. */
+    private static final long NONE_LEFT = -1;
+    private static final long WINDOW_FULL = -2;
+    private static final long NOT_DUE = -3;
+    /** The pacing thread's nap while ending probes keep a full window going: its only cost is this bound. */
+    private static final long WINDOW_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Guards the schedule: the next probe's ordinal, the last send's time, the next due time. */
+    private final Object schedule = new Object();
+    private long nextOrdinal;
+    private long lastSendNanos;
+    private long dueNanos;
+    /** Set while the window is full: ending probes send the next ones. */
+    private volatile boolean windowFull;
+    private final ThreadLocal<long[]> pumping = ThreadLocal.withInitial(() -> new long[2]);
     private final Listener listener;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger unfinished;
     private final CompletableFuture<Void> all = new CompletableFuture<>();
     private final Thread pacer;
     private volatile boolean stopped;
-    private volatile boolean pacerWaiting;
     private ScheduledFuture<?> deadlineTimer;
     private long startNanos;
     private volatile long endNanos;
@@ -90,7 +103,7 @@ public final class MultiTargetSession {
         this.plan = plan;
         this.gapNanos = gap.toNanos();
         this.window = window;
-        this.lowWater = window - Math.max(1, window / 4);
+        this.periodNanos = plan.interval().toNanos();
         this.listener = listener;
         this.targets = new ArrayList<>(requests.size());
         requests.forEach(r -> targets.add(new Target(r)));
@@ -136,31 +149,40 @@ public final class MultiTargetSession {
 
     private synchronized void begin() {
         startNanos = System.nanoTime();
+        lastSendNanos = startNanos - gapNanos;
         if (!plan.deadline().isZero()) {
             deadlineTimer = engine.nextLoop().schedule(() -> stop(), plan.deadline().toNanos(), TimeUnit.NANOSECONDS);
         }
         pacer.start();
     }
 
-    /** The pacing thread: rounds on a fixed schedule (late rounds catch up, as a fixed-rate timer does). */
+    /**
+     * The pacing thread: claims each probe when it is due (rounds on a fixed schedule; late rounds catch up, as a
+     * fixed-rate timer does) and sends it. While the window is full it naps: ending probes then send the next ones
+     * themselves, on their event loops, so that a run as fast as the engine goes needs no wake-up per probe.
+     */
     private void pace() {
-        long period = plan.interval().toNanos();
-        long nextSend = startNanos;
         try {
-            for (long round = 0; !stopped && (plan.count() == 0 || round < plan.count()); round++) {
-                long roundStart = startNanos + round * period;
-                if (!sleepUntil(Math.max(roundStart, nextSend))) {
+            while (!stopped) {
+                long now = System.nanoTime();
+                long k = claim(now);
+                if (k >= 0) {
+                    send(k);
+                } else if (k == NONE_LEFT) {
                     return;
-                }
-                for (int i = 0; i < targets.size(); i++) {
-                    if (gapNanos > 0 && i > 0 && !sleepUntil(nextSend)) {
-                        return;
+                } else if (k == WINDOW_FULL) {
+                    windowFull = true;
+                    if (outstanding.get() >= window && !stopped) {
+                        LockSupport.parkNanos(this, WINDOW_NAP_NANOS);
                     }
-                    if (!awaitWindow()) {
-                        return;
+                } else {
+                    long due;
+                    synchronized (schedule) {
+                        due = dueNanos;
                     }
-                    send(i, round + 1);
-                    nextSend = System.nanoTime() + gapNanos;
+                    if (due - now > 0 && !stopped) {
+                        LockSupport.parkNanos(this, due - now); // an unpark (stop, a target's end) comes early
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -168,41 +190,85 @@ public final class MultiTargetSession {
         }
     }
 
-    /** Parks until {@code when} (System.nanoTime); false when stopped meanwhile. */
-    private boolean sleepUntil(long when) {
-        for (long left = when - System.nanoTime(); left > 0 && !stopped; left = when - System.nanoTime()) {
-            LockSupport.parkNanos(this, left);
+    /**
+     * The next probe's ordinal ({@code round * targets + index}) if it is due at {@code now} and the window has
+     * room, counted as outstanding; else {@link #NONE_LEFT}, {@link #WINDOW_FULL} or {@link #NOT_DUE} (with
+     * {@link #dueNanos} set). Targets that have ended are passed over.
+     */
+    private long claim(long now) {
+        int n = targets.size();
+        synchronized (schedule) {
+            while (true) {
+                long k = nextOrdinal;
+                if (stopped || plan.count() > 0 && k / n >= plan.count()) {
+                    return NONE_LEFT;
+                }
+                if (targets.get((int) (k % n)).finished) {
+                    nextOrdinal = k + 1;
+                    continue;
+                }
+                if (outstanding.get() >= window) {
+                    return WINDOW_FULL;
+                }
+                long due = Math.max(startNanos + (k / n) * periodNanos, lastSendNanos + gapNanos);
+                if (due - now > 0) {
+                    dueNanos = due;
+                    return NOT_DUE;
+                }
+                nextOrdinal = k + 1;
+                lastSendNanos = now;
+                outstanding.incrementAndGet();
+                return k;
+            }
         }
-        return !stopped;
     }
 
     /**
-     * Parks while the window is full, until it has drained to the low-water mark (a wake-up per batch, not per
-     * probe); an ending probe unparks. False when stopped meanwhile.
+     * An ending probe's turn while the window is full: sends what is due in its place. A probe that ends at once
+     * (inside the send) asks again through {@code pumping} instead of recursing.
      */
-    private boolean awaitWindow() {
-        if (outstanding.get() < window) {
-            return !stopped;
+    private void pump() {
+        long[] p = pumping.get(); // [this thread is pumping, sends owed]
+        if (p[0] != 0) {
+            p[1]++;
+            return;
         }
-        while (outstanding.get() > lowWater && !stopped) {
-            pacerWaiting = true;
-            if (outstanding.get() > lowWater && !stopped) {
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10)); // bounded: a lost wake-up costs 10 ms
+        p[0] = 1;
+        p[1] = 1;
+        try {
+            while (p[1] > 0) {
+                p[1]--;
+                long k = claim(System.nanoTime());
+                if (k < 0) {
+                    if (k != WINDOW_FULL) {
+                        windowFull = false; // nothing due now: the pacing thread keeps the time again
+                        LockSupport.unpark(pacer);
+                    }
+                    return;
+                }
+                send(k);
             }
-            pacerWaiting = false;
+        } catch (RuntimeException e) {
+            stop(); // the engine closed under us
+        } finally {
+            p[0] = 0;
+            p[1] = 0;
         }
-        return !stopped;
     }
 
-    private void send(int index, long seq) {
+    /** Sends claimed probe {@code k}; a target that ended since its claim gives the slot back. */
+    private void send(long k) {
+        int n = targets.size();
+        int index = (int) (k % n);
+        long seq = k / n + 1;
         Target t = targets.get(index);
         synchronized (t) {
             if (t.finished) {
+                outstanding.decrementAndGet();
                 return;
             }
             t.stats.recordSent();
         }
-        outstanding.incrementAndGet();
         CompletableFuture<ProbeOutcome> f;
         try {
             f = engine.probe(t.request, extrasFor(index, t, seq));
@@ -215,9 +281,7 @@ public final class MultiTargetSession {
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
-        if (outstanding.decrementAndGet() <= lowWater && pacerWaiting) {
-            LockSupport.unpark(pacer);
-        }
+        outstanding.decrementAndGet();
         boolean last;
         synchronized (t) {
             if (t.finished) {
@@ -230,6 +294,9 @@ public final class MultiTargetSession {
         listener.onOutcome(index, seq, outcome);
         if (last) {
             finish(t);
+        }
+        if (windowFull) {
+            pump();
         }
     }
 

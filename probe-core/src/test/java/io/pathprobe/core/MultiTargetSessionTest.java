@@ -3,6 +3,7 @@ package io.pathprobe.core;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.stats.StatsSnapshot;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -95,6 +96,22 @@ class MultiTargetSessionTest {
         assertNotNull(third, "the third probe did not start after a slot came free");
         assertSame(rs.get(2), third.request());
         s.stop();
+    }
+
+    @Test
+    void probesThatEndAtOnceKeepAFullWindowGoingWithoutRecursion() throws Exception {
+        Assumptions.assumeTrue(io.pathprobe.core.internal.Privileges.isRoot(), "intervals below 2 ms need root");
+        // "answer" completes inside the prober's start, on the loop: with a window of 1 every probe is sent by the
+        // end of the one before, inside its send; 3,000 deep would overflow the stack if each send recursed.
+        Duration t = Duration.ofMillis(50);
+        List<ProbeRequest> rs = List.of(req("answer", t), req("answer", t), req("answer", t));
+        MultiTargetSession s = MultiTargetSession.start(engine, rs, new SessionPlan(1000, Duration.ofNanos(1),
+                Duration.ZERO), Duration.ZERO, 1, null);
+        s.completion().get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1000, s.snapshot(i).sent(), "target " + i);
+            assertEquals(1000, s.snapshot(i).received(), "target " + i);
+        }
     }
 
     @Test
