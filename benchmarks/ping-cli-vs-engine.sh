@@ -10,6 +10,7 @@
 #   cli-large   the same ping with LARGE_TOTAL probes, JVM start included
 #   engine      IcmpRate LARGE_TOTAL 254 (engine.probe in a loop, JIT warmed, no JVM start)
 # and the ratios: cli-small / fping (target >= 1.5) and cli-large / engine (target >= 0.9).
+# BASELINE=DIR (another checkout, built) adds its bin/pathprobe ping at LARGE_TOTAL, for a before/after in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-254000}
@@ -41,6 +42,11 @@ crate=$(rate "$n" "$s" "$e"); echo "fping-cmd  sent=$(( fper * 254 )) received=$
 lper=$(( large / 254 ))
 s=$(now); n=$(bin/pathprobe ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
 lrate=$(rate "$n" "$s" "$e"); echo "cli-large  sent=$(( lper * 254 )) received=$n rate=${lrate}/s (bin/pathprobe ping, incl. JVM start)"
+
+if [ -n "${BASELINE:-}" ]; then
+  s=$(now); n=$("$BASELINE/bin/pathprobe" ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+  echo "baseline   sent=$(( lper * 254 )) received=$n rate=$(rate "$n" "$s" "$e")/s ($BASELINE/bin/pathprobe ping, incl. JVM start)"
+fi
 
 eout=$(java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$(( lper * 254 ))" 254 4096)
 erate=$(echo "$eout" | sed -n 's/.*: \([0-9]*\)\/s$/\1/p'); echo "engine     $eout"
