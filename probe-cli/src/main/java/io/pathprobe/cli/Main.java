@@ -50,13 +50,13 @@ public final class Main implements Callable<Integer> {
      * {@code @Command(subcommands)} so that a run builds only the model of the command it runs: picocli reads a
      * command's annotations by reflection, and reading all of them is a tenth of a second at start.
      */
-    static final List<Class<?>> SUBCOMMANDS = List.of(TcpCommand.class, PingCommand.class, MtrCommand.class,
-            TicketCommand.class, AgentCommand.class, AgentsCommand.class, HostcheckCommand.class, ProbersCommand.class,
-            ProbeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
+    static final List<Class<?>> SUBCOMMANDS = List.of(TcpCommand.class, PingCommand.class, FpingCommand.class,
+            MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class, HostcheckCommand.class,
+            ProbersCommand.class, ProbeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 
     /** Subcommands that send probes: their runs warm the native layer while the command line is parsed. */
-    private static final Set<Class<?>> PROBING = Set.of(TcpCommand.class, PingCommand.class, MtrCommand.class,
-            TicketCommand.class, AgentCommand.class, HostcheckCommand.class, ProbeCommand.class, DemoCommand.class);
+    private static final Set<Class<?>> PROBING = Set.of(TcpCommand.class, PingCommand.class, FpingCommand.class,
+            MtrCommand.class, TicketCommand.class, AgentCommand.class, HostcheckCommand.class, ProbeCommand.class, DemoCommand.class);
 
     /** Held so that the level set on it is not lost when the logger is garbage collected. */
     private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
@@ -155,7 +155,7 @@ public final class Main implements Callable<Integer> {
         String name = cmd.getCommandSpec().qualifiedName();
         cmd.getErr().println(name + ": " + oneLine(ex.getMessage()) + "; see '" + name + " --help'");
         cmd.getErr().flush();
-        return USAGE;
+        return cmd.getCommandSpec().exitCodeOnInvalidInput(); // USAGE unless a command says (fping: 3)
     }
 
     private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
@@ -169,7 +169,8 @@ public final class Main implements Callable<Integer> {
                 ex.printStackTrace(err);
             }
             err.flush();
-            return USAGE;
+            return ex instanceof UsageException || ex instanceof IllegalArgumentException
+                    ? cmd.getCommandSpec().exitCodeOnInvalidInput() : systemFailure(cmd, USAGE);
         }
         if (debugRequested(parsed)) {
             ex.printStackTrace(err);
@@ -178,7 +179,13 @@ public final class Main implements Callable<Integer> {
                     + " (run again with --debug to see where)");
         }
         err.flush();
-        return INTERNAL;
+        return systemFailure(cmd, INTERNAL);
+    }
+
+    /** A command's own status for a failure of the system (fping: 4), else {@code fallback}. */
+    private static int systemFailure(CommandLine cmd, int fallback) {
+        int own = cmd.getCommandSpec().exitCodeOnExecutionException();
+        return own != CommandLine.ExitCode.SOFTWARE ? own : fallback;
     }
 
     /**

@@ -145,7 +145,8 @@ final class PingCommand implements Callable<Integer> {
         SessionRun.Style style = new SessionRun.Style(NAME, lines,
                 (t, stats) -> TextFormat.pingSummary(t.request.host(), stats, t.elapsed),
                 (StatsSnapshot s) -> s.received() > 0);
-        return new SessionRun(style, requests, plan, rate, report.json, report.quiet, spec.commandLine().getOut()).run();
+        return new SessionRun(style, requests, plan, rate, report.json, report.quiet, spec.commandLine().getOut())
+                .inRounds(PingTargets.inRounds(requests.size())).run();
     }
 
     /** -I is ping's: an address literal is the source, anything else an interface. */

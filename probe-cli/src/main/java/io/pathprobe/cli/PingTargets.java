@@ -17,11 +17,11 @@ final class PingTargets {
     static final long DEFAULT_MAX_TARGETS = 65_536;
     /**
      * The highest {@code --max-targets}: 2^20 (a /12), the scale the engine is measured at (a million probes in
-     * flight). Each target is a session with its own statistics (an HdrHistogram of 16.9 KB empty), so a million
+     * flight). Each target keeps its own statistics (an HdrHistogram of 16.9 KB empty), so a million
      * targets already needs about 20 GB of heap; {@link #checkHeap} says so before anything starts.
      */
     static final long MAX_MAX_TARGETS = 1L << 20;
-    /** Heap per target at the start of a run: the session's empty histogram (16,896 bytes) and its request and text. */
+    /** Heap per target at the start of a run: its empty histogram (16,896 bytes) and its request and text. */
     static final long HEAP_PER_TARGET = 20_000;
 
     private PingTargets() {
@@ -80,6 +80,14 @@ final class PingTargets {
         for (String a : subnet.getInfo().iterableAddressStrings()) {
             hosts.add(a);
         }
+    }
+
+    /**
+     * Whether {@code targets} targets are probed in rounds by one scheduler ({@link io.pathprobe.core.MultiTargetSession})
+     * rather than a session each: with more than one, so that a sweep costs one pacing clock, not one timer per target.
+     */
+    static boolean inRounds(int targets) {
+        return targets > 1;
     }
 
     /**

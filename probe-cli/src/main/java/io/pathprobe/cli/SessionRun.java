@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.MultiTargetSession;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -24,7 +25,8 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
- * Runs one {@link ProbeSession} per request, all at once on one engine, prints each outcome as it arrives and the
+ * Runs one {@link ProbeSession} per request (or, {@link #inRounds() in rounds}, one {@link MultiTargetSession} for
+ * them all), all at once on one engine, prints each outcome as it arrives and the
  * summaries (or one JSON document) at the end — exactly once, whether the sessions end by themselves or Ctrl-C
  * (a shutdown hook) stops them.
  */
@@ -112,6 +114,9 @@ final class SessionRun {
         final List<Result> results = new ArrayList<>();
         long delivered;
         ProbeSession session;
+        /** Set instead of {@link #session} in rounds: the shared scheduler and this track's index in it. */
+        MultiTargetSession rounds;
+        int index;
         StatsSnapshot finalStats;
         Duration elapsed = Duration.ZERO;
 
@@ -121,6 +126,26 @@ final class SessionRun {
 
         String label() {
             return request.targetLabel();
+        }
+
+        CompletableFuture<StatsSnapshot> completion() {
+            return rounds != null ? rounds.completion(index) : session.completion();
+        }
+
+        StatsSnapshot snapshot() {
+            return rounds != null ? rounds.snapshot(index) : session.snapshot();
+        }
+
+        Duration elapsedSoFar() {
+            return rounds != null ? rounds.elapsed(index) : session.elapsed();
+        }
+
+        void stop() {
+            if (rounds != null) {
+                rounds.stop();
+            } else if (session != null) {
+                session.stop();
+            }
         }
     }
 
@@ -143,6 +168,7 @@ final class SessionRun {
     private boolean aborted;
     private boolean outputGone;
     private int exitCode;
+    private boolean inRounds;
 
     SessionRun(Style style, List<ProbeRequest> requests, SessionPlan plan, long maxProbesPerSecond, boolean json,
                boolean quiet, PrintWriter out) {
@@ -153,6 +179,15 @@ final class SessionRun {
         this.json = json;
         this.quiet = quiet;
         this.out = out;
+    }
+
+    /**
+     * Probes every target from one {@link MultiTargetSession} (rounds on one pacing clock) instead of a session per
+     * target: the same lines and figures, without a timer per target. For runs over many targets.
+     */
+    SessionRun inRounds(boolean rounds) {
+        this.inRounds = rounds;
+        return this;
     }
 
     /**
@@ -169,7 +204,7 @@ final class SessionRun {
         try {
             start(engine);
             List<CompletableFuture<StatsSnapshot>> done = new ArrayList<>();
-            tracks.forEach(t -> done.add(t.session.completion()));
+            tracks.forEach(t -> done.add(t.completion()));
             try {
                 CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get();
             } catch (ExecutionException e) {
@@ -191,8 +226,12 @@ final class SessionRun {
     private void start(ProbeEngine engine) {
         synchronized (lock) {
             try {
-                for (Track t : tracks) {
-                    t.session = engine.startSession(t.request, plan, listener(t));
+                if (inRounds) {
+                    startRounds(engine);
+                } else {
+                    for (Track t : tracks) {
+                        t.session = engine.startSession(t.request, plan, listener(t));
+                    }
                 }
             } catch (RuntimeException e) {
                 aborted = true;
@@ -207,51 +246,84 @@ final class SessionRun {
         }
     }
 
+    private void startRounds(ProbeEngine engine) {
+        List<ProbeRequest> requests = new ArrayList<>(tracks.size());
+        tracks.forEach(t -> requests.add(t.request));
+        // No gap between sends: each target keeps ping's interval, the engine's pacing (--rate) does the rest.
+        MultiTargetSession m = MultiTargetSession.start(engine, requests, plan, Duration.ZERO,
+                MultiTargetSession.DEFAULT_WINDOW, new MultiTargetSession.Listener() {
+                    @Override
+                    public void onOutcome(int target, long sequence, ProbeOutcome outcome) {
+                        outcomeOf(tracks.get(target), sequence, outcome);
+                    }
+
+                    @Override
+                    public void onDuplicate(int target, long sequence) {
+                        extra(style.lines().duplicate(tracks.get(target).label(), sequence));
+                    }
+
+                    @Override
+                    public void onLate(int target, long sequence, long rttNanos) {
+                        extra(style.lines().late(tracks.get(target).label(), sequence, rttNanos));
+                    }
+
+                    @Override
+                    public void onCorrupted(int target, long sequence, int byteIndex) {
+                        extra(style.lines().corrupted(tracks.get(target).label(), sequence, byteIndex));
+                    }
+                });
+        for (int i = 0; i < tracks.size(); i++) {
+            tracks.get(i).rounds = m;
+            tracks.get(i).index = i;
+        }
+    }
+
     private SessionListener listener(Track t) {
         return new SessionListener() {
             @Override
             public void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
-                synchronized (lock) {
-                    if (reported || aborted) {
-                        return;
-                    }
-                    t.delivered++;
-                    if (json) {
-                        t.results.add(new Result(sequence, outcome));
-                    } else {
-                        print(style.lines().outcome(t.label(), sequence, outcome));
-                    }
-                    lock.notifyAll();
-                }
+                outcomeOf(t, sequence, outcome);
             }
 
             @Override
             public void onDuplicate(ProbeSession session, long sequence) {
-                synchronized (lock) {
-                    if (!reported && !aborted && !json) {
-                        print(style.lines().duplicate(t.label(), sequence));
-                    }
-                }
+                extra(style.lines().duplicate(t.label(), sequence));
             }
 
             @Override
             public void onLate(ProbeSession session, long sequence, long rttNanos) {
-                synchronized (lock) {
-                    if (!reported && !aborted && !json) {
-                        print(style.lines().late(t.label(), sequence, rttNanos));
-                    }
-                }
+                extra(style.lines().late(t.label(), sequence, rttNanos));
             }
 
             @Override
             public void onCorrupted(ProbeSession session, long sequence, int byteIndex) {
-                synchronized (lock) {
-                    if (!reported && !aborted && !json) {
-                        print(style.lines().corrupted(t.label(), sequence, byteIndex));
-                    }
-                }
+                extra(style.lines().corrupted(t.label(), sequence, byteIndex));
             }
         };
+    }
+
+    private void outcomeOf(Track t, long sequence, ProbeOutcome outcome) {
+        synchronized (lock) {
+            if (reported || aborted) {
+                return;
+            }
+            t.delivered++;
+            if (json) {
+                t.results.add(new Result(sequence, outcome));
+            } else if (!quiet) { // not even formatted when quiet: a fast sweep's outcomes cost a count each
+                print(style.lines().outcome(t.label(), sequence, outcome));
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** A duplicate, late or corrupted answer's line (null: not shown). */
+    private void extra(String line) {
+        synchronized (lock) {
+            if (!reported && !aborted && !json) {
+                print(line);
+            }
+        }
     }
 
     /** Prints a probe's line unless quiet or null; holds the lock. */
@@ -276,10 +348,12 @@ final class SessionRun {
     }
 
     private void stopAll() {
+        if (!tracks.isEmpty() && tracks.get(0).rounds != null) {
+            tracks.get(0).rounds.stop(); // one scheduler for every track
+            return;
+        }
         for (Track t : tracks) {
-            if (t.session != null) {
-                t.session.stop();
-            }
+            t.stop();
         }
     }
 
@@ -310,11 +384,11 @@ final class SessionRun {
             }
             reporting = true;
             for (Track t : tracks) {
-                t.session.completion().join();
+                t.completion().join();
                 // The figures now rather than at the session's end: duplicates and late replies that came after
                 // its last outcome count too (nothing else changes once a session has ended).
-                t.finalStats = t.session.snapshot();
-                t.elapsed = t.session.elapsed();
+                t.finalStats = t.snapshot();
+                t.elapsed = t.elapsedSoFar();
             }
             awaitDeliveries();
             reported = true;

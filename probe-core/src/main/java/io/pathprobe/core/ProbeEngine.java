@@ -161,6 +161,11 @@ public final class ProbeEngine implements AutoCloseable {
         return calls.submit(prober, request, observer);
     }
 
+    /** Checks {@code request} against its prober without running it (for {@link MultiTargetSession}). */
+    void validate(ProbeRequest request) {
+        prober(request.kind()).validate(request);
+    }
+
     /** Runs one probe and waits for its outcome. Same exceptions as {@link #probe}. */
     public ProbeOutcome probeAndWait(ProbeRequest request) throws InterruptedException {
         try {

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Issue 12 target 2 in one run: the command line over 254 loopback targets (127.0.1.0/24, all of 127/8 answers
+# on lo) against the engine's own rate and against fping. Run as root, after building the CLI and the benchmarks:
+#   mvn -B -q -o package -DskipTests && mvn -B -q -o -pl benchmarks -am package -DskipTests
+#   benchmarks/ping-cli-vs-engine.sh [SMALL_TOTAL] [LARGE_TOTAL]       (defaults 254000 and 1016000)
+# Prints, each as received replies per second:
+#   fping       fping -q -C N -i 0 -p 0 -t 1000 over the 254 targets, SMALL_TOTAL probes (at most 250 a target)
+#   cli-small   bin/pathprobe ping -q -c N -i 0.000001 127.0.1.0/24, SMALL_TOTAL probes, JVM start included
+#   fping-cmd   bin/pathprobe fping -q -C N -i 0 -p 0 -t 1000 -g 127.0.1.0/24, as fping's line, JVM start included
+#   cli-large   the same ping with LARGE_TOTAL probes, JVM start included
+#   engine      IcmpRate LARGE_TOTAL 254 (engine.probe in a loop, JIT warmed, no JVM start)
+# and the ratios: cli-small / fping (target >= 1.5) and cli-large / engine (target >= 0.9).
+# BASELINE=DIR (another checkout, built) adds its bin/pathprobe ping at LARGE_TOTAL, for a before/after in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+small=${1:-254000}
+large=${2:-1016000}
+jar=benchmarks/target/benchmarks.jar
+[ -f "$jar" ] || { echo "build first: mvn -B -q -o -pl benchmarks -am package -DskipTests" >&2; exit 2; }
+[ -x bin/pathprobe ] && [ -f probe-cli/target/pathprobe.jar ] || { echo "build first: mvn -B -q -o package -DskipTests" >&2; exit 2; }
+command -v fping >/dev/null || { echo "fping is not installed (apt-get install fping)" >&2; exit 2; }
+targets=$(for i in $(seq 1 254); do echo "127.0.1.$i"; done)
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN { printf "%.0f", n / (e - s) }'; }
+# Replies in fping's -C columns (stderr): every column that is not '-'.
+vreplies() { awk -F' : ' '{ n = split($2, a, " "); for (i = 1; i <= n; i++) if (a[i] != "-") r++ } END { print r + 0 }'; }
+# Replies in ping's summaries.
+preplies() { awk '/packets transmitted/ { r += $4 } END { print r + 0 }'; }
+
+# fping refuses more than 65,535 probes per 10 s (its sequence-number space): at most 250 a target.
+per=$(( small / 254 )); fper=$(( per < 250 ? per : 250 ))
+s=$(now); n=$(fping -q -C "$fper" -i 0 -p 0 -t 1000 $targets 2>&1 | vreplies || true); e=$(now)
+frate=$(rate "$n" "$s" "$e"); echo "fping      sent=$(( fper * 254 )) received=$n rate=${frate}/s"
+
+s=$(now); n=$(bin/pathprobe ping -q -c "$per" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+srate=$(rate "$n" "$s" "$e"); echo "cli-small  sent=$(( per * 254 )) received=$n rate=${srate}/s (bin/pathprobe ping, incl. JVM start)"
+
+s=$(now); n=$(bin/pathprobe fping -q -C "$fper" -i 0 -p 0 -t 1000 -g 127.0.1.0/24 2>&1 | vreplies || true); e=$(now)
+crate=$(rate "$n" "$s" "$e"); echo "fping-cmd  sent=$(( fper * 254 )) received=$n rate=${crate}/s (bin/pathprobe fping, incl. JVM start)"
+
+lper=$(( large / 254 ))
+s=$(now); n=$(bin/pathprobe ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+lrate=$(rate "$n" "$s" "$e"); echo "cli-large  sent=$(( lper * 254 )) received=$n rate=${lrate}/s (bin/pathprobe ping, incl. JVM start)"
+
+if [ -n "${BASELINE:-}" ]; then
+  s=$(now); n=$("$BASELINE/bin/pathprobe" ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+  echo "baseline   sent=$(( lper * 254 )) received=$n rate=$(rate "$n" "$s" "$e")/s ($BASELINE/bin/pathprobe ping, incl. JVM start)"
+fi
+
+eout=$(java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$(( lper * 254 ))" 254 4096)
+erate=$(echo "$eout" | sed -n 's/.*: \([0-9]*\)\/s$/\1/p'); echo "engine     $eout"
+
+awk -v s="$srate" -v f="$frate" -v c="$crate" -v l="$lrate" -v e="$erate" 'BEGIN {
+  printf "cli-small / fping  = %.2fx (target >= 1.5)\n", s / f
+  printf "fping-cmd / fping  = %.2fx\n", c / f
+  printf "cli-large / engine = %.2f (target >= 0.9)\n", l / e }'
