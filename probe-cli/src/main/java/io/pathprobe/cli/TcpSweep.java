@@ -1,16 +1,19 @@
 package io.pathprobe.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.ticket.agent.CaptureEvent;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +47,9 @@ final class TcpSweep {
     private static final long PARK_NANOS = 10_000_000L;
     /** Most target:port pairs one sweep takes, so that a typo cannot become a scan of a whole network's ports. */
     static final long MAX_PAIRS = 1L << 24;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Writes into the command's output without closing it. */
+    private static final ObjectMapper JSON = new ObjectMapper().addMixIn(CaptureEvent.class, OutcomeKeysOnly.class)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     /** What one port's connect found, in nmap's terms in the comments (the lab test holds them equal). */
     enum State {
@@ -244,7 +249,7 @@ final class TcpSweep {
             }
             exitCode = allOpen ? 0 : 1;
             if (json) {
-                out.println(json(byHost));
+                json(byHost);
             } else {
                 text(byHost);
             }
@@ -316,43 +321,61 @@ final class TcpSweep {
         return sb.toString();
     }
 
-    private String json(Map<String, List<Integer>> byHost) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("schema", JsonReport.SWEEP_SCHEMA);
-        root.put("tool", "pathprobe");
-        root.put("version", Main.version());
-        root.put("command", TcpCommand.KIND);
-        root.put("started", startTime.toString());
-        root.put("timeMs", elapsedNanos / 1e6);
-        ArrayNode hosts = root.putArray("hosts");
-        for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
-            ProbeRequest first = requests.get(h.getValue().get(0));
-            ObjectNode host = hosts.addObject();
-            host.put("host", first.host());
-            host.put("address", first.address() == null ? null : AddressText.of(first.address()));
-            host.put("vantage", first.vantagePoint().id());
-            ObjectNode counts = host.putObject("counts");
-            EnumMap<State, Long> c = new EnumMap<>(State.class);
-            h.getValue().forEach(i -> c.merge(State.of(outcomes.get(i)), 1L, Long::sum));
-            for (State s : State.values()) {
-                counts.put(jsonName(s), c.getOrDefault(s, 0L));
-            }
-            ArrayNode ports = host.putArray("ports");
-            for (int i : h.getValue()) {
-                ObjectNode p = ports.addObject();
-                p.put("port", requests.get(i).port());
-                State s = State.of(outcomes.get(i));
-                p.put("state", jsonName(s));
-                if (s != State.NOT_PROBED) {
-                    JsonReport.outcome(p, outcomes.get(i));
-                }
-            }
-        }
+    /**
+     * The {@code --json} document, streamed: a tree of a million ports would cost seconds and hundreds of MB. Each
+     * port is its number and state, then the outcome's keys as everywhere else ({@link CaptureEvent}'s).
+     */
+    private void json(Map<String, List<Integer>> byHost) {
         try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the JSON report: " + e.getMessage(), e);
+            JsonGenerator g = JSON.getFactory().createGenerator(out);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("schema", JsonReport.SWEEP_SCHEMA);
+            g.writeStringField("tool", "pathprobe");
+            g.writeStringField("version", Main.version());
+            g.writeStringField("command", TcpCommand.KIND);
+            g.writeStringField("started", startTime.toString());
+            g.writeNumberField("timeMs", elapsedNanos / 1e6);
+            g.writeArrayFieldStart("hosts");
+            for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
+                ProbeRequest first = requests.get(h.getValue().get(0));
+                g.writeStartObject();
+                g.writeStringField("host", first.host());
+                g.writeStringField("address", first.address() == null ? null : AddressText.of(first.address()));
+                g.writeStringField("vantage", first.vantagePoint().id());
+                g.writeObjectFieldStart("counts");
+                EnumMap<State, Long> c = new EnumMap<>(State.class);
+                h.getValue().forEach(i -> c.merge(State.of(outcomes.get(i)), 1L, Long::sum));
+                for (State s : State.values()) {
+                    g.writeNumberField(jsonName(s), c.getOrDefault(s, 0L));
+                }
+                g.writeEndObject();
+                g.writeArrayFieldStart("ports");
+                for (int i : h.getValue()) {
+                    ProbeOutcome o = outcomes.get(i);
+                    JSON.writeValue(g, new Port(requests.get(i).port(), jsonName(State.of(o)),
+                            o == null ? null : CaptureEvent.of(0, "", 0, "", "", 0, 0, 0, o)));
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+            out.println();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the JSON report: " + e.getMessage(), e);
         }
+    }
+
+    /** One port of the JSON document: its number, its state, and its outcome's keys (none when not probed). */
+    @JsonPropertyOrder({"port", "state"})
+    record Port(int port, String state, @JsonUnwrapped CaptureEvent outcome) {
+    }
+
+    /** Of an event, the outcome's keys only: not its place in a capture's stream. */
+    @JsonIgnoreProperties({"eventSeq", "t", "ms", "vantage", "check", "port", "seq"})
+    private abstract static class OutcomeKeysOnly {
     }
 
     /** A state as a camelCase JSON key and value: open, refused, timedOut, unreachable, error, notProbed. */
