@@ -180,6 +180,10 @@ EOF
   echo "pathprobe / nmap time = $(ratio "$tp" "$tn")   (load after: $(load))"
   nmap_states "$tmp/lab.nmap" 1 100 > "$tmp/lab.n"
   pathprobe_text_states "$tmp/lab.txt" 1 100 > "$tmp/lab.p"
+  echo "pathprobe's output: $(wc -l < "$tmp/lab.txt") lines; nmap's: $(wc -l < "$tmp/lab.nmap") lines (-oG); the"\
+    "host blocks of .1, .64, .128 and .192, and the last lines:"
+  awk '/^--- 10\.251\.0\.(1|64|128|192) / { show = 1 } /^$/ { show = 0 } show' "$tmp/lab.txt" | sed 's/^/    /'
+  tail -n 3 "$tmp/lab.txt" | sed 's/^/    /'
   compare lab "$tmp/lab.n" "$tmp/lab.p"
   ip netns exec "$p-c" bin/pathprobe tcp -c 1 --timeout 0.3 --json -p 1-100 10.251.0.0/24 > "$tmp/lab.json" || true
   json_agrees "$tmp/lab.p" "$tmp/lab.json"
