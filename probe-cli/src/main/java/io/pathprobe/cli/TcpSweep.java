@@ -93,7 +93,7 @@ final class TcpSweep {
 
         /** The states a host's summary may leave unlisted: never open ports (what a sweep looks for) nor errors. */
         boolean hideable() {
-            return this == REFUSED || this == TIMED_OUT || this == UNREACHABLE;
+            return this != OPEN && this != ERROR;
         }
     }
 
