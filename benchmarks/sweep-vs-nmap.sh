@@ -49,7 +49,7 @@ nmap_states() { # file first_port last_port
 }
 
 # pathprobe's text (the compact sweep form) -> "HOST PORT STATE" in nmap's words: the listed ports, and the rest of
-# the asked range in the state its "N ... ports not listed" line names.
+# the asked range in the state its "N ... ports not listed" line names (a complete sweep leaves no port unprobed).
 pathprobe_text_states() { # file first_port last_port
   awk -v lo="$2" -v hi="$3" '
     function word(s) { return s == "refused" ? "closed" : (s == "timed out" || s == "unreachable") ? "filtered" : s }
@@ -64,7 +64,6 @@ pathprobe_text_states() { # file first_port last_port
     /^timeout / { put($2, "filtered") }
     /^unreachable / { put($2, "filtered") }
     /^error / { t = $2; sub(/:$/, "", t); put(t, "error") }
-    /^not probed / { put($3, "notprobed") }
     END { flush() }' "$1" | sort
 }
 

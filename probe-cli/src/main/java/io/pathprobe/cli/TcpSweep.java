@@ -91,9 +91,12 @@ final class TcpSweep {
             return ERROR;
         }
 
-        /** The states a host's summary may leave unlisted: never open ports (what a sweep looks for) nor errors. */
+        /**
+         * The states a host's summary may leave unlisted: never open ports (what a sweep looks for) nor errors.
+         * Ports not probed are never listed at all (the count line has them): they say nothing about the port.
+         */
         boolean hideable() {
-            return this != OPEN && this != ERROR;
+            return this == REFUSED || this == TIMED_OUT || this == UNREACHABLE;
         }
     }
 
@@ -282,9 +285,8 @@ final class TcpSweep {
             for (int i : h.getValue()) {
                 ProbeOutcome o = outcomes.get(i);
                 State s = State.of(o);
-                if (s != hidden) {
-                    String l = requests.get(i).targetLabel();
-                    out.println(o == null ? "not probed " + l : TextFormat.outcome(l, o));
+                if (s != hidden && s != State.NOT_PROBED) {
+                    out.println(TextFormat.outcome(requests.get(i).targetLabel(), o));
                 }
             }
         }

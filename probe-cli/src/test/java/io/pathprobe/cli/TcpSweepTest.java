@@ -150,8 +150,8 @@ class TcpSweepTest {
         assertNull(TcpSweep.hidden(Map.of(TcpSweep.State.REFUSED, 1L, TcpSweep.State.OPEN, 1L)),
                 "one port of a state is listed, not summed up");
         assertNull(TcpSweep.hidden(Map.of(TcpSweep.State.OPEN, 30L)));
-        assertEquals(TcpSweep.State.NOT_PROBED, TcpSweep.hidden(Map.of(TcpSweep.State.NOT_PROBED, 30L,
-                TcpSweep.State.REFUSED, 29L)), "a deadline that left most ports unprobed: they are counted");
+        assertEquals(TcpSweep.State.REFUSED, TcpSweep.hidden(Map.of(TcpSweep.State.NOT_PROBED, 30L,
+                TcpSweep.State.REFUSED, 29L)), "ports left unprobed (never listed) do not keep the refused ones listed");
         assertEquals("50 open, 2 refused, 3 timed out, 3 unreachable, 40 errors", TcpSweep.counts(c));
         assertEquals("0 open, 0 refused, 0 timed out, 0 unreachable, 1 not probed",
                 TcpSweep.counts(Map.of(TcpSweep.State.NOT_PROBED, 1L)));
