@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code pathprobe tcp -c 1} over many ports (a port sweep): one connect per target and port on one engine, with
@@ -47,9 +47,11 @@ final class TcpSweep {
     private static final long PARK_NANOS = 10_000_000L;
     /** Most target:port pairs one sweep takes, so that a typo cannot become a scan of a whole network's ports. */
     static final long MAX_PAIRS = 1L << 24;
-    /** Writes into the command's output without closing it. */
-    private static final ObjectMapper JSON = new ObjectMapper().addMixIn(CaptureEvent.class, OutcomeKeysOnly.class)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** Writes into the command's output without closing it; a holder, so a text sweep never loads Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().addMixIn(CaptureEvent.class, OutcomeKeysOnly.class)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
 
     /** What one port's connect found, in nmap's terms in the comments (the lab test holds them equal). */
     enum State {
@@ -115,8 +117,9 @@ final class TcpSweep {
     private volatile boolean stopping;
     private boolean reported;
     private int exitCode;
-    private long startNanos;
-    private long elapsedNanos;
+    /** Written by the run and read by Ctrl-C's hook. */
+    private volatile long startNanos;
+    private volatile long elapsedNanos;
 
     /**
      * @param deadline when to stop starting connects (zero: none); ports not started by then are "not probed"
@@ -165,9 +168,9 @@ final class TcpSweep {
                     LockSupport.parkNanos(this, Math.min(PARK_NANOS, stopAt - now));
                     continue;
                 }
-                for (int k = 0; k < room && i < requests.size(); k++, i++) {
+                for (int k = 0; k < room && i < requests.size() && !stopping; k++, i++) {
                     if (!submit(engine, i)) {
-                        break;
+                        stopping = true; // the engine is closing under the run: the rest stay unprobed
                     }
                 }
             }
@@ -329,7 +332,7 @@ final class TcpSweep {
      */
     private void json(Map<String, List<Integer>> byHost) {
         try {
-            JsonGenerator g = JSON.getFactory().createGenerator(out);
+            JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out);
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("schema", JsonReport.SWEEP_SCHEMA);
@@ -355,7 +358,7 @@ final class TcpSweep {
                 g.writeArrayFieldStart("ports");
                 for (int i : h.getValue()) {
                     ProbeOutcome o = outcomes.get(i);
-                    JSON.writeValue(g, new Port(requests.get(i).port(), jsonName(State.of(o)),
+                    Json.MAPPER.writeValue(g, new Port(requests.get(i).port(), jsonName(State.of(o)),
                             o == null ? null : CaptureEvent.of(0, "", 0, "", "", 0, 0, 0, o)));
                 }
                 g.writeEndArray();
