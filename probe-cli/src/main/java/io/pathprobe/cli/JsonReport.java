@@ -25,6 +25,8 @@ import java.util.List;
  */
 final class JsonReport {
     static final String SCHEMA = "pathprobe.cli/1";
+    /** The document of a port sweep ({@link TcpSweep}): per host, its counts by state and every port. */
+    static final String SWEEP_SCHEMA = "pathprobe.cli.sweep/1";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
@@ -69,8 +71,13 @@ final class JsonReport {
 
     /** A probe in the project's one serialised outcome form ({@link CaptureEvent}'s outcome keys), with its number. */
     private static void probe(ObjectNode p, long seq, ProbeOutcome o) {
-        ObjectNode e = MAPPER.valueToTree(CaptureEvent.of(0, "", 0, "", "", 0, seq, 0, o));
         p.put("seq", seq);
+        outcome(p, o);
+    }
+
+    /** Adds an outcome's keys (type, RTT, responder, ...) to {@code p}, without the event's own keys. */
+    static void outcome(ObjectNode p, ProbeOutcome o) {
+        ObjectNode e = MAPPER.valueToTree(CaptureEvent.of(0, "", 0, "", "", 0, 0, 0, o));
         for (String outcomeOnly : List.of("eventSeq", "t", "ms", "vantage", "check", "seq")) {
             e.remove(outcomeOnly);
         }

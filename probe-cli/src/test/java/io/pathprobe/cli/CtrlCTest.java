@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -176,6 +177,39 @@ class CtrlCTest {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Ctrl-C during a sweep ({@code -c 1} over 20,000 ports, paced to 1,000 a second so that it cannot end first):
+     * one report whose counts cover every port, those the signal left unprobed among them, and exit 130.
+     */
+    @Test
+    void sigintDuringASweepCountsWhatEndedAndWhatWasNotProbed() throws Exception {
+        Process p = start("tcp", "-c", "1", "--rate", "1000", "-p", "20000-39999", "127.0.0.1");
+        List<String> lines = new ArrayList<>();
+        int signal;
+        try (BufferedReader out = reader(p)) {
+            readUntil(out, lines, 1, "TCP sweep of 127.0.0.1: 20000 ports");
+            Thread.sleep(500); // let some connects end (the counts are right whatever the number)
+            signal = interrupt(p);
+            for (String l = out.readLine(); l != null; l = out.readLine()) {
+                lines.add(l);
+            }
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ends after SIGINT");
+        assertEquals(128 + signal, p.exitValue(), "exit status; output: " + lines);
+        assertEquals(1, lines.stream().filter(l -> l.equals("--- 127.0.0.1 tcp sweep: 20000 ports ---")).count(),
+                "one report: " + lines);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(\\d+) open, (\\d+) refused, 0 timed out, 0 unreachable, (\\d+) not probed").matcher(
+                lines.stream().filter(l -> l.contains(" open, ")).findFirst().orElseThrow());
+        assertTrue(m.matches(), lines.toString());
+        long open = Long.parseLong(m.group(1));
+        long refused = Long.parseLong(m.group(2));
+        long notProbed = Long.parseLong(m.group(3));
+        assertEquals(20_000, open + refused + notProbed, "every port counted once: " + lines);
+        assertTrue(notProbed > 0, "at 1,000/s the sweep was still running: " + lines);
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("not probed ")), "unprobed ports are not listed");
     }
 
     private static Process start(String... args) throws IOException {

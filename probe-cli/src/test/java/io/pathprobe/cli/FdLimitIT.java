@@ -36,17 +36,12 @@ class FdLimitIT {
     @Test
     void fiveHundredRefusedPortsAreAllReportedRefused() throws Exception {
         int base = closedRange(500);
+        // -c 1 over 500 ports is a sweep (TcpCommand.isSweep): its count line covers every port, and would name
+        // errors and ports not probed if there were any.
         String out = run("tcp", "-c", "1", "127.0.0.1:" + base + "-" + (base + 499));
-        for (int p = base; p < base + 500; p++) {
-            String port = "127.0.0.1:" + p;
-            assertTrue(out.contains("\nrefused by " + port + " time=") || out.startsWith("refused by " + port + " time="),
-                    () -> port + " is reported refused: " + head(out));
-        }
-        List<String> counts = lines(out, "\\d+ attempted, .*");
-        assertEquals(500, counts.size(), () -> "a summary per port: " + head(out));
-        for (String c : counts) {
-            assertTrue(c.startsWith("1 attempted, 0 connected, 1 failed (100.0% failed), 1 refused, 0 timed out,"), c);
-        }
+        assertEquals(List.of("0 open, 500 refused, 0 timed out, 0 unreachable"), lines(out, "\\d+ open, .*"),
+                () -> head(out));
+        assertTrue(out.contains("\n500 refused ports not listed\n"), () -> head(out));
     }
 
     @Test

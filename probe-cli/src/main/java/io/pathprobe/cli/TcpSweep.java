@@ -1,0 +1,397 @@
+package io.pathprobe.cli;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pathprobe.core.AddressText;
+import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.ticket.agent.CaptureEvent;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code pathprobe tcp -c 1} over many ports (a port sweep): one connect per target and port on one engine, with
+ * no session, statistics or output line per port while it runs (per-port sessions made a 65,535-port sweep take
+ * 10 s, most of it their set-up and summaries). The calling thread keeps at most {@link #WINDOW} connects in
+ * flight, refilling the window in batches so that it wakes once per batch rather than once per connect; the
+ * engine's round-robin spreads them over its event loops. At the end it prints, per host, a line of counts by
+ * state and one line per port not in the host's most common state (as nmap's "Not shown: N closed");
+ * {@code --json} keeps every port.
+ */
+final class TcpSweep {
+    /**
+     * Most connects in flight. Refused and open ports end in microseconds, so this bounds only what dropped
+     * ports cost: each holds its slot for the timeout, so a sweep runs at least WINDOW / timeout of them a second.
+     */
+    static final int WINDOW = 4096;
+    /** The window is refilled when this few are left in flight. */
+    static final int REFILL_AT = WINDOW / 2;
+    /** Longest park of the submitting thread: it looks at the deadline and Ctrl-C at least this often. */
+    private static final long PARK_NANOS = 10_000_000L;
+    /** Most target:port pairs one sweep takes, so that a typo cannot become a scan of a whole network's ports. */
+    static final long MAX_PAIRS = 1L << 24;
+    /** Writes into the command's output without closing it; a holder, so a text sweep never loads Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().addMixIn(CaptureEvent.class, OutcomeKeysOnly.class)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
+
+    /** What one port's connect found, in nmap's terms in the comments (the lab test holds them equal). */
+    enum State {
+        /** Connected (nmap: open). */
+        OPEN("open"),
+        /** Refused with a RST (nmap: closed). */
+        REFUSED("refused"),
+        /** No answer within the timeout (nmap: filtered). */
+        TIMED_OUT("timed out"),
+        /** An ICMP error came back (nmap: filtered). */
+        UNREACHABLE("unreachable"),
+        /** A local failure: nothing was learnt about the port. */
+        ERROR("errors"),
+        /** Not probed: the deadline passed or Ctrl-C came first. */
+        NOT_PROBED("not probed");
+
+        final String words;
+
+        State(String words) {
+            this.words = words;
+        }
+
+        static State of(ProbeOutcome o) {
+            if (o == null) {
+                return NOT_PROBED;
+            }
+            if (o instanceof ProbeOutcome.Connected) {
+                return OPEN;
+            }
+            if (o instanceof ProbeOutcome.Refused) {
+                return REFUSED;
+            }
+            if (o instanceof ProbeOutcome.TimedOut) {
+                return TIMED_OUT;
+            }
+            if (o instanceof ProbeOutcome.Unreachable) {
+                return UNREACHABLE;
+            }
+            return ERROR;
+        }
+
+        /**
+         * The states a host's summary may leave unlisted: never open ports (what a sweep looks for) nor errors.
+         * Ports not probed are never listed at all (the count line has them): they say nothing about the port.
+         */
+        boolean hideable() {
+            return this == REFUSED || this == TIMED_OUT || this == UNREACHABLE;
+        }
+    }
+
+    private final List<ProbeRequest> requests;
+    private final Duration deadline;
+    private final long maxProbesPerSecond;
+    private final boolean json;
+    private final boolean quiet;
+    private final PrintWriter out;
+    private final AtomicReferenceArray<ProbeOutcome> outcomes;
+    /** Connects started and not ended. */
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private volatile Thread runner;
+    private final Instant startTime = Instant.now();
+    private final Object lock = new Object();
+    private volatile boolean stopping;
+    private boolean reported;
+    private int exitCode;
+    /** Written by the run and read by Ctrl-C's hook. */
+    private volatile long startNanos;
+    private volatile long elapsedNanos;
+
+    /**
+     * @param deadline when to stop starting connects (zero: none); ports not started by then are "not probed"
+     */
+    TcpSweep(List<ProbeRequest> requests, Duration deadline, long maxProbesPerSecond, boolean json, boolean quiet,
+             PrintWriter out) {
+        this.requests = requests;
+        this.deadline = deadline;
+        this.maxProbesPerSecond = maxProbesPerSecond;
+        this.json = json;
+        this.quiet = quiet;
+        this.out = out;
+        this.outcomes = new AtomicReferenceArray<>(requests.size());
+    }
+
+    /**
+     * Sweeps every pair and prints the report.
+     *
+     * @return 0 when every port connected, 1 otherwise (as for any {@code pathprobe tcp} run)
+     * @throws IllegalArgumentException when the requests are not valid for the tcp prober (nothing is printed then)
+     */
+    int run() throws InterruptedException {
+        Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
+        runner = Thread.currentThread();
+        try (ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).maxInFlight(WINDOW)
+                .build()) {
+            startNanos = System.nanoTime();
+            long stopAt = deadline.isZero() ? Long.MAX_VALUE : startNanos + deadline.toNanos();
+            // The first submit validates (all requests share kind, options and vantage point): before any output.
+            submit(engine, 0);
+            if (!json && !quiet) {
+                out.println(header());
+                out.flush();
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            int i = 1;
+            while (i < requests.size() && !stopping) {
+                long now = System.nanoTime();
+                if (now - stopAt >= 0) {
+                    break;
+                }
+                int room = WINDOW - outstanding.get();
+                if (room < WINDOW - REFILL_AT) {
+                    // Wait for the window to drain to REFILL_AT (ended() wakes this thread once then), then refill
+                    // it in one go: one wake-up per batch, not one per connect. The cap keeps the deadline on time.
+                    LockSupport.parkNanos(this, Math.min(PARK_NANOS, stopAt - now));
+                    continue;
+                }
+                for (int k = 0; k < room && i < requests.size() && !stopping; k++, i++) {
+                    if (!submit(engine, i)) {
+                        stopping = true; // the engine is closing under the run: the rest stay unprobed
+                    }
+                }
+            }
+            while (outstanding.get() > 0) { // each ends within its timeout: the engine times every connect out
+                LockSupport.parkNanos(this, PARK_NANOS);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            elapsedNanos = System.nanoTime() - startNanos;
+            return report();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came: the hook reports.
+            }
+        }
+    }
+
+    /** Starts pair {@code i}'s connect; false when the engine closed under the run (Ctrl-C). */
+    private boolean submit(ProbeEngine engine, int i) {
+        outstanding.incrementAndGet();
+        CompletableFuture<ProbeOutcome> f;
+        try {
+            f = engine.probe(requests.get(i));
+        } catch (RuntimeException e) { // invalid request (the first), or the engine closed: this pair is unprobed
+            outstanding.decrementAndGet();
+            if (e instanceof IllegalStateException) {
+                return false;
+            }
+            throw e;
+        }
+        f.whenComplete((o, ex) -> ended(i, o));
+        return true;
+    }
+
+    /** A connect ended (or the engine closed under it: then it stays "not probed"). On its event loop. */
+    private void ended(int index, ProbeOutcome o) {
+        if (o != null) {
+            outcomes.set(index, o);
+        }
+        int left = outstanding.decrementAndGet();
+        if (left == REFILL_AT || left == 0) {
+            LockSupport.unpark(runner);
+        }
+    }
+
+    /** Ctrl-C: stop starting connects and report what has ended so far. */
+    private void interrupted() {
+        stopping = true;
+        if (startNanos != 0) {
+            elapsedNanos = System.nanoTime() - startNanos;
+        }
+        report();
+    }
+
+    private String header() {
+        long hosts = requests.stream().map(ProbeRequest::host).distinct().count();
+        ProbeRequest first = requests.get(0);
+        String what = hosts == 1 ? first.host() + (first.address() != null && !HostResolver.isLiteral(first.host())
+                ? " (" + AddressText.of(first.address()) + ")" : "") : hosts + " hosts";
+        return "TCP sweep of " + what + ": " + requests.size() + (requests.size() == 1 ? " port" : " ports")
+                + ", one connect each, timeout " + Durations.format(first.timeout())
+                + (deadline.isZero() ? "" : ", deadline " + Durations.format(deadline));
+    }
+
+    /** Prints the report once; the second caller (the run after Ctrl-C's hook, or the other way) prints nothing. */
+    private int report() {
+        synchronized (lock) {
+            if (reported) {
+                return exitCode;
+            }
+            reported = true;
+            Map<String, List<Integer>> byHost = new LinkedHashMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                byHost.computeIfAbsent(requests.get(i).host(), h -> new ArrayList<>()).add(i);
+            }
+            boolean allOpen = true;
+            for (int i = 0; i < requests.size(); i++) {
+                allOpen &= State.of(outcomes.get(i)) == State.OPEN;
+            }
+            exitCode = allOpen ? 0 : 1;
+            if (json) {
+                json(byHost);
+            } else {
+                text(byHost);
+            }
+            out.flush();
+            return exitCode;
+        }
+    }
+
+    private void text(Map<String, List<Integer>> byHost) {
+        EnumMap<State, Long> total = new EnumMap<>(State.class);
+        for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
+            EnumMap<State, Long> counts = new EnumMap<>(State.class);
+            for (int i : h.getValue()) {
+                counts.merge(State.of(outcomes.get(i)), 1L, Long::sum);
+            }
+            counts.forEach((s, n) -> total.merge(s, n, Long::sum));
+            ProbeRequest first = requests.get(h.getValue().get(0));
+            String label = first.address() == null || HostResolver.isLiteral(first.host()) ? first.host()
+                    : first.host() + " (" + AddressText.of(first.address()) + ")";
+            out.println();
+            out.println("--- " + label + " tcp sweep: " + h.getValue().size() + " ports ---");
+            out.println(counts(counts));
+            if (quiet) {
+                continue;
+            }
+            State hidden = hidden(counts);
+            if (hidden != null) {
+                out.println(counts.get(hidden) + " " + hidden.words + " ports not listed");
+            }
+            for (int i : h.getValue()) {
+                ProbeOutcome o = outcomes.get(i);
+                State s = State.of(o);
+                if (s != hidden && s != State.NOT_PROBED) {
+                    out.println(TextFormat.outcome(requests.get(i).targetLabel(), o));
+                }
+            }
+        }
+        if (byHost.size() > 1) {
+            out.println();
+            out.println(byHost.size() + " hosts, " + requests.size() + " ports: " + counts(total));
+        }
+        out.println("swept in " + Durations.format(Duration.ofMillis(elapsedNanos / 1_000_000)));
+    }
+
+    /** The state a host's port list leaves out: its most common hideable one, if it covers more than one port. */
+    static State hidden(Map<State, Long> counts) {
+        State best = null;
+        long most = 1;
+        for (Map.Entry<State, Long> e : counts.entrySet()) {
+            if (e.getKey().hideable() && e.getValue() > most) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return best;
+    }
+
+    /** "1 open, 65534 refused, 0 timed out, 0 unreachable", with errors and not probed only when there are some. */
+    static String counts(Map<State, Long> counts) {
+        StringBuilder sb = new StringBuilder();
+        for (State s : State.values()) {
+            long n = counts.getOrDefault(s, 0L);
+            if (n == 0 && (s == State.ERROR || s == State.NOT_PROBED)) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(s.words);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The {@code --json} document, streamed: a tree of a million ports would cost seconds and hundreds of MB. Each
+     * port is its number and state, then the outcome's keys as everywhere else ({@link CaptureEvent}'s).
+     */
+    private void json(Map<String, List<Integer>> byHost) {
+        try {
+            JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("schema", JsonReport.SWEEP_SCHEMA);
+            g.writeStringField("tool", "pathprobe");
+            g.writeStringField("version", Main.version());
+            g.writeStringField("command", TcpCommand.KIND);
+            g.writeStringField("started", startTime.toString());
+            g.writeNumberField("timeMs", elapsedNanos / 1e6);
+            g.writeArrayFieldStart("hosts");
+            for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
+                ProbeRequest first = requests.get(h.getValue().get(0));
+                g.writeStartObject();
+                g.writeStringField("host", first.host());
+                g.writeStringField("address", first.address() == null ? null : AddressText.of(first.address()));
+                g.writeStringField("vantage", first.vantagePoint().id());
+                g.writeObjectFieldStart("counts");
+                EnumMap<State, Long> c = new EnumMap<>(State.class);
+                h.getValue().forEach(i -> c.merge(State.of(outcomes.get(i)), 1L, Long::sum));
+                for (State s : State.values()) {
+                    g.writeNumberField(jsonName(s), c.getOrDefault(s, 0L));
+                }
+                g.writeEndObject();
+                g.writeArrayFieldStart("ports");
+                for (int i : h.getValue()) {
+                    ProbeOutcome o = outcomes.get(i);
+                    Json.MAPPER.writeValue(g, new Port(requests.get(i).port(), jsonName(State.of(o)),
+                            o == null ? null : CaptureEvent.of(0, "", 0, "", "", 0, 0, 0, o)));
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+            out.println();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the JSON report: " + e.getMessage(), e);
+        }
+    }
+
+    /** One port of the JSON document: its number, its state, and its outcome's keys (none when not probed). */
+    @JsonPropertyOrder({"port", "state"})
+    record Port(int port, String state, @JsonUnwrapped CaptureEvent outcome) {
+    }
+
+    /** Of an event, the outcome's keys only: not its place in a capture's stream. */
+    @JsonIgnoreProperties({"eventSeq", "t", "ms", "vantage", "check", "port", "seq"})
+    private abstract static class OutcomeKeysOnly {
+    }
+
+    /** A state as a camelCase JSON key and value: open, refused, timedOut, unreachable, error, notProbed. */
+    static String jsonName(State s) {
+        return switch (s) {
+            case OPEN -> "open";
+            case REFUSED -> "refused";
+            case TIMED_OUT -> "timedOut";
+            case UNREACHABLE -> "unreachable";
+            case ERROR -> "error";
+            case NOT_PROBED -> "notProbed";
+        };
+    }
+}
