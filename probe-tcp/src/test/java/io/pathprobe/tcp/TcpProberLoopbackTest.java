@@ -4,8 +4,8 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
 import io.pathprobe.core.VantagePoint;
+import io.pathprobe.testkit.Epoll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +54,7 @@ class TcpProberLoopbackTest {
     }
 
     static void assumeEpoll() {
-        assumeTrue(engine.transport() == Transport.EPOLL,
-                "epoll transport unavailable: " + ProbeEngine.epollUnavailabilityCause());
+        Epoll.require(engine, "TCP_INFO and the error queue need");
     }
 
     static InetAddress v6() throws IOException {
