@@ -172,9 +172,12 @@ class TracerTest {
             assertTrue(e.getMessage().contains("a larger packet size"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
                     TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).packetSize(36).build(), TraceListener.NONE));
-            assertTrue(e.getMessage().contains("-s 40 or more"), e.getMessage());
+            assertTrue(e.getMessage().contains("use a packetSize of 40 or more"), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").firstTtl(5).maxTtl(4).build());
+        IllegalArgumentException ttl = assertThrows(IllegalArgumentException.class,
+                () -> TraceConfig.builder("x").firstTtl(5).maxTtl(4).build());
+        assertEquals("first TTL 5 is above max TTL 4: lower firstTtl or raise maxTtl", ttl.getMessage(),
+                "a library error speaks in API terms, not the CLI's -f/-m");
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").paths(0));
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").packetSize(10));
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder(" "));
