@@ -153,7 +153,7 @@ final class MtrCommand implements Callable<Integer> {
         if (fields != null) {
             format = format.withFields(fields);
         }
-        SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-mtr"
+        SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-udp"
                 : config.mode() == ProbeMode.TCP ? "probe-tcp" : "probe-icmp");
         Duration every = snapshotInterval();
         List<InetSocketAddress> nameServers = dns.servers();

@@ -5,6 +5,7 @@ import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.icmp.IcmpOptions;
+import io.pathprobe.udp.UdpOptions;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -9,6 +9,7 @@ import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
+import io.pathprobe.udp.UdpOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
