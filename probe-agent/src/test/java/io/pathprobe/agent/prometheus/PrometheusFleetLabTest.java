@@ -12,6 +12,7 @@ import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.NetLabExtension;
 import io.pathprobe.testkit.Nft;
 import io.pathprobe.testkit.Router;
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.agent.LocalAgent;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -125,10 +125,7 @@ class PrometheusFleetLabTest {
             assertEquals(403, no.statusCode(), no.body());
 
             Path conf = prometheusDir(s1, s2, target);
-            int port;
-            try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = ss.getLocalPort();
-            }
+            int port = TcpListener.closedPort(InetAddress.getLoopbackAddress());
             prometheus = new ProcessBuilder(PROMETHEUS, "--config.file=" + conf.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                     "--log.level=warn").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log")
