@@ -3,7 +3,6 @@ package io.pathprobe.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.agent.internal.Tls;
-import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.agent.AgentCapture;
 import io.pathprobe.ticket.agent.AgentCredentials;
 import io.pathprobe.ticket.agent.AgentException;
@@ -25,13 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A remote {@code pathprobe agent} reached over HTTP(S): the coordinator's side of the agent API. One reusable
@@ -55,8 +48,7 @@ public final class HttpAgent implements ProbeAgent {
     private final String id;
     private final String token;
     private final HttpClient client;
-    private volatile double offsetMs;
-    private volatile double bestRttMs = Double.MAX_VALUE;
+    private final ClockOffset clock = new ClockOffset();
 
     private HttpAgent(URI base, AgentCredentials credentials) {
         this.base = base;
@@ -107,25 +99,13 @@ public final class HttpAgent implements ProbeAgent {
         JsonNode n = call("GET", "/v1/info", null);
         long t1 = System.currentTimeMillis();
         AgentInfo info = MAPPER.convertValue(n, AgentInfo.class);
-        clock(info.clock(), t0, t1);
+        clock.sample(info.clock(), t0, t1);
         return info;
-    }
-
-    /** The agent's clock minus ours, from the quickest exchange so far (its midpoint is the best estimate). */
-    private void clock(String agentClock, long t0, long t1) {
-        if (agentClock == null) {
-            return;
-        }
-        double rtt = t1 - t0;
-        if (rtt <= bestRttMs) {
-            bestRttMs = rtt;
-            offsetMs = Instant.parse(agentClock).toEpochMilli() - (t0 + t1) / 2.0;
-        }
     }
 
     /** Its clock offset estimate in milliseconds (agent minus coordinator), and the round trip it came from. */
     public double clockOffsetMs() {
-        return offsetMs;
+        return clock.ms();
     }
 
     @Override
@@ -133,8 +113,8 @@ public final class HttpAgent implements ProbeAgent {
         AgentInfo info = info();
         long t0 = System.currentTimeMillis();
         JsonNode n = call("POST", "/v1/captures", plan.withoutPublicIpUrl());
-        clock(text(n, "clock"), t0, System.currentTimeMillis());
-        return new Remote(text(n, "id"), info, listener == null ? CaptureListener.NONE : listener);
+        clock.sample(text(n, "clock"), t0, System.currentTimeMillis());
+        return new Remote(text(n, "id"), info, listener);
     }
 
     private JsonNode call(String method, String path, Object body) {
@@ -178,25 +158,13 @@ public final class HttpAgent implements ProbeAgent {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    /** One capture on the remote agent, seen from here. */
-    private final class Remote implements AgentCapture {
-        private final String captureId;
-        private final AgentInfo info;
-        private final CaptureListener listener;
-        private final CompletableFuture<VantageEvidence> evidence = new CompletableFuture<>();
-        private final Map<String, long[]> checks = new LinkedHashMap<>();
-        private volatile long lastSeq;
-        private volatile long lastHeardMs = System.currentTimeMillis();
+    /** One capture on the remote agent, seen from here: its event stream and its status poll. */
+    private final class Remote extends RemoteCapture {
         private volatile long lastLineMs = System.currentTimeMillis();
-        private volatile VantageEvidence latest;
         private volatile InputStream open;
-        private volatile boolean cancelled;
-        private long sent;
 
         Remote(String captureId, AgentInfo info, CaptureListener listener) {
-            this.captureId = captureId;
-            this.info = info;
-            this.listener = listener;
+            super(id, captureId, info, listener, clock, base.toString(), "");
             Thread s = new Thread(this::streamLoop, "agent-stream-" + captureId);
             s.setDaemon(true);
             s.start();
@@ -205,18 +173,13 @@ public final class HttpAgent implements ProbeAgent {
             p.start();
         }
 
-        @Override
-        public String id() {
-            return captureId;
-        }
-
         /** Reads the event stream, resuming after the last event after a drop, until the capture has ended. */
         private void streamLoop() {
             long backoff = 100;
-            while (!evidence.isDone()) {
+            while (!done()) {
                 try {
-                    HttpResponse<InputStream> resp = client.send(request("/v1/captures/" + captureId
-                            + "/events?after=" + lastSeq).header("Accept", "application/x-ndjson").GET().build(),
+                    HttpResponse<InputStream> resp = client.send(request("/v1/captures/" + id()
+                            + "/events?after=" + lastSeq()).header("Accept", "application/x-ndjson").GET().build(),
                             HttpResponse.BodyHandlers.ofInputStream());
                     if (resp.statusCode() != 200) {
                         resp.body().close();
@@ -229,8 +192,8 @@ public final class HttpAgent implements ProbeAgent {
                             StandardCharsets.UTF_8))) {
                         String line;
                         while ((line = in.readLine()) != null) {
-                            lastHeardMs = System.currentTimeMillis();
-                            lastLineMs = lastHeardMs;
+                            heard();
+                            lastLineMs = System.currentTimeMillis();
                             if (!line.startsWith("{\"heartbeat\"")) {
                                 deliver(MAPPER.readValue(line, CaptureEvent.class));
                             }
@@ -241,7 +204,7 @@ public final class HttpAgent implements ProbeAgent {
                         return;
                     }
                 } catch (IOException | RuntimeException e) {
-                    if (lost()) {
+                    if (lostIfSilent(LOST_AFTER)) {
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -253,32 +216,11 @@ public final class HttpAgent implements ProbeAgent {
             }
         }
 
-        private void deliver(CaptureEvent e) {
-            if (e.eventSeq() != lastSeq + 1) {
-                return; // a repeat after a resume (or a gap, which the agent never makes): numbers stay exact
-            }
-            lastSeq = e.eventSeq();
-            if (e.check().equals("ping") || e.check().equals("tcp")) {
-                synchronized (checks) {
-                    long[] c = checks.computeIfAbsent(e.check() + (e.port() == null ? "" : ":" + e.port()),
-                            k -> new long[2]);
-                    c[0]++;
-                    if (!e.outcome().equals("reply") && !e.outcome().equals("connected")) {
-                        c[1]++;
-                    }
-                    sent++;
-                }
-            }
-            long agentMs = e.t() == null ? System.currentTimeMillis() : Instant.parse(e.t()).toEpochMilli();
-            listener.onEvent(e.renumbered(e.eventSeq(), Instant.ofEpochMilli(Math.round(agentMs - offsetMs)).toString(),
-                    e.ms()).withVantage(id));
-        }
-
         /** Polls the evidence so far (kept for a loss) and watches the stream for silence. */
         private void pollLoop() {
-            while (!evidence.isDone()) {
+            while (!done()) {
                 sleep(POLL.toMillis());
-                if (evidence.isDone()) {
+                if (done()) {
                     return;
                 }
                 try {
@@ -286,9 +228,9 @@ public final class HttpAgent implements ProbeAgent {
                         return;
                     }
                 } catch (AgentException | IOException e) {
-                    if (System.currentTimeMillis() - lastHeardMs > LOST_AFTER.toMillis()) {
+                    if (silentMs() > LOST_AFTER.toMillis()) {
                         closeStream(); // unblocks a stream read that would otherwise wait for ever
-                        lost();
+                        lostIfSilent(LOST_AFTER);
                         return;
                     }
                 }
@@ -302,9 +244,9 @@ public final class HttpAgent implements ProbeAgent {
             try {
                 return refresh();
             } catch (AgentException | IOException e) {
-                lost();
+                lostIfSilent(LOST_AFTER);
             }
-            return evidence.isDone();
+            return done();
         }
 
         /**
@@ -315,55 +257,24 @@ public final class HttpAgent implements ProbeAgent {
          */
         private boolean refresh() throws IOException {
             long t0 = System.currentTimeMillis();
-            JsonNode n = call("GET", "/v1/captures/" + captureId, null);
-            clock(text(n, "clock"), t0, System.currentTimeMillis());
-            lastHeardMs = System.currentTimeMillis();
+            JsonNode n = call("GET", "/v1/captures/" + id(), null);
+            clock.sample(text(n, "clock"), t0, System.currentTimeMillis());
+            heard();
             JsonNode ev = n.get("evidence");
             if (ev != null && !ev.isNull()) {
-                latest = MAPPER.treeToValue(ev, VantageEvidence.class);
+                keep(MAPPER.treeToValue(ev, VantageEvidence.class));
             }
             String status = text(n, "status");
-            if (status != null && !status.equals(VantageEvidence.RUNNING) && n.path("lastEventSeq").asLong() <= lastSeq) {
-                complete(latest, null);
+            if (status != null && !status.equals(VantageEvidence.RUNNING)
+                    && n.path("lastEventSeq").asLong() <= lastSeq()) {
+                complete(null);
                 return true;
             }
-            return evidence.isDone();
+            return done();
         }
 
-        /** Marks the agent lost once it has been silent for {@link #LOST_AFTER}; returns whether it is. */
-        private boolean lost() {
-            if (evidence.isDone()) {
-                return true;
-            }
-            long silent = System.currentTimeMillis() - lastHeardMs;
-            if (silent <= LOST_AFTER.toMillis()) {
-                return false;
-            }
-            String at = Instant.ofEpochMilli(lastHeardMs).toString();
-            complete(latest, "agent lost at " + at + " (silent for " + silent / 1000 + " s): the evidence is what"
-                    + " arrived until then; " + lastSeq + " events received");
-            return true;
-        }
-
-        private void complete(VantageEvidence e, String lostNote) {
-            Map<String, String> extra = new LinkedHashMap<>();
-            extra.put("agent", base.toString());
-            extra.put("agent name", info.id());
-            extra.put("agent version", info.version());
-            if (info.publicAddress() != null) {
-                extra.put("agent public address", info.publicAddress());
-            }
-            VantageEvidence base = e != null ? e : new VantageEvidence(id, "agent", Map.of(), null, null, null,
-                    List.of(), List.of(), List.of());
-            base = base.as(id, "agent", extra);
-            String status = lostNote != null ? VantageEvidence.LOST
-                    : cancelled && VantageEvidence.RUNNING.equals(base.status()) ? VantageEvidence.STOPPED
-                    : base.status();
-            if (VantageEvidence.RUNNING.equals(status)) {
-                status = VantageEvidence.STOPPED;
-            }
-            evidence.complete(base.withStatus(status, lostNote == null ? null : Instant.ofEpochMilli(lastHeardMs)
-                    .toString(), offsetMs, lostNote));
+        @Override
+        protected void released() {
             closeStream();
         }
 
@@ -381,52 +292,12 @@ public final class HttpAgent implements ProbeAgent {
         }
 
         @Override
-        public List<CaptureProgress.Check> progress() {
-            List<CaptureProgress.Check> out = new ArrayList<>();
-            synchronized (checks) {
-                for (var c : checks.entrySet()) {
-                    out.add(new CaptureProgress.Check(id, c.getKey(), c.getValue()[0],
-                            c.getValue()[0] == 0 ? 0 : 100.0 * c.getValue()[1] / c.getValue()[0]));
-                }
+        protected void requestCancel() {
+            try {
+                call("DELETE", "/v1/captures/" + id(), null);
+            } catch (AgentException e) {
+                // unreachable: the loss rule ends it
             }
-            return out;
-        }
-
-        @Override
-        public long probesSent() {
-            synchronized (checks) {
-                return sent;
-            }
-        }
-
-        @Override
-        public VantageEvidence snapshot() {
-            return evidence.isDone() ? evidence.join() : latest;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            if (!evidence.isDone()) {
-                try {
-                    call("DELETE", "/v1/captures/" + captureId, null);
-                } catch (AgentException e) {
-                    // unreachable: the loss rule ends it
-                }
-            }
-        }
-
-        @Override
-        public CompletableFuture<VantageEvidence> evidence() {
-            return evidence;
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

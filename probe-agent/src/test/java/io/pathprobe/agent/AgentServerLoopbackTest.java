@@ -272,10 +272,7 @@ class AgentServerLoopbackTest {
 
     @Test
     void anUnreachableAgentIsAClearErrorNotAHang() throws Exception {
-        int closed;
-        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, LO)) {
-            closed = ss.getLocalPort();
-        }
+        int closed = TcpListener.closedPort(LO);
         HttpAgent gone = HttpAgent.of(URI.create("http://127.0.0.1:" + closed), AgentCredentials.none());
         AgentException e = assertThrows(AgentException.class, gone::info);
         assertEquals(503, e.status());

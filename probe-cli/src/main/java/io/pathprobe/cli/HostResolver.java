@@ -8,11 +8,9 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /** Turns the hosts and addresses a user typed into {@link InetAddress}es, with one-line errors that say what to do. */
 final class HostResolver {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** Which address family to use, like ping's {@code -4}/{@code -6}. */
     enum Family {
@@ -70,15 +68,7 @@ final class HostResolver {
         java.util.Optional<InetAddress> source = vp instanceof io.pathprobe.core.LocalVantagePoint l
                 ? l.sourceAddress().filter(a -> (a instanceof java.net.Inet4Address) == v4 && !a.isAnyLocalAddress())
                 : java.util.Optional.empty();
-        return source.orElseGet(() -> literal(v4 ? "127.0.0.1" : "::1"));
-    }
-
-    private static InetAddress literal(String text) {
-        try {
-            return InetAddress.getByName(text); // a literal: nothing is looked up
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return source.orElseGet(() -> AddressText.parse(v4 ? "127.0.0.1" : "::1"));
     }
 
     /** A name under the special-use domain "invalid." (RFC 6761). */
@@ -98,10 +88,14 @@ final class HostResolver {
         return m.startsWith(host + ": ") ? m.substring(host.length() + 2) : m;
     }
 
-    /** Whether {@code text} is an IP address literal (so that resolving it sends no DNS query). */
+    /**
+     * Whether {@code text} is an IP address literal (so that resolving it sends no DNS query): core's
+     * {@link AddressText#isLiteral}, or an IPv6 literal with a zone ({@code fe80::1%eth0}), which ping takes too.
+     */
     static boolean isLiteral(String text) {
-        return IPV4.matcher(text).matches()
-                || (text.indexOf(':') >= 0 && (text.charAt(0) == ':' || Character.digit(text.charAt(0), 16) >= 0));
+        int zone = text.indexOf('%');
+        return AddressText.isLiteral(text)
+                || (zone > 0 && zone < text.length() - 1 && AddressText.ipv6Bytes(text.substring(0, zone)) != null);
     }
 
     /**

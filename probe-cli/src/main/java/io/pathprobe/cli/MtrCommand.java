@@ -190,7 +190,7 @@ final class MtrCommand implements Callable<Integer> {
         if (fields != null) {
             format = format.withFields(fields);
         }
-        SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-mtr"
+        SessionRun.checkProber(config.mode().kind(), config.mode() == ProbeMode.UDP ? "probe-udp"
                 : config.mode() == ProbeMode.TCP ? "probe-tcp" : "probe-icmp");
         Duration every = snapshotInterval();
         List<InetSocketAddress> nameServers = dns.servers();
@@ -575,7 +575,11 @@ final class MtrCommand implements Callable<Integer> {
             }
             InetAddress target = HostResolver.resolve(host, vantage.family());
             vantage.checkTarget(host, target);
-            return b.target(target).build();
+            try {
+                return b.target(target).build();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flags(e.getMessage()), e);
+            }
         } catch (NumberFormatException e) {
             throw new UsageException("-Q '" + tos + "' is not a number: give 0 to 255, decimal or hex (0x10)", e);
         }
@@ -594,6 +598,7 @@ final class MtrCommand implements Callable<Integer> {
         return message.replaceAll("\\bpaths (\\d+)", "--paths $1").replace("in TCP mode", "with --tcp")
                 .replace("TCP mode connects", "--tcp connects").replace("trace in UDP mode", "use --udp")
                 .replace("(or ICMP mode to", "(or ICMP to").replace("or trace --paths 1", "or --paths 1")
-                .replace("use a larger packet size", "raise -s");
+                .replace("use a larger packet size", "raise -s").replace("use a packetSize of", "use -s")
+                .replace("lower firstTtl or raise maxTtl", "lower -f or raise -m");
     }
 }

@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.testkit.TcpListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,10 +15,8 @@ class AgentConfigCliTest {
     Cli agent(String yaml) throws Exception {
         Path f = dir.resolve("agent.yml");
         Files.writeString(f, yaml);
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort(); // free, in case a check under test fails to stop the agent from listening
-        }
+        // free, in case a check under test fails to stop the agent from listening
+        int port = TcpListener.closedPort(java.net.InetAddress.getLoopbackAddress());
         return Cli.run("agent", "--listen", "127.0.0.1:" + port, "--config", f.toString());
     }
 

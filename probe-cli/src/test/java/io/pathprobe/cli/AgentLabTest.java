@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pathprobe.testkit.ClientLab;
 import io.pathprobe.testkit.CommandResult;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.NetLab;
@@ -75,20 +76,8 @@ class AgentLabTest {
     }
 
     static Lab topology(NetLab lab) throws Exception {
-        Host a = lab.host("ca");
-        Router ra = lab.router("ra");
-        Router rb = lab.router("rb");
-        Host vip = lab.host("vip");
-        Host b = lab.host("cb");
-        Host co = lab.host("co");
-        lab.link(a, ra);
-        lab.link(ra, rb);
-        lab.link(rb, vip);
-        lab.link(rb, b);
-        lab.link(rb, co);
-        lab.installRoutes();
-        lab.awaitLinksUp();
-        return new Lab(lab, a, b, co, ra, rb, vip);
+        ClientLab t = ClientLab.builder().hostsOn("rb", "co").build(lab);
+        return new Lab(lab, t.a(), t.b(), t.host("co"), t.router("ra"), t.router("rb"), t.target());
     }
 
     /** A running {@code pathprobe agent} process, its stderr and audit lines collected. */

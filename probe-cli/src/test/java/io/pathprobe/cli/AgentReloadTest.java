@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +35,7 @@ class AgentReloadTest {
         try (TcpListener listener = TcpListener.onHost(InetAddress.getLoopbackAddress(), 0)) {
             Path yml = dir.resolve("agent.yml");
             Files.writeString(yml, "allow: [127.0.0.1/32]\n");
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+            int port = TcpListener.closedPort(InetAddress.getLoopbackAddress());
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
                     "--listen", "127.0.0.1:" + port, "--config", yml.toString(), "--audit-log",

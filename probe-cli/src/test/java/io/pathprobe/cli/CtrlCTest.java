@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pathprobe.testkit.TcpListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CtrlCTest {
     @Test
     void sigintPrintsTheSummaryOnceAndExits130() throws Exception {
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             String target = "127.0.0.1:" + listener.port();
             Process p = start("tcp", "-t", "-i", "0.02", target);
             List<String> lines = new ArrayList<>();
@@ -59,13 +61,13 @@ class CtrlCTest {
 
     @Test
     void sigintWithJsonWritesOneCompleteDocument() throws Exception {
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             String target = "127.0.0.1:" + listener.port();
             Path err = Files.createTempFile("pathprobe-ctrlc", ".err");
             try {
                 Process p = start(err, "tcp", "--json", "-t", "-i", "0.02", target);
                 // JSON mode prints nothing before the end: watch the listener instead.
-                assertTrue(listener.awaitAccepted(5, 30_000), "the run connects");
+                assertTrue(listener.awaitAccepted(5, Duration.ofMillis(30_000)), "the run connects");
                 int signal = interrupt(p);
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ends after the signal");
@@ -95,14 +97,14 @@ class CtrlCTest {
     /** Ctrl-C during a ten-minute ticket capture: the bundle is still written, stopped early, and the result printed. */
     @Test
     void sigintDuringTicketWritesTheBundle() throws Exception {
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             Path dir = Files.createTempDirectory("pathprobe-ticket-ctrlc");
             Path err = dir.resolve("stderr.txt");
             Path out = dir.resolve("bundle");
             try {
                 Process p = start(err, "ticket", "127.0.0.1:" + listener.port(), "-d", "10m", "-i", "0.2",
                         "--timeout", "1", "-o", out.toString());
-                assertTrue(listener.awaitAccepted(5, 30_000), "the capture connects");
+                assertTrue(listener.awaitAccepted(5, Duration.ofMillis(30_000)), "the capture connects");
                 // Accepts can precede the prober's outcomes (a TCP-mode trace's 30 TTLs all connect on loopback):
                 // signal once something was measured, bounded by 30 s of polling.
                 Path events = out.resolve("events.jsonl");

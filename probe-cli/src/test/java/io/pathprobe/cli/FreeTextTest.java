@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.report.ReportBundle;
 import io.pathprobe.ticket.report.ResultsJson;
@@ -41,7 +42,7 @@ class FreeTextTest {
             ex.close();
         });
         http.start();
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             Path out = dir.resolve("bundle");
             String instance = "lb-1\n" + FORGED;
             Cli r = Cli.run("ticket", "127.0.0.1:" + listener.port(), "-d", "1s", "-i", "0.2", "--timeout", "0.5",

@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.report.ReportBundle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class OutputSafetyTest {
         }
         Cli mtr = Cli.run("mtr", "-n", "-c", "1", "-i", "0.1", "--out", mtrDir.toString(), "127.0.0.1");
         assertEquals(0, mtr.code(), mtr.err());
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             Cli ticket = Cli.run("ticket", "127.0.0.1:" + listener.port(), "-d", "1s", "-i", "0.2", "--timeout", "0.5",
                     "-o", ticketDir.toString());
             assertTrue(ticket.code() == 0 || ticket.code() == 1, ticket.err());

@@ -3,6 +3,7 @@ package io.pathprobe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.testkit.TcpListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,15 +29,15 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 class TcpEndToEndTest {
     private static final Pattern CONNECTED = Pattern.compile("connected to 127\\.0\\.0\\.1:(\\d+) time=\\d+(\\.\\d+)? ms");
     private static final Pattern REFUSED = Pattern.compile("refused by 127\\.0\\.0\\.1:(\\d+) time=\\d+(\\.\\d+)? ms");
-    private LoopbackListener listener;
+    private TcpListener listener;
     private String open;
     private String closed;
 
     @BeforeEach
     void listen() throws IOException {
-        listener = new LoopbackListener("127.0.0.1");
+        listener = TcpListener.onLoopback("127.0.0.1");
         open = "127.0.0.1:" + listener.port();
-        closed = "127.0.0.1:" + LoopbackListener.closedPort("127.0.0.1");
+        closed = "127.0.0.1:" + TcpListener.closedPort("127.0.0.1");
     }
 
     @AfterEach
@@ -198,7 +199,7 @@ class TcpEndToEndTest {
 
     @Test
     void ipv6Loopback() throws Exception {
-        try (LoopbackListener v6 = new LoopbackListener("::1")) {
+        try (TcpListener v6 = TcpListener.onLoopback("::1")) {
             String target = "[::1]:" + v6.port();
             Cli r = Cli.run("tcp", "-c", "2", "-i", "0.05", target);
             assertEquals(0, r.code(), r.err());

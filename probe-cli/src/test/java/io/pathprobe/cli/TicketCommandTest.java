@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.VantageEvidence;
@@ -34,9 +35,9 @@ class TicketCommandTest {
 
     @Test
     void closedPortIsDiagnosedAndTheBundleWritten() throws Exception {
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             int open = listener.port();
-            int closed = LoopbackListener.closedPort("127.0.0.1");
+            int closed = TcpListener.closedPort("127.0.0.1");
             Path out = dir.resolve("bundle");
             Cli r = Cli.run("ticket", "127.0.0.1", "--port", open + "," + closed, "-d", "3s", "-i", "0.2",
                     "--timeout", "1", "--instance", "lb-test", "--out", out.toString());
@@ -96,8 +97,8 @@ class TicketCommandTest {
     /** --lang zh-CN: the diagnosis lines and summary.txt in Chinese, the measurements and results.json as ever. */
     @Test
     void chineseDiagnosisAndSummary() throws Exception {
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
-            int closed = LoopbackListener.closedPort("127.0.0.1");
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
+            int closed = TcpListener.closedPort("127.0.0.1");
             Path out = dir.resolve("zh");
             Cli r = Cli.run("ticket", "127.0.0.1", "--port", listener.port() + "," + closed, "-d", "2s", "-i", "0.2",
                     "--timeout", "1", "--lang", "zh-CN", "--out", out.toString());
@@ -128,7 +129,7 @@ class TicketCommandTest {
         Cli h = Cli.run("hostcheck", "--json");
         assertTrue(h.code() == 0 || h.code() == 1, h::err);
         Files.writeString(hostcheck, h.out());
-        try (LoopbackListener listener = new LoopbackListener("127.0.0.1")) {
+        try (TcpListener listener = TcpListener.onLoopback("127.0.0.1")) {
             Path out = dir.resolve("healthy");
             Cli r = Cli.run("ticket", "127.0.0.1:" + listener.port(), "-d", "3s", "-i", "0.2", "--timeout", "1",
                     "--hostcheck", hostcheck.toString(), "-o", out.toString());

@@ -3,9 +3,10 @@ package io.pathprobe.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.pathprobe.agent.ClockOffset;
+import io.pathprobe.agent.RemoteCapture;
 import io.pathprobe.core.Availability;
 import io.pathprobe.fleet.internal.Json;
-import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.agent.AgentCapture;
 import io.pathprobe.ticket.agent.AgentException;
 import io.pathprobe.ticket.agent.AgentInfo;
@@ -18,13 +19,8 @@ import io.pathprobe.ticket.evidence.VantageEvidence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@code pathprobe agent --nats} seen from the coordinator, through the broker: the same semantics as
@@ -43,8 +39,7 @@ public final class NatsAgent implements ProbeAgent {
     private final Fleet fleet;
     private final String name;
     private final String id;
-    private volatile double offsetMs;
-    private volatile double bestRttMs = Double.MAX_VALUE;
+    private final ClockOffset clock = new ClockOffset();
 
     NatsAgent(Fleet fleet, String name) {
         this.fleet = fleet;
@@ -64,7 +59,7 @@ public final class NatsAgent implements ProbeAgent {
 
     /** Its clock offset estimate in milliseconds (agent minus coordinator). */
     public double clockOffsetMs() {
-        return offsetMs;
+        return clock.ms();
     }
 
     @Override
@@ -85,7 +80,7 @@ public final class NatsAgent implements ProbeAgent {
     public AgentCapture start(CapturePlan plan, CaptureListener listener) {
         AgentInfo info = info();
         JsonNode n = call("start", plan.withoutPublicIpUrl());
-        return new Remote(text(n, "id"), info, listener == null ? CaptureListener.NONE : listener);
+        return new Remote(text(n, "id"), info, listener);
     }
 
     /** One request/reply; the reply's clock, if any, feeds the offset estimate. */
@@ -113,11 +108,7 @@ public final class NatsAgent implements ProbeAgent {
             throw new AgentException(status, id + " answered " + status + ": " + n.get("error").asText()
                     + (retry > 0 ? " (retry after " + retry + " s)" : ""), retry);
         }
-        String clock = text(n, "clock");
-        if (clock != null && t1 - t0 <= bestRttMs) {
-            bestRttMs = t1 - t0;
-            offsetMs = Instant.parse(clock).toEpochMilli() - (t0 + t1) / 2.0;
-        }
+        clock.sample(text(n, "clock"), t0, t1);
         return n;
     }
 
@@ -131,27 +122,14 @@ public final class NatsAgent implements ProbeAgent {
         fleet.close();
     }
 
-    /** One capture on the agent, seen from here. */
-    private final class Remote implements AgentCapture {
-        private final String captureId;
-        private final AgentInfo info;
-        private final CaptureListener listener;
-        private final CompletableFuture<VantageEvidence> evidence = new CompletableFuture<>();
-        private final Map<String, long[]> checks = new LinkedHashMap<>();
+    /** One capture on the agent, seen from here: its published events, replays of what is missing, a status poll. */
+    private final class Remote extends RemoteCapture {
         private final Dispatcher dispatcher;
-        private final Object lock = new Object();
-        private long lastSeq;
-        private volatile long agentLastSeq;
-        private volatile String agentStatus = VantageEvidence.RUNNING;
-        private volatile long lastHeardMs = System.currentTimeMillis();
-        private volatile VantageEvidence latest;
-        private volatile boolean cancelled;
-        private long sent;
+        private final AtomicLong agentLastSeq = new AtomicLong();
 
         Remote(String captureId, AgentInfo info, CaptureListener listener) {
-            this.captureId = Subjects.name(captureId, "capture id");
-            this.info = info;
-            this.listener = listener;
+            super(id, Subjects.name(captureId, "capture id"), info, listener, clock, id + " via " + fleet.broker().url(),
+                    " through " + fleet.broker().url());
             this.dispatcher = fleet.connection().createDispatcher(this::onMessage);
             dispatcher.subscribe(Subjects.events(name, captureId));
             Thread t = new Thread(this::watch, "nats-agent-" + name + "-" + captureId);
@@ -159,13 +137,8 @@ public final class NatsAgent implements ProbeAgent {
             t.start();
         }
 
-        @Override
-        public String id() {
-            return captureId;
-        }
-
         private void onMessage(Message m) {
-            lastHeardMs = System.currentTimeMillis();
+            heard();
             deliverLines(m.getData());
         }
 
@@ -179,10 +152,11 @@ public final class NatsAgent implements ProbeAgent {
                 try {
                     if (line.startsWith("{\"heartbeat\"")) {
                         JsonNode n = Json.MAPPER.readTree(line);
-                        agentLastSeq = Math.max(agentLastSeq, n.path("lastEventSeq").asLong());
-                        agentStatus = n.path("status").asText(VantageEvidence.RUNNING);
+                        agentAt(n.path("lastEventSeq").asLong());
                     } else {
-                        deliver(Json.MAPPER.readValue(line, CaptureEvent.class));
+                        CaptureEvent e = Json.MAPPER.readValue(line, CaptureEvent.class);
+                        agentAt(e.eventSeq());
+                        deliver(e);
                     }
                 } catch (IOException | RuntimeException e) {
                     // a line we cannot read is missing: the next replay fetches it again
@@ -190,53 +164,28 @@ public final class NatsAgent implements ProbeAgent {
             }
         }
 
-        private void deliver(CaptureEvent e) {
-            synchronized (lock) {
-                agentLastSeq = Math.max(agentLastSeq, e.eventSeq());
-                if (e.eventSeq() != lastSeq + 1) {
-                    return; // a repeat, or past a gap: the watcher replays from lastSeq, so numbers stay exact
-                }
-                lastSeq = e.eventSeq();
-                if (e.check().equals("ping") || e.check().equals("tcp")) {
-                    synchronized (checks) {
-                        long[] c = checks.computeIfAbsent(e.check() + (e.port() == null ? "" : ":" + e.port()),
-                                k -> new long[2]);
-                        c[0]++;
-                        if (!e.outcome().equals("reply") && !e.outcome().equals("connected")) {
-                            c[1]++;
-                        }
-                        sent++;
-                    }
-                }
-                long agentMs = e.t() == null ? System.currentTimeMillis() : Instant.parse(e.t()).toEpochMilli();
-                listener.onEvent(e.renumbered(e.eventSeq(), Instant.ofEpochMilli(Math.round(agentMs - offsetMs))
-                        .toString(), e.ms()).withVantage(id));
-            }
-        }
-
-        private long lastSeq() {
-            synchronized (lock) {
-                return lastSeq;
-            }
+        /** The agent has got as far as event {@code seq}. */
+        private void agentAt(long seq) {
+            agentLastSeq.accumulateAndGet(seq, Math::max);
         }
 
         /** Replays what is missing, polls the evidence, and ends the capture (or marks the agent lost). */
         private void watch() {
             long nextPoll = 0;
             replay(); // what was published before our subscription was in place
-            while (!evidence.isDone()) {
+            while (!done()) {
                 sleep(100);
                 if (!fleet.connected()) {
-                    lastHeardMs = System.currentTimeMillis(); // our broker is away: that says nothing of the agent
+                    heard(); // our broker is away: that says nothing of the agent
                     continue;
                 }
                 FleetAgent beat = fleet.lastHeard(name);
                 if (beat != null) {
-                    lastHeardMs = Math.max(lastHeardMs, beat.lastHeartbeat().toEpochMilli());
+                    heardAt(beat.lastHeartbeat().toEpochMilli());
                 }
-                if (agentLastSeq > lastSeq()) {
+                if (agentLastSeq.get() > lastSeq()) {
                     sleep(200); // events in flight arrive by themselves; what is still missing then is replayed
-                    if (agentLastSeq > lastSeq()) {
+                    if (agentLastSeq.get() > lastSeq()) {
                         replay();
                     }
                 }
@@ -245,23 +194,21 @@ public final class NatsAgent implements ProbeAgent {
                     nextPoll = now + POLL.toMillis();
                     poll();
                 }
-                if (!evidence.isDone() && System.currentTimeMillis() - lastHeardMs > LOST_AFTER.toMillis()) {
-                    lost();
-                }
+                lostIfSilent(LOST_AFTER);
             }
         }
 
         /** Asks the agent for the kept events after the last one we have, until we have all it announced. */
         private void replay() {
-            for (int round = 0; round < 10_000 && !evidence.isDone(); round++) {
+            for (int round = 0; round < 10_000 && !done(); round++) {
                 long from = lastSeq();
                 try {
                     Message m = fleet.connection().request(Subjects.request(name, "events"),
-                            Json.bytes(Map.of("id", captureId, "after", from)), REQUEST_TIMEOUT);
+                            Json.bytes(Map.of("id", id(), "after", from)), REQUEST_TIMEOUT);
                     if (m == null || m.isStatusMessage() || m.getData().length == 0) {
                         return;
                     }
-                    lastHeardMs = System.currentTimeMillis();
+                    heard();
                     if (m.getData()[0] == '{' && Json.read(m.getData()).has("error")) {
                         return;
                     }
@@ -272,7 +219,7 @@ public final class NatsAgent implements ProbeAgent {
                 } catch (RuntimeException e) {
                     return;
                 }
-                if (lastSeq() == from || lastSeq() >= agentLastSeq) {
+                if (lastSeq() == from || lastSeq() >= agentLastSeq.get()) {
                     return;
                 }
             }
@@ -281,114 +228,47 @@ public final class NatsAgent implements ProbeAgent {
         private void poll() {
             JsonNode n;
             try {
-                n = call("status", Map.of("id", captureId));
+                n = call("status", Map.of("id", id()));
             } catch (AgentException e) {
                 return; // the loss rule decides
             }
-            lastHeardMs = System.currentTimeMillis();
-            agentLastSeq = Math.max(agentLastSeq, n.path("lastEventSeq").asLong());
+            heard();
+            agentAt(n.path("lastEventSeq").asLong());
             JsonNode ev = n.get("evidence");
             if (ev != null && !ev.isNull()) {
                 try {
-                    latest = Json.MAPPER.treeToValue(ev, VantageEvidence.class);
+                    keep(Json.MAPPER.treeToValue(ev, VantageEvidence.class));
                 } catch (IOException | IllegalArgumentException e) {
                     // keep the previous one
                 }
             }
             String status = text(n, "status");
             if (status != null && !status.equals(VantageEvidence.RUNNING)) {
-                if (agentLastSeq > lastSeq()) {
+                if (agentLastSeq.get() > lastSeq()) {
                     replay();
                 }
                 if (n.path("lastEventSeq").asLong() <= lastSeq()) {
-                    complete(latest, null);
-                }
-            }
-        }
-
-        private void lost() {
-            long silent = System.currentTimeMillis() - lastHeardMs;
-            complete(latest, "agent lost at " + Instant.ofEpochMilli(lastHeardMs) + " (silent for " + silent / 1000
-                    + " s through " + fleet.broker().url() + "): the evidence is what arrived until then; "
-                    + lastSeq() + " events received");
-        }
-
-        private void complete(VantageEvidence e, String lostNote) {
-            Map<String, String> extra = new LinkedHashMap<>();
-            extra.put("agent", id + " via " + fleet.broker().url());
-            extra.put("agent name", info.id());
-            if (info.version() != null) {
-                extra.put("agent version", info.version());
-            }
-            if (info.publicAddress() != null) {
-                extra.put("agent public address", info.publicAddress());
-            }
-            VantageEvidence base = e != null ? e : new VantageEvidence(id, "agent", Map.of(), null, null, null,
-                    List.of(), List.of(), List.of());
-            base = base.as(id, "agent", extra);
-            String status = lostNote != null ? VantageEvidence.LOST
-                    : cancelled && VantageEvidence.RUNNING.equals(base.status()) ? VantageEvidence.STOPPED
-                    : base.status();
-            if (VantageEvidence.RUNNING.equals(status)) {
-                status = VantageEvidence.STOPPED;
-            }
-            if (evidence.complete(base.withStatus(status, lostNote == null ? null
-                    : Instant.ofEpochMilli(lastHeardMs).toString(), offsetMs, lostNote))) {
-                try {
-                    fleet.connection().closeDispatcher(dispatcher);
-                } catch (RuntimeException ignored) {
-                    // already closed with the connection
+                    complete(null);
                 }
             }
         }
 
         @Override
-        public List<CaptureProgress.Check> progress() {
-            List<CaptureProgress.Check> out = new ArrayList<>();
-            synchronized (checks) {
-                for (var c : checks.entrySet()) {
-                    out.add(new CaptureProgress.Check(id, c.getKey(), c.getValue()[0],
-                            c.getValue()[0] == 0 ? 0 : 100.0 * c.getValue()[1] / c.getValue()[0]));
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public long probesSent() {
-            synchronized (checks) {
-                return sent;
+        protected void released() {
+            try {
+                fleet.connection().closeDispatcher(dispatcher);
+            } catch (RuntimeException ignored) {
+                // already closed with the connection
             }
         }
 
         @Override
-        public VantageEvidence snapshot() {
-            return evidence.isDone() ? evidence.join() : latest;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            if (!evidence.isDone()) {
-                try {
-                    call("cancel", Map.of("id", captureId));
-                } catch (AgentException e) {
-                    // unreachable: the loss rule ends it
-                }
+        protected void requestCancel() {
+            try {
+                call("cancel", Map.of("id", id()));
+            } catch (AgentException e) {
+                // unreachable: the loss rule ends it
             }
-        }
-
-        @Override
-        public CompletableFuture<VantageEvidence> evidence() {
-            return evidence;
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

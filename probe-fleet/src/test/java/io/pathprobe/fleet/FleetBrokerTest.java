@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.pathprobe.testkit.NatsServer;
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.agent.AgentCapture;
 import io.pathprobe.ticket.agent.AgentException;
 import io.pathprobe.ticket.agent.CaptureEvent;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,25 +46,14 @@ class FleetBrokerTest {
     Path dir;
 
     NatsServer broker;
-    ServerSocket listener;
+    TcpListener listener;
     final List<String> audit = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void up() throws Exception {
         NatsServer.configure(Agents.SHIPPED, dir, "coordinator", "office-1", "eu-1:pool", "k-1");
         broker = NatsServer.start(dir, "127.0.0.1", NatsServer.freePort());
-        listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket s = listener.accept()) {
-                    s.getInputStream(); // accepted; closed at once
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "listener");
-        t.setDaemon(true);
-        t.start();
+        listener = TcpListener.onHost(InetAddress.getLoopbackAddress(), 0);
     }
 
     @AfterEach
@@ -75,13 +63,13 @@ class FleetBrokerTest {
     }
 
     CapturePlan plan(Duration length, Duration every) {
-        return CapturePlan.builder("127.0.0.1", InetAddress.getLoopbackAddress()).ports(List.of(listener.getLocalPort()))
+        return CapturePlan.builder("127.0.0.1", InetAddress.getLoopbackAddress()).ports(List.of(listener.port()))
                 .ping(false).traceModes(List.of()).duration(length).tcpInterval(every).timeout(Duration.ofSeconds(1))
                 .build();
     }
 
     String allow() {
-        return "127.0.0.1/32:" + listener.getLocalPort();
+        return "127.0.0.1/32:" + listener.port();
     }
 
     /** Every event 1..n exactly once, in order. */

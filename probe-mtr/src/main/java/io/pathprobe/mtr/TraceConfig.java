@@ -290,7 +290,7 @@ public final class TraceConfig {
         public TraceConfig build() {
             if (firstTtl > maxTtl) {
                 throw new IllegalArgumentException("first TTL " + firstTtl + " is above max TTL " + maxTtl
-                        + ": lower -f or raise -m");
+                        + ": lower firstTtl or raise maxTtl");
             }
             return new TraceConfig(this);
         }

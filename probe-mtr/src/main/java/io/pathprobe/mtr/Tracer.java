@@ -5,6 +5,7 @@ import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.icmp.IcmpOptions;
+import io.pathprobe.udp.UdpOptions;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -100,7 +101,7 @@ public final class Tracer {
             if (payload < UdpOptions.MIN_PAYLOAD_SIZE) {
                 throw new IllegalArgumentException("packet size " + config.packetSize() + " leaves " + payload
                         + " bytes of UDP payload, but a UDP probe needs " + UdpOptions.MIN_PAYLOAD_SIZE + " to be"
-                        + " recognised in the answer: use -s " + (config.packetSize() - payload
+                        + " recognised in the answer: use a packetSize of " + (config.packetSize() - payload
                         + UdpOptions.MIN_PAYLOAD_SIZE) + " or more");
             }
             b.option(UdpOptions.PAYLOAD_SIZE, payload);

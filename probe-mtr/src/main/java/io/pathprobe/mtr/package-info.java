@@ -6,7 +6,7 @@
  * {@link io.pathprobe.mtr.MtrRaw} print it as mtr does.
  *
  * <p>Modes ({@link io.pathprobe.mtr.ProbeMode}): ICMP echo (the {@code icmp} prober), UDP to a port (the
- * {@code udp} prober of this module, {@link io.pathprobe.mtr.UdpProberProvider}: unprivileged, answers read from
+ * {@code udp} prober of probe-udp, {@link io.pathprobe.udp.UdpProberProvider}: unprivileged, answers read from
  * the socket error queue and matched by a token in the payload) and TCP connects with a TTL (the {@code tcp}
  * prober). How each mode holds a flow for Paris tracing, and why TCP mode cannot, is in
  * {@link io.pathprobe.mtr.TraceConfig}.

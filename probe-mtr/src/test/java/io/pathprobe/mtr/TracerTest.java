@@ -1,14 +1,12 @@
 package io.pathprobe.mtr;
 
-import io.pathprobe.core.Availability;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.spi.ProbeCall;
-import io.pathprobe.core.spi.Prober;
-import io.pathprobe.core.spi.ProberContext;
-import io.pathprobe.core.spi.ProberProvider;
+import io.pathprobe.testkit.ScriptedProber;
+import io.pathprobe.udp.UdpOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +28,7 @@ class TracerTest {
     private static final int DEST = 4;
 
     /** Answers as the path would; with {@code holdUntil > 0} holds every probe until that many are waiting. */
-    static final class PathProber implements ProberProvider {
+    static final class PathProber {
         final int holdUntil;
         final String kind;
         final List<ProbeCall> held = new ArrayList<>();
@@ -48,43 +46,23 @@ class TracerTest {
             this.kind = kind;
         }
 
-        @Override
-        public String kind() {
-            return kind;
-        }
-
-        @Override
-        public String description() {
-            return "a 4-hop path, no network";
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.ok();
-        }
-
-        @Override
-        public Prober create(ProberContext context) {
-            return new Prober() {
-                @Override
-                public void validate(io.pathprobe.core.ProbeRequest request) {
+        /** Plays the path: counts the probe, holds it until {@code holdUntil} are waiting, then answers them. */
+        void start(ProbeCall call) {
+            perTtl.incrementAndGet(call.request().option(ProbeOption.TTL));
+            requests.add(call.request());
+            List<ProbeCall> release = new ArrayList<>();
+            synchronized (held) {
+                held.add(call);
+                if (held.size() >= holdUntil) {
+                    release.addAll(held);
+                    held.clear();
                 }
+            }
+            release.forEach(c -> c.complete(answers.apply(c)));
+        }
 
-                @Override
-                public void start(ProbeCall call) {
-                    perTtl.incrementAndGet(call.request().option(ProbeOption.TTL));
-                    requests.add(call.request());
-                    List<ProbeCall> release = new ArrayList<>();
-                    synchronized (held) {
-                        held.add(call);
-                        if (held.size() >= holdUntil) {
-                            release.addAll(held);
-                            held.clear();
-                        }
-                    }
-                    release.forEach(c -> c.complete(answers.apply(c)));
-                }
-            };
+        ScriptedProber provider() {
+            return ScriptedProber.of(kind, this::start).describedAs("a 4-hop path, no network");
         }
 
         static ProbeOutcome outcome(ProbeCall call) {
@@ -96,7 +74,7 @@ class TracerTest {
     }
 
     private static ProbeEngine engine(PathProber p) {
-        return ProbeEngine.builder().threads(1).probers(Probers.of(p)).build();
+        return ProbeEngine.builder().threads(1).probers(Probers.of(p.provider())).build();
     }
 
     @Test
@@ -172,9 +150,12 @@ class TracerTest {
             assertTrue(e.getMessage().contains("a larger packet size"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Tracer.start(engine,
                     TraceConfig.builder("10.0.3.2").mode(ProbeMode.UDP).packetSize(36).build(), TraceListener.NONE));
-            assertTrue(e.getMessage().contains("-s 40 or more"), e.getMessage());
+            assertTrue(e.getMessage().contains("use a packetSize of 40 or more"), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").firstTtl(5).maxTtl(4).build());
+        IllegalArgumentException ttl = assertThrows(IllegalArgumentException.class,
+                () -> TraceConfig.builder("x").firstTtl(5).maxTtl(4).build());
+        assertEquals("first TTL 5 is above max TTL 4: lower firstTtl or raise maxTtl", ttl.getMessage(),
+                "a library error speaks in API terms, not the CLI's -f/-m");
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").paths(0));
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder("x").packetSize(10));
         assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder(" "));

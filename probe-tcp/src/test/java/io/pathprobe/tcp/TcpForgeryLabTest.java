@@ -3,7 +3,7 @@ package io.pathprobe.tcp;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
+import io.pathprobe.testkit.Epoll;
 import io.pathprobe.testkit.Forger;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.LinearPath;
@@ -27,7 +27,6 @@ import static java.net.StandardProtocolFamily.INET;
 import static java.net.StandardProtocolFamily.INET6;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the kernel checks for the TCP prober (issue 10, finding 2): a blind forger on a side link of r1 sends Time
@@ -67,7 +66,7 @@ class TcpForgeryLabTest {
         int low = Integer.parseInt(range[0]);
         int high = Integer.parseInt(range[1]);
         try (ProbeEngine engine = ProbeEngine.builder().networkNamespace(path.client().namespace()).build()) {
-            assumeTrue(engine.transport() == Transport.EPOLL, "the error queue needs epoll");
+            Epoll.require(engine, "the error queue needs");
             for (StandardProtocolFamily f : List.of(INET, INET6)) {
                 boolean v6 = f == INET6;
                 InetAddress client = path.client().address(f);

@@ -4,7 +4,7 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
+import io.pathprobe.testkit.Epoll;
 import io.pathprobe.testkit.LinearPath;
 import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.NetLabExtension;
@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * MTR's TCP mode: a SYN with TTL 1 expires at r1, whose Time Exceeded reaches the socket's error queue; its RTT
@@ -43,8 +42,7 @@ class TcpKernelClockLabTest {
         TcpKernelClockTest.LoopHolder holder = new TcpKernelClockTest.LoopHolder();
         try (ProbeEngine engine = ProbeEngine.builder().threads(1).networkNamespace(path.client().namespace())
                 .eventListener(holder).build()) {
-            assumeTrue(engine.transport() == Transport.EPOLL, "the error queue needs the epoll transport: "
-                    + ProbeEngine.epollUnavailabilityCause());
+            Epoll.require(engine, "the error queue needs");
             ProbeRequest ttl1 = ProbeRequest.builder("tcp").target(server).port(8080).option(ProbeOption.TTL, 1)
                     .timeout(Duration.ofSeconds(10)).build();
             ProbeOutcome o = holder.run(engine, ttl1, server);

@@ -4,7 +4,7 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
+import io.pathprobe.testkit.Epoll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The connect time is the kernel's handshake sample, not when the event loop got round to the completion: with the
@@ -90,8 +89,7 @@ class TcpKernelClockTest {
         LoopHolder holder = new LoopHolder();
         try (ServerSocket server = new ServerSocket(0, 50, lo);
              ProbeEngine engine = ProbeEngine.builder().threads(1).eventListener(holder).build()) {
-            assumeTrue(engine.transport() == Transport.EPOLL,
-                    "TCP_INFO needs the epoll transport: " + ProbeEngine.epollUnavailabilityCause());
+            Epoll.require(engine, "TCP_INFO needs");
             ProbeRequest measured = ProbeRequest.builder("tcp").target(lo).port(server.getLocalPort())
                     .timeout(Duration.ofSeconds(10)).build();
             ProbeOutcome o = holder.run(engine, measured, lo);

@@ -8,13 +8,13 @@ import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.ProbeSession;
 import io.pathprobe.core.SessionListener;
 import io.pathprobe.core.SessionPlan;
-import io.pathprobe.core.Transport;
 import io.pathprobe.core.stats.StatsSnapshot;
+import io.pathprobe.testkit.Epoll;
 import io.pathprobe.testkit.LinearPath;
 import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.NetLabExtension;
-import io.pathprobe.testkit.Router;
 import io.pathprobe.testkit.RouteType;
+import io.pathprobe.testkit.Router;
 import io.pathprobe.testkit.TcpListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * TCP connect probes through a real path, {@code client - r1 - r2 - r3 - server} (probe-testkit's
@@ -63,8 +62,7 @@ class TcpNamespaceLabTest {
     void lab(NetLab lab) {
         path = lab.linearPath(3);
         engine = ProbeEngine.builder().networkNamespace(path.client().namespace()).build();
-        assumeTrue(engine.transport() == Transport.EPOLL, "the error queue and TCP_INFO need the epoll transport: "
-                + ProbeEngine.epollUnavailabilityCause());
+        Epoll.require(engine, "the error queue and TCP_INFO need");
     }
 
     @AfterEach

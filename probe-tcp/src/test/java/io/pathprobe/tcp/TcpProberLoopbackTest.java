@@ -4,8 +4,9 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
 import io.pathprobe.core.VantagePoint;
+import io.pathprobe.testkit.Epoll;
+import io.pathprobe.testkit.TcpListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,12 +55,11 @@ class TcpProberLoopbackTest {
     }
 
     static void assumeEpoll() {
-        assumeTrue(engine.transport() == Transport.EPOLL,
-                "epoll transport unavailable: " + ProbeEngine.epollUnavailabilityCause());
+        Epoll.require(engine, "TCP_INFO and the error queue need");
     }
 
     static InetAddress v6() throws IOException {
-        assumeTrue(LoopbackServer.hasIpv6Loopback(), "no IPv6 loopback (::1) on this host");
+        assumeTrue(TcpListener.hasIpv6Loopback(), "no IPv6 loopback (::1) on this host");
         return InetAddress.getByName("::1");
     }
 
@@ -81,7 +81,7 @@ class TcpProberLoopbackTest {
     @Test
     void connectsToListenerV4() throws Exception {
         assumeEpoll();
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             assertConnected(probe(engine, tcp(V4, s.port()).build()), V4, 0);
         }
     }
@@ -90,27 +90,27 @@ class TcpProberLoopbackTest {
     void connectsToListenerV6() throws Exception {
         assumeEpoll();
         InetAddress v6 = v6();
-        try (LoopbackServer s = LoopbackServer.start(v6)) {
+        try (TcpListener s = TcpListener.readingToEnd(v6)) {
             assertConnected(probe(engine, tcp(v6, s.port()).build()), v6, 0);
         }
     }
 
     @Test
     void closedPortIsRefusedV4() throws Exception {
-        int port = LoopbackServer.closedPort(V4);
+        int port = TcpListener.closedPort(V4);
         assertRefused(probe(engine, tcp(V4, port).build()), V4);
     }
 
     @Test
     void closedPortIsRefusedV6() throws Exception {
         InetAddress v6 = v6();
-        int port = LoopbackServer.closedPort(v6);
+        int port = TcpListener.closedPort(v6);
         assertRefused(probe(engine, tcp(v6, port).build()), v6);
     }
 
     @Test
     void hostNameIsResolved() throws Exception {
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, ProbeRequest.builder("tcp").target("127.0.0.1").port(s.port()).build());
             assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
         }
@@ -121,11 +121,11 @@ class TcpProberLoopbackTest {
     void ttlAndTosAreSetOnBothFamilies() throws Exception {
         assumeEpoll();
         List<InetAddress> targets = new ArrayList<>(List.of(V4));
-        if (LoopbackServer.hasIpv6Loopback()) {
+        if (TcpListener.hasIpv6Loopback()) {
             targets.add(InetAddress.getByName("::1"));
         }
         for (InetAddress t : targets) {
-            try (LoopbackServer s = LoopbackServer.start(t)) {
+            try (TcpListener s = TcpListener.readingToEnd(t)) {
                 ProbeOutcome o = probe(engine, tcp(t, s.port()).option(ProbeOption.TTL, 3)
                         .option(ProbeOption.TOS, 0x10).build());
                 assertConnected(o, t, 0);
@@ -136,10 +136,10 @@ class TcpProberLoopbackTest {
     @Test
     void sourceAddressIsBound() throws Exception {
         InetAddress src = InetAddress.getByName("127.0.0.2");
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).vantagePoint(VantagePoint.fromAddress(src)).build());
             assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
-            assertTrue(s.awaitFinished(1, 5000));
+            assertTrue(s.awaitFinished(1, Duration.ofMillis(5000)));
             assertEquals(List.of(src), s.peers());
         }
     }
@@ -147,7 +147,7 @@ class TcpProberLoopbackTest {
     @Test
     void interfaceBindingToLoopbackConnects() throws Exception {
         assumeEpoll();
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).vantagePoint(VantagePoint.fromInterface("lo")).build());
             assertConnected(o, V4, 0);
         }
@@ -156,7 +156,7 @@ class TcpProberLoopbackTest {
     @Test
     void interfaceThatDoesNotExistIsALocalError() throws Exception {
         assumeEpoll();
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port())
                     .vantagePoint(VantagePoint.fromInterface("nosuchdev0")).build());
             ProbeOutcome.LocalError e = assertInstanceOf(ProbeOutcome.LocalError.class, o, () -> "outcome " + o);
@@ -227,12 +227,12 @@ class TcpProberLoopbackTest {
     }
 
     private static int timeWaitsAfterProbes(boolean abortive, int n) throws Exception {
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             for (int i = 0; i < n; i++) {
                 ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.ABORTIVE_CLOSE, abortive).build());
                 assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
             }
-            assertTrue(s.awaitFinished(n, 10_000), "server finished only " + s.finished() + " of " + n);
+            assertTrue(s.awaitFinished(n, Duration.ofMillis(10_000)), "server finished only " + s.finished() + " of " + n);
             return countSockets("06", s.port());
         }
     }
@@ -240,7 +240,7 @@ class TcpProberLoopbackTest {
     @Test
     void bannerIsReadUpToTheByteLimit() throws Exception {
         byte[] greeting = "SSH-2.0-pathprobe_test\r\n".getBytes(StandardCharsets.US_ASCII);
-        try (LoopbackServer s = LoopbackServer.withBanner(V4, greeting, false)) {
+        try (TcpListener s = TcpListener.withBanner(V4, greeting, false)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000)
                     .option(TcpOptions.BANNER_BYTES, greeting.length).build());
             ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
@@ -251,7 +251,7 @@ class TcpProberLoopbackTest {
     @Test
     void bannerEndsWhenServerCloses() throws Exception {
         byte[] greeting = "220 ready\r\n".getBytes(StandardCharsets.US_ASCII);
-        try (LoopbackServer s = LoopbackServer.withBanner(V4, greeting, true)) {
+        try (TcpListener s = TcpListener.withBanner(V4, greeting, true)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000).build());
             ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
             assertEquals("220 ready\\r\\n", c.banner());
@@ -261,7 +261,7 @@ class TcpProberLoopbackTest {
     @Test
     void bannerIsCutAtTheByteLimit() throws Exception {
         byte[] greeting = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
-        try (LoopbackServer s = LoopbackServer.withBanner(V4, greeting, false)) {
+        try (TcpListener s = TcpListener.withBanner(V4, greeting, false)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000)
                     .option(TcpOptions.BANNER_BYTES, 10).build());
             ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
@@ -271,7 +271,7 @@ class TcpProberLoopbackTest {
 
     @Test
     void silentServerGivesEmptyBannerAfterTheWait() throws Exception {
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 50).build());
             ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
             assertEquals("", c.banner());
@@ -285,9 +285,9 @@ class TcpProberLoopbackTest {
     @Test
     void manyConcurrentProbesAllEndAndCloseTheirSockets() throws Exception {
         int n = 2000;
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeRequest open = tcp(V4, s.port()).build();
-            ProbeRequest closed = tcp(V4, LoopbackServer.closedPort(V4)).build();
+            ProbeRequest closed = tcp(V4, TcpListener.closedPort(V4)).build();
             long fdsBefore = openFiles();
             List<CompletableFuture<ProbeOutcome>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -303,7 +303,7 @@ class TcpProberLoopbackTest {
             assertEquals(n / 4 * 3, connected);
             assertEquals(n / 4, refused);
             // The test's server holds an fd per connection it has not finished yet: let it finish first.
-            assertTrue(s.awaitFinished(connected, 10_000), "server finished " + s.finished() + " of " + connected);
+            assertTrue(s.awaitFinished(connected, Duration.ofMillis(10_000)), "server finished " + s.finished() + " of " + connected);
             // Sockets close in a task after the outcome: wait (bounded) until they are gone.
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             long fds = openFiles();

@@ -3,6 +3,7 @@ package io.pathprobe.tcp;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.Transport;
+import io.pathprobe.testkit.TcpListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,24 +35,24 @@ class TcpProberNioTest {
 
     @Test
     void connectedAndRefusedV4() throws Exception {
-        try (LoopbackServer s = LoopbackServer.start(V4)) {
+        try (TcpListener s = TcpListener.readingToEnd(V4)) {
             assertConnected(probe(nio, tcp(V4, s.port()).build()), V4, -1);
         }
-        assertRefused(probe(nio, tcp(V4, LoopbackServer.closedPort(V4)).build()), V4);
+        assertRefused(probe(nio, tcp(V4, TcpListener.closedPort(V4)).build()), V4);
     }
 
     @Test
     void connectedAndRefusedV6() throws Exception {
         InetAddress v6 = TcpProberLoopbackTest.v6();
-        try (LoopbackServer s = LoopbackServer.start(v6)) {
+        try (TcpListener s = TcpListener.readingToEnd(v6)) {
             assertConnected(probe(nio, tcp(v6, s.port()).build()), v6, -1);
         }
-        assertRefused(probe(nio, tcp(v6, LoopbackServer.closedPort(v6)).build()), v6);
+        assertRefused(probe(nio, tcp(v6, TcpListener.closedPort(v6)).build()), v6);
     }
 
     @Test
     void bannerOnNio() throws Exception {
-        try (LoopbackServer s = LoopbackServer.withBanner(V4, "hello\n".getBytes(), true)) {
+        try (TcpListener s = TcpListener.withBanner(V4, "hello\n".getBytes(), true)) {
             ProbeOutcome o = probe(nio, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000).build());
             assertEquals("hello\\n", assertInstanceOf(ProbeOutcome.Connected.class, o).banner());
         }

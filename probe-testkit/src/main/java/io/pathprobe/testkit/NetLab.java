@@ -1,5 +1,6 @@
 package io.pathprobe.testkit;
 
+import io.pathprobe.core.AddressText;
 import io.pathprobe.core.internal.Privileges;
 import io.pathprobe.testkit.internal.AddressPlan;
 import io.pathprobe.testkit.internal.Commands;
@@ -550,13 +551,10 @@ public final class NetLab implements AutoCloseable {
 
     /** A literal address, never a name lookup. */
     static InetAddress literal(String text) {
-        if (!text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !text.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+        InetAddress a = AddressText.parse(text);
+        if (a == null) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address literal");
         }
-        try {
-            return InetAddress.getByName(text);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid address: " + e.getMessage(), e);
-        }
+        return a;
     }
 }

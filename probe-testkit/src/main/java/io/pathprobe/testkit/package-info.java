@@ -4,5 +4,10 @@
  * Needs root, iproute2 and nftables; never needs netem (random loss is nftables {@code numgen}, ICMP rate limits
  * are nftables {@code limit}). See {@link io.pathprobe.testkit.NetLab} for the addressing scheme and the kernel
  * settings of lab nodes, and {@link io.pathprobe.testkit.NetLabExtension} for JUnit 5.
+ *
+ * <p>The fixtures tests share: {@link io.pathprobe.testkit.TcpListener} (a real listener, in a node or on loopback),
+ * {@link io.pathprobe.testkit.ScriptedProber} (a prober with no network in it), {@link io.pathprobe.testkit.ClientLab}
+ * (the two-client topology of the ticket and agent labs), {@link io.pathprobe.testkit.Epoll} and
+ * {@link io.pathprobe.testkit.Installed} (skip with the reason, fail under CI).
  */
 package io.pathprobe.testkit;

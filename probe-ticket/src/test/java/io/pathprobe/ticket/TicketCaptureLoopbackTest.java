@@ -1,7 +1,8 @@
 package io.pathprobe.ticket;
 
-import io.pathprobe.ticket.agent.Vantages;
+import io.pathprobe.testkit.TcpListener;
 
+import io.pathprobe.ticket.agent.Vantages;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TicketResults;
 import io.pathprobe.ticket.evidence.VantageEvidence;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,15 +39,13 @@ class TicketCaptureLoopbackTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void capturesALoopbackListenerAndWritesTheBundle() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket server = new ServerSocket(0, 200, lo)) {
-            Thread acceptor = acceptAll(server);
+        try (TcpListener server = TcpListener.onHost(lo, 0)) {
             List<CaptureProgress> progress = new CopyOnWriteArrayList<>();
-            TicketCapture c = TicketCapture.builder("127.0.0.1", lo).ports(List.of(server.getLocalPort()))
+            TicketCapture c = TicketCapture.builder("127.0.0.1", lo).ports(List.of(server.port()))
                     .duration(Duration.ofSeconds(3)).pingInterval(Duration.ofMillis(100))
                     .tcpInterval(Duration.ofMillis(100)).timeout(Duration.ofSeconds(1)).instanceId("lb-test")
                     .traceModes(List.of()).outputDir(out).progress(progress::add, Duration.ofMillis(500)).build();
             TicketResults r = c.run();
-            acceptor.interrupt();
 
             assertEquals(1, r.vantagePoints().size());
             VantageEvidence v = r.vantagePoints().get(0);
@@ -56,7 +54,7 @@ class TicketCaptureLoopbackTest {
             assertFalse(r.facts().stoppedEarly());
             int events = 0;
             events += checkSeries(v.ping(), v, "icmp");
-            ProbeSeries tcp = v.tcp(server.getLocalPort());
+            ProbeSeries tcp = v.tcp(server.port());
             events += checkSeries(tcp, v, "tcp");
             assertTrue(v.notes().stream().anyMatch(n -> n.contains("MTR traces not run")), v.notes()::toString);
 
@@ -157,29 +155,5 @@ class TicketCaptureLoopbackTest {
         assertNotNull(r.facts().end());
         assertTrue(Files.exists(out.resolve(ReportBundle.HTML)));
         assertEquals(r, c.awaitFinished(Duration.ofSeconds(1)));
-    }
-
-    private static Thread acceptAll(ServerSocket server) {
-        Thread t = new Thread(() -> {
-            List<java.net.Socket> open = new ArrayList<>();
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    open.add(server.accept());
-                }
-            } catch (java.io.IOException e) {
-                // closed: done
-            } finally {
-                for (java.net.Socket s : open) {
-                    try {
-                        s.close();
-                    } catch (java.io.IOException ignored) {
-                        // closing
-                    }
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

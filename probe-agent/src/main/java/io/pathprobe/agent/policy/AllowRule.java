@@ -1,5 +1,7 @@
 package io.pathprobe.agent.policy;
 
+import io.pathprobe.core.AddressText;
+
 /** One {@code CIDR[:PORTS]} allow rule, parsed as documented in {@link TargetPolicy}. */
 final class AllowRule {
     private static final Cidr MAPPED = Cidr.of("::ffff:0:0/96");
@@ -61,7 +63,7 @@ final class AllowRule {
                             + " 10.0.0.0/8:80,443");
                 }
                 boolean portsAfterPrefix = rule.indexOf('/') >= 0 && rule.indexOf(':', rule.indexOf('/')) >= 0;
-                if (colons > 1 && (portsAfterPrefix || Literals.ipv6(rule.split("/", 2)[0]) == null)) {
+                if (colons > 1 && (portsAfterPrefix || AddressText.ipv6Bytes(rule.split("/", 2)[0]) == null)) {
                     throw new IllegalArgumentException("allow rule " + Literals.quote(rule) + ": "
                             + (portsAfterPrefix ? "ports after a bare IPv6 prefix are ambiguous"
                                     : Literals.quote(rule.split("/", 2)[0]) + " is not an IPv6 address")

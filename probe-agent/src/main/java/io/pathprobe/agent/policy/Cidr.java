@@ -1,5 +1,7 @@
 package io.pathprobe.agent.policy;
 
+import io.pathprobe.core.AddressText;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -29,7 +31,7 @@ final class Cidr {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text : text.substring(0, slash);
         boolean v6 = addr.indexOf(':') >= 0;
-        byte[] b = v6 ? Literals.ipv6(addr) : Literals.ipv4(addr);
+        byte[] b = v6 ? AddressText.ipv6Bytes(addr) : AddressText.ipv4Bytes(addr);
         if (b == null) {
             throw new IllegalArgumentException("allow rule " + Literals.quote(rule) + ": " + Literals.quote(addr)
                     + " is not " + (v6 ? "an IPv6 address" : "a canonical IPv4 address (four decimal numbers 0-255"

@@ -1,5 +1,6 @@
 package io.pathprobe.agent.policy;
 
+import io.pathprobe.core.AddressText;
 import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Objects;
@@ -77,7 +78,7 @@ public final class HostSyntax {
             throw refused(q, "is longer than a DNS name can be (253 characters)");
         }
         if (host.startsWith("[")) {
-            byte[] b = host.endsWith("]") ? Literals.ipv6(host.substring(1, host.length() - 1)) : null;
+            byte[] b = host.endsWith("]") ? AddressText.ipv6Bytes(host.substring(1, host.length() - 1)) : null;
             if (b == null) {
                 throw refused(q, "is not a bracketed IPv6 address: write e.g. [2001:db8::10] or 2001:db8::10,"
                         + " without a port");
@@ -85,7 +86,7 @@ public final class HostSyntax {
             return new Literal(Literals.address(b));
         }
         if (host.indexOf(':') >= 0) {
-            byte[] b = Literals.ipv6(host);
+            byte[] b = AddressText.ipv6Bytes(host);
             if (b != null) {
                 return new Literal(Literals.address(b));
             }
@@ -93,7 +94,7 @@ public final class HostSyntax {
                     ? "looks like host:port: give the host alone, the ports separately"
                     : "is not a valid IPv6 address");
         }
-        byte[] v4 = Literals.ipv4(host);
+        byte[] v4 = AddressText.ipv4Bytes(host);
         if (v4 != null) {
             return new Literal(Literals.address(v4));
         }

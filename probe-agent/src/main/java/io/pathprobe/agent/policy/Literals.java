@@ -6,118 +6,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Strict address-literal parsing shared by {@link HostSyntax} and the allow rules: only a canonical dotted quad for
- * IPv4 and RFC 4291 text for IPv6 (whose optional trailing dotted quad must be canonical too). Nothing here calls
- * {@link InetAddress#getByName}, whose own parser accepts forms such as {@code 127.1}.
+ * Address literals for {@link HostSyntax} and the allow rules, on top of core's strict parser
+ * ({@link AddressText#ipv4Bytes}, {@link AddressText#ipv6Bytes}): addresses whose host name is their text (so no
+ * reverse lookup ever happens), IPv4-mapped IPv6 as IPv4, and text for messages.
  */
 final class Literals {
     private Literals() {
-    }
-
-    /** The four bytes of a canonical dotted quad (decimal 0-255, no leading zeros, ASCII), or {@code null}. */
-    static byte[] ipv4(String s) {
-        byte[] out = new byte[4];
-        int part = 0;
-        int i = 0;
-        int n = s.length();
-        while (part < 4) {
-            int start = i;
-            int value = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
-                value = value * 10 + (s.charAt(i) - '0');
-                i++;
-            }
-            int digits = i - start;
-            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
-                return null;
-            }
-            out[part++] = (byte) value;
-            if (part < 4) {
-                if (i >= n || s.charAt(i) != '.') {
-                    return null;
-                }
-                i++;
-            }
-        }
-        return i == n ? out : null;
-    }
-
-    /** The sixteen bytes of an RFC 4291 IPv6 text form (no brackets, no zone), or {@code null}. */
-    static byte[] ipv6(String s) {
-        int n = s.length();
-        if (n < 2 || n > 45) {
-            return null;
-        }
-        int[] words = new int[8];
-        int count = 0;
-        int gap = -1; // index in words where "::" stands
-        int i = 0;
-        if (s.startsWith("::")) {
-            gap = 0;
-            i = 2;
-            if (i == n) {
-                return new byte[16];
-            }
-        } else if (s.charAt(0) == ':') {
-            return null;
-        }
-        while (i < n) {
-            if (count == 8) {
-                return null;
-            }
-            int start = i;
-            int value = 0;
-            while (i < n && i - start < 5 && Character.digit(s.charAt(i), 16) >= 0 && s.charAt(i) < 128) {
-                value = value * 16 + Character.digit(s.charAt(i), 16);
-                i++;
-            }
-            int digits = i - start;
-            if (i < n && s.charAt(i) == '.') {
-                // A trailing dotted quad: the last 32 bits, in canonical form only.
-                byte[] v4 = count <= 6 ? ipv4(s.substring(start)) : null;
-                if (v4 == null) {
-                    return null;
-                }
-                words[count++] = ((v4[0] & 0xff) << 8) | (v4[1] & 0xff);
-                words[count++] = ((v4[2] & 0xff) << 8) | (v4[3] & 0xff);
-                i = n;
-                break;
-            }
-            if (digits == 0 || digits > 4) {
-                return null;
-            }
-            words[count++] = value;
-            if (i == n) {
-                break;
-            }
-            if (s.charAt(i) != ':') {
-                return null;
-            }
-            i++;
-            if (i < n && s.charAt(i) == ':') {
-                if (gap >= 0) {
-                    return null;
-                }
-                gap = count;
-                i++;
-                if (i == n) {
-                    break;
-                }
-            } else if (i == n) {
-                return null; // a single trailing ':'
-            }
-        }
-        if (gap < 0 ? count != 8 : count > 7) {
-            return null;
-        }
-        byte[] out = new byte[16];
-        int tail = gap < 0 ? 0 : count - gap;
-        for (int w = 0; w < count; w++) {
-            int at = gap >= 0 && w >= gap ? 8 - tail + (w - gap) : w;
-            out[2 * at] = (byte) (words[w] >>> 8);
-            out[2 * at + 1] = (byte) words[w];
-        }
-        return out;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pathprobe.agent.policy;
 
+import io.pathprobe.core.AddressText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,7 +28,7 @@ class TargetPolicyTest {
 
     /** Sixteen bytes as an Inet6Address, even when they are IPv4-mapped (as a resolver or a socket could give). */
     static InetAddress raw6(String literal) throws UnknownHostException {
-        return Inet6Address.getByAddress(null, Literals.ipv6(literal), (NetworkInterface) null);
+        return Inet6Address.getByAddress(null, AddressText.ipv6Bytes(literal), (NetworkInterface) null);
     }
 
     @ParameterizedTest
@@ -353,7 +354,7 @@ class TargetPolicyTest {
 
     @Test
     void v6AddressesWithAScopeAreJudgedByTheirBytes() throws Exception {
-        InetAddress scoped = Inet6Address.getByAddress(null, Literals.ipv6("fe80::1"), 1);
+        InetAddress scoped = Inet6Address.getByAddress(null, AddressText.ipv6Bytes("fe80::1"), 1);
         assertFalse(TargetPolicy.of("::/0").decide(scoped, 22).allowed());
         assertTrue(TargetPolicy.of("fe80::/10").decide(scoped, 22).allowed());
     }

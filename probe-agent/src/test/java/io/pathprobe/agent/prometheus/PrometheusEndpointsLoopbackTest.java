@@ -107,10 +107,7 @@ class PrometheusEndpointsLoopbackTest {
         assertTrue(value(m, "probe_tcp_duration_rtt_max_seconds") >= value(m, "probe_tcp_duration_rtt_min_seconds"));
 
         // A closed port: refused every time, which is a failure with no loss figure of "answered".
-        int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, LO)) {
-            closed = s.getLocalPort();
-        }
+        int closed = TcpListener.closedPort(LO);
         Map<String, PromText.Family> c = PromText.parse(get("/probe?module=tcp_connect&target=127.0.0.1:" + closed,
                 SECRET, "5").body());
         assertEquals(0.0, value(c, "probe_success"));

@@ -7,11 +7,13 @@ import io.pathprobe.agent.AgentServerConfig;
 import io.pathprobe.agent.auth.TokenStore;
 import io.pathprobe.agent.policy.TargetPolicy;
 import io.pathprobe.core.AddressText;
+import io.pathprobe.testkit.ClientLab;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.NetLabExtension;
 import io.pathprobe.testkit.Nft;
 import io.pathprobe.testkit.Router;
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.agent.LocalAgent;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -72,17 +73,12 @@ class PrometheusFleetLabTest {
     void prometheusSeesTheLossOfOneVantagePointAndNoneOfTheOther(NetLab lab) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of(PROMETHEUS)), "no " + PROMETHEUS
                 + ": apt-get install prometheus (CI installs it)");
-        Host a1 = lab.host("a1");
-        Host a2 = lab.host("a2");
-        Router r1 = lab.router("r1");
-        Router r2 = lab.router("r2");
-        Host vip = lab.host("vip");
-        lab.link(a1, r1);
-        lab.link(r1, vip);
-        lab.link(a2, r2);
-        lab.link(r2, vip);
-        lab.installRoutes();
-        lab.awaitLinksUp();
+        ClientLab t = ClientLab.builder().clientA("a1").routers("r1").clientBVia("a2", "r2").build(lab);
+        Host a1 = t.a();
+        Host a2 = t.b();
+        Router r1 = t.router("r1");
+        Router r2 = t.router("r2");
+        Host vip = t.target();
         InetAddress target = vip.vip(INET);
         InetAddress silent = vip.addressToward(r2, INET);
         InetAddress denied = vip.addressToward(r1, INET);
@@ -125,10 +121,7 @@ class PrometheusFleetLabTest {
             assertEquals(403, no.statusCode(), no.body());
 
             Path conf = prometheusDir(s1, s2, target);
-            int port;
-            try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = ss.getLocalPort();
-            }
+            int port = TcpListener.closedPort(InetAddress.getLoopbackAddress());
             prometheus = new ProcessBuilder(PROMETHEUS, "--config.file=" + conf.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                     "--log.level=warn").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log")

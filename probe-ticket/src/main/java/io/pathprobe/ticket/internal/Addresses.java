@@ -1,32 +1,18 @@
 package io.pathprobe.ticket.internal;
 
+import io.pathprobe.core.AddressText;
+
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** Address literals: parsed, compared and classified without ever looking a name up (no DNS traffic). */
 public final class Addresses {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
     private Addresses() {
     }
 
-    /** Parses an IPv4 or IPv6 literal, or returns {@code null} for anything else. */
+    /** Parses an IPv4 or IPv6 literal ({@link AddressText#parse}), or returns {@code null} for anything else. */
     public static InetAddress literal(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        boolean v6 = s.indexOf(':') >= 0
-                && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
-        if (!v6 && !IPV4.matcher(s).matches()) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(s); // only hex digits, ':' and '.': parsed as a literal, never looked up
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return AddressText.parse(s);
     }
 
     /** Parses a literal, or throws naming {@code what} and what is expected. */

@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.agent;
 
+import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.TicketCapture;
 import io.pathprobe.ticket.diagnosis.Diagnoser;
 import io.pathprobe.ticket.evidence.TicketEvidence;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,23 +33,9 @@ class EvidenceWireTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void evidenceSurvivesJsonAndGivesTheSameDiagnosis() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, lo)) {
-            closed = s.getLocalPort();
-        }
-        try (ServerSocket server = new ServerSocket(0, 200, lo)) {
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket c = server.accept()) {
-                        c.getInputStream();
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            TicketResults r = TicketCapture.builder("127.0.0.1", lo).ports(List.of(server.getLocalPort(), closed))
+        int closed = TcpListener.closedPort(lo);
+        try (TcpListener server = TcpListener.onHost(lo, 0)) {
+            TicketResults r = TicketCapture.builder("127.0.0.1", lo).ports(List.of(server.port(), closed))
                     .duration(Duration.ofSeconds(2)).pingInterval(Duration.ofMillis(100))
                     .tcpInterval(Duration.ofMillis(100)).traceInterval(Duration.ofMillis(500)).maxTtl(3)
                     .timeout(Duration.ofSeconds(1)).outputDir(out).build().run();

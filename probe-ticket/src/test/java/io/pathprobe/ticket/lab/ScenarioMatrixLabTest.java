@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.lab;
 
+import io.pathprobe.testkit.ClientLab;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.Link;
 import io.pathprobe.testkit.NetLab;
@@ -318,22 +319,12 @@ class ScenarioMatrixLabTest {
     }
 
     static Std std(NetLab lab, boolean listener) {
-        Host a = lab.host("ca");
-        Router ra = lab.router("ra");
-        Router rb = lab.router("rb");
-        Host vip = lab.host("vip");
-        Host b = lab.host("cb");
-        lab.link(a, ra);
-        lab.link(ra, rb);
-        lab.link(rb, vip);
-        lab.link(rb, b);
-        lab.installRoutes();
-        lab.awaitLinksUp();
+        ClientLab t = ClientLab.builder().build(lab);
         if (listener) {
-            listen(vip, vip.vip(V4));
-            listen(vip, vip.vip(V6));
+            listen(t.target(), t.target().vip(V4));
+            listen(t.target(), t.target().vip(V6));
         }
-        return new Std(a, b, ra, rb, vip);
+        return new Std(t.a(), t.b(), t.router("ra"), t.router("rb"), t.target());
     }
 
     /** client-a -- ra -- rc -- rb -- vip, client-b -- rb: rc is a carrier router two hops from client-a. */
@@ -341,22 +332,11 @@ class ScenarioMatrixLabTest {
     }
 
     static LongPath longPath(NetLab lab) {
-        Host a = lab.host("ca");
-        Router ra = lab.router("ra");
-        Router rc = lab.router("rc");
-        Router rb = lab.router("rb");
-        Host vip = lab.host("vip");
-        Host b = lab.host("cb");
-        lab.link(a, ra);
-        lab.link(ra, rc);
-        lab.link(rc, rb);
-        lab.link(rb, vip);
-        lab.link(rb, b);
-        lab.installRoutes();
-        lab.awaitLinksUp();
+        ClientLab t = ClientLab.builder().routers("ra", "rc", "rb").build(lab);
+        Host vip = t.target();
         listen(vip, vip.vip(V4));
         listen(vip, vip.vip(V6));
-        return new LongPath(a, b, ra, rc, rb, vip);
+        return new LongPath(t.a(), t.b(), t.router("ra"), t.router("rc"), t.router("rb"), vip);
     }
 
     /** A layer-4 "load balancer" lb: nft DNAT of VIP:80 to its backends, one at random per connection. */
@@ -387,15 +367,11 @@ class ScenarioMatrixLabTest {
      * </pre>
      */
     static Lb loopingLb(NetLab lab) {
-        Host a = lab.host("ca");
-        Router ra = lab.router("ra");
-        Router lb = lab.router("lb");
-        List<Host> bes = List.of(lab.host("be1"), lab.host("be2"), lab.host("be3"));
-        lab.link(a, ra);
-        lab.link(ra, lb);
-        bes.forEach(be -> lab.link(lb, be));
-        lab.installRoutes();
-        lab.awaitLinksUp();
+        ClientLab t = ClientLab.builder().routers("ra", "lb").noTarget().noClientB()
+                .hostsOn("lb", "be1", "be2", "be3").build(lab);
+        Host a = t.a();
+        Router lb = t.router("lb");
+        List<Host> bes = t.hostsOn("lb");
         InetAddress vip = lb.vip(V4);
         bes.forEach(be -> listen(be, be.address(V4)));
         dnat(lb, vip, bes);

@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.lab;
 
+import io.pathprobe.testkit.ClientLab;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.Link;
 import io.pathprobe.testkit.NetLab;
@@ -64,21 +65,11 @@ class TicketScenarioLabTest {
     }
 
     static Lab topology(NetLab lab, boolean listener) throws Exception {
-        Host a = lab.host("ca");
-        Router ra = lab.router("ra");
-        Router rb = lab.router("rb");
-        Host vip = lab.host("vip");
-        Host b = lab.host("cb");
-        lab.link(a, ra);
-        lab.link(ra, rb);
-        lab.link(rb, vip);
-        lab.link(rb, b);
-        lab.installRoutes();
-        lab.awaitLinksUp();
+        ClientLab t = ClientLab.builder().build(lab);
         if (listener) {
-            vip.listenTcp(vip.address(V4), PORT);
+            t.target().listenTcp(t.target().address(V4), PORT);
         }
-        return new Lab(a, b, ra, rb, vip);
+        return new Lab(t.a(), t.b(), t.router("ra"), t.router("rb"), t.target());
     }
 
     static TicketResults capture(String scenario, Lab l, Duration d) throws Exception {
@@ -243,32 +234,11 @@ class TicketScenarioLabTest {
     void backendThatIsAClientOfItsOwnLoadBalancerIsCauseThree() throws Exception {
         assumeTcp();
         try (NetLab lab = NetLab.create()) {
-            Host a = lab.host("ca");
-            Router ra = lab.router("ra");
-            Router lb = lab.router("lb");
-            Host be1 = lab.host("be1");
-            Host be2 = lab.host("be2");
-            Host be3 = lab.host("be3");
-            lab.link(a, ra);
-            lab.link(ra, lb);
-            lab.link(lb, be1);
-            lab.link(lb, be2);
-            lab.link(lb, be3);
-            lab.installRoutes();
-            lab.awaitLinksUp();
-            InetAddress vip = lb.vip(V4);
-            List<Host> backends = List.of(be1, be2, be3);
-            StringBuilder map = new StringBuilder();
-            for (int i = 0; i < 3; i++) {
-                Host be = backends.get(i);
-                be.listenTcp(be.address(V4), PORT);
-                map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(be.address(V4).getHostAddress());
-            }
-            lb.exec("nft", "add table ip lbnat");
-            lb.exec("nft", "add chain ip lbnat pre { type nat hook prerouting priority -100 ; }");
-            lb.exec("nft", "add rule ip lbnat pre ip daddr " + vip.getHostAddress() + " tcp dport " + PORT
-                    + " dnat to numgen random mod 3 map { " + map + " }");
-            List<String> backendAddrs = backends.stream().map(h -> h.address(V4).getHostAddress()).toList();
+            ScenarioMatrixLabTest.Lb t = ScenarioMatrixLabTest.loopingLb(lab);
+            Host a = t.a();
+            Host be1 = t.backends().get(0);
+            InetAddress vip = t.vip();
+            List<String> backendAddrs = t.backendAddrs();
             TicketResults r = capture("cause3-backend-loop", vip, List.of(vantage(be1), vantage(a)),
                     Duration.ofSeconds(4), backendAddrs);
             Diagnosis d = r.diagnosis();

@@ -1,11 +1,11 @@
-package io.pathprobe.mtr;
+package io.pathprobe.udp;
 
 import io.pathprobe.core.Availability;
 import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
-import io.pathprobe.mtr.internal.UdpProber;
+import io.pathprobe.udp.internal.UdpProber;
 
 /**
  * The {@code "udp"} prober: traceroute-style UDP datagrams to a port, with a TTL. A router where the TTL runs out
@@ -15,8 +15,6 @@ import io.pathprobe.mtr.internal.UdpProber;
  * {@code IPV6_RECVERR}), which gives the reporting router and the quoted probe, matched by a key and a random token
  * in the payload. (A router that quotes only the 8 bytes of the UDP header, as pre-RFC 1812 routers may, cannot be
  * matched this way; its hop shows as silent.) Needs the epoll transport (Linux). Options: {@link UdpOptions}.
- *
- * <p>Lives in probe-mtr because a UDP probe to a closed port is only useful for tracing.
  */
 public final class UdpProberProvider implements ProberProvider {
     /** The kind name requests use. */

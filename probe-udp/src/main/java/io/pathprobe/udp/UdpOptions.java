@@ -1,4 +1,4 @@
-package io.pathprobe.mtr;
+package io.pathprobe.udp;
 
 import io.pathprobe.core.ProbeOption;
 

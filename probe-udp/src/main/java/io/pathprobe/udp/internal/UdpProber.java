@@ -1,4 +1,4 @@
-package io.pathprobe.mtr.internal;
+package io.pathprobe.udp.internal;
 
 import io.netty.channel.IoEventLoop;
 import io.pathprobe.core.LocalVantagePoint;
@@ -11,7 +11,7 @@ import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
-import io.pathprobe.mtr.UdpOptions;
+import io.pathprobe.udp.UdpOptions;
 
 import java.net.Inet6Address;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.pathprobe.mtr.internal;
+package io.pathprobe.udp.internal;
 
 import io.netty.channel.IoEventLoop;
 import io.pathprobe.core.IcmpCodes;
@@ -15,7 +15,7 @@ import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketConstants;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
-import io.pathprobe.mtr.UdpOptions;
+import io.pathprobe.udp.UdpOptions;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

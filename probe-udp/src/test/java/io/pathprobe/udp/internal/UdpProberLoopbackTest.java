@@ -1,4 +1,4 @@
-package io.pathprobe.mtr.internal;
+package io.pathprobe.udp.internal;
 
 import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.ProbeEngine;
@@ -6,10 +6,10 @@ import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Probers;
-import io.pathprobe.mtr.UdpOptions;
-import io.pathprobe.mtr.UdpProberProvider;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.NetLab;
+import io.pathprobe.udp.UdpOptions;
+import io.pathprobe.udp.UdpProberProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
