@@ -45,7 +45,11 @@ public final class Trace {
         this.flowLabels = Objects.requireNonNull(flowLabels, "flowLabels");
         this.startNanos = startNanos;
         this.all = new Hop[info.maxTtl() + 1];
-        this.perFlow = new Hop[info.paths()][info.maxTtl() + 1];
+        this.perFlow = new Hop[info.paths()][];
+        for (int f = 0; f < info.paths(); f++) {
+            // One flow's figures are those of all flows: share them rather than count every probe twice.
+            perFlow[f] = info.paths() == 1 ? all : new Hop[info.maxTtl() + 1];
+        }
     }
 
     /** The figures of TTL {@code ttl} in {@code hops}, made now if it had none (see the class comment). */
@@ -86,11 +90,13 @@ public final class Trace {
     public synchronized void recordSent(int flow, int ttl, long sentNanos) {
         check(flow, ttl);
         Hop a = hopFor(all, ttl);
-        Hop f = hopFor(perFlow[flow], ttl);
         a.sent(sentNanos);
-        f.sent(sentNanos);
         a.stats.recordSent();
-        f.stats.recordSent();
+        if (perFlow[flow] != all) {
+            Hop f = hopFor(perFlow[flow], ttl);
+            f.sent(sentNanos);
+            f.stats.recordSent();
+        }
     }
 
     /** The outcome of a probe sent with {@link #recordSent}. */
@@ -106,7 +112,9 @@ public final class Trace {
             a.inferredDistance = Math.min(a.inferredDistance, distanceFromReplyTtl(replyTtl));
         }
         a.record(role, responder, outcome);
-        hopFor(perFlow[flow], ttl).record(role, responder, outcome);
+        if (perFlow[flow] != all) {
+            hopFor(perFlow[flow], ttl).record(role, responder, outcome);
+        }
     }
 
     /** Marks the trace ended: later snapshots say not running, and the elapsed time stops. */
