@@ -3,7 +3,9 @@
 # sampling each JVM's resident set (RSS) and Java heap every minute into a CSV. Not run in CI (it takes an hour);
 # run it after changing anything that keeps per-probe or per-round state, or the launcher's heap settings.
 #   benchmarks/soak.sh [SECONDS] [OUT_DIR]      (default 3600 s, soak-out/)
-# Environment: SAMPLE (seconds between samples, default 60), INTERVAL (seconds between mtr rounds, default 0.01),
+# Environment: SAMPLE (seconds between samples, default 60), LIVE_EVERY (seconds between live-heap figures, default
+# SAMPLE: each forces a full GC, which itself flattens the curve, so sample RSS often and the live heap rarely),
+# INTERVAL (seconds between mtr rounds, default 0.01),
 # TICKET_INTERVAL (between the ticket's probes of each check, default 0.2, the least it allows), TICKET_PORTS (its
 # ports besides the listener's, default 20000-20019: refused, or whatever answers there on this host),
 # PATHPROBE_JAVA_OPTS (passed to both runs, as bin/pathprobe does).
@@ -17,6 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-3600}
 out=${2:-soak-out}
 sample=${SAMPLE:-60}
+live_every=${LIVE_EVERY:-$sample}
 interval=${INTERVAL:-0.01}
 ticket_interval=${TICKET_INTERVAL:-0.2}
 ticket_ports=${TICKET_PORTS:-20000-20019}
@@ -57,8 +60,11 @@ names=(ticket mtr)
 csv="$out/soak.csv"
 echo "elapsed_s,process,rss_kb,rss_peak_kb,heap_used_kb,heap_committed_kb,gc_count,live_heap_kb" > "$csv"
 start=$(date +%s)
+last_live=-$live_every
 sample_all() {
   local now=$(( $(date +%s) - start ))
+  local want_live=0
+  if [ $(( now - last_live )) -ge "$live_every" ]; then want_live=1; last_live=$now; fi
   for i in "${!pids[@]}"; do
     local pid=${pids[$i]}
     [ -r "/proc/$pid/status" ] || { echo "${names[$i]} (pid $pid) ended early: see $out/${names[$i]}.out" >&2; exit 1; }
@@ -69,8 +75,8 @@ sample_all() {
     local heap
     heap=$("$jstat" -gc "$pid" 2>/dev/null | awk 'NR == 2 {
         printf "%.0f,%.0f,%d", $3 + $4 + $6 + $8, $1 + $2 + $5 + $7, $13 + $15 }')
-    local live
-    live=$("$jcmd" "$pid" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { printf "%.0f", $3 / 1024 }')
+    local live=""
+    [ "$want_live" = 1 ] && live=$("$jcmd" "$pid" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { printf "%.0f", $3 / 1024 }')
     echo "$now,${names[$i]},$rss,$hwm,${heap:-,,},${live:-}" >> "$csv"
   done
 }
@@ -88,8 +94,8 @@ for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" || true; done
 pids=()
 for n in "${names[@]}"; do
-  awk -F, -v n="$n" '$2 == n { if (!f) { f = $0 } l = $0 } END {
+  awk -F, -v n="$n" '$2 == n { if (!f) { f = $0 } l = $0; if ($8 != "") { if (fl == "") { fl = $8 } ll = $8 } } END {
       split(f, a, ","); split(l, b, ",");
       printf "%-6s RSS %d -> %d MB (peak %d MB), live heap %d -> %d MB, committed %d -> %d MB, over %d s\n",
-          n, a[3] / 1024, b[3] / 1024, b[4] / 1024, a[8] / 1024, b[8] / 1024, a[6] / 1024, b[6] / 1024, b[1] }' "$csv"
+          n, a[3] / 1024, b[3] / 1024, b[4] / 1024, fl / 1024, ll / 1024, a[6] / 1024, b[6] / 1024, b[1] }' "$csv"
 done

@@ -1,6 +1,5 @@
 package io.pathprobe.core;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -25,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +57,8 @@ public final class ProbeEngine implements AutoCloseable {
     private final EngineCalls calls;
     private final ProberContext context;
     private final String networkNamespace;
+    /** Running repetitions (sessions, traces): stopped when the engine closes. */
+    private final Set<Repetition> repetitions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private ProbeEngine(Builder b) {
@@ -190,6 +192,36 @@ public final class ProbeEngine implements AutoCloseable {
     }
 
     /**
+     * Makes the engine's scheduler for repeated probing: {@code rounds} called every {@code interval} on one of the
+     * engine's event loops, {@code count} times (0: until stopped), for at most {@code deadline} (zero: no
+     * deadline), stopped when the engine closes. Call {@link Repetition#start()} to begin; see {@link Repetition}.
+     *
+     * @throws IllegalArgumentException when the interval is not allowed here ({@link #checkInterval}), or the count
+     *                                  or deadline is negative
+     * @throws IllegalStateException    when the engine is closed
+     */
+    public Repetition repeat(Duration interval, long count, Duration deadline, Repetition.Rounds rounds) {
+        checkInterval(interval);
+        if (count < 0 || deadline.isNegative()) {
+            throw new IllegalArgumentException("count " + count + " and deadline " + deadline + " must not be"
+                    + " negative (0: no limit)");
+        }
+        if (closed) {
+            throw new IllegalStateException("this ProbeEngine is closed");
+        }
+        Repetition r = new Repetition(this, group.next(), interval, count, deadline, rounds);
+        repetitions.add(r);
+        if (closed) {
+            r.stop(); // closed meanwhile: close() may have missed it
+        }
+        return r;
+    }
+
+    void ended(Repetition r) {
+        repetitions.remove(r);
+    }
+
+    /**
      * Checks that {@code interval} is allowed for this process: below {@link #MIN_UNPRIVILEGED_INTERVAL} needs root.
      *
      * @throws IllegalArgumentException naming the limit and how to lift it
@@ -207,11 +239,6 @@ public final class ProbeEngine implements AutoCloseable {
 
     private static String formatMillis(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.3f ms", d.toNanos() / 1e6);
-    }
-
-    /** Schedules {@code task} on an engine thread. */
-    EventLoop nextLoop() {
-        return group.next();
     }
 
     private Prober prober(String kind) {
@@ -242,6 +269,10 @@ public final class ProbeEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        // Sessions and traces end first, with what they measured, not with the local errors of the probes below.
+        for (Repetition r : List.copyOf(repetitions)) {
+            r.stop();
+        }
         calls.shutdown();
         List<RuntimeException> errors = new ArrayList<>();
         for (Prober p : active.values()) {

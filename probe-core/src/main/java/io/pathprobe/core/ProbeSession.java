@@ -1,68 +1,60 @@
 package io.pathprobe.core;
 
-import io.netty.channel.EventLoop;
 import io.pathprobe.core.stats.ProbeStatistics;
 import io.pathprobe.core.stats.StatsSnapshot;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One probe repeated at an interval (ping's {@code -c/-i/-w}), with running statistics. Probes start on a fixed
  * schedule whether or not earlier ones have answered, as ping does. The session ends when the count has been sent
- * and every probe has ended, when the deadline passes, or on {@link #stop()}; at a deadline or stop, probes still
- * in flight are left out of the loss figure (mtr's rule). Thread-safe.
+ * and every probe has ended, when the deadline passes, on {@link #stop()}, or when its engine closes; at a deadline
+ * or stop, probes still in flight are left out of the loss figure (mtr's rule). It runs on the engine's
+ * {@link Repetition}. Thread-safe.
  */
 public final class ProbeSession {
     private final ProbeEngine engine;
     private final ProbeRequest request;
     private final SessionPlan plan;
     private final SessionListener listener;
+    /** Guarded by {@link #repetition}'s lock (records) and by this (reads); see {@link Repetition#end}. */
     private final ProbeStatistics stats = new ProbeStatistics();
     private final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
-    private final EventLoop loop;
-    private long sentCount;
-    private long endedCount;
-    private long startNanos;
-    private long endNanos;
-    private boolean finished;
-    private ScheduledFuture<?> ticker;
-    private ScheduledFuture<?> deadlineTimer;
+    private final Repetition repetition;
 
     ProbeSession(ProbeEngine engine, ProbeRequest request, SessionPlan plan, SessionListener listener) {
         this.engine = engine;
         this.request = request;
         this.plan = plan;
         this.listener = listener;
-        this.loop = engine.nextLoop();
+        this.repetition = engine.repeat(plan.interval(), plan.count(), plan.deadline(), new Repetition.Rounds() {
+            @Override
+            public void round(Repetition r, long n) {
+                probe(n);
+            }
+
+            @Override
+            public void finished(Repetition r) {
+                StatsSnapshot snapshot = snapshot();
+                listener.onFinished(ProbeSession.this, snapshot);
+                done.complete(snapshot);
+            }
+        });
     }
 
-    synchronized void start() {
-        startNanos = System.nanoTime();
-        long period = plan.interval().toNanos();
-        ticker = loop.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
-        if (!plan.deadline().isZero()) {
-            deadlineTimer = loop.schedule(this::stop, plan.deadline().toNanos(), TimeUnit.NANOSECONDS);
-        }
+    void start() {
+        repetition.start();
     }
 
-    private void tick() {
-        long seq;
-        synchronized (this) {
-            if (finished) {
-                return;
+    private void probe(long seq) {
+        boolean sent = repetition.hold(() -> {
+            synchronized (this) {
+                stats.recordSent();
             }
-            if (plan.count() > 0 && sentCount >= plan.count()) {
-                ticker.cancel(false);
-                return;
-            }
-            seq = ++sentCount;
-            stats.recordSent();
-            if (plan.count() > 0 && sentCount >= plan.count()) {
-                ticker.cancel(false);
-            }
+        });
+        if (!sent) {
+            return;
         }
         try {
             engine.probe(request, extrasFor(seq)).whenComplete((outcome, error) -> {
@@ -76,19 +68,12 @@ public final class ProbeSession {
     }
 
     private void ended(long seq, ProbeOutcome outcome) {
-        boolean last;
-        synchronized (this) {
-            if (finished) {
-                return; // after a stop: left as in flight, like mtr
+        // after a stop: not recorded, left as in flight, like mtr
+        repetition.end(() -> {
+            synchronized (this) {
+                stats.recordOutcome(outcome);
             }
-            stats.recordOutcome(outcome);
-            endedCount++;
-            last = plan.count() > 0 && endedCount >= plan.count();
-        }
-        listener.onOutcome(this, seq, outcome);
-        if (last) {
-            finish();
-        }
+        }, () -> listener.onOutcome(this, seq, outcome));
     }
 
     /** Records a duplicate answer (for probers that see them); never counted as received. */
@@ -131,25 +116,7 @@ public final class ProbeSession {
 
     /** Stops sending and ends the session now with what was measured; probes in flight are left out. Idempotent. */
     public void stop() {
-        finish();
-    }
-
-    private void finish() {
-        StatsSnapshot snapshot;
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            endNanos = System.nanoTime();
-            ticker.cancel(false);
-            if (deadlineTimer != null) {
-                deadlineTimer.cancel(false);
-            }
-            snapshot = stats.snapshot();
-        }
-        listener.onFinished(this, snapshot);
-        done.complete(snapshot);
+        repetition.stop();
     }
 
     public ProbeRequest request() {
@@ -166,8 +133,8 @@ public final class ProbeSession {
     }
 
     /** Time from the start to now, or to the end once finished (ping's "time"). */
-    public synchronized Duration elapsed() {
-        return Duration.ofNanos((finished ? endNanos : System.nanoTime()) - startNanos);
+    public Duration elapsed() {
+        return repetition.elapsed();
     }
 
     /** Completes with the final figures when the session ends. */
@@ -175,7 +142,7 @@ public final class ProbeSession {
         return done;
     }
 
-    public synchronized boolean isFinished() {
-        return finished;
+    public boolean isFinished() {
+        return repetition.isFinished();
     }
 }

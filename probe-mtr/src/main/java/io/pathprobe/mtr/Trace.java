@@ -20,8 +20,9 @@ import java.util.function.IntFunction;
 
 /**
  * The running figures of one trace: per TTL, statistics of all probes and of each responding address, and the same
- * per flow identifier. Memory is fixed by the TTL range, the number of flows and {@link #MAX_ADDRESSES_PER_HOP},
- * not by the number of probes, so a capture may run for days. {@link Tracer} feeds it; it can also be fed by hand
+ * per flow identifier. Memory is bounded by the TTL range, the number of flows and {@link #MAX_ADDRESSES_PER_HOP},
+ * not by the number of probes, so a capture may run for days; a TTL's figures are made when it is first probed, so
+ * a trace that stops at the destination holds only the hops up to it. {@link Tracer} feeds it; it can also be fed by hand
  * (tests, replays). Thread-safe.
  */
 public final class Trace {
@@ -47,13 +48,27 @@ public final class Trace {
         this.flowLabels = Objects.requireNonNull(flowLabels, "flowLabels");
         this.startNanos = startNanos;
         this.all = new Hop[info.maxTtl() + 1];
-        this.perFlow = new Hop[info.paths()][info.maxTtl() + 1];
-        for (int t = info.firstTtl(); t <= info.maxTtl(); t++) {
-            all[t] = new Hop();
-            for (int f = 0; f < info.paths(); f++) {
-                perFlow[f][t] = new Hop();
-            }
+        this.perFlow = new Hop[info.paths()][];
+        for (int f = 0; f < info.paths(); f++) {
+            // One flow's figures are those of all flows: share them rather than count every probe twice.
+            perFlow[f] = info.paths() == 1 ? all : new Hop[info.maxTtl() + 1];
         }
+    }
+
+    /** The figures of TTL {@code ttl} in {@code hops}, made now if it had none (see the class comment). */
+    private static Hop hopFor(Hop[] hops, int ttl) {
+        Hop h = hops[ttl];
+        if (h == null) {
+            h = new Hop();
+            hops[ttl] = h;
+        }
+        return h;
+    }
+
+    /** The figures of TTL {@code ttl} to read: {@link Hop#NONE} (never written) while it has none. */
+    private static Hop hop(Hop[] hops, int ttl) {
+        Hop h = hops[ttl];
+        return h != null ? h : Hop.NONE;
     }
 
     public TraceInfo info() {
@@ -77,10 +92,14 @@ public final class Trace {
      */
     public synchronized void recordSent(int flow, int ttl, long sentNanos) {
         check(flow, ttl);
-        all[ttl].sent(sentNanos);
-        perFlow[flow][ttl].sent(sentNanos);
-        all[ttl].stats.recordSent();
-        perFlow[flow][ttl].stats.recordSent();
+        Hop a = hopFor(all, ttl);
+        a.sent(sentNanos);
+        a.stats.recordSent();
+        if (perFlow[flow] != all) {
+            Hop f = hopFor(perFlow[flow], ttl);
+            f.sent(sentNanos);
+            f.stats.recordSent();
+        }
     }
 
     /** The outcome of a probe sent with {@link #recordSent}. */
@@ -91,11 +110,14 @@ public final class Trace {
         InetAddress responder = answeredBy(role, info.targetAddress(), outcome);
         Integer arrivalTtl = outcome.attribute(OutcomeAttribute.REPLY_TTL);
         int replyTtl = arrivalTtl == null ? -1 : arrivalTtl;
+        Hop a = hopFor(all, ttl);
         if (role == Role.DESTINATION && replyTtl > 0) {
-            all[ttl].inferredDistance = Math.min(all[ttl].inferredDistance, distanceFromReplyTtl(replyTtl));
+            a.inferredDistance = Math.min(a.inferredDistance, distanceFromReplyTtl(replyTtl));
         }
-        all[ttl].record(role, responder, outcome);
-        perFlow[flow][ttl].record(role, responder, outcome);
+        a.record(role, responder, outcome);
+        if (perFlow[flow] != all) {
+            hopFor(perFlow[flow], ttl).record(role, responder, outcome);
+        }
     }
 
     /** Marks the trace ended: later snapshots say not running, and the elapsed time stops. */
@@ -128,23 +150,23 @@ public final class Trace {
         List<Integer> out = new ArrayList<>();
         int end = end(all);
         if (end > 0) {
-            Hop d = all[end];
+            Hop d = hop(all, end);
             if (d.destinationAnswers == 0 || d.stats.snapshot().dropped() == 0) {
                 return out; // unreachable, or a destination that answers every probe: a silent TTL below is a router
             }
             int low = d.inferredDistance <= end ? Math.max(info.firstTtl(), d.inferredDistance) : info.firstTtl();
-            for (int t = end - 1; t >= low && silent(all[t]); t--) {
+            for (int t = end - 1; t >= low && silent(hop(all, t)); t--) {
                 out.add(0, t);
             }
             return out;
         }
         int lastResponding = 0;
         for (int t = info.firstTtl(); t <= info.maxTtl(); t++) {
-            if (all[t].replies > 0) {
+            if (hop(all, t).replies > 0) {
                 lastResponding = t;
             }
         }
-        if (lastResponding > 0 && lastResponding < info.maxTtl() && silent(all[lastResponding + 1])) {
+        if (lastResponding > 0 && lastResponding < info.maxTtl() && silent(hop(all, lastResponding + 1))) {
             out.add(lastResponding + 1);
         }
         return out;
@@ -183,7 +205,8 @@ public final class Trace {
     /** The first TTL whose answers end the path (destination or unreachable), 0 when none did. */
     private int end(Hop[] hops) {
         for (int t = info.firstTtl(); t <= info.maxTtl(); t++) {
-            if (hops[t].destinationAnswers > 0 || hops[t].unreachableAnswers > 0) {
+            Hop h = hop(hops, t);
+            if (h.destinationAnswers > 0 || h.unreachableAnswers > 0) {
                 return t;
             }
         }
@@ -194,7 +217,7 @@ public final class Trace {
     private HopTable table(Hop[] hops) {
         int lastResponding = 0;
         for (int t = info.firstTtl(); t <= info.maxTtl(); t++) {
-            if (hops[t].replies > 0) {
+            if (hop(hops, t).replies > 0) {
                 lastResponding = t;
             }
         }
@@ -203,7 +226,7 @@ public final class Trace {
         StopReason stop;
         if (end > 0) {
             last = end;
-            Hop h = hops[end];
+            Hop h = hop(hops, end);
             lastResponding = Math.min(lastResponding, end);
             if (h.destinationAnswers > 0) {
                 stop = new StopReason(StopReason.Kind.DESTINATION_REACHED, end, lastResponding, info.targetAddress(), "");
@@ -218,9 +241,9 @@ public final class Trace {
         }
         List<HopSnapshot> list = new ArrayList<>();
         for (int t = info.firstTtl(); t <= last; t++) {
-            list.add(hops[t].snapshot(t));
+            list.add(hop(hops, t).snapshot(t));
         }
-        Duration span = end > 0 && hops[end].destinationAnswers > 0 ? hops[end].span() : Duration.ZERO;
+        Duration span = end > 0 && hop(hops, end).destinationAnswers > 0 ? hop(hops, end).span() : Duration.ZERO;
         return LossAnalysis.table(list, stop, info.mode(), span);
     }
 
@@ -288,6 +311,9 @@ public final class Trace {
 
     /** The figures of one TTL (for all flows or one). */
     private static final class Hop {
+        /** A TTL not probed yet: read, never written. */
+        static final Hop NONE = new Hop();
+
         final ProbeStatistics stats = new ProbeStatistics();
         final Map<InetAddress, Address> addresses = new LinkedHashMap<>();
         long replies;

@@ -4,6 +4,7 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.Repetition;
 import io.pathprobe.icmp.IcmpOptions;
 import io.pathprobe.udp.UdpOptions;
 
@@ -16,10 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running trace, mtr-style: every round sends one probe per TTL (and per flow) through the {@link ProbeEngine}
@@ -38,16 +35,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * The trace ends when the count of rounds has been sent and every probe has ended, when the duration passes, or
- * on {@link #stop()}; at a stop, probes in flight are left out of the loss (mtr's rule). Thread-safe.
+ * The trace ends when the count of rounds has been sent and every probe has ended, when the duration passes, on
+ * {@link #stop()}, or when the engine closes; at a stop, probes in flight are left out of the loss (mtr's rule).
+ * Rounds run on the engine's scheduler ({@link ProbeEngine#repeat}), as sessions do. Thread-safe.
  */
 public final class Tracer {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pathprobe-tracer");
-        t.setDaemon(true);
-        return t;
-    });
-
     /** Echo checksum of flow 0 in ICMP mode; flow i uses this + i. */
     static final int FLOW_CHECKSUM_BASE = 0x8000;
 
@@ -59,19 +51,15 @@ public final class Tracer {
     /** ICMP over IPv4 with room in the payload: each flow holds one echo checksum (Paris). */
     private final boolean flowChecksums;
     private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
-    private long round;
     private volatile boolean paused;
-    private long outstanding;
-    /** Rounds (or re-probe batches) still sending: the trace cannot end before they are done. */
-    private int ramping;
-    private boolean sending = true;
+    /**
+     * The schedule: rounds, count, duration, stop, and the work in flight (each probe, and each ramp or re-probe
+     * batch while it is still sending: the trace cannot end before they are done).
+     */
+    private volatile Repetition repetition;
     /** Re-probes sent per TTL (see {@link #reprobe}). */
     private final java.util.Map<Integer, Integer> reprobes = new java.util.HashMap<>();
-    private ScheduledFuture<?> reprobeTask;
     private long lastSendNanos;
-    private boolean finished;
-    private ScheduledFuture<?> ticker;
-    private ScheduledFuture<?> deadline;
 
     private Tracer(ProbeEngine engine, TraceConfig config, TraceListener listener, InetAddress target) {
         this.engine = engine;
@@ -182,46 +170,46 @@ public final class Tracer {
         }
     }
 
-    private synchronized void begin() {
-        ticker = TIMER.scheduleAtFixedRate(this::tick, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
-        if (!config.duration().isZero()) {
-            deadline = TIMER.schedule(this::stop, config.duration().toNanos(), TimeUnit.NANOSECONDS);
-        }
+    private void begin() {
+        repetition = engine.repeat(config.interval(), config.count(), config.duration(), new Repetition.Rounds() {
+            @Override
+            public void round(Repetition r, long n) {
+                Tracer.this.round(r, n);
+            }
+
+            @Override
+            public boolean drained(Repetition r) {
+                return Tracer.this.drained(r);
+            }
+
+            @Override
+            public void finished(Repetition r) {
+                Tracer.this.finished(r);
+            }
+        });
+        repetition.start();
     }
 
-    private void tick() {
-        long r;
-        int limit;
-        boolean ramp;
-        synchronized (this) {
-            if (!sending || paused) {
-                return; // paused: this round is not sent, nor counted
-            }
-            r = ++round;
-            trace.recordRound();
-            limit = trace.probeLimit();
-            if (config.count() > 0 && r >= config.count()) {
-                sending = false;
-                ticker.cancel(false);
-            }
-            ramp = !trace.endKnown() && limit > config.firstTtl();
-            ramping++;
+    /** A round is due (on the engine's scheduler; the round is in flight until this returns). */
+    private void round(Repetition rep, long r) {
+        if (paused) {
+            return; // paused: this round is not sent, nor shown as sent
         }
-        if (ramp) {
-            rampFrom(r, config.firstTtl(), limit, rampStep());
+        trace.recordRound();
+        int limit = trace.probeLimit();
+        if (!trace.endKnown() && limit > config.firstTtl()) {
+            if (rep.hold()) { // until the ramp has sent its last TTL
+                rampFrom(r, config.firstTtl(), limit, rampStep());
+            }
         } else {
             // Every TTL of the round at once: the round completes within the farthest hop's RTT (or the timeout).
             for (int ttl = config.firstTtl(); ttl <= limit; ttl++) {
                 sendAllFlows(r, ttl);
             }
-            synchronized (this) {
-                ramping--;
-            }
         }
         if (listener != TraceListener.NONE) {
             listener.onRound(r, trace.snapshot());
         }
-        checkDone();
     }
 
     /**
@@ -233,22 +221,16 @@ public final class Tracer {
      * timeout), so a round still takes about the farthest hop's RTT, not the sum of them.
      */
     private void rampFrom(long r, int ttl, int limit, long stepNanos) {
-        boolean more;
-        synchronized (this) {
-            // up to the destination once known (an answer of an earlier round may arrive mid-ramp), else the limit
-            more = !finished && ttl <= Math.min(limit, trace.probeLimit());
-        }
-        if (more) {
+        // up to the destination once known (an answer of an earlier round may arrive mid-ramp), else the limit
+        if (ttl <= Math.min(limit, trace.probeLimit())) {
             sendAllFlows(r, ttl);
             if (ttl < limit) {
-                TIMER.schedule(() -> rampFrom(r, ttl + 1, limit, stepNanos), stepNanos, TimeUnit.NANOSECONDS);
+                // still held; a step not run because the trace ended meanwhile needs no release
+                repetition.schedule(() -> rampFrom(r, ttl + 1, limit, stepNanos), stepNanos);
                 return;
             }
         }
-        synchronized (this) {
-            ramping--;
-        }
-        checkDone();
+        repetition.release();
     }
 
     /** The ramp's spacing: at most {@link #RAMP_STEP}, and short enough to send every TTL within one interval. */
@@ -258,9 +240,6 @@ public final class Tracer {
     }
 
     private void sendAllFlows(long r, int ttl) {
-        synchronized (this) {
-            outstanding += config.paths();
-        }
         for (int flow = 0; flow < config.paths(); flow++) {
             send(r, flow, ttl);
         }
@@ -271,7 +250,9 @@ public final class Tracer {
         synchronized (this) {
             lastSendNanos = System.nanoTime();
         }
-        trace.recordSent(flow, ttl);
+        if (!repetition.hold(() -> trace.recordSent(flow, ttl))) {
+            return; // ended meanwhile
+        }
         CompletableFuture<ProbeOutcome> f;
         try {
             f = engine.probe(request(flow, ttl));
@@ -308,33 +289,21 @@ public final class Tracer {
     }
 
     private void ended(ProbeRecord record) {
-        synchronized (this) {
-            if (finished) {
-                return; // after a stop: left in flight, as mtr does
-            }
-            trace.recordOutcome(record.flow(), record.ttl(), record.outcome());
-            outstanding--;
-        }
-        listener.onProbe(record);
-        checkDone();
+        // after a stop: not recorded, left in flight, as mtr does
+        repetition.end(() -> trace.recordOutcome(record.flow(), record.ttl(), record.outcome()),
+                () -> listener.onProbe(record));
     }
 
-    private void checkDone() {
+    /** The last round has been sent and every probe has ended: re-probe silent TTLs first (see {@link #reprobe}). */
+    private boolean drained(Repetition rep) {
         synchronized (this) {
-            if (sending || outstanding > 0 || ramping > 0 || finished) {
-                return;
+            if (reprobeCandidates().isEmpty() || !rep.hold()) { // held until the re-probes are sent
+                return false;
             }
-            if (reprobeTask != null && !reprobeTask.isDone()) {
-                return;
-            }
-            List<Integer> again = reprobeCandidates();
-            if (!again.isEmpty()) {
-                long wait = Math.max(0, lastSendNanos + REPROBE_SPACING.toNanos() - System.nanoTime());
-                reprobeTask = TIMER.schedule(this::reprobe, wait, TimeUnit.NANOSECONDS);
-                return;
-            }
+            long wait = Math.max(0, lastSendNanos + REPROBE_SPACING.toNanos() - System.nanoTime());
+            rep.schedule(this::reprobe, wait);
+            return true;
         }
-        finish();
     }
 
     private List<Integer> reprobeCandidates() {
@@ -357,26 +326,17 @@ public final class Tracer {
      */
     private void reprobe() {
         List<Integer> again;
-        long r;
         synchronized (this) {
-            reprobeTask = null; // this run: checkDone may schedule the next
-            if (finished) {
-                return;
-            }
             again = reprobeCandidates();
             for (int ttl : again) {
                 reprobes.merge(ttl, 1, Integer::sum);
             }
-            r = round;
-            ramping++;
         }
+        long r = repetition.rounds();
         for (int ttl : again) {
             sendAllFlows(r, ttl);
         }
-        synchronized (this) {
-            ramping--;
-        }
-        checkDone();
+        repetition.release(); // the hold of drained(): with the probes above in flight, the trace goes on
     }
 
     /** Spacing of the ramp's TTLs while the destination is unknown (see {@link #rampFrom}). */
@@ -388,7 +348,7 @@ public final class Tracer {
 
     /**
      * Holds the next rounds back until {@link #resume} (mtr's {@code p} key): probes in flight still end and count;
-     * a held-back round does not count towards the configured count. The duration, if any, runs on.
+     * a held-back round sends nothing but is one of the configured count, as the duration, if any, runs on.
      */
     public void pause() {
         paused = true;
@@ -406,32 +366,17 @@ public final class Tracer {
 
     /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
     public void stop() {
-        finish();
+        repetition.stop();
     }
 
-    private void finish() {
-        TraceSnapshot last;
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            sending = false;
-            if (ticker != null) {
-                ticker.cancel(false);
-            }
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
-            if (reprobeTask != null) {
-                reprobeTask.cancel(false);
-            }
-            trace.finish(System.nanoTime());
-            last = trace.snapshot();
-        }
+    /** The trace has ended (by count, duration, stop or the engine's close): nothing is recorded after this. */
+    private void finished(Repetition rep) {
+        trace.finish(rep.endNanos());
+        TraceSnapshot last = trace.snapshot();
         listener.onFinished(last);
         done.complete(last);
     }
+
 
     /** The figures now (while running or after). */
     public TraceSnapshot snapshot() {
@@ -447,7 +392,7 @@ public final class Tracer {
         return config;
     }
 
-    public synchronized boolean isFinished() {
-        return finished;
+    public boolean isFinished() {
+        return repetition.isFinished();
     }
 }

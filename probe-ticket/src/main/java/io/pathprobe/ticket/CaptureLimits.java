@@ -20,7 +20,8 @@ import java.time.Duration;
  * <li>{@value #MAX_INSTANCE_ID} characters of instance ID (free text is written out on one line in the text
  *     reports whatever it holds).</li>
  * </ul>
- * The samples kept for the charts are bounded as well ({@code SeriesRecorder.MAX_SAMPLES} per series), and the HTML
+ * The samples kept for the charts are bounded as well ({@code SeriesRecorder.MAX_SAMPLES} per series, thinned
+ * evenly beyond that), and the HTML
  * report draws each chart in a fixed number of columns, whatever the duration.
  */
 public final class CaptureLimits {

@@ -4,6 +4,7 @@ import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.PackedHistogram;
 
 /**
  * Running statistics of one series of probes (one target, or one hop of a trace), computed the way mtr and ping
@@ -15,6 +16,10 @@ import org.HdrHistogram.Histogram;
  *       Jint the RFC 1889 A.8 estimator {@code J += |D| − ((J + 8) >> 4)}, kept ×16 as mtr shows it (mtr);</li>
  *   <li>Gmean the geometric mean of the RTTs (mtr); percentiles from an HdrHistogram (3 significant digits).</li>
  * </ul>
+ * Memory follows what was measured: the histogram is made at the first RTT and is a packed one, whose size grows
+ * with the number of distinct RTT buckets seen rather than with the range (a plain one holds ~80 KB of counts for
+ * RTTs up to a second; a trace keeps one per hop and flow, a ticket capture thousands). Its percentiles are the
+ * same as a plain histogram's of the same precision.
  * Times are nanoseconds. Not thread-safe: one writer, or guard it (sessions do).
  */
 public final class ProbeStatistics {
@@ -43,7 +48,8 @@ public final class ProbeStatistics {
     private double javg;
     private long jworst;
     private long jinta;
-    private final Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
+    /** Made at the first RTT (see the class comment). */
+    private Histogram histogram;
 
     /** A probe was sent: it is in flight until {@link #recordOutcome} (or forever, if the series stops first). */
     public void recordSent() {
@@ -119,6 +125,9 @@ public final class ProbeStatistics {
         }
         sum += rtt;
         sumSquares += (double) rtt * rtt;
+        if (histogram == null) {
+            histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
+        }
         histogram.recordValue(Math.max(0, rtt));
     }
 
@@ -137,8 +146,11 @@ public final class ProbeStatistics {
                 received == 0 ? -1 : histogram.getValueAtPercentile(99), corrupted);
     }
 
-    /** The RTT histogram itself (nanoseconds), for percentiles beyond those in the snapshot. */
+    /**
+     * The RTT histogram itself (nanoseconds), for percentiles beyond those in the snapshot: a copy, empty before
+     * the first RTT.
+     */
     public Histogram histogram() {
-        return histogram;
+        return histogram == null ? new PackedHistogram(SIGNIFICANT_DIGITS) : histogram.copy();
     }
 }

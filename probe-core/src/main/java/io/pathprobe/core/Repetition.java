@@ -1,0 +1,214 @@
+package io.pathprobe.core;
+
+import io.netty.channel.EventLoop;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Repeated probing on a {@link ProbeEngine}: rounds on a fixed schedule (a session's probes, a trace's rounds), a
+ * count of rounds, a deadline, a stop, and the work still in flight. It ends once: when the count has been sent and
+ * nothing is in flight any more (and {@link Rounds#drained} adds no more), when the deadline passes, on
+ * {@link #stop()}, or when the engine closes; after that it records nothing, so probes still in flight are left out
+ * of the figures (mtr's rule). {@link ProbeSession} and mtr's {@code Tracer} are built on it; a new kind of repeated
+ * probing should be too.
+ *
+ * <p>Made by {@link ProbeEngine#repeat}, it runs on one of the engine's event loops and is closed with the engine.
+ * Each round is in flight while {@link Rounds#round} runs; work it starts that ends later (a probe, a delayed step)
+ * is counted with {@link #hold()} and uncounted with {@link #end} or {@link #release()}. Thread-safe: callbacks are
+ * made without the repetition's lock held, and the {@code record} given to {@link #end} runs under it.
+ */
+public final class Repetition {
+    /** What a repetition does; the callbacks are made on the engine's threads. */
+    public interface Rounds {
+        /**
+         * Round {@code n} (from 1) is due: start its probes, each counted with {@link #hold()} first. Do not block:
+         * this runs on an event loop.
+         */
+        void round(Repetition r, long n);
+
+        /**
+         * Every round has been sent and nothing is in flight: hold and start more work (e.g. re-probes) and return
+         * true, or return false to end now. By default, ends.
+         */
+        default boolean drained(Repetition r) {
+            return false;
+        }
+
+        /** The repetition has ended; called once. */
+        void finished(Repetition r);
+    }
+
+    private final ProbeEngine engine;
+    private final EventLoop loop;
+    private final Duration interval;
+    private final long count;
+    private final Duration deadline;
+    private final Rounds rounds;
+    private long started;
+    private long inFlight;
+    private boolean sending = true;
+    private boolean begun;
+    private boolean finished;
+    private long startNanos;
+    private long endNanos;
+    private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> deadlineTimer;
+
+    Repetition(ProbeEngine engine, EventLoop loop, Duration interval, long count, Duration deadline, Rounds rounds) {
+        this.engine = engine;
+        this.loop = loop;
+        this.interval = interval;
+        this.count = count;
+        this.deadline = deadline;
+        this.rounds = Objects.requireNonNull(rounds, "rounds");
+    }
+
+    /** Starts the rounds: the first now, the next every interval. Once only. */
+    public synchronized void start() {
+        if (begun) {
+            throw new IllegalStateException("this repetition has already started");
+        }
+        begun = true;
+        startNanos = System.nanoTime();
+        if (finished) {
+            return; // the engine closed before the start
+        }
+        ticker = loop.scheduleAtFixedRate(this::tick, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        if (!deadline.isZero()) {
+            deadlineTimer = loop.schedule(this::stop, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void tick() {
+        long n;
+        synchronized (this) {
+            if (!sending) {
+                return;
+            }
+            n = ++started;
+            if (count > 0 && n >= count) {
+                sending = false;
+                ticker.cancel(false);
+            }
+            inFlight++; // the round itself, until it has started its work
+        }
+        try {
+            rounds.round(this, n);
+        } catch (RuntimeException e) {
+            stop(); // a round that cannot run ends the repetition rather than silently ending its schedule
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Counts work that ends later (a probe, a delayed step) as in flight: the repetition does not end by count
+     * before it ends. Returns false, counting nothing, once the repetition has ended: then do not start the work.
+     */
+    public boolean hold() {
+        return hold(null);
+    }
+
+    /** As {@link #hold()}, running {@code record} (e.g. count a probe as sent) under the lock when it holds. */
+    public synchronized boolean hold(Runnable record) {
+        if (finished) {
+            return false;
+        }
+        if (record != null) {
+            record.run();
+        }
+        inFlight++;
+        return true;
+    }
+
+    /** Ends work counted by {@link #hold()} that records nothing (a finished step). */
+    public void release() {
+        end(null, null);
+    }
+
+    /**
+     * Ends work counted by {@link #hold()}: runs {@code record} (e.g. count a probe's outcome) under the lock
+     * unless the repetition has ended, then {@code afterward} (e.g. tell a listener) without it, and then, if this
+     * was the last work, asks {@link Rounds#drained} and ends. Either may be null.
+     *
+     * @return whether it was recorded (false after the end: left in flight, as mtr does)
+     */
+    public boolean end(Runnable record, Runnable afterward) {
+        boolean drained;
+        synchronized (this) {
+            if (finished) {
+                return false;
+            }
+            if (record != null) {
+                record.run();
+            }
+            inFlight--;
+            drained = !sending && inFlight == 0;
+        }
+        if (afterward != null) {
+            afterward.run();
+        }
+        if (drained && !rounds.drained(this)) {
+            finish();
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code task} on this repetition's event loop after {@code delayNanos}, unless the repetition has ended
+     * by then. Hold first what the task will release.
+     */
+    public void schedule(Runnable task, long delayNanos) {
+        loop.schedule(() -> {
+            if (!isFinished()) {
+                task.run();
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops sending and ends now with what was recorded; work in flight is left out. Idempotent. */
+    public void stop() {
+        finish();
+    }
+
+    private void finish() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            sending = false;
+            endNanos = System.nanoTime();
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
+            }
+        }
+        engine.ended(this);
+        rounds.finished(this);
+    }
+
+    /** Rounds started so far. */
+    public synchronized long rounds() {
+        return started;
+    }
+
+    /** Time from the start to now, or to the end once ended. */
+    public synchronized Duration elapsed() {
+        return Duration.ofNanos(Math.max(0, (finished ? endNanos : System.nanoTime()) - startNanos));
+    }
+
+    /** {@link System#nanoTime()} at the end, once ended. */
+    public synchronized long endNanos() {
+        return endNanos;
+    }
+
+    public synchronized boolean isFinished() {
+        return finished;
+    }
+}
