@@ -1,5 +1,6 @@
 package io.pathprobe.core;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -239,6 +240,11 @@ public final class ProbeEngine implements AutoCloseable {
 
     private static String formatMillis(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.3f ms", d.toNanos() / 1e6);
+    }
+
+    /** An engine thread for a timer of the engine's own (the many-target session's deadline). */
+    EventLoop nextLoop() {
+        return group.next();
     }
 
     private Prober prober(String kind) {
