@@ -54,6 +54,19 @@ final class SessionRun {
         default String corrupted(String label, long seq, int byteIndex) {
             return null;
         }
+
+        /** Probe {@code seq} of {@code track} is being sent; default: nothing shown. */
+        default String sent(Track track, long seq) {
+            return null;
+        }
+
+        /**
+         * Whether the strings are written as they are (ping's flood dots and backspaces) rather than as lines;
+         * the report starts on a new line either way.
+         */
+        default boolean raw() {
+            return false;
+        }
     }
 
     /**
@@ -111,6 +124,14 @@ final class SessionRun {
         /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
         final List<Result> results = new ArrayList<>();
         long delivered;
+        /** Probes sent so far, and {@link System#nanoTime()} of the first send and of the last send or answer. */
+        long sent;
+        long firstSentNanos;
+        long lastEventNanos;
+        /** iputils ping's "pipe": the most probes that were out when one of them was answered. */
+        long pipe;
+        /** ping's moving average of reply RTTs (each reply weighs 1/8), in ns; 0 before the first reply. */
+        double ewmaNanos;
         ProbeSession session;
         StatsSnapshot finalStats;
         Duration elapsed = Duration.ZERO;
@@ -121,6 +142,18 @@ final class SessionRun {
 
         String label() {
             return request.targetLabel();
+        }
+
+        /**
+         * iputils ping's "time": from the first send to the last packet sent or received, so the wait for an
+         * answer that never came (the last probe's timeout) does not count.
+         */
+        Duration activeTime() {
+            return sent == 0 ? Duration.ZERO : Duration.ofNanos(lastEventNanos - firstSentNanos);
+        }
+
+        private void event() {
+            lastEventNanos = System.nanoTime();
         }
     }
 
@@ -143,6 +176,8 @@ final class SessionRun {
     private boolean aborted;
     private boolean outputGone;
     private int exitCode;
+    private boolean sigintEndsRun;
+    private boolean paceByAnswers;
 
     SessionRun(Style style, List<ProbeRequest> requests, SessionPlan plan, long maxProbesPerSecond, boolean json,
                boolean quiet, PrintWriter out) {
@@ -156,6 +191,24 @@ final class SessionRun {
     }
 
     /**
+     * SIGINT (Ctrl-C) ends the sessions and the run returns its exit status as if they had ended by themselves
+     * (iputils ping exits 0 when replies came, also on Ctrl-C), rather than the process exiting with 130.
+     */
+    SessionRun sigintEndsRun() {
+        sigintEndsRun = true;
+        return this;
+    }
+
+    /**
+     * Each answered probe sends the next one at once ({@link ProbeSession#sendNext()}): ping's flood, as fast as
+     * answers come and at least once per interval.
+     */
+    SessionRun paceByAnswers() {
+        paceByAnswers = true;
+        return this;
+    }
+
+    /**
      * Runs all sessions to their end and prints the report.
      *
      * @return 0 when every target succeeded as the style counts it, 1 otherwise
@@ -166,6 +219,7 @@ final class SessionRun {
         Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
         ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).build();
         Runtime.getRuntime().addShutdownHook(hook);
+        sun.misc.SignalHandler previous = sigintEndsRun ? onSigint() : null;
         try {
             start(engine);
             List<CompletableFuture<StatsSnapshot>> done = new ArrayList<>();
@@ -182,8 +236,28 @@ final class SessionRun {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C came: the hook reports, and the JVM is exiting anyway.
             }
+            if (previous != null) {
+                restoreSigint(previous);
+            }
             stopAll();
             engine.close();
+        }
+    }
+
+    /** Makes SIGINT stop the sessions (from a thread of its own) and returns the handler it replaces, or null. */
+    private sun.misc.SignalHandler onSigint() {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stopAllLater());
+        } catch (IllegalArgumentException e) {
+            return null; // SIGINT is not ours to handle here (e.g. -Xrs): it ends the run as before
+        }
+    }
+
+    private static void restoreSigint(sun.misc.SignalHandler previous) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
+        } catch (IllegalArgumentException e) {
+            // cannot happen: it was handled a moment ago
         }
     }
 
@@ -210,12 +284,38 @@ final class SessionRun {
     private SessionListener listener(Track t) {
         return new SessionListener() {
             @Override
+            public void onSent(ProbeSession session, long sequence) {
+                synchronized (lock) {
+                    if (t.sent++ == 0) {
+                        t.firstSentNanos = System.nanoTime();
+                    }
+                    t.event();
+                    if (!reported && !aborted && !json) {
+                        print(style.lines().sent(t, sequence));
+                    }
+                }
+            }
+
+            @Override
             public void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
+                boolean answered = !(outcome instanceof ProbeOutcome.TimedOut || outcome instanceof ProbeOutcome.LocalError);
                 synchronized (lock) {
                     if (reported || aborted) {
                         return;
                     }
                     t.delivered++;
+                    if (answered) {
+                        t.event();
+                        if (sequence == 1 && outcome.rttNanos() >= 0) {
+                            // The first send leaves later than its slot while the prober starts up (sockets, class
+                            // loading): ping's time starts at the send itself, which the answer's RTT dates.
+                            t.firstSentNanos = Math.max(t.firstSentNanos, t.lastEventNanos - outcome.rttNanos());
+                        }
+                        t.pipe = Math.max(t.pipe, t.sent - sequence + 1);
+                    }
+                    if (outcome instanceof ProbeOutcome.Reply r) {
+                        t.ewmaNanos = t.ewmaNanos == 0 ? r.rttNanos() : t.ewmaNanos + (r.rttNanos() - t.ewmaNanos) / 8;
+                    }
                     if (json) {
                         t.results.add(new Result(sequence, outcome));
                     } else {
@@ -223,11 +323,15 @@ final class SessionRun {
                     }
                     lock.notifyAll();
                 }
+                if (answered && paceByAnswers) {
+                    session.sendNext();
+                }
             }
 
             @Override
             public void onDuplicate(ProbeSession session, long sequence) {
                 synchronized (lock) {
+                    t.event();
                     if (!reported && !aborted && !json) {
                         print(style.lines().duplicate(t.label(), sequence));
                     }
@@ -237,6 +341,7 @@ final class SessionRun {
             @Override
             public void onLate(ProbeSession session, long sequence, long rttNanos) {
                 synchronized (lock) {
+                    t.event();
                     if (!reported && !aborted && !json) {
                         print(style.lines().late(t.label(), sequence, rttNanos));
                     }
@@ -246,6 +351,7 @@ final class SessionRun {
             @Override
             public void onCorrupted(ProbeSession session, long sequence, int byteIndex) {
                 synchronized (lock) {
+                    t.event();
                     if (!reported && !aborted && !json) {
                         print(style.lines().corrupted(t.label(), sequence, byteIndex));
                     }
@@ -259,7 +365,11 @@ final class SessionRun {
         if (quiet || line == null) {
             return;
         }
-        out.println(line);
+        if (style.lines().raw()) {
+            out.print(line);
+        } else {
+            out.println(line);
+        }
         out.flush();
         if (!outputGone && out.checkError()) {
             outputGone = true;
