@@ -135,6 +135,9 @@ final class PingCommand implements Callable<Integer> {
         for (String host : hosts) {
             InetAddress a = HostResolver.resolve(host, family);
             vantage.checkTarget(host, a);
+            if (vantage.source == null && vantage.interfaceName == null) {
+                checkRoute(host, a);
+            }
             requests.add(template.target(host, HostResolver.thisHostAsProbed(a, vp)).build());
         }
         PingLines lines = new PingLines(new PingLines.Flags(numeric, timestamps, outstanding, audible, flood, payload,
@@ -182,6 +185,25 @@ final class PingCommand implements Callable<Integer> {
             return Durations.parse(text).isZero();
         } catch (IllegalArgumentException e) {
             return false; // the plan names what is wrong with it
+        }
+    }
+
+    /**
+     * ping's first step: a UDP connect() to the target (which sends nothing) finds the route, and without one ping
+     * stops with "connect: Network is unreachable" and exit status 2 rather than pinging.
+     */
+    private static void checkRoute(String host, InetAddress a) {
+        java.net.ProtocolFamily family = a instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET;
+        try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(family)) {
+            ch.connect(new java.net.InetSocketAddress(a, 1025));
+        } catch (UnsupportedOperationException | java.nio.channels.UnsupportedAddressTypeException e) {
+            return; // the JDK cannot tell here (e.g. IPv6 off for it): the probes will
+        } catch (java.io.IOException e) {
+            throw new UsageException("connect to " + host + (host.equals(io.pathprobe.core.AddressText.of(a)) ? ""
+                    : " (" + io.pathprobe.core.AddressText.of(a) + ")") + ": " + e.getMessage()
+                    + ": this host has no route there; check the address and the routes (ip route get "
+                    + io.pathprobe.core.AddressText.of(a) + ")", e);
         }
     }
 

@@ -147,6 +147,11 @@ final class PingLines implements SessionRun.Lines {
         return flags.flood();
     }
 
+    @Override
+    public boolean headerWhenQuiet() {
+        return true;
+    }
+
     /** ping -D's {@code [seconds.micros] }, the wall clock when the line is printed. */
     private String stamp() {
         if (!flags.timestamps()) {

@@ -67,6 +67,11 @@ final class SessionRun {
         default boolean raw() {
             return false;
         }
+
+        /** Whether the header is printed with --quiet too (ping -q prints its PING line). */
+        default boolean headerWhenQuiet() {
+            return false;
+        }
     }
 
     /**
@@ -274,7 +279,7 @@ final class SessionRun {
                 throw e;
             }
             started = true;
-            if (!json && !quiet) {
+            if (!json && (!quiet || style.lines().headerWhenQuiet())) {
                 tracks.forEach(t -> out.println(style.lines().header(t.request, plan)));
                 out.flush();
             }

@@ -90,8 +90,9 @@ class PingEndToEndTest {
         Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "-s", "100", "-t", "5", "-Q", "0x10", "-p", "ff00",
                 "--socket", "raw", "127.0.0.1");
         assertEquals(0, r.code(), r.err());
-        assertEquals("PING 127.0.0.1 (127.0.0.1) 100(128) bytes of data.", r.outLines().get(0));
-        assertTrue(r.outLines().get(1).startsWith("108 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), r.out());
+        assertEquals("PATTERN: 0xff00", r.outLines().get(0), "ping's echo of -p");
+        assertEquals("PING 127.0.0.1 (127.0.0.1) 100(128) bytes of data.", r.outLines().get(1));
+        assertTrue(r.outLines().get(2).startsWith("108 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), r.out());
     }
 
     @Test
