@@ -3,7 +3,6 @@ package io.pathprobe.cli;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import io.pathprobe.core.stats.StatsSnapshot;
