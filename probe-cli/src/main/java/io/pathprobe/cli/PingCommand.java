@@ -1,8 +1,8 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import io.pathprobe.core.stats.StatsSnapshot;
@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
         description = {"Send ICMP echo requests to every target at the same time, as ping does for one: a line per "
                 + "reply, and ping's summary per target. Uses an unprivileged ping socket where "
                 + "net.ipv4.ping_group_range allows, else a raw socket (root or CAP_NET_RAW).",
-                "Exit status (as fping): 0 every target answered at least once, 1 some target never answered, "
-                        + "2 bad input, 3 internal error."},
+                "Exit status (as ping, also after Ctrl-C): 0 every target answered at least once (with -w and -c: "
+                        + "-c times), 1 some target did not, 2 bad input, 3 internal error."},
         footer = {"", "Examples:", "  pathprobe ping -c 4 10.0.0.1", "  pathprobe ping -c 3 -i 0.2 -q 192.168.1.0/24",
                 "  pathprobe ping -c 10 -s 1400 -t 8 -W 0.5 ::1 example.com"})
 final class PingCommand implements Callable<Integer> {
@@ -45,9 +45,28 @@ final class PingCommand implements Callable<Integer> {
             description = "Echo requests per target (default: until Ctrl-C or the -w deadline, as ping).")
     String count;
 
-    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "1",
-            description = "Time between requests to one target: seconds (0.2) or with a unit (500ms); default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS",
+            description = "Time between requests to one target: seconds (0.2) or with a unit (500ms); default: 1, "
+                    + "with -f as fast as replies come; below 0.002 (0: as fast as replies come) needs root, as ping.")
     String interval;
+
+    @Option(names = "-n", description = "Numeric output: no reverse lookups (without it, a target given by name has "
+            + "its responders shown as 'name (address)', as ping).")
+    boolean numeric;
+
+    @Option(names = "-D", description = "Print the time (UNIX seconds.microseconds) before each line, as ping -D.")
+    boolean timestamps;
+
+    @Option(names = "-O", description = "Print 'no answer yet for icmp_seq=N' when the next request goes out before "
+            + "request N was answered, as ping -O.")
+    boolean outstanding;
+
+    @Option(names = "-a", description = "Audible ping: a bell with each reply.")
+    boolean audible;
+
+    @Option(names = "-f", description = "Flood ping (root): a dot per request, a backspace per reply; the next "
+            + "request goes as soon as a reply came, and at least every 10 ms (or -i).")
+    boolean flood;
 
     @Option(names = {"-w", "--deadline"}, paramLabel = "SECONDS",
             description = "Stop after this long, whatever the count (30, 30s, 10m).")
@@ -97,8 +116,9 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         // Every option first, then the prober, then names: the cheap checks before the slow ones.
-        SessionPlan plan = SessionOptions.plan(count, false, interval, deadline, 0,
-                "leave -c out to ping until Ctrl-C");
+        boolean paced = pacedByReplies();
+        SessionPlan plan = SessionOptions.plan(count, false, paced ? FLOOD_INTERVAL : interval == null ? "1" : interval,
+                deadline, 0, "leave -c out to ping until Ctrl-C");
         Duration wait = SessionOptions.positive("--timeout", timeout);
         long rate = report.rate();
         int payload = (int) range("--size", size, 0, MAX_PAYLOAD);
@@ -114,39 +134,76 @@ final class PingCommand implements Callable<Integer> {
         for (String host : hosts) {
             InetAddress a = HostResolver.resolve(host, family);
             vantage.checkTarget(host, a);
+            if (vantage.source == null && vantage.interfaceName == null) {
+                checkRoute(host, a);
+            }
             requests.add(template.target(host, HostResolver.thisHostAsProbed(a, vp)).build());
         }
-        SessionRun.Lines lines = new SessionRun.Lines() {
-            @Override
-            public String header(ProbeRequest r, SessionPlan p) {
-                return TextFormat.pingHeader(r, payload);
-            }
-
-            @Override
-            public String outcome(String label, long seq, ProbeOutcome o) {
-                return TextFormat.pingLine(label, seq, o);
-            }
-
-            @Override
-            public String duplicate(String label, long seq) {
-                return TextFormat.pingDuplicate(label, seq);
-            }
-
-            @Override
-            public String late(String label, long seq, long rttNanos) {
-                return TextFormat.pingLate(label, seq, rttNanos);
-            }
-
-            @Override
-            public String corrupted(String label, long seq, int byteIndex) {
-                return TextFormat.pingWrongData(label, seq, byteIndex);
-            }
-        };
+        PingLines lines = new PingLines(new PingLines.Flags(numeric, timestamps, outstanding, audible, flood, payload,
+                pattern == null ? null : pattern.trim().toLowerCase(Locale.ROOT)));
+        if (!report.json && !report.quiet) {
+            requests.forEach(lines::prepare);
+        }
         SessionRun.Style style = new SessionRun.Style(NAME, lines,
-                (t, stats) -> TextFormat.pingSummary(t.request.host(), stats, t.elapsed),
-                (StatsSnapshot s) -> s.received() > 0);
-        return new SessionRun(style, requests, plan, rate, report.json, report.quiet, spec.commandLine().getOut())
-                .inRounds(PingTargets.inRounds(requests.size())).run();
+                (t, stats) -> TextFormat.pingSummary(t.request.host(), stats, t.activeTime(), t.pipe,
+                        paced ? t.ewmaNanos / 1e6 : null),
+                (StatsSnapshot s) -> s.received() > 0
+                        // ping's rule: with a deadline and a count, fewer replies than the count is a failure
+                        && (plan.deadline().isZero() || plan.count() == 0 || s.received() >= plan.count()));
+        SessionRun run = new SessionRun(style, requests, plan, rate, report.json, report.quiet,
+                spec.commandLine().getOut()).sigintEndsRun().inRounds(PingTargets.inRounds(requests.size()));
+        return (paced ? run.paceByAnswers() : run).run();
+    }
+
+    /** ping -f's pace without -i: the next request when a reply came, and at least this often. */
+    private static final String FLOOD_INTERVAL = "0.01";
+
+    /**
+     * Whether requests go as fast as replies come (-f without -i, or -i 0), which ping allows root only.
+     *
+     * @throws UsageException for a user who is not root
+     */
+    private boolean pacedByReplies() {
+        boolean zero = interval != null && isZero(interval);
+        if (!flood && !zero) {
+            return false;
+        }
+        if (flood && interval != null && !zero) {
+            return false; // -f -i N: flood output at a fixed pace
+        }
+        if (!io.pathprobe.core.internal.Privileges.isRoot()) {
+            throw new UsageException((flood ? "-f (flood)" : "-i 0") + " sends as fast as replies come, which needs "
+                    + "root (as ping): run as root, or give -i " + ProbeEngine.MIN_UNPRIVILEGED_INTERVAL.toMillis() / 1000.0
+                    + " or more");
+        }
+        return true;
+    }
+
+    private static boolean isZero(String text) {
+        try {
+            return Durations.parse(text).isZero();
+        } catch (IllegalArgumentException e) {
+            return false; // the plan names what is wrong with it
+        }
+    }
+
+    /**
+     * ping's first step: a UDP connect() to the target (which sends nothing) finds the route, and without one ping
+     * stops with "connect: Network is unreachable" and exit status 2 rather than pinging.
+     */
+    private static void checkRoute(String host, InetAddress a) {
+        java.net.ProtocolFamily family = a instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET;
+        try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(family)) {
+            ch.connect(new java.net.InetSocketAddress(a, 1025));
+        } catch (UnsupportedOperationException | java.nio.channels.UnsupportedAddressTypeException e) {
+            return; // the JDK cannot tell here (e.g. IPv6 off for it): the probes will
+        } catch (java.io.IOException e) {
+            throw new UsageException("connect to " + host + (host.equals(io.pathprobe.core.AddressText.of(a)) ? ""
+                    : " (" + io.pathprobe.core.AddressText.of(a) + ")") + ": " + e.getMessage()
+                    + ": this host has no route there; check the address and the routes (ip route get "
+                    + io.pathprobe.core.AddressText.of(a) + ")", e);
+        }
     }
 
     /** -I is ping's: an address literal is the source, anything else an interface. */

@@ -56,6 +56,24 @@ final class SessionRun {
         default String corrupted(String label, long seq, int byteIndex) {
             return null;
         }
+
+        /** Probe {@code seq} of {@code track} is being sent; default: nothing shown. */
+        default String sent(Track track, long seq) {
+            return null;
+        }
+
+        /**
+         * Whether the strings are written as they are (ping's flood dots and backspaces) rather than as lines;
+         * the report starts on a new line either way.
+         */
+        default boolean raw() {
+            return false;
+        }
+
+        /** Whether the header is printed with --quiet too (ping -q prints its PING line). */
+        default boolean headerWhenQuiet() {
+            return false;
+        }
     }
 
     /**
@@ -113,6 +131,14 @@ final class SessionRun {
         /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
         final List<Result> results = new ArrayList<>();
         long delivered;
+        /** Probes sent so far, and {@link System#nanoTime()} of the first send and of the last send or answer. */
+        long sent;
+        long firstSentNanos;
+        long lastEventNanos;
+        /** iputils ping's "pipe": the most probes that were out when one of them was answered. */
+        long pipe;
+        /** ping's moving average of reply RTTs (each reply weighs 1/8), in ns; 0 before the first reply. */
+        double ewmaNanos;
         ProbeSession session;
         /** Set instead of {@link #session} in rounds: the shared scheduler and this track's index in it. */
         MultiTargetSession rounds;
@@ -147,6 +173,18 @@ final class SessionRun {
                 session.stop();
             }
         }
+
+        /**
+         * iputils ping's "time": from the first send to the last packet sent or received, so the wait for an
+         * answer that never came (the last probe's timeout) does not count.
+         */
+        Duration activeTime() {
+            return sent == 0 ? Duration.ZERO : Duration.ofNanos(lastEventNanos - firstSentNanos);
+        }
+
+        private void event() {
+            lastEventNanos = System.nanoTime();
+        }
     }
 
     /** One probe's outcome with its sequence number. */
@@ -169,6 +207,8 @@ final class SessionRun {
     private boolean outputGone;
     private int exitCode;
     private boolean inRounds;
+    private boolean sigintEndsRun;
+    private boolean paceByAnswers;
 
     SessionRun(Style style, List<ProbeRequest> requests, SessionPlan plan, long maxProbesPerSecond, boolean json,
                boolean quiet, PrintWriter out) {
@@ -191,6 +231,24 @@ final class SessionRun {
     }
 
     /**
+     * SIGINT (Ctrl-C) ends the sessions and the run returns its exit status as if they had ended by themselves
+     * (iputils ping exits 0 when replies came, also on Ctrl-C), rather than the process exiting with 130.
+     */
+    SessionRun sigintEndsRun() {
+        sigintEndsRun = true;
+        return this;
+    }
+
+    /**
+     * Each answered probe sends the next one at once ({@link ProbeSession#sendNext()}): ping's flood, as fast as
+     * answers come and at least once per interval.
+     */
+    SessionRun paceByAnswers() {
+        paceByAnswers = true;
+        return this;
+    }
+
+    /**
      * Runs all sessions to their end and prints the report.
      *
      * @return 0 when every target succeeded as the style counts it, 1 otherwise
@@ -201,6 +259,7 @@ final class SessionRun {
         Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
         ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).build();
         Runtime.getRuntime().addShutdownHook(hook);
+        sun.misc.SignalHandler previous = sigintEndsRun ? onSigint() : null;
         try {
             start(engine);
             List<CompletableFuture<StatsSnapshot>> done = new ArrayList<>();
@@ -217,8 +276,28 @@ final class SessionRun {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C came: the hook reports, and the JVM is exiting anyway.
             }
+            if (previous != null) {
+                restoreSigint(previous);
+            }
             stopAll();
             engine.close();
+        }
+    }
+
+    /** Makes SIGINT stop the sessions (from a thread of its own) and returns the handler it replaces, or null. */
+    private sun.misc.SignalHandler onSigint() {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stopAllLater());
+        } catch (IllegalArgumentException e) {
+            return null; // SIGINT is not ours to handle here (e.g. -Xrs): it ends the run as before
+        }
+    }
+
+    private static void restoreSigint(sun.misc.SignalHandler previous) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
+        } catch (IllegalArgumentException e) {
+            // cannot happen: it was handled a moment ago
         }
     }
 
@@ -226,7 +305,7 @@ final class SessionRun {
     private void start(ProbeEngine engine) {
         synchronized (lock) {
             try {
-                if (inRounds) {
+                if (inRounds && !paceByAnswers) { // a flood paces each target by its own answers
                     startRounds(engine);
                 } else {
                     for (Track t : tracks) {
@@ -239,7 +318,7 @@ final class SessionRun {
                 throw e;
             }
             started = true;
-            if (!json && !quiet) {
+            if (!json && (!quiet || style.lines().headerWhenQuiet())) {
                 tracks.forEach(t -> out.println(style.lines().header(t.request, plan)));
                 out.flush();
             }
@@ -253,23 +332,28 @@ final class SessionRun {
         MultiTargetSession m = MultiTargetSession.start(engine, requests, plan, Duration.ZERO,
                 MultiTargetSession.DEFAULT_WINDOW, new MultiTargetSession.Listener() {
                     @Override
+                    public void onSent(int target, long sequence) {
+                        sentOf(tracks.get(target), sequence);
+                    }
+
+                    @Override
                     public void onOutcome(int target, long sequence, ProbeOutcome outcome) {
                         outcomeOf(tracks.get(target), sequence, outcome);
                     }
 
                     @Override
                     public void onDuplicate(int target, long sequence) {
-                        extra(style.lines().duplicate(tracks.get(target).label(), sequence));
+                        extra(tracks.get(target), style.lines().duplicate(tracks.get(target).label(), sequence));
                     }
 
                     @Override
                     public void onLate(int target, long sequence, long rttNanos) {
-                        extra(style.lines().late(tracks.get(target).label(), sequence, rttNanos));
+                        extra(tracks.get(target), style.lines().late(tracks.get(target).label(), sequence, rttNanos));
                     }
 
                     @Override
                     public void onCorrupted(int target, long sequence, int byteIndex) {
-                        extra(style.lines().corrupted(tracks.get(target).label(), sequence, byteIndex));
+                        extra(tracks.get(target), style.lines().corrupted(tracks.get(target).label(), sequence, byteIndex));
                     }
                 });
         for (int i = 0; i < tracks.size(); i++) {
@@ -281,33 +365,63 @@ final class SessionRun {
     private SessionListener listener(Track t) {
         return new SessionListener() {
             @Override
+            public void onSent(ProbeSession session, long sequence) {
+                sentOf(t, sequence);
+            }
+
+            @Override
             public void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
                 outcomeOf(t, sequence, outcome);
             }
 
             @Override
             public void onDuplicate(ProbeSession session, long sequence) {
-                extra(style.lines().duplicate(t.label(), sequence));
+                extra(t, style.lines().duplicate(t.label(), sequence));
             }
 
             @Override
             public void onLate(ProbeSession session, long sequence, long rttNanos) {
-                extra(style.lines().late(t.label(), sequence, rttNanos));
+                extra(t, style.lines().late(t.label(), sequence, rttNanos));
             }
 
             @Override
             public void onCorrupted(ProbeSession session, long sequence, int byteIndex) {
-                extra(style.lines().corrupted(t.label(), sequence, byteIndex));
+                extra(t, style.lines().corrupted(t.label(), sequence, byteIndex));
             }
         };
     }
 
+    private void sentOf(Track t, long sequence) {
+        synchronized (lock) {
+            if (t.sent++ == 0) {
+                t.firstSentNanos = System.nanoTime();
+            }
+            t.event();
+            if (!reported && !aborted && !json) {
+                print(style.lines().sent(t, sequence));
+            }
+        }
+    }
+
     private void outcomeOf(Track t, long sequence, ProbeOutcome outcome) {
+        boolean answered = !(outcome instanceof ProbeOutcome.TimedOut || outcome instanceof ProbeOutcome.LocalError);
         synchronized (lock) {
             if (reported || aborted) {
                 return;
             }
             t.delivered++;
+            if (answered) {
+                t.event();
+                if (sequence == 1 && outcome.rttNanos() >= 0) {
+                    // The first send leaves later than its slot while the prober starts up (sockets, class
+                    // loading): ping's time starts at the send itself, which the answer's RTT dates.
+                    t.firstSentNanos = Math.max(t.firstSentNanos, t.lastEventNanos - outcome.rttNanos());
+                }
+                t.pipe = Math.max(t.pipe, t.sent - sequence + 1);
+            }
+            if (outcome instanceof ProbeOutcome.Reply r) {
+                t.ewmaNanos = t.ewmaNanos == 0 ? r.rttNanos() : t.ewmaNanos + (r.rttNanos() - t.ewmaNanos) / 8;
+            }
             if (json) {
                 t.results.add(new Result(sequence, outcome));
             } else if (!quiet) { // not even formatted when quiet: a fast sweep's outcomes cost a count each
@@ -315,11 +429,15 @@ final class SessionRun {
             }
             lock.notifyAll();
         }
+        if (answered && paceByAnswers && t.session != null) {
+            t.session.sendNext();
+        }
     }
 
     /** A duplicate, late or corrupted answer's line (null: not shown). */
-    private void extra(String line) {
+    private void extra(Track t, String line) {
         synchronized (lock) {
+            t.event();
             if (!reported && !aborted && !json) {
                 print(line);
             }
@@ -331,7 +449,11 @@ final class SessionRun {
         if (quiet || line == null) {
             return;
         }
-        out.println(line);
+        if (style.lines().raw()) {
+            out.print(line);
+        } else {
+            out.println(line);
+        }
         out.flush();
         if (!outputGone && out.checkError()) {
             outputGone = true;

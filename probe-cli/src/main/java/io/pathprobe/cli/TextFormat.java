@@ -11,9 +11,11 @@ import io.pathprobe.core.text.NumberText;
 import io.pathprobe.core.text.SummaryFigures;
 import io.pathprobe.core.text.SummaryLines;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The text the commands print: one line per probe, a header per session and a ping-style summary. Pure functions
@@ -75,33 +77,40 @@ final class TextFormat {
      */
     static String pingHeader(ProbeRequest r, int payloadSize) {
         String a = AddressText.of(r.address());
-        if (r.address() instanceof java.net.Inet6Address) {
+        if (r.address() instanceof Inet6Address) {
             return "PING " + r.host() + "(" + a + ") " + payloadSize + " data bytes";
         }
         return "PING " + r.host() + " (" + a + ") " + payloadSize + "(" + (payloadSize + 28) + ") bytes of data.";
     }
 
     /**
-     * One line per echo probe: replies exactly as ping -n prints them
-     * ({@code 64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.210 ms}); ICMP errors as ping's {@code From ...}
-     * lines with our wording of the code; timeouts (which ping does not print) as {@code no answer from ...}.
+     * One line per echo probe, as iputils ping prints it with {@code -n}: replies
+     * ({@code 64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.210 ms}) and ICMP errors
+     * ({@code From 10.0.0.2 icmp_seq=1 Destination Net Unreachable}); null for a timeout, which ping does not print.
      */
     static String pingLine(String label, long seq, ProbeOutcome o) {
+        return pingLine(label, seq, o, AddressText::of);
+    }
+
+    /**
+     * {@link #pingLine(String, long, ProbeOutcome)} with the responder shown by {@code who} (ping without
+     * {@code -n} shows {@code name (address)}).
+     */
+    static String pingLine(String label, long seq, ProbeOutcome o, Function<InetAddress, String> who) {
         if (o instanceof ProbeOutcome.Reply r) {
-            return r.bytes() + " bytes from " + addr(r.responder()) + ": icmp_seq=" + seq
+            return r.bytes() + " bytes from " + who.apply(r.responder()) + ": icmp_seq=" + seq
                     + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
         }
         if (o instanceof ProbeOutcome.TtlExceeded t) {
-            return "From " + addr(t.responder()) + " icmp_seq=" + seq + " Time to live exceeded";
+            return "From " + who.apply(t.responder()) + " icmp_seq=" + seq + " "
+                    + IputilsText.timeExceeded(t.responder() instanceof Inet6Address, t.icmpCode());
         }
         if (o instanceof ProbeOutcome.Unreachable u) {
-            String what = IcmpCodes.describeUnreachable(null, u.icmpType(), u.icmpCode(), u.mtu(), u.cause());
-            return "From " + (u.responder() != null ? addr(u.responder()) : "this host") + " icmp_seq=" + seq
-                    + " Destination unreachable: " + what + " (to " + label + ")";
+            return "From " + (u.responder() != null ? who.apply(u.responder()) : label) + " icmp_seq=" + seq + " "
+                    + IputilsText.unreachable(u);
         }
-        if (o instanceof ProbeOutcome.TimedOut t) {
-            return "no answer from " + label + " for icmp_seq=" + seq + " within "
-                    + Durations.format(Duration.ofNanos(t.timeoutNanos()));
+        if (o instanceof ProbeOutcome.TimedOut) {
+            return null;
         }
         if (o instanceof ProbeOutcome.LocalError) {
             return outcome(label, o).replaceFirst("^error " + java.util.regex.Pattern.quote(label) + ":",
@@ -133,6 +142,39 @@ final class TextFormat {
     /** iputils ping's summary of one session ({@link SummaryLines#ping}). */
     static List<String> pingSummary(String host, StatsSnapshot s, Duration elapsed) {
         return SummaryLines.ping(host, SummaryFigures.of(s, elapsed.toMillis()));
+    }
+
+    /**
+     * iputils ping's summary as {@code ping} prints it at its end: the statistics line, then one line that holds
+     * whichever of the rtt figures, {@code pipe N} (more than one request was out when one was answered) and, when
+     * requests were paced by replies (flood), {@code ipg/ewma} are there, joined by commas, and is empty when none
+     * is; late and damaged replies after it.
+     *
+     * @param time    ping's "time" (first send to last packet), rounded to ms as ping does
+     * @param pipe    the most requests out at an answer
+     * @param ewmaMs  ping's moving average of the RTTs in ms when requests went as fast as replies came (ping -f,
+     *                -i 0), else null
+     */
+    static List<String> pingSummary(String host, StatsSnapshot s, Duration time, long pipe, Double ewmaMs) {
+        long ms = (time.toNanos() + 500_000) / 1_000_000;
+        List<String> lines = new java.util.ArrayList<>(SummaryLines.ping(host, SummaryFigures.of(s, ms)));
+        List<String> parts = new java.util.ArrayList<>();
+        int rest = 2;
+        if (s.received() > 0) {
+            parts.add(lines.get(2));
+            rest = 3;
+        }
+        if (pipe > 1) {
+            parts.add("pipe " + pipe);
+        }
+        if (ewmaMs != null && s.received() > 0 && s.sent() > 1) {
+            parts.add("ipg/ewma " + NumberText.ms3(time.toNanos() / 1e6 / (s.sent() - 1)) + "/"
+                    + NumberText.ms3(ewmaMs) + " ms");
+        }
+        List<String> out = new java.util.ArrayList<>(lines.subList(0, 2));
+        out.add(String.join(", ", parts));
+        out.addAll(lines.subList(rest, lines.size()));
+        return out;
     }
 
     private static String addr(InetAddress a) {

@@ -72,6 +72,18 @@ class PingEndToEndTest {
         }
     }
 
+    /** As iputils: names only for a target given by name and without -n (names from the tests' hosts file). */
+    @Test
+    void responderNamesOnlyForANamedTargetWithoutN() {
+        Cli named = Cli.run("ping", "-c", "1", "-4", "localhost");
+        assertEquals(0, named.code(), named.err());
+        assertTrue(named.outLines().get(1).startsWith("64 bytes from localhost (127.0.0.1): icmp_seq=1 "), named.out());
+        Cli numeric = Cli.run("ping", "-c", "1", "-4", "-n", "localhost");
+        assertTrue(numeric.outLines().get(1).startsWith("64 bytes from 127.0.0.1: icmp_seq=1 "), numeric.out());
+        Cli literal = Cli.run("ping", "-c", "1", "127.0.0.1");
+        assertTrue(literal.outLines().get(1).startsWith("64 bytes from 127.0.0.1: icmp_seq=1 "), literal.out());
+    }
+
     @Test
     void rangesAndIpv6AllAtOnce() {
         Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "-q", "127.0.3.0/30", "::1");
@@ -90,8 +102,9 @@ class PingEndToEndTest {
         Cli r = Cli.run("ping", "-c", "2", "-i", "0.05", "-s", "100", "-t", "5", "-Q", "0x10", "-p", "ff00",
                 "--socket", "raw", "127.0.0.1");
         assertEquals(0, r.code(), r.err());
-        assertEquals("PING 127.0.0.1 (127.0.0.1) 100(128) bytes of data.", r.outLines().get(0));
-        assertTrue(r.outLines().get(1).startsWith("108 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), r.out());
+        assertEquals("PATTERN: 0xff00", r.outLines().get(0), "ping's echo of -p");
+        assertEquals("PING 127.0.0.1 (127.0.0.1) 100(128) bytes of data.", r.outLines().get(1));
+        assertTrue(r.outLines().get(2).startsWith("108 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), r.out());
     }
 
     @Test

@@ -38,14 +38,70 @@ class PingFormatTest {
                 TextFormat.pingLine("fd00::1", 7, new ProbeOutcome.Reply(12_345_000, ip("fd00::1"), -1, 64)));
         assertEquals("From 10.0.0.2 icmp_seq=2 Time to live exceeded",
                 TextFormat.pingLine("10.0.0.1", 2, new ProbeOutcome.TtlExceeded(1_000_000, ip("10.0.0.2"), 0)));
-        assertEquals("From 10.0.0.2 icmp_seq=3 Destination unreachable: communication administratively prohibited"
-                        + " (to 10.0.0.1)",
+        assertEquals("From 10.0.0.2 icmp_seq=3 Packet filtered",
                 TextFormat.pingLine("10.0.0.1", 3, new ProbeOutcome.Unreachable(1_000_000, ip("10.0.0.2"), 3, 13, 0, null)));
-        assertEquals("no answer from 10.0.0.1 for icmp_seq=4 within 2 s",
-                TextFormat.pingLine("10.0.0.1", 4, new ProbeOutcome.TimedOut(2_000_000_000L)));
+        assertEquals(null, TextFormat.pingLine("10.0.0.1", 4, new ProbeOutcome.TimedOut(2_000_000_000L)),
+                "ping prints nothing for a request that was not answered (-O does, at the next send)");
         assertEquals("error 10.0.0.1 icmp_seq=5: engine closed",
                 TextFormat.pingLine("10.0.0.1", 5, new ProbeOutcome.LocalError("engine closed", null)));
         assertEquals("reply from 10.0.0.1: icmp_seq=6 (DUP!)", TextFormat.pingDuplicate("10.0.0.1", 6));
+    }
+
+    @Test
+    void icmpErrorsInIputilsWords() throws Exception {
+        InetAddress r4 = ip("10.0.0.2");
+        InetAddress r6 = ip("fd00::2");
+        assertEquals("From 10.0.0.2 icmp_seq=1 Destination Net Unreachable",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 0, 0, null)));
+        assertEquals("From 10.0.0.2 icmp_seq=1 Destination Host Unreachable",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 1, 0, null)));
+        assertEquals("From 10.0.0.2 icmp_seq=1 Destination Port Unreachable",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 3, 0, null)));
+        assertEquals("From 10.0.0.2 icmp_seq=1 Frag needed and DF set (mtu = 1400)",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 4, 1400, null)));
+        assertEquals("From 10.0.0.2 icmp_seq=1 Dest Unreachable, Bad Code: 16",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 16, 0, null)));
+        assertEquals("From 10.0.0.2 icmp_seq=1 Frag reassembly time exceeded",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.TtlExceeded(1, r4, 1)));
+        assertEquals("From fd00::2 icmp_seq=1 Destination unreachable: Address unreachable",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r6, 1, 3, 0, null)));
+        assertEquals("From fd00::2 icmp_seq=1 Destination unreachable: Administratively prohibited",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r6, 1, 1, 0, null)));
+        assertEquals("From fd00::2 icmp_seq=1 Packet too big: mtu=1280",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r6, 2, 0, 1280, null)));
+        assertEquals("From fd00::2 icmp_seq=1 Time exceeded: Hop limit",
+                TextFormat.pingLine("t", 1, new ProbeOutcome.TtlExceeded(1, r6, 0)));
+        assertEquals("ff00", PingLines.patternBytes("ff00"));
+        assertEquals("ff0f", PingLines.patternBytes("fff"), "pairs from the left, as ping reads -p");
+    }
+
+    @Test
+    void summaryLineAfterTheCountsAsPingEndsIt() throws Exception {
+        ProbeStatistics s = new ProbeStatistics();
+        for (int i = 0; i < 3; i++) {
+            s.recordSent();
+        }
+        s.recordOutcome(new ProbeOutcome.TimedOut(2_000_000_000L));
+        s.recordOutcome(new ProbeOutcome.TimedOut(2_000_000_000L));
+        s.recordOutcome(new ProbeOutcome.Unreachable(1_000_000, ip("10.0.0.2"), 3, 1, 0, null));
+        assertEquals(List.of("--- h ping statistics ---",
+                "3 packets transmitted, 0 received, +1 errors, 100% packet loss, time 2000ms", "pipe 2"),
+                TextFormat.pingSummary("h", s.snapshot(), Duration.ofNanos(1_999_500_000L), 2, null),
+                "no rtt: the pipe alone; time rounded to ms as ping does");
+        assertEquals(List.of("--- h ping statistics ---",
+                "3 packets transmitted, 0 received, +1 errors, 100% packet loss, time 1ms", ""),
+                TextFormat.pingSummary("h", s.snapshot(), Duration.ofNanos(1_499_999), 1, null),
+                "nothing to show: ping's empty line");
+        ProbeStatistics f = new ProbeStatistics();
+        for (int i = 0; i < 3; i++) {
+            f.recordSent();
+            f.recordOutcome(new ProbeOutcome.Reply(1_000_000, ip("10.0.0.1"), 64, 64));
+        }
+        assertEquals(List.of("--- h ping statistics ---",
+                "3 packets transmitted, 3 received, 0% packet loss, time 4ms",
+                "rtt min/avg/max/mdev = 1.000/1.000/1.000/0.000 ms, ipg/ewma 2.000/1.000 ms"),
+                TextFormat.pingSummary("h", f.snapshot(), Duration.ofMillis(4), 1, 1.0),
+                "flood: the gap between requests (time over sent - 1) and the moving average");
     }
 
     @Test

@@ -37,11 +37,11 @@ class PingLabTest {
         path.server().nft().rule(Nft.Chain.INPUT, "ip daddr " + silent + " icmp type echo-request drop");
         Cli r = path.client().call(() -> Cli.run("ping", "-c", "2", "-i", "0.05", "-W", "0.3", up, silent));
         assertEquals(1, r.code(), "one target never answered: " + r.err() + r.out());
-        List<String> lines = r.outLines();
+        List<String> lines = r.out().lines().toList(); // with a last empty line, as ping ends a summary without rtt
         int s = lines.indexOf("--- " + silent + " ping statistics ---");
         assertTrue(lines.get(s + 1).matches("2 packets transmitted, 0 received, 100% packet loss, time \\d+ms"), r.out());
-        assertTrue(s + 2 == lines.size() || lines.get(s + 2).isEmpty(), "no rtt line without replies: " + r.out());
-        assertEquals(2, r.outLinesStartingWith("no answer from " + silent + " for icmp_seq="), r.out());
+        assertTrue(lines.get(s + 2).isEmpty(), "ping's empty line where the rtt line would be: " + r.out());
+        assertEquals(0, r.outLinesStartingWith("no answer"), "nothing per lost request without -O: " + r.out());
         int u = lines.indexOf("--- " + up + " ping statistics ---");
         assertTrue(lines.get(u + 1).startsWith("2 packets transmitted, 2 received, 0% packet loss"), r.out());
         assertEquals(2, lines.stream().filter(l -> l.startsWith("64 bytes from " + up + ": icmp_seq=")

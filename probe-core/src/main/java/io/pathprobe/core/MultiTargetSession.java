@@ -35,6 +35,10 @@ public final class MultiTargetSession {
 
     /** Receives outcomes with the target's index in the request list; no-op defaults, called on engine threads. */
     public interface Listener {
+        /** Probe {@code sequence} (from 1) to target {@code target} is about to be sent (ping -O's moment). */
+        default void onSent(int target, long sequence) {
+        }
+
         /** Probe {@code sequence} (from 1) to target {@code target} ended with {@code outcome}. */
         default void onOutcome(int target, long sequence, ProbeOutcome outcome) {
         }
@@ -269,6 +273,7 @@ public final class MultiTargetSession {
             }
             t.stats.recordSent();
         }
+        listener.onSent(index, seq);
         CompletableFuture<ProbeOutcome> f;
         try {
             f = engine.probe(t.request, extrasFor(index, t, seq));

@@ -56,6 +56,7 @@ public final class ProbeSession {
         if (!sent) {
             return;
         }
+        listener.onSent(this, seq);
         try {
             engine.probe(request, extrasFor(seq)).whenComplete((outcome, error) -> {
                 ProbeOutcome o = outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null);
@@ -74,6 +75,24 @@ public final class ProbeSession {
                 stats.recordOutcome(outcome);
             }
         }, () -> listener.onOutcome(this, seq, outcome));
+    }
+
+    /**
+     * Sends the next probe now rather than at its slot, and counts the interval from it (ping's flood: the next
+     * echo goes as soon as the last was answered, or an interval after it, whichever comes first). Does nothing
+     * once the count has been sent or the session has ended.
+     */
+    public void sendNext() {
+        loop.execute(() -> {
+            synchronized (this) {
+                if (finished || (plan.count() > 0 && sentCount >= plan.count())) {
+                    return;
+                }
+                ticker.cancel(false);
+                long period = plan.interval().toNanos();
+                ticker = loop.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     /** Records a duplicate answer (for probers that see them); never counted as received. */

@@ -8,6 +8,13 @@ public interface SessionListener {
     };
 
     /**
+     * Probe number {@code sequence} (from 1) is being sent now; ping prints what is still unanswered then
+     * ({@code -O}), and a dot per probe in flood mode. Called before the probe's outcome.
+     */
+    default void onSent(ProbeSession session, long sequence) {
+    }
+
+    /**
      * Probe number {@code sequence} (from 1, in sending order) of the session ended with {@code outcome}.
      * Outcomes may arrive out of sending order.
      */

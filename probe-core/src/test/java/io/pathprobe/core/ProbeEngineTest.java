@@ -188,6 +188,52 @@ class ProbeEngineTest {
     }
 
     @Test
+    void everySendIsAnnouncedBeforeItsOutcome() throws Exception {
+        List<String> events = new ArrayList<>();
+        ProbeSession s = engine.startSession(req("answer"), SessionPlan.count(3).withInterval(Duration.ofMillis(5)),
+                new SessionListener() {
+                    @Override
+                    public void onSent(ProbeSession session, long sequence) {
+                        synchronized (events) {
+                            events.add("sent " + sequence);
+                        }
+                    }
+
+                    @Override
+                    public void onOutcome(ProbeSession session, long sequence, ProbeOutcome outcome) {
+                        synchronized (events) {
+                            events.add("outcome " + sequence);
+                        }
+                    }
+                });
+        s.completion().get(10, TimeUnit.SECONDS);
+        synchronized (events) {
+            assertEquals(6, events.size(), events.toString());
+            for (long seq = 1; seq <= 3; seq++) {
+                assertTrue(events.indexOf("sent " + seq) >= 0 && events.indexOf("sent " + seq) < events.indexOf("outcome " + seq),
+                        events.toString());
+            }
+        }
+    }
+
+    @Test
+    void sendNextSendsAtOnceWhateverTheInterval() throws Exception {
+        // One minute apart: within the test's bounds only sendNext can start probes 2 and 3.
+        ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+        ProbeSession s = engine.startSession(held, SessionPlan.count(3).withInterval(Duration.ofSeconds(60)), null);
+        for (int i = 1; i <= 3; i++) {
+            ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+            assertNotNull(call, "probe " + i + " started");
+            call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            s.sendNext();
+        }
+        StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);
+        assertEquals(3, st.sent(), "sendNext sends no more than the count");
+        assertEquals(3, st.received());
+        assertEquals(null, TestProberProvider.HELD.poll(200, TimeUnit.MILLISECONDS), "no fourth probe");
+    }
+
+    @Test
     void sessionCountsTimeoutsAsLoss() throws Exception {
         ProbeSession s = engine.startSession(req("silent"), SessionPlan.count(3).withInterval(Duration.ofMillis(5)), null);
         StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);

@@ -270,6 +270,8 @@ final class EchoLane {
         backlog.addFirst(call);
     }
 
+    private boolean sendPathWarm;
+
     private MessageBatch bigSend() {
         if (bigSend == null) {
             bigSend = new MessageBatch(1, BIG_SLOT, CONTROL);
@@ -279,6 +281,12 @@ final class EchoLane {
 
     /** Sends what is batched; on a full socket buffer, waits (EPOLLOUT, or a timer for ENOBUFS) and keeps the rest. */
     private void sendBatch() {
+        if (!sendPathWarm && batchFrom < batchCount) {
+            // The first sendmmsg through jnr-ffi costs tens of microseconds of first-use work, which counted in the
+            // first probe's RTT: one call with no messages (it sends nothing) pays it before the clock starts.
+            sendPathWarm = true;
+            sendBatch.send(batchSocket.fd, batchFrom, 0);
+        }
         int retries = 0;
         while (batchFrom < batchCount) {
             // RTTs count from the send call, not from when each probe was encoded into the batch. (Before the call:

@@ -73,10 +73,12 @@ public final class TcpProber implements Prober {
     /** Epoll sockets have an fd; reading its error queue needs the core native layer (libc through jnr-ffi). */
     private final boolean errorQueueReadable;
     private final SelectorProvider selectorProvider = SelectorProvider.provider();
+    private final ConnectWarmUp warmUp;
 
     public TcpProber(ProberContext context) {
         this.epoll = context.transport() == Transport.EPOLL;
         this.errorQueueReadable = epoll && NativeIo.availability().available();
+        this.warmUp = new ConnectWarmUp(epoll, selectorProvider);
     }
 
     @Override
@@ -119,6 +121,10 @@ public final class TcpProber implements Prober {
 
     @Override
     public void start(ProbeCall call) {
+        warmUp.thenRun(call.eventLoop(), () -> connect(call));
+    }
+
+    private void connect(ProbeCall call) {
         TcpSettings s = TcpSettings.of(call.request());
         InetAddress target = call.address();
         boolean v6 = target instanceof Inet6Address;
