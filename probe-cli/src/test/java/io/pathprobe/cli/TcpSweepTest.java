@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.testkit.TcpListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.core.SessionPlan;
@@ -29,15 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(60)
 class TcpSweepTest {
-    private LoopbackListener listener;
+    private TcpListener listener;
     private List<Integer> closed;
 
     @BeforeEach
     void listen() throws IOException {
-        listener = new LoopbackListener("127.0.0.1");
+        listener = TcpListener.onLoopback("127.0.0.1");
         Set<Integer> ports = new LinkedHashSet<>();
         while (ports.size() < 29) {
-            ports.add(LoopbackListener.closedPort("127.0.0.1"));
+            ports.add(TcpListener.closedPort("127.0.0.1"));
         }
         ports.remove(listener.port());
         closed = new ArrayList<>(ports);
@@ -69,7 +70,7 @@ class TcpSweepTest {
                 r.out());
         assertTrue(lines.get(6).matches("swept in \\d+(\\.\\d+)? m?s"), r.out());
         assertEquals(7, lines.size(), "no line per refused port, no per-port summary: " + r.out());
-        assertTrue(listener.awaitAccepted(1, 5_000), "the open port was connected to");
+        assertTrue(listener.awaitAccepted(1, java.time.Duration.ofSeconds(5)), "the open port was connected to");
     }
 
     @Test

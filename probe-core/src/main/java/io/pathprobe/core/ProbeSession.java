@@ -83,16 +83,7 @@ public final class ProbeSession {
      * once the count has been sent or the session has ended.
      */
     public void sendNext() {
-        loop.execute(() -> {
-            synchronized (this) {
-                if (finished || (plan.count() > 0 && sentCount >= plan.count())) {
-                    return;
-                }
-                ticker.cancel(false);
-                long period = plan.interval().toNanos();
-                ticker = loop.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
-            }
-        });
+        repetition.nextNow();
     }
 
     /** Records a duplicate answer (for probers that see them); never counted as received. */

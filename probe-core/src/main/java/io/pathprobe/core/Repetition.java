@@ -82,6 +82,23 @@ public final class Repetition {
         }
     }
 
+    /**
+     * Runs the next round now rather than at its slot and counts the interval from it (ping's flood: the next echo
+     * as soon as the last was answered, or an interval after it, whichever comes first). Does nothing once every
+     * round has started or the repetition has ended.
+     */
+    public void nextNow() {
+        loop.execute(() -> {
+            synchronized (this) {
+                if (!sending || finished || ticker == null) {
+                    return;
+                }
+                ticker.cancel(false);
+                ticker = loop.scheduleAtFixedRate(this::tick, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
     private void tick() {
         long n;
         synchronized (this) {
