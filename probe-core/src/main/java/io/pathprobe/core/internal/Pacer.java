@@ -78,6 +78,14 @@ public final class Pacer<T> {
     }
 
     public void submit(T item) {
+        if (nanosPerToken == 0 && held.isEmpty() && queue.isEmpty()) {
+            // Nothing waiting and no rate limit: take a slot and start it here, without a queue node or a hand-over.
+            int n = inFlight.get();
+            if (n < limit && inFlight.compareAndSet(n, n + 1)) {
+                starter.accept(item);
+                return;
+            }
+        }
         queue.add(item);
         drain();
     }
