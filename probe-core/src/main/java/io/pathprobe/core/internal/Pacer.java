@@ -209,6 +209,26 @@ public final class Pacer<T> {
      * queued meanwhile is not left behind (its submitter saw the slot taken; this thread sees the item).
      */
     private void drainUnpaced() {
+        int[] depth = draining.get();
+        if (depth[0] != 0) {
+            return; // an item this thread started ended at once and released: the loop below goes on
+        }
+        depth[0] = 1;
+        try {
+            drainUnpacedLoop();
+        } finally {
+            depth[0] = 0;
+        }
+    }
+
+    /**
+     * Whether this thread is in {@link #drainUnpaced} already (an item that ends as it starts releases its slot in
+     * the start): a nested drain would recurse once per queued item, and a long queue of such items overflow the stack.
+     * Per pacer: a start that submits to another engine's pacer must still drain that one.
+     */
+    private final ThreadLocal<int[]> draining = ThreadLocal.withInitial(() -> new int[1]);
+
+    private void drainUnpacedLoop() {
         while (!held.isEmpty() || !queue.isEmpty()) {
             int n = inFlight.get();
             if (n >= limit) {
