@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Echo probes per second on loopback, side by side in one run: fping, pathprobe, and the C ceiling (icmpceil: one
-# thread, one raw socket). Same 254 targets (127.0.1.1-127.0.1.254; all of 127/8 answers on lo). Run as root.
+# Echo probes per second on loopback, side by side in one run: fping, pathprobe, and the C ceiling
+# (benchmarks/ceilings/echoceil.c with one thread and one raw socket, compiled by benchmarks/ceilings/build.sh).
+# Same 254 targets (127.0.1.1-127.0.1.254; all of 127/8 answers on lo). Run as root.
 #   benchmarks/icmp-vs-fping.sh [TOTAL_PROBES]        (default 254000: 1000 per target)
 # pathprobe runs through `bin/pathprobe ping -q` when the CLI exists, else through the benchmark jar's IcmpRate main.
 set -euo pipefail
@@ -39,12 +40,11 @@ else
   prate=$(echo "$pout" | sed -n 's/.*: \([0-9]*\)\/s$/\1/p')
 fi
 
-ceil=/tmp/icmpceil
-[ -x "$ceil" ] || gcc -O2 -o "$ceil" ../shared/ceilings/icmpceil.c 2>/dev/null || gcc -O2 -o "$ceil" /work/shared/ceilings/icmpceil.c
-cout=$("$ceil" "$total" 512)
-echo "icmpceil   $cout"
+benchmarks/ceilings/build.sh
+cout=$(benchmarks/target/ceilings/echoceil raw 1 "$total" 512 || true)
+echo "$cout"
 crate=$(echo "$cout" | sed -n 's/.*: \([0-9]*\)\/s$/\1/p')
 
 awk -v p="$prate" -v f="$frate" -v c="$crate" 'BEGIN {
   printf "pathprobe / fping    = %.1fx\n", p / f
-  printf "pathprobe / icmpceil = %.2f\n", p / c }'
+  printf "pathprobe / echoceil raw 1 thread = %.2f\n", p / c }'

@@ -68,11 +68,15 @@ public class IcmpEchoBenchmark {
     }
 
     static ProbeRequest[] requests(int targets) throws UnknownHostException {
+        return requests(targets, IcmpSocketMode.RAW);
+    }
+
+    static ProbeRequest[] requests(int targets, IcmpSocketMode mode) throws UnknownHostException {
         ProbeRequest[] r = new ProbeRequest[targets];
         for (int i = 0; i < targets; i++) {
             String a = targets == 1 ? "127.0.0.1" : "127.0.1." + (1 + i);
             r[i] = ProbeRequest.builder("icmp").target(InetAddress.getByName(a))
-                    .option(IcmpOptions.SOCKET_MODE, IcmpSocketMode.RAW).build();
+                    .option(IcmpOptions.SOCKET_MODE, mode).build();
         }
         return r;
     }

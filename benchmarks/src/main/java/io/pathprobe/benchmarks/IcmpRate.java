@@ -3,13 +3,15 @@ package io.pathprobe.benchmarks;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.icmp.IcmpSocketMode;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One timed run of echo probes through the engine, for scripts that compare with fping and the C ceiling:
- * {@code java -cp benchmarks.jar io.pathprobe.benchmarks.IcmpRate TOTAL TARGETS [WINDOW]} prints
- * {@code pathprobe sent=N replies=N lost=N in S s: R/s}. A short warm-up run comes first.
+ * {@code java -cp benchmarks.jar io.pathprobe.benchmarks.IcmpRate TOTAL TARGETS [WINDOW [THREADS [RAW|DGRAM]]]}
+ * prints {@code pathprobe sent=N replies=N lost=N in S s: R/s}. THREADS is the engine's event loops (default: one
+ * per processor), the socket mode RAW by default. A short warm-up run comes first.
  */
 public final class IcmpRate {
     private IcmpRate() {
@@ -19,13 +21,16 @@ public final class IcmpRate {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
         int targets = args.length > 1 ? Integer.parseInt(args[1]) : 254;
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
-        ProbeRequest[] requests = IcmpEchoBenchmark.requests(targets);
-        try (ProbeEngine engine = ProbeEngine.builder().maxInFlight(window).build()) {
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+        IcmpSocketMode mode = args.length > 4 ? IcmpSocketMode.valueOf(args[4]) : IcmpSocketMode.RAW;
+        ProbeRequest[] requests = IcmpEchoBenchmark.requests(targets, mode);
+        try (ProbeEngine engine = ProbeEngine.builder().maxInFlight(window).threads(threads).build()) {
             run(engine, requests, Math.min(total, 200_000)); // warm-up: JIT
             long t0 = System.nanoTime();
             long[] r = run(engine, requests, total);
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("pathprobe sent=%d replies=%d lost=%d in %.2fs: %.0f/s%n", total, r[0], r[1], s, r[0] / s);
+            System.out.printf("pathprobe %s threads=%d sent=%d replies=%d lost=%d in %.2fs: %.0f/s%n", mode, threads,
+                    total, r[0], r[1], s, r[0] / s);
         }
     }
 

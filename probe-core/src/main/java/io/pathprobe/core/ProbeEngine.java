@@ -143,7 +143,8 @@ public final class ProbeEngine implements AutoCloseable {
 
     /**
      * Starts a probe (after pacing) and returns its outcome when it ends. Network failures complete the future
-     * normally with a failure outcome; the future completes exceptionally only if the engine is closed.
+     * normally with a failure outcome; the future completes exceptionally only if the engine is closed. Cancelling
+     * the future (or completing it yourself) ends the probe: the prober lets go of it and its in-flight slot is free.
      *
      * @throws IllegalArgumentException    when the request is not valid for its prober (the message says why)
      * @throws ProberUnavailableException  when its prober cannot run here (the message names the fixes)

@@ -1,6 +1,7 @@
 package io.pathprobe.core;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -11,6 +12,9 @@ import java.util.function.Predicate;
  * @param <T> the value type
  */
 public final class ProbeOption<T> {
+    /** Options made so far: the next one's index. First, so the constants below find it set. */
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
     /** IP TTL / IPv6 hop limit of outgoing probes; 0 means the system default. */
     public static final ProbeOption<Integer> TTL =
             new ProbeOption<>("ttl", Integer.class, 0, v -> v >= 0 && v <= 255, "0 (system default) to 255");
@@ -19,6 +23,8 @@ public final class ProbeOption<T> {
             new ProbeOption<>("tos", Integer.class, -1, v -> v >= -1 && v <= 255, "0 to 255");
 
     private final String name;
+    /** This option's slot in a request's values (probers read options per probe: an array, not a map lookup). */
+    final int index = COUNT.getAndIncrement();
     private final Class<T> type;
     private final T defaultValue;
     private final Predicate<T> check;

@@ -25,6 +25,8 @@ public final class ProbeRequest {
     private final Duration timeout;
     private final VantagePoint vantagePoint;
     private final Map<ProbeOption<?>, Object> options;
+    /** The options' values by {@link ProbeOption#index} (null where unset), for {@link #option}. */
+    private final Object[] values;
 
     private ProbeRequest(Builder b) {
         this.kind = b.kind;
@@ -34,6 +36,12 @@ public final class ProbeRequest {
         this.timeout = b.timeout;
         this.vantagePoint = b.vantagePoint;
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+        int n = 0;
+        for (ProbeOption<?> o : b.options.keySet()) {
+            n = Math.max(n, o.index + 1);
+        }
+        this.values = new Object[n];
+        b.options.forEach((o, v) -> values[o.index] = v);
     }
 
     /** A builder for a request to the prober of {@code kind} (e.g. {@code "tcp"}, {@code "icmp"}). */
@@ -70,9 +78,11 @@ public final class ProbeRequest {
     }
 
     /** The option's value, or its default when unset. */
+    @SuppressWarnings("unchecked") // validated against the option's type when set
     public <T> T option(ProbeOption<T> option) {
-        Object v = options.get(option);
-        return v == null ? option.defaultValue() : option.type().cast(v);
+        int i = option.index;
+        Object v = i < values.length ? values[i] : null;
+        return v == null ? option.defaultValue() : (T) v;
     }
 
     /** The options set explicitly on this request. */

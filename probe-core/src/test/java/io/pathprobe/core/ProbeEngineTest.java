@@ -114,6 +114,32 @@ class ProbeEngineTest {
     }
 
     @Test
+    void cancellingTheFutureEndsTheProbeAndFreesItsSlot() throws Exception {
+        ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+        List<CompletableFuture<ProbeOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            futures.add(engine.probe(held));
+        }
+        List<ProbeCall> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
+        }
+        CompletableFuture<ProbeOutcome> waiting = engine.probe(held); // a fifth waits: four are in flight
+        assertTrue(futures.get(0).cancel(false));
+        assertTrue(futures.get(0).isCancelled());
+        assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS), "the cancelled probe's slot went to the fifth");
+        // The prober sees that probe ended (the loops started the four in either order: find it), and its own late
+        // answer is ignored; the future stays cancelled.
+        List<ProbeCall> ended = calls.stream().filter(ProbeCall::isDone).toList();
+        assertEquals(1, ended.size());
+        assertFalse(ended.get(0).complete(new ProbeOutcome.TimedOut(1)));
+        assertTrue(futures.get(0).isCancelled());
+        assertTrue(futures.get(1).completeExceptionally(new IllegalStateException("given up")));
+        assertEquals(3, engine.inFlight());
+        assertFalse(waiting.isDone());
+    }
+
+    @Test
     void closingEndsOutstandingProbesWithALocalError() throws Exception {
         CompletableFuture<ProbeOutcome> f = engine.probe(req("held").toBuilder().timeout(Duration.ofSeconds(30)).build());
         TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);

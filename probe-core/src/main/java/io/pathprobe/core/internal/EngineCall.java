@@ -15,14 +15,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * The engine's side of one probe: completes once, cancels its timer, runs abort actions when ended early.
+ * The engine's side of one probe, and the future its submitter waits on: completes once, cancels its timer, runs
+ * abort actions when ended early.
  *
- * <p>An engine may hold a million of these at once, so each is kept to one object of 64 bytes (with compressed
- * oops) besides its future: the once-only state changes are compare-and-sets on its own fields through
- * {@link VarHandle}s rather than separate atomic objects, and the engine's list of outstanding calls is threaded
- * through {@link #prev}/{@link #next} rather than held in a set.
+ * <p>An engine may hold a million of these at once, so each is one object of 64 bytes (with compressed oops),
+ * future included: it <em>is</em> the {@link CompletableFuture} (a separate one cost 24 bytes more, and a field),
+ * the once-only state changes are compare-and-sets on its own fields through {@link VarHandle}s rather than
+ * separate atomic objects, what the engine does at its end and whom it tells of late answers are one shared
+ * {@link Owner}, and the engine's list of outstanding calls is threaded through {@link #prev}/{@link #next} rather
+ * than held in a set.
+ *
+ * <p>{@link #complete} is both the prober's ({@link ProbeCall#complete}) and the future's: a submitter that completes
+ * the future itself ends the probe for the engine as a prober would (its slot is freed, the listeners hear the
+ * outcome given), and the prober's own answer is then ignored.
  */
-public final class EngineCall implements ProbeCall, ProbeHandle {
+public final class EngineCall extends CompletableFuture<ProbeOutcome> implements ProbeCall, ProbeHandle {
     private static final Runnable NO_ACTION = () -> { };
     private static final VarHandle ABORT_ACTION;
     private static final VarHandle OUTCOME;
@@ -32,11 +39,17 @@ public final class EngineCall implements ProbeCall, ProbeHandle {
     /** In {@link #startNanos} of a call handed back for lack of a resource, until it starts again. */
     private static final long RETRYING = Long.MIN_VALUE;
 
-    /** What the engine does when a call ends, and when its prober hands it back for lack of a resource. */
+    /**
+     * What the engine does when a call ends, and when its prober hands it back for lack of a resource; and whom the
+     * call tells of its duplicate, late and corrupted answers. One per engine (one per session for sessions' calls).
+     */
     public interface Owner {
         void finished(EngineCall call);
 
         void retry(EngineCall call, ErrnoCause cause);
+
+        /** Told about duplicate, late and corrupted answers reported by the prober. */
+        ProbeEventListener extras();
     }
 
     static {
@@ -51,9 +64,7 @@ public final class EngineCall implements ProbeCall, ProbeHandle {
     }
 
     private final ProbeRequest request;
-    private final CompletableFuture<ProbeOutcome> future;
     private final Owner owner;
-    private final ProbeEventListener extras;
     /** Null once the call is done (later actions are dropped: the prober's own completion cleans up). */
     @SuppressWarnings("unused") // through ABORT_ACTION
     private volatile Runnable abortAction = NO_ACTION;
@@ -68,17 +79,9 @@ public final class EngineCall implements ProbeCall, ProbeHandle {
     EngineCall prev;
     EngineCall next;
 
-    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Owner owner) {
-        this(request, future, owner, ProbeEventListener.NONE);
-    }
-
-    /** @param extras told about duplicate and late answers reported by the prober */
-    public EngineCall(ProbeRequest request, CompletableFuture<ProbeOutcome> future, Owner owner,
-                      ProbeEventListener extras) {
+    public EngineCall(ProbeRequest request, Owner owner) {
         this.request = request;
-        this.future = future;
         this.owner = owner;
-        this.extras = extras;
     }
 
     /**
@@ -170,8 +173,9 @@ public final class EngineCall implements ProbeCall, ProbeHandle {
         return startNanos;
     }
 
+    /** The future the submitter waits on: this call. */
     public CompletableFuture<ProbeOutcome> future() {
-        return future;
+        return this;
     }
 
     /** The outcome, once done. */
@@ -216,7 +220,7 @@ public final class EngineCall implements ProbeCall, ProbeHandle {
             }
         }
         owner.finished(this);
-        future.complete(result);
+        super.complete(result);
         return true;
     }
 
@@ -229,22 +233,43 @@ public final class EngineCall implements ProbeCall, ProbeHandle {
 
     @Override
     public void reportDuplicate() {
-        extras.probeDuplicate(this);
+        owner.extras().probeDuplicate(this);
     }
 
     @Override
     public void reportLate(long rttNanos) {
-        extras.probeLate(this, rttNanos);
+        owner.extras().probeLate(this, rttNanos);
     }
 
     @Override
     public void reportCorrupted(int byteIndex) {
-        extras.probeCorrupted(this, byteIndex);
+        owner.extras().probeCorrupted(this, byteIndex);
     }
 
+    /** Whether the future is complete (the outcome is published; a prober's further {@link #complete} is ignored). */
     @Override
     public boolean isDone() {
-        return outcome != null;
+        return super.isDone();
+    }
+
+    /** A submitter cancelling the future ends the probe: its prober's resources are released, its slot freed. */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            finish(new ProbeOutcome.LocalError("the probe was cancelled by its submitter", null), true);
+        }
+        return cancelled;
+    }
+
+    /** As {@link #cancel}: a submitter failing the future ends the probe. */
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        boolean failed = super.completeExceptionally(ex);
+        if (failed) {
+            finish(new ProbeOutcome.LocalError("the probe's future was failed by its submitter: " + ex, null), true);
+        }
+        return failed;
     }
 
     @Override

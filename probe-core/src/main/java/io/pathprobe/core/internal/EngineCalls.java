@@ -36,23 +36,19 @@ public final class EngineCalls {
     private final Pacer<Pending> pacer;
     private final List<ProbeEventListener> listeners;
     /**
-     * Calls submitted and not finished, for {@link #shutdown()}: a doubly-linked list through the calls themselves
-     * (8 bytes a call, where a concurrent set cost about 40). Guarded by {@code outstandingLock}.
+     * Calls submitted and not finished, for {@link #shutdown()}: doubly-linked lists through the calls themselves
+     * (8 bytes a call, where a concurrent set cost about 40), one per stripe, so that the submitting thread and the
+     * event loops ending calls rarely meet on one lock. A call's stripe is its identity hash's low bits.
      */
-    private final Object outstandingLock = new Object();
-    private EngineCall outstanding;
-    /** One instance for every call (a method reference made per call would cost 16 bytes each). */
-    private final EngineCall.Owner owner = new EngineCall.Owner() {
-        @Override
-        public void finished(EngineCall call) {
-            EngineCalls.this.finished(call);
-        }
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private static final int STRIPES = 16;
 
-        @Override
-        public void retry(EngineCall call, ErrnoCause cause) {
-            EngineCalls.this.retry(call, cause);
-        }
-    };
+    /** One list of outstanding calls and its lock. */
+    private static final class Stripe {
+        EngineCall head;
+    }
+    /** One instance for every call without an observer (a method reference made per call would cost 16 bytes each). */
+    private final EngineCall.Owner owner = new ObservedOwner(null);
     /** The prober of each kind, for a probe handed back (the call does not keep its prober: 8 bytes a call). */
     private final Function<String, Prober> probers;
     private final long giveUpNanos;
@@ -75,6 +71,9 @@ public final class EngineCalls {
         this.listeners = listeners;
         this.probers = probers;
         this.giveUpNanos = giveUpNanos;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
         this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start);
     }
 
@@ -90,11 +89,10 @@ public final class EngineCalls {
         if (shutdown) {
             throw new IllegalStateException("this ProbeEngine is closed");
         }
-        CompletableFuture<ProbeOutcome> future = new CompletableFuture<>();
-        EngineCall call = new EngineCall(request, future, owner, observer == null ? extras : both(observer));
+        EngineCall call = new EngineCall(request, observer == null ? owner : new ObservedOwner(observer));
         link(call);
         pacer.submit(new Pending(prober, call));
-        return future;
+        return call.future();
     }
 
     public int inFlight() {
@@ -241,6 +239,31 @@ public final class EngineCalls {
         }
     };
 
+    /** The owner of calls: the engine's end of each, and who hears of late answers (the listeners, the observer). */
+    private final class ObservedOwner implements EngineCall.Owner {
+        /** Null for the engine's own owner (made before the listeners' field is set). */
+        private final ProbeEventListener extras;
+
+        ObservedOwner(ProbeEventListener observer) {
+            this.extras = observer == null ? null : both(observer);
+        }
+
+        @Override
+        public void finished(EngineCall call) {
+            EngineCalls.this.finished(call);
+        }
+
+        @Override
+        public void retry(EngineCall call, ErrnoCause cause) {
+            EngineCalls.this.retry(call, cause);
+        }
+
+        @Override
+        public ProbeEventListener extras() {
+            return extras != null ? extras : EngineCalls.this.extras;
+        }
+    }
+
     private ProbeEventListener both(ProbeEventListener observer) {
         return new ProbeEventListener() {
             @Override
@@ -263,43 +286,53 @@ public final class EngineCalls {
         };
     }
 
+    private Stripe stripe(EngineCall call) {
+        return stripes[System.identityHashCode(call) & (STRIPES - 1)];
+    }
+
     private void link(EngineCall call) {
-        synchronized (outstandingLock) {
-            EngineCall head = outstanding;
+        Stripe st = stripe(call);
+        synchronized (st) {
+            EngineCall head = st.head;
             call.next = head;
             if (head != null) {
                 head.prev = call;
             }
-            outstanding = call;
+            st.head = call;
         }
     }
 
-    /** Takes {@code call} off the list; a no-op when it is not on it (shutdown took it off already). */
+    /** Takes {@code call} off its list; a no-op when it is not on it (shutdown took it off already). */
     private void unlink(EngineCall call) {
-        synchronized (outstandingLock) {
-            EngineCall p = call.prev;
-            EngineCall n = call.next;
-            if (p != null) {
-                p.next = n;
-            } else if (outstanding == call) {
-                outstanding = n;
-            } else {
-                return;
-            }
-            if (n != null) {
-                n.prev = p;
-            }
-            call.prev = null;
-            call.next = null;
+        Stripe st = stripe(call);
+        synchronized (st) {
+            unlink(st, call);
         }
     }
 
-    /** Takes the first outstanding call off the list, or null when none is left. */
-    private EngineCall unlinkFirst() {
-        synchronized (outstandingLock) {
-            EngineCall head = outstanding;
+    private static void unlink(Stripe st, EngineCall call) {
+        EngineCall p = call.prev;
+        EngineCall n = call.next;
+        if (p != null) {
+            p.next = n;
+        } else if (st.head == call) {
+            st.head = n;
+        } else {
+            return;
+        }
+        if (n != null) {
+            n.prev = p;
+        }
+        call.prev = null;
+        call.next = null;
+    }
+
+    /** Takes the first outstanding call of {@code st} off its list, or null when none is left. */
+    private static EngineCall unlinkFirst(Stripe st) {
+        synchronized (st) {
+            EngineCall head = st.head;
             if (head != null) {
-                unlink(head);
+                unlink(st, head);
             }
             return head;
         }
@@ -352,9 +385,12 @@ public final class EngineCalls {
     /** Ends every outstanding probe with a local error. */
     public void shutdown() {
         shutdown = true;
-        // One at a time off the list: calls that finish meanwhile take themselves off, so this ends.
-        for (EngineCall call = unlinkFirst(); call != null; call = unlinkFirst()) {
-            call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null));
+        // One at a time off the lists: calls that finish meanwhile take themselves off, so this ends. (A call
+        // submitted meanwhile sees the flag: submit refuses it, or it is ended when it starts.)
+        for (Stripe st : stripes) {
+            for (EngineCall call = unlinkFirst(st); call != null; call = unlinkFirst(st)) {
+                call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null));
+            }
         }
         ExecutorService r = resolver;
         if (r != null) {

@@ -13,9 +13,11 @@ import java.util.function.LongSupplier;
  * Admits queued work under two limits shared by every prober of an engine: at most {@code maxInFlight} items
  * started and not yet released, and at most {@code maxPerSecond} starts per second (0 = unlimited).
  *
- * <p>Any thread may {@link #submit} or {@link #release}; one thread at a time drains the queue (the others leave
- * it work), so starts never run concurrently with each other. The rate limit is a token bucket holding at most
- * 10 ms of tokens, so a paced run sends smoothly instead of in bursts.
+ * <p>Any thread may {@link #submit} or {@link #release}. Without a rate limit every thread that frees a slot or
+ * queues an item starts what the slots allow itself (a compare-and-set takes a slot; no lock), so each event loop
+ * refills its own probes as they end and the loops share the work. With a rate limit one thread at a time drains
+ * the queue (the others leave it work), through a token bucket holding at most 10 ms of tokens, so a paced run
+ * sends smoothly instead of in bursts.
  *
  * <p>Backpressure: an item whose start ran out of a local resource (descriptors, buffers, ports) is
  * {@link #hold held}: its slot is freed, the item goes first in line, and the effective limit drops below what is
@@ -76,6 +78,14 @@ public final class Pacer<T> {
     }
 
     public void submit(T item) {
+        if (nanosPerToken == 0 && held.isEmpty() && queue.isEmpty()) {
+            // Nothing waiting and no rate limit: take a slot and start it here, without a queue node or a hand-over.
+            int n = inFlight.get();
+            if (n < limit && inFlight.compareAndSet(n, n + 1)) {
+                starter.accept(item);
+                return;
+            }
+        }
         queue.add(item);
         drain();
     }
@@ -154,6 +164,10 @@ public final class Pacer<T> {
     }
 
     private void drain() {
+        if (nanosPerToken == 0) {
+            drainUnpaced();
+            return;
+        }
         if (wip.getAndIncrement() != 0) {
             return;
         }
@@ -187,6 +201,52 @@ public final class Pacer<T> {
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
+    }
+
+    /**
+     * Starts what the in-flight limit allows, on this thread, concurrently with any others doing the same. A thread
+     * that takes a slot and finds the queues emptied by another gives the slot back and looks again, so an item
+     * queued meanwhile is not left behind (its submitter saw the slot taken; this thread sees the item).
+     */
+    private void drainUnpaced() {
+        int[] depth = draining.get();
+        if (depth[0] != 0) {
+            return; // an item this thread started ended at once and released: the loop below goes on
+        }
+        depth[0] = 1;
+        try {
+            drainUnpacedLoop();
+        } finally {
+            depth[0] = 0;
+        }
+    }
+
+    /**
+     * Whether this thread is in {@link #drainUnpaced} already (an item that ends as it starts releases its slot in
+     * the start): a nested drain would recurse once per queued item, and a long queue of such items overflow the stack.
+     * Per pacer: a start that submits to another engine's pacer must still drain that one.
+     */
+    private final ThreadLocal<int[]> draining = ThreadLocal.withInitial(() -> new int[1]);
+
+    private void drainUnpacedLoop() {
+        while (!held.isEmpty() || !queue.isEmpty()) {
+            int n = inFlight.get();
+            if (n >= limit) {
+                return; // a release() will drain again
+            }
+            if (!inFlight.compareAndSet(n, n + 1)) {
+                continue;
+            }
+            T item = held.poll();
+            if (item == null) {
+                item = queue.poll();
+            }
+            if (item == null) {
+                inFlight.decrementAndGet();
+                continue;
+            }
+            starter.accept(item);
+        }
     }
 
     /**

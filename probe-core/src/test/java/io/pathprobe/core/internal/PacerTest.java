@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pacer's limits, driven by a clock the test sets: no sleeping, no timing assertions. */
 class PacerTest {
@@ -31,6 +32,81 @@ class PacerTest {
         pacer.release();
         assertEquals(6, started.size());
         assertEquals(3, pacer.inFlight());
+        timer.shutdownNow();
+    }
+
+    @Test
+    void withoutARateLimitThreadsStartAndReleaseConcurrentlyWithinTheLimit() throws Exception {
+        // Four threads each submit 20,000 items; each start is released at once by whichever thread started it (as
+        // an event loop ending a probe starts the next): every item starts exactly once, never more than 8 at once.
+        int threads = 4;
+        int each = 20_000;
+        int limit = 8;
+        java.util.concurrent.atomic.AtomicIntegerArray starts = new java.util.concurrent.atomic.AtomicIntegerArray(threads * each);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Pacer<Integer>> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        Pacer<Integer> pacer = new Pacer<>(limit, 0, timer, item -> {
+            starts.incrementAndGet(item);
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            running.decrementAndGet();
+            ref.get().release();
+        });
+        ref.set(pacer);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    pacer.submit(base + i);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join(60_000);
+        }
+        assertEquals(0, pacer.queued());
+        assertEquals(0, pacer.inFlight());
+        for (int i = 0; i < threads * each; i++) {
+            assertEquals(1, starts.get(i), "item " + i);
+        }
+        assertTrue(most.get() <= limit, "at most " + limit + " at once, saw " + most.get());
+        timer.shutdownNow();
+    }
+
+    @Test
+    void itemsThatEndAsTheyStartDoNotNestOneDrainPerItem() throws Exception {
+        // 100,000 queued behind one held item, each released inside its own start (a probe that fails at once):
+        // started one after another in one loop, not by a drain per item inside the last one's release (which a
+        // 256 KiB stack cannot hold).
+        int n = 100_000;
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Pacer<Integer>> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        Pacer<Integer> pacer = new Pacer<>(1, 0, timer, item -> {
+            started.incrementAndGet();
+            if (item != 0) {
+                ref.get().release();
+            }
+        });
+        ref.set(pacer);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    pacer.submit(i);
+                }
+                pacer.release(); // item 0 ends: the rest run
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join(60_000);
+        assertEquals(null, failure.get());
+        assertEquals(n, started.get());
+        assertEquals(0, pacer.inFlight());
         timer.shutdownNow();
     }
 

@@ -21,8 +21,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The echo prober of one engine: one {@link EchoLane} per address family, socket mode and socket set-up, each on
- * the event loop that first needed it. Times its probes out itself (a sweep of sorted queues, not a timer each).
+ * The echo prober of one engine: one {@link EchoLane} per event loop, address family, socket mode and socket set-up.
+ * A probe goes to the lane of the loop the engine gave it, so each loop sends and receives on sockets of its own
+ * and the kernel hands each lane its own replies (ping sockets by their identifier, raw sockets through the
+ * lane's BPF filter): the engine's loops probe in parallel with no lock or hand-over between them. Times its
+ * probes out itself (a sweep of sorted queues, not a timer each).
  */
 public final class IcmpProber implements Prober {
     private static final Set<ProbeOption<?>> KNOWN = Set.of(ProbeOption.TTL, ProbeOption.TOS,
@@ -38,7 +41,8 @@ public final class IcmpProber implements Prober {
     private volatile boolean closed;
 
     /** Which lane a probe goes to. */
-    private record LaneKey(boolean v6, IcmpSocketMode mode, boolean dontFragment, LocalVantagePoint vantagePoint) {
+    private record LaneKey(IoEventLoop loop, boolean v6, IcmpSocketMode mode, boolean dontFragment,
+                           LocalVantagePoint vantagePoint) {
     }
 
     public IcmpProber(ProberContext context) {
@@ -92,11 +96,12 @@ public final class IcmpProber implements Prober {
                     + call.address().getHostAddress() + ")", null));
             return;
         }
-        LaneKey key = new LaneKey(call.address() instanceof Inet6Address, r.option(IcmpOptions.SOCKET_MODE),
-                r.option(IcmpOptions.DONT_FRAGMENT), (LocalVantagePoint) r.vantagePoint());
+        LaneKey key = new LaneKey((IoEventLoop) call.eventLoop(), call.address() instanceof Inet6Address,
+                r.option(IcmpOptions.SOCKET_MODE), r.option(IcmpOptions.DONT_FRAGMENT),
+                (LocalVantagePoint) r.vantagePoint());
         Object lane = lanes.get(key);
         if (lane == null) {
-            lane = lanes.computeIfAbsent(key, k -> openLane(k, (IoEventLoop) call.eventLoop()));
+            lane = lanes.computeIfAbsent(key, k -> openLane(k, k.loop()));
         }
         if (lane instanceof EchoLane l) {
             l.submit(call);
