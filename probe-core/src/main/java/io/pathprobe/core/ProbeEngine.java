@@ -75,6 +75,12 @@ public final class ProbeEngine implements AutoCloseable {
         }
         this.networkNamespace = b.networkNamespace;
         this.group = new MultiThreadIoEventLoopGroup(b.threads, threads, factory);
+        // Netty starts a loop's thread at its first task, from the thread that gives it, and a new thread inherits
+        // that thread's network namespace: start them all now, so that the engine probes from the namespace of the
+        // thread that built it, never from that of whichever thread first submits (one that entered a lab's, say).
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            loop.submit(() -> { }).syncUninterruptibly();
+        }
         Class<? extends SocketChannel> tcp = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         Class<? extends DatagramChannel> udp = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         this.context = new ProberContext() {
@@ -346,6 +352,7 @@ public final class ProbeEngine implements AutoCloseable {
         /**
          * Probes from inside the Linux network namespace {@code name} (as {@code ip netns exec NAME} would): the
          * engine's event-loop threads enter {@code /run/netns/NAME} before they run. Needs root or CAP_SYS_ADMIN.
+         * Without it, the engine probes from the namespace of the thread that calls {@link #build()}.
          *
          * @throws IllegalArgumentException at {@link #build()} when there is no such namespace
          */
