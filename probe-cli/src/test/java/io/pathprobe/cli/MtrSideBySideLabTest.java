@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -150,8 +151,14 @@ class MtrSideBySideLabTest {
             assertTrue(r.answers >= 3 * (dest + 1), "3 rounds answered at each position up to the destination");
         }
 
-        JsonNode theirs = new ObjectMapper().readTree(mtr(path, target, "--json").stdout());
-        JsonNode mine = new ObjectMapper().readTree(ours(path, target, "--json").out());
+        String theirText = mtr(path, target, "--json").stdout();
+        String myText = ours(path, target, "--json").out();
+        // the layout too, as a script that greps it sees it: the lines up to the first figure, and "key": value
+        assertEquals(theirText.lines().limit(4).collect(java.util.stream.Collectors.toList()),
+                myText.lines().limit(4).collect(java.util.stream.Collectors.toList()), "--json's first lines");
+        assertFalse(myText.contains("\" : "), "mtr writes \"key\": value: " + myText);
+        JsonNode theirs = new ObjectMapper().readTree(theirText);
+        JsonNode mine = new ObjectMapper().readTree(myText);
         assertSameKeysAndTypes(theirs.path("report").path("mtr"), mine.path("report").path("mtr"), "report.mtr");
         JsonNode a = theirs.path("report").path("hubs");
         JsonNode b = mine.path("report").path("hubs");

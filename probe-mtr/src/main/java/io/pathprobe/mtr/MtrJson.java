@@ -32,7 +32,10 @@ import java.util.List;
  */
 public final class MtrJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** mtr's layout: four spaces an indent, and {@code "key": value} (Jackson's default puts a space before the colon). */
     private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter()
+            .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER))
             .withObjectIndenter(new DefaultIndenter("    ", "\n"))
             .withArrayIndenter(new DefaultIndenter("    ", "\n")));
 
