@@ -3,6 +3,7 @@ package io.pathprobe.cli;
 import io.pathprobe.core.Availability;
 import io.pathprobe.core.MultiTargetSession;
 import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.ProbeSession;
@@ -404,7 +405,8 @@ final class SessionRun {
     }
 
     private void outcomeOf(Track t, long sequence, ProbeOutcome outcome) {
-        boolean answered = !(outcome instanceof ProbeOutcome.TimedOut || outcome instanceof ProbeOutcome.LocalError);
+        OutcomeCategory category = outcome.category();
+        boolean answered = category != OutcomeCategory.NO_ANSWER && category != OutcomeCategory.LOCAL_ERROR;
         synchronized (lock) {
             if (reported || aborted) {
                 return;

@@ -31,6 +31,11 @@ final class ConnectWarmUp {
         this.selectorProvider = selectorProvider;
     }
 
+    /** Whether the warm-up has been started (later probes run at once). */
+    boolean isDone() {
+        return done.get();
+    }
+
     /**
      * Runs {@code then} on {@code loop} once the warm-up connect has failed, the first time it is called; every
      * later call (and any failure of the warm-up itself) runs {@code then} at once.

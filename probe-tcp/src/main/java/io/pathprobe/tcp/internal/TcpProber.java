@@ -121,7 +121,11 @@ public final class TcpProber implements Prober {
 
     @Override
     public void start(ProbeCall call) {
-        warmUp.thenRun(call.eventLoop(), () -> connect(call));
+        if (warmUp.isDone()) {
+            connect(call); // the path of every probe after the first: no warm-up closure to allocate
+        } else {
+            warmUp.thenRun(call.eventLoop(), () -> connect(call));
+        }
     }
 
     private void connect(ProbeCall call) {
