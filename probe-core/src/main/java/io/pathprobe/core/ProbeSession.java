@@ -124,6 +124,23 @@ public final class ProbeSession {
         };
     }
 
+    /**
+     * Sends no more probes until {@link #resume()}; probes in flight still end and count, and an interval that
+     * passes while paused is not one of the plan's count (see {@link Repetition#pause()}).
+     */
+    public void pause() {
+        repetition.pause();
+    }
+
+    /** Sends probes again after {@link #pause()}, from the next tick of the interval. */
+    public void resume() {
+        repetition.resume();
+    }
+
+    public boolean isPaused() {
+        return repetition.isPaused();
+    }
+
     /** Stops sending and ends the session now with what was measured; probes in flight are left out. Idempotent. */
     public void stop() {
         repetition.stop();

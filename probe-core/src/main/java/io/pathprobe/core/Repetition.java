@@ -52,6 +52,8 @@ public final class Repetition {
     private boolean sending = true;
     private boolean begun;
     private boolean finished;
+    private boolean paused;
+    private long pausedTicks;
     private long startNanos;
     private long endNanos;
     private ScheduledFuture<?> ticker;
@@ -103,6 +105,10 @@ public final class Repetition {
         long n;
         synchronized (this) {
             if (!sending) {
+                return;
+            }
+            if (paused) {
+                pausedTicks++; // mtr's pause: no round, and none counted toward the count
                 return;
             }
             n = ++started;
@@ -184,6 +190,30 @@ public final class Repetition {
                 task.run();
             }
         }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Holds the next rounds back until {@link #resume()} (mtr's {@code p} key): work in flight still ends and is
+     * recorded; a tick of the interval while paused starts no round and is not one of the count (mtr 0.95 sends no
+     * batch and counts none while paused), while the deadline, if any, runs on. Does nothing once ended.
+     */
+    public synchronized void pause() {
+        paused = true;
+    }
+
+    /** Starts rounds again after {@link #pause()}, at the next tick of the interval (the schedule is kept). */
+    public synchronized void resume() {
+        paused = false;
+    }
+
+    /** Whether rounds are held back by {@link #pause()}. */
+    public synchronized boolean isPaused() {
+        return paused;
+    }
+
+    /** Ticks of the interval that started no round because the repetition was paused. */
+    public synchronized long pausedTicks() {
+        return pausedTicks;
     }
 
     /** Stops sending and ends now with what was recorded; work in flight is left out. Idempotent. */

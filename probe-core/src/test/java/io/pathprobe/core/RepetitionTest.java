@@ -28,7 +28,7 @@ class RepetitionTest {
     }
 
     /** Records the rounds; each holds a piece of work that {@link #releaseAll} ends. */
-    private static final class Recorder implements Repetition.Rounds {
+    private static class Recorder implements Repetition.Rounds {
         final List<Long> rounds = new CopyOnWriteArrayList<>();
         final AtomicInteger finishedCalls = new AtomicInteger();
         final CompletableFuture<Long> finished = new CompletableFuture<>();
@@ -141,6 +141,59 @@ class RepetitionTest {
         assertEquals(1, st.inFlight(), "the probe in flight at the close is left out, not a local error");
         assertEquals(1L, rec.finished.get(10, TimeUnit.SECONDS));
         assertThrows(IllegalStateException.class, () -> own.repeat(Duration.ofSeconds(1), 1, Duration.ZERO, rec));
+    }
+
+    /** Waits (bounded: a failure, not a measurement) until {@code condition} holds. */
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean(), "not within 10 s: " + what);
+    }
+
+    @Test
+    void aPausedRepetitionStartsNoRoundAndCountsNoneTowardTheCount() throws Exception {
+        Recorder rec = new Recorder(false) {
+            @Override
+            public void round(Repetition r, long n) {
+                super.round(r, n);
+                if (n == 1) {
+                    r.pause(); // from inside the round, as a key press may arrive at any time
+                }
+            }
+        };
+        Repetition r = engine.repeat(Duration.ofMillis(2), 3, Duration.ZERO, rec);
+        r.start();
+        // Three ticks pass paused: as many as the count, so had they counted, the repetition would have ended.
+        await(() -> r.pausedTicks() >= 3, "three paused ticks");
+        assertTrue(r.isPaused());
+        assertEquals(List.of(1L), rec.rounds, "rounds while paused");
+        assertEquals(1, r.rounds());
+        assertFalse(r.isFinished(), "paused ticks counted toward the count");
+        r.resume();
+        assertFalse(r.isPaused());
+        assertEquals(3L, rec.finished.get(10, TimeUnit.SECONDS), "the count of rounds is sent after the resume");
+        assertEquals(List.of(1L, 2L, 3L), rec.rounds, "rounds numbered on without gaps");
+    }
+
+    @Test
+    void workInFlightEndsAndIsRecordedWhilePaused() throws Exception {
+        Recorder rec = new Recorder(true);
+        Repetition r = engine.repeat(Duration.ofMillis(2), 2, Duration.ZERO, rec);
+        r.pause();
+        r.start();
+        await(() -> r.pausedTicks() >= 2, "two paused ticks");
+        assertEquals(List.of(), rec.rounds, "a repetition paused before its start sends no first round");
+        r.resume();
+        await(() -> rec.rounds.size() == 2, "both rounds after the resume");
+        r.pause();
+        AtomicInteger recorded = new AtomicInteger();
+        assertTrue(r.end(recorded::incrementAndGet, null), "work ended while paused is recorded");
+        assertEquals(1, recorded.get());
+        rec.held.decrementAndGet();
+        rec.releaseAll(r); // the last work ends while still paused: every round was sent, so it ends by count
+        assertEquals(2L, rec.finished.get(10, TimeUnit.SECONDS));
+        assertTrue(r.isPaused());
     }
 
     @Test

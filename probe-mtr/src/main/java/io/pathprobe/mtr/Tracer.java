@@ -51,7 +51,6 @@ public final class Tracer {
     /** ICMP over IPv4 with room in the payload: each flow holds one echo checksum (Paris). */
     private final boolean flowChecksums;
     private final CompletableFuture<TraceSnapshot> done = new CompletableFuture<>();
-    private volatile boolean paused;
     /**
      * The schedule: rounds, count, duration, stop, and the work in flight (each probe, and each ramp or re-probe
      * batch while it is still sending: the trace cannot end before they are done).
@@ -192,9 +191,6 @@ public final class Tracer {
 
     /** A round is due (on the engine's scheduler; the round is in flight until this returns). */
     private void round(Repetition rep, long r) {
-        if (paused) {
-            return; // paused: this round is not sent, nor shown as sent
-        }
         trace.recordRound();
         int limit = trace.probeLimit();
         if (!trace.endKnown() && limit > config.firstTtl()) {
@@ -347,21 +343,23 @@ public final class Tracer {
     static final Duration REPROBE_SPACING = Duration.ofSeconds(1);
 
     /**
-     * Holds the next rounds back until {@link #resume} (mtr's {@code p} key): probes in flight still end and count;
-     * a held-back round sends nothing but is one of the configured count, as the duration, if any, runs on.
+     * Holds the next rounds back until {@link #resume} (mtr's {@code p} key), on the trace's {@link Repetition}:
+     * probes in flight still end and count; an interval that passes while paused sends nothing and is not one of
+     * the configured count (as in mtr 0.95, whose loop neither sends nor counts a batch while paused), while the
+     * duration, if any, runs on.
      */
     public void pause() {
-        paused = true;
+        repetition.pause();
     }
 
     /** Sends rounds again after {@link #pause}, at the next tick of the interval. */
     public void resume() {
-        paused = false;
+        repetition.resume();
     }
 
     /** Whether rounds are held back by {@link #pause}. */
     public boolean isPaused() {
-        return paused;
+        return repetition.isPaused();
     }
 
     /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
