@@ -214,10 +214,10 @@ final class MtrCommand implements Callable<Integer> {
             Progress progress = live ? null : progress(config, err);
             TraceListener others = TraceListener.all(output == Output.RAW ? MtrRaw.listener(out, shown)
                     : TraceListener.NONE, series, progress);
-            if (series != null) {
-                series.rollEvery(every);
-            }
             try {
+                if (series != null) {
+                    series.rollEvery(engine, every); // below 2 ms without root: refused like -i
+                }
                 run.start(view, others);
             } catch (IllegalArgumentException e) {
                 if (view != null) {

@@ -1,7 +1,9 @@
 package io.pathprobe.mtr;
 
 import io.pathprobe.core.AddressText;
+import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.Repetition;
 import io.pathprobe.core.io.OutputDirectory;
 import org.HdrHistogram.IntCountsHistogram;
 
@@ -20,10 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,7 +48,9 @@ import java.util.function.LongSupplier;
  * {@link Trace#MAX_ADDRESSES_PER_HOP} address counters, all reset at each interval.
  *
  * <p>Use it as the trace's {@link TraceListener} (with {@link TraceListener#all} beside others), start the clock
- * with {@link #rollEvery}, and {@link #close} it when the trace ends: that writes the last, partial interval.
+ * on the trace's engine with {@link #rollEvery}, and {@link #close} it when the trace ends: that writes the last,
+ * partial interval. The clock has no thread of its own: it is one of the engine's repetitions and stops when the
+ * writer or the engine closes, whichever comes first.
  * Thread-safe.
  */
 public final class TraceSeriesWriter implements TraceListener, Closeable {
@@ -59,12 +59,6 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
             + "rtt_min_ms,rtt_avg_ms,rtt_p50_ms,rtt_p90_ms,rtt_p99_ms,rtt_max_ms";
     /** RTTs above this (60 s) are recorded as this in the percentile histogram; min/avg/max stay exact. */
     public static final long HIGHEST_RTT_MICROS = 60_000_000L;
-
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pathprobe-trace-series");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final ProbeMode mode;
     private final InetAddress target;
@@ -78,7 +72,8 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
     private long intervalStart;
     private long rows;
     private boolean closed;
-    private ScheduledFuture<?> roller;
+    /** The clock of {@link #rollEvery}: a repetition of the trace's engine, so it ends when the engine closes. */
+    private Repetition roller;
 
     /**
      * @param config      the trace's configuration; its target address must be known ({@link TraceConfig#address()})
@@ -118,16 +113,37 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
         }
     }
 
-    /** Ends an interval every {@code every} from now, until {@link #close}. */
-    public synchronized void rollEvery(Duration every) {
+    /**
+     * Ends an interval every {@code every} from now, on {@code engine}'s scheduler ({@link ProbeEngine#repeat}),
+     * until {@link #close} or the engine's close. A second call replaces the first clock.
+     *
+     * @throws IllegalArgumentException when {@code every} is not positive
+     * @throws IllegalStateException    when the engine is closed
+     */
+    public synchronized void rollEvery(ProbeEngine engine, Duration every) {
+        Objects.requireNonNull(engine, "engine");
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException("snapshot interval " + every + " must be positive");
         }
-        if (roller != null) {
-            roller.cancel(false);
+        if (closed) {
+            return;
         }
-        long nanos = every.toNanos();
-        roller = TIMER.scheduleAtFixedRate(this::roll, nanos, nanos, TimeUnit.NANOSECONDS);
+        if (roller != null) {
+            roller.stop();
+        }
+        roller = engine.repeat(every, 0, Duration.ZERO, new Repetition.Rounds() {
+            @Override
+            public void round(Repetition r, long n) {
+                if (n > 1) { // the first tick is the start: the first interval ends one period later
+                    roll();
+                }
+            }
+
+            @Override
+            public void finished(Repetition r) {
+            }
+        });
+        roller.start();
     }
 
     @Override
@@ -189,7 +205,7 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
             return;
         }
         if (roller != null) {
-            roller.cancel(false);
+            roller.stop();
         }
         roll();
         closed = true;

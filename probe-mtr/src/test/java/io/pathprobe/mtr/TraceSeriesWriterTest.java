@@ -145,6 +145,40 @@ class TraceSeriesWriterTest {
     }
 
     @Test
+    void theClockIsTheEnginesAndNoThreadOfItSurvivesTheClose() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        AtomicLong clockReads = new AtomicLong();
+        io.pathprobe.core.ProbeEngine engine = io.pathprobe.core.ProbeEngine.builder().threads(1).build();
+        TraceSeriesWriter own;
+        try {
+            own = new TraceSeriesWriter(TraceConfig.builder(ip("10.0.3.2")).maxTtl(5).build(), new StringWriter(),
+                    () -> {
+                        clockReads.incrementAndGet(); // once at the start, then once per roll
+                        return now.get();
+                    });
+            own.rollEvery(engine, java.time.Duration.ofMillis(5));
+            // Counts rolls, not time: the bound is only how long to wait before calling it a failure.
+            for (int i = 0; i < 1000 && clockReads.get() < 4; i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(clockReads.get() >= 4, "three rolls on the engine's scheduler: " + clockReads);
+        } finally {
+            engine.close(); // the engine first, as the CLI closes it: the clock ends with it
+        }
+        own.close();
+        assertThrows(IllegalStateException.class, () -> new TraceSeriesWriter(
+                TraceConfig.builder(ip("10.0.3.2")).build(), new StringWriter(), now::get)
+                .rollEvery(engine, java.time.Duration.ofSeconds(1)), "a closed engine's clock");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t)) {
+                t.join(5_000); // the engine's loop thread ends just after its close returns
+                assertTrue(!t.isAlive(), "thread '" + t.getName() + "' survived the close");
+            }
+            assertTrue(!t.isAlive() || !t.getName().contains("trace-series"), "a series thread: " + t.getName());
+        }
+    }
+
+    @Test
     void theTargetAddressMustBeKnown() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TraceSeriesWriter(TraceConfig.builder("lb.example").build(), new StringWriter(), now::get));
