@@ -270,6 +270,14 @@ public final class ProbeEngine implements AutoCloseable {
         return active.computeIfAbsent(kind, k -> provider.create(context));
     }
 
+    /**
+     * The engine's name resolver (see {@link NameResolver}), which resolves requests given without an address and
+     * may resolve anything else for its users (a trace's target); its threads end with the engine.
+     */
+    public NameResolver resolver() {
+        return calls.resolver();
+    }
+
     /** Number of probes started and not yet ended. */
     public int inFlight() {
         return calls.inFlight();

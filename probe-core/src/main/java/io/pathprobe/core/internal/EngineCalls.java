@@ -8,18 +8,16 @@ import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeHandle;
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.UnresolvedHostException;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.spi.Prober;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,7 +50,7 @@ public final class EngineCalls {
     /** The prober of each kind, for a probe handed back (the call does not keep its prober: 8 bytes a call). */
     private final Function<String, Prober> probers;
     private final long giveUpNanos;
-    private volatile ExecutorService resolver;
+    private volatile NameResolver resolver;
     private volatile boolean shutdown;
 
     private record Pending(Prober prober, EngineCall call) {
@@ -138,19 +136,18 @@ public final class EngineCalls {
             call.resolved(address);
             begin(p.prober(), call);
         } else {
-            try {
-                resolver().execute(() -> {
-                    try {
-                        call.resolved(InetAddress.getByName(call.request().host()));
-                        begin(p.prober(), call);
-                    } catch (UnknownHostException | SecurityException e) {
-                        call.complete(new ProbeOutcome.LocalError("cannot resolve host " + call.request().host()
-                                + ": " + e.getMessage(), null));
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
-            }
+            String host = call.request().host();
+            resolver().resolve(host, NameResolver.Family.ANY).whenComplete((a, e) -> {
+                if (a != null) {
+                    call.resolved(a);
+                    begin(p.prober(), call);
+                } else if (e instanceof UnresolvedHostException u) {
+                    call.complete(new ProbeOutcome.LocalError("cannot resolve host " + host + ": " + u.reason(),
+                            null));
+                } else {
+                    call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
+                }
+            });
         }
     }
 
@@ -363,18 +360,17 @@ public final class EngineCalls {
         }
     }
 
-    private ExecutorService resolver() {
-        ExecutorService r = resolver;
+    /** The engine's resolver, made at its first use and closed with the engine. */
+    public NameResolver resolver() {
+        NameResolver r = resolver;
         if (r == null) {
             synchronized (this) {
                 r = resolver;
                 if (r == null) {
-                    AtomicInteger n = new AtomicInteger();
-                    r = Executors.newFixedThreadPool(4, task -> {
-                        Thread t = new Thread(task, "pathprobe-resolver-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    r = NameResolver.create(NameResolver.DEFAULT_TIMEOUT);
+                    if (shutdown) {
+                        r.close(); // closed meanwhile: a lookup now is refused, as it would be after the close
+                    }
                     resolver = r;
                 }
             }
@@ -392,9 +388,12 @@ public final class EngineCalls {
                 call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null));
             }
         }
-        ExecutorService r = resolver;
+        NameResolver r;
+        synchronized (this) {
+            r = resolver;
+        }
         if (r != null) {
-            r.shutdownNow();
+            r.close();
         }
     }
 }
