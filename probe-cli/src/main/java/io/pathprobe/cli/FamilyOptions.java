@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import picocli.CommandLine.Option;
 
 /** {@code -4}/{@code -6}: which address family a host name resolves to, as ping's (picocli mixin). */
@@ -11,10 +12,10 @@ final class FamilyOptions {
     boolean ipv6;
 
     /** The address family the user asked for. */
-    HostResolver.Family family() {
+    NameResolver.Family family() {
         if (ipv4 && ipv6) {
             throw new UsageException("-4 and -6 contradict each other: give one of them");
         }
-        return ipv4 ? HostResolver.Family.IPV4 : ipv6 ? HostResolver.Family.IPV6 : HostResolver.Family.ANY;
+        return ipv4 ? NameResolver.Family.IPV4 : ipv6 ? NameResolver.Family.IPV6 : NameResolver.Family.ANY;
     }
 }

@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.MultiTargetSession;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
@@ -173,7 +174,7 @@ final class FpingCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         checkOptions();
-        HostResolver.Family fam = family.family();
+        NameResolver.Family fam = family.family();
         VantagePoint vp = vantagePoint();
         List<String> names = targetNames();
         countMode = count != null || vcount != null || loop;

@@ -1,29 +1,19 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
+import io.pathprobe.core.NameResolver;
+import io.pathprobe.core.UnresolvedHostException;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 
-/** Turns the hosts and addresses a user typed into {@link InetAddress}es, with one-line errors that say what to do. */
+/**
+ * Turns the hosts and addresses a user typed into {@link InetAddress}es, with one-line errors that say what to do:
+ * names through core's {@link NameResolver} (the one resolver), its errors in the flags' terms.
+ */
 final class HostResolver {
-
-    /** Which address family to use, like ping's {@code -4}/{@code -6}. */
-    enum Family {
-        ANY, IPV4, IPV6;
-
-        boolean accepts(InetAddress a) {
-            return this == ANY || (this == IPV4 ? a instanceof Inet4Address : a instanceof Inet6Address);
-        }
-
-        String label() {
-            return this == IPV4 ? "IPv4" : this == IPV6 ? "IPv6" : "IP";
-        }
-    }
 
     private HostResolver() {
     }
@@ -33,25 +23,15 @@ final class HostResolver {
      *
      * @throws UsageException when it does not resolve, or has no address of that family
      */
-    static InetAddress resolve(String host, Family family) {
-        InetAddress[] all;
+    static InetAddress resolve(String host, NameResolver.Family family) {
         try {
-            if (isInvalidName(host)) {
-                // RFC 6761 6.4: ".invalid" never exists; answer at once instead of asking the resolver.
-                throw new UnknownHostException(host + ": Name or service not known");
-            }
-            all = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new UsageException("cannot resolve host '" + host + "' (" + reason(host, e)
-                    + "): check the name, or give an IP address", e);
+            return NameResolver.system().resolveNow(host, family);
+        } catch (UnresolvedHostException e) {
+            throw new UsageException(e.kind() == UnresolvedHostException.Kind.NO_ADDRESS_IN_FAMILY
+                    ? "host '" + host + "' has no " + family.label() + " address (" + e.reason()
+                    + "): leave out -4/-6, or give another host"
+                    : e.getMessage(), e);
         }
-        for (InetAddress a : all) {
-            if (family.accepts(a)) {
-                return a;
-            }
-        }
-        throw new UsageException("host '" + host + "' has no " + family.label() + " address (it has "
-                + AddressText.of(all[0]) + "): leave out -4/-6, or give another host");
     }
 
     /**
@@ -69,23 +49,6 @@ final class HostResolver {
                 ? l.sourceAddress().filter(a -> (a instanceof java.net.Inet4Address) == v4 && !a.isAnyLocalAddress())
                 : java.util.Optional.empty();
         return source.orElseGet(() -> AddressText.parse(v4 ? "127.0.0.1" : "::1"));
-    }
-
-    /** A name under the special-use domain "invalid." (RFC 6761). */
-    static boolean isInvalidName(String host) {
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        return h.equals("invalid") || h.endsWith(".invalid");
-    }
-
-    private static String reason(String host, UnknownHostException e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank() || m.equals(host)) {
-            return "no such host";
-        }
-        return m.startsWith(host + ": ") ? m.substring(host.length() + 2) : m;
     }
 
     /**
@@ -159,7 +122,7 @@ final class HostResolver {
         if (!isLiteral(t.host())) {
             throw new UsageException(option + " '" + text + "' is not an IP address: give an address literal");
         }
-        InetAddress a = resolve(t.host(), Family.ANY); // a literal: no query
+        InetAddress a = resolve(t.host(), NameResolver.Family.ANY); // a literal: no query
         return new java.net.InetSocketAddress(a, t.ports().isEmpty() ? defaultPort : t.ports().get(0));
     }
 

@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeRequest;
@@ -123,7 +124,7 @@ final class PingCommand implements Callable<Integer> {
         long rate = report.rate();
         int payload = (int) range("--size", size, 0, MAX_PAYLOAD);
         applyFrom();
-        HostResolver.Family family = vantage.family();
+        NameResolver.Family family = vantage.family();
         VantagePoint vp = vantage.vantagePoint();
         long max = PingTargets.maxTargets(maxTargets);
         List<String> hosts = PingTargets.expand(targets, max);

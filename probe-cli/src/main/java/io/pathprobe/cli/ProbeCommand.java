@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Probers;
@@ -62,7 +63,7 @@ final class ProbeCommand implements Callable<Integer> {
         SessionPlan plan = session.plan();
         Duration timeout = session.timeout();
         long rate = session.report.rate();
-        HostResolver.Family family = vantage.family();
+        NameResolver.Family family = vantage.family();
         VantagePoint from = vantage.vantagePoint();
         SessionRun.checkProber(kind, "probe-" + kind);
         Map<ProbeOption<?>, Object> set = options(Probers.load().get(kind));
@@ -100,7 +101,7 @@ final class ProbeCommand implements Callable<Integer> {
         return set;
     }
 
-    private List<ProbeRequest> requests(Duration timeout, VantagePoint from, HostResolver.Family family,
+    private List<ProbeRequest> requests(Duration timeout, VantagePoint from, NameResolver.Family family,
                                         Map<ProbeOption<?>, Object> set) {
         List<TargetSpec> specs = new ArrayList<>();
         for (String t : targets) {

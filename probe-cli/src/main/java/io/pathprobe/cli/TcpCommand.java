@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
@@ -56,7 +57,7 @@ final class TcpCommand implements Callable<Integer> {
         SessionPlan plan = session.plan();
         Duration timeout = session.timeout();
         long rate = session.report.rate();
-        HostResolver.Family family = vantage.family();
+        NameResolver.Family family = vantage.family();
         VantagePoint from = vantage.vantagePoint();
         List<ProbeRequest> requests = requests(timeout, from, family);
         if (isSweep(plan, requests.size())) {
@@ -82,7 +83,7 @@ final class TcpCommand implements Callable<Integer> {
     static final int SWEEP_ABOVE = 25;
 
     /** Parses the targets, checks the prober, then resolves every host before anything is sent. */
-    private List<ProbeRequest> requests(Duration timeout, VantagePoint from, HostResolver.Family family) {
+    private List<ProbeRequest> requests(Duration timeout, VantagePoint from, NameResolver.Family family) {
         List<Integer> defaultPorts = List.of();
         if (ports != null) {
             try {

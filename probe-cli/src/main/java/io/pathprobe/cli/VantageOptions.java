@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.VantagePoint;
@@ -48,7 +49,7 @@ final class VantageOptions {
     }
 
     /** The address family the user asked for. */
-    HostResolver.Family family() {
+    NameResolver.Family family() {
         return family.family();
     }
 

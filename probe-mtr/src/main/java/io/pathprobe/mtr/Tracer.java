@@ -1,10 +1,12 @@
 package io.pathprobe.mtr;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Repetition;
+import io.pathprobe.core.UnresolvedHostException;
 import io.pathprobe.icmp.IcmpOptions;
 import io.pathprobe.udp.UdpOptions;
 
@@ -97,7 +99,9 @@ public final class Tracer {
     }
 
     /**
-     * Starts a trace. The target is resolved now if it was given as a name.
+     * Starts a trace. The target is resolved now if it was given as a name, by the engine's {@link NameResolver}
+     * (either family, waiting at most its time limit); to resolve without waiting, or in one family, resolve first
+     * and give the address ({@link TraceConfig.Builder#target(InetAddress)}).
      *
      * @throws IllegalArgumentException when the configuration cannot be run (an unknown host, a flow count the
      *                                  prober cannot honour, a request its prober rejects)
@@ -113,7 +117,7 @@ public final class Tracer {
                     + " compare paths, or trace paths 1");
         }
         ProbeEngine.checkInterval(config.interval());
-        InetAddress target = config.address() != null ? config.address() : resolve(config.host());
+        InetAddress target = config.address() != null ? config.address() : resolve(engine, config.host());
         Tracer t = new Tracer(engine, config, listener == null ? TraceListener.NONE : listener, target);
         if (config.paths() > 1 && config.mode() == ProbeMode.ICMP && !t.flowChecksums) {
             throw new IllegalArgumentException("paths " + config.paths() + " in ICMP mode need an IPv4 target and"
@@ -140,12 +144,12 @@ public final class Tracer {
     /** TCP mode's longest probe: just under the kernel's initial SYN retransmission timeout (1 s). */
     public static final Duration TCP_ONE_SYN = Duration.ofMillis(950);
 
-    private static InetAddress resolve(String host) {
+    /** The target's first address of either family, from the engine's resolver (waiting at most its time limit). */
+    private static InetAddress resolve(ProbeEngine engine, String host) {
         try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve target '" + host + "': check the name, or give an"
-                    + " address", e);
+            return engine.resolver().resolveNow(host, NameResolver.Family.ANY);
+        } catch (UnresolvedHostException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
