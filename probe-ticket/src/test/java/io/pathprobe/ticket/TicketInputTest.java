@@ -37,6 +37,21 @@ class TicketInputTest {
     }
 
     @Test
+    void theLocalAgentResolvesAPlanInItsFamilyWithTheOneResolver() {
+        // Literals and a .invalid name: answered without any lookup, so nothing is probed or asked.
+        io.pathprobe.ticket.agent.AgentException e = assertThrows(io.pathprobe.ticket.agent.AgentException.class,
+                () -> LocalAgent.host().start(io.pathprobe.ticket.agent.CapturePlan.builder("::1", null).family(4)
+                        .build(), io.pathprobe.ticket.agent.CaptureListener.NONE));
+        assertEquals(400, e.status());
+        assertEquals("::1 has no IPv4 address", e.getMessage());
+        e = assertThrows(io.pathprobe.ticket.agent.AgentException.class,
+                () -> LocalAgent.host().start(io.pathprobe.ticket.agent.CapturePlan.builder("no-such-host.invalid",
+                        null).build(), io.pathprobe.ticket.agent.CaptureListener.NONE));
+        assertEquals("cannot resolve no-such-host.invalid: no-such-host.invalid: Name or service not known",
+                e.getMessage());
+    }
+
+    @Test
     void badVantagesSayWhatIsAccepted() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Vantages.parse("office-router", null));

@@ -1,5 +1,8 @@
 package io.pathprobe.agent.policy;
 
+import io.pathprobe.core.NameResolver;
+import io.pathprobe.core.UnresolvedHostException;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -17,8 +20,20 @@ public interface Resolver {
      */
     List<InetAddress> resolve(String name) throws UnknownHostException;
 
-    /** The JVM's resolver ({@link InetAddress#getAllByName}: the system's, subject to the JVM's DNS cache). */
+    /**
+     * The system's resolver through core's {@link NameResolver#system()} (the JVM's, subject to its DNS cache, and
+     * bounded by the resolver's time limit): every address of either family, so that the policy checks them all.
+     * A failure reads as the JVM's would ("NAME: reason").
+     */
     static Resolver system() {
-        return name -> List.of(InetAddress.getAllByName(name));
+        return name -> {
+            try {
+                return NameResolver.system().resolveAllNow(name, NameResolver.Family.ANY);
+            } catch (UnresolvedHostException e) {
+                UnknownHostException u = new UnknownHostException(name + ": " + e.reason());
+                u.initCause(e);
+                throw u;
+            }
+        };
     }
 }

@@ -3,8 +3,10 @@ package io.pathprobe.ticket.agent;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.Availability;
 import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.Probers;
+import io.pathprobe.core.UnresolvedHostException;
 import io.pathprobe.core.VantagePoint;
 import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
 import io.pathprobe.ticket.CaptureProgress;
@@ -15,14 +17,10 @@ import io.pathprobe.ticket.internal.EventStream;
 import io.pathprobe.ticket.internal.SeriesRecorder;
 import io.pathprobe.ticket.internal.VantageRun;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,14 +120,16 @@ public final class LocalAgent implements ProbeAgent {
     }
 
     private static InetAddress resolve(CapturePlan plan) {
+        NameResolver.Family family = plan.family() == 4 ? NameResolver.Family.IPV4
+                : plan.family() == 6 ? NameResolver.Family.IPV6 : NameResolver.Family.ANY;
         try {
-            return Arrays.stream(InetAddress.getAllByName(plan.target()))
-                    .filter(a -> plan.family() == 0 || (plan.family() == 4 ? a instanceof Inet4Address
-                            : a instanceof Inet6Address))
-                    .findFirst().orElseThrow(() -> new AgentException(400, plan.target() + " has no IPv"
-                            + plan.family() + " address"));
-        } catch (UnknownHostException e) {
-            throw new AgentException(400, "cannot resolve " + plan.target() + ": " + e.getMessage(), e);
+            return NameResolver.system().resolveNow(plan.target(), family);
+        } catch (UnresolvedHostException e) {
+            if (e.kind() == UnresolvedHostException.Kind.NO_ADDRESS_IN_FAMILY) {
+                throw new AgentException(400, plan.target() + " has no IPv" + plan.family() + " address", e);
+            }
+            throw new AgentException(400, "cannot resolve " + plan.target() + ": " + plan.target() + ": "
+                    + e.reason(), e); // the JVM's own words, as before the one resolver
         }
     }
 
