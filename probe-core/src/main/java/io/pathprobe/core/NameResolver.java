@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -145,11 +146,20 @@ public final class NameResolver implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("this NameResolver is closed", e));
         }
-        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
-                f.completeExceptionally(failure(UnresolvedHostException.Kind.TIMED_OUT, host, family,
+        // orTimeout's timer is cancelled when the lookup ends first; the lookup itself cannot be (getaddrinfo).
+        CompletableFuture<List<InetAddress>> out = new CompletableFuture<>();
+        f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((all, e) -> {
+            if (e == null) {
+                out.complete(all);
+            } else if (e instanceof TimeoutException) {
+                out.completeExceptionally(failure(UnresolvedHostException.Kind.TIMED_OUT, host, family,
                         "no answer within " + seconds(timeout), List.of(),
-                        "check the name servers, or give an IP address")));
-        return f;
+                        "check the name servers, or give an IP address"));
+            } else {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
     }
 
     /** The first address of {@code host} in {@code family}, as {@link #resolveAll}. */
