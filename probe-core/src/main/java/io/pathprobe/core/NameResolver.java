@@ -182,6 +182,11 @@ public final class NameResolver implements AutoCloseable {
      * @throws IllegalStateException    when this resolver is closed
      */
     public List<InetAddress> resolveAllNow(String host, Family family) throws UnresolvedHostException {
+        Objects.requireNonNull(family, "family");
+        InetAddress literal = checked(host, family);
+        if (literal != null) { // no future for the common case of many literal targets
+            return inFamily(host, family, new InetAddress[] {literal});
+        }
         CompletableFuture<List<InetAddress>> f = resolveAll(host, family);
         try {
             return f.get();
