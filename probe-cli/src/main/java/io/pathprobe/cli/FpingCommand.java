@@ -211,8 +211,8 @@ final class FpingCommand implements Callable<Integer> {
         // Without -c/-C/-l a retry goes out when the previous request has timed out: rounds one timeout apart.
         Duration every = countMode ? periodOf(period) : Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6)));
         SessionPlan plan = new SessionPlan(n, every, Duration.ZERO);
-        Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
-        try (ProbeEngine engine = ProbeEngine.builder().build()) {
+        try (ProbeEngine engine = ProbeEngine.builder().build();
+             Interrupts ctrlC = Interrupts.during(this::stop, Interrupts.Status.AS_AT_THE_END)) {
             synchronized (lock) {
                 try {
                     session = MultiTargetSession.start(engine, requests, plan, millis(interval),
@@ -221,19 +221,16 @@ final class FpingCommand implements Callable<Integer> {
                     throw new UsageException(flagged(e.getMessage()), e);
                 }
             }
-            Runtime.getRuntime().addShutdownHook(hook);
+            if (ctrlC.stopped()) {
+                stop(); // the signal came while the run was starting
+            }
             try {
                 session.completion().get();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("the run failed: " + e.getCause(), e.getCause());
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C came: the hook reports.
-                }
             }
-            return report();
+            // fping 5.1 on SIGINT (-l, -c, -C or none): the summaries it owes, and its usual status.
+            return ctrlC.status(report());
         }
     }
 
@@ -400,15 +397,14 @@ final class FpingCommand implements Callable<Integer> {
         }
     }
 
-    /** The shutdown hook: Ctrl-C stops the run and prints what fping prints at its end. */
-    private void interrupted() {
+    /** Ctrl-C: the run ends with what was measured; the command's thread prints it. */
+    private void stop() {
         MultiTargetSession s;
         synchronized (lock) {
             s = session;
         }
         if (s != null) {
             s.stop();
-            report();
         }
     }
 

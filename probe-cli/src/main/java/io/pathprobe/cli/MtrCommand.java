@@ -34,8 +34,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** {@code pathprobe mtr}: mtr's live view and report, every TTL of a round at once, with per-flow paths and a loss reading. */
@@ -56,7 +54,6 @@ import java.util.function.Function;
 final class MtrCommand implements Callable<Integer> {
     static final String NAME = "mtr";
     static final String DEFAULT_SNAPSHOT = "60s";
-    private static final long CTRL_C_WAIT_SECONDS = 5;
 
     @Parameters(paramLabel = "HOST", description = "The target: a host name, an IPv4 or an IPv6 address.")
     String host;
@@ -225,9 +222,9 @@ final class MtrCommand implements Callable<Integer> {
                 }
                 throw new UsageException(flags(e.getMessage()), e);
             }
-            CountDownLatch printed = new CountDownLatch(1);
-            Thread hook = new Thread(() -> ctrlC(run, printed), "pathprobe-ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // Ctrl-C ends the trace (probes in flight are left out, as mtr does); this thread prints what was
+            // measured, and the status is mtr's after Ctrl-C, 130.
+            Interrupts ctrlC = Interrupts.during(run::quit, Interrupts.Status.SIGNALLED);
             try {
                 TraceSnapshot s = run.await();
                 if (names != null) { // names for every hop in the final report, waited for briefly
@@ -261,17 +258,12 @@ final class MtrCommand implements Callable<Integer> {
                         break;
                 }
                 out.flush();
-                return s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1;
+                return ctrlC.status(s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1);
             } finally {
                 if (view != null) {
-                    view.close(); // the terminal's mode back before the Ctrl-C hook lets the JVM end
+                    view.close(); // the terminal's mode back before a signal lets the JVM end
                 }
-                printed.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C came: the hook waits for what this thread prints.
-                }
+                ctrlC.close();
             }
         }
     }
@@ -520,16 +512,6 @@ final class MtrCommand implements Callable<Integer> {
             return TraceSeriesWriter.create(config, dir.resolve(SERIES_FILE));
         } catch (UncheckedIOException e) {
             throw new UsageException("--out: " + e.getMessage(), e);
-        }
-    }
-
-    /** Ctrl-C: end the trace (probes in flight are left out, as mtr does) and let the main thread print it. */
-    private static void ctrlC(Run run, CountDownLatch printed) {
-        run.quit();
-        try {
-            printed.await(CTRL_C_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
