@@ -2,12 +2,10 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.MultiTargetSession;
 import io.pathprobe.core.ProbeEngine;
-import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
-import io.pathprobe.icmp.IcmpOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -181,12 +179,8 @@ final class FpingCommand implements Callable<Integer> {
         perReply = countMode && !quiet && !json;
         verbose = !countMode && !alive && !unreachable && !quiet && !json;
         long timeoutMs = timeoutMillis();
-        ProbeRequest.Builder template = ProbeRequest.builder(PingCommand.KIND).target("0.0.0.0")
-                .timeout(Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6)))).vantagePoint(vp)
-                .option(IcmpOptions.PAYLOAD_SIZE, size);
-        if (ttl != null) {
-            template.option(ProbeOption.TTL, ttl);
-        }
+        ProbeRequest.Builder template = PingCommand.echoTemplate(
+                Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6))), vp, size, ttl);
         SessionRun.checkProber(PingCommand.KIND, "probe-icmp");
         List<ProbeRequest> requests = new ArrayList<>();
         for (String host : names) {
@@ -250,11 +244,9 @@ final class FpingCommand implements Callable<Integer> {
         if (!(period >= 0) || !(interval >= 0) || timeout != null && !(timeout > 0)) {
             throw new UsageException("-p and -i must be 0 or more ms, -t more than 0 ms: give e.g. -p 1000 -i 10 -t 500");
         }
-        if (size < 0 || size > PingCommand.MAX_PAYLOAD) {
-            throw new UsageException("-b " + size + " is out of range: give 0 to " + PingCommand.MAX_PAYLOAD);
-        }
-        if (ttl != null && (ttl < 1 || ttl > 255)) {
-            throw new UsageException("-H " + ttl + " is out of range: give 1 to 255");
+        PingCommand.inRange("-b", size, 0, PingCommand.MAX_PAYLOAD);
+        if (ttl != null) {
+            PingCommand.inRange("-H", ttl, 1, 255);
         }
         if (json && (alive || unreachable)) {
             throw new UsageException("-J and -a/-u: give one of them (the JSON document lists every target)");

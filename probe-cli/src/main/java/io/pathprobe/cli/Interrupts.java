@@ -157,7 +157,7 @@ final class Interrupts implements AutoCloseable {
     private void exitNow(String why) {
         exiting = true;
         if (why != null) {
-            System.err.println("pathprobe: " + why + ": exiting without it");
+            System.err.println("pathprobe: " + why + ": exiting now");
             System.err.flush();
         }
         Thread halt = new Thread(() -> {
