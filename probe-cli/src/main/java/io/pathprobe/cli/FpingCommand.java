@@ -13,16 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -298,7 +290,7 @@ final class FpingCommand implements Callable<Integer> {
     private List<String> targetNames() {
         List<String> names = new ArrayList<>();
         if (file != null) {
-            names.addAll(readFile(file));
+            names.addAll(FpingTargets.readFile("-f", file));
         }
         if (generate) {
             names.addAll(FpingTargets.generate(targets, PingTargets.DEFAULT_MAX_TARGETS));
@@ -309,17 +301,6 @@ final class FpingCommand implements Callable<Integer> {
             throw new UsageException("no targets: give host names or addresses, -f FILE, or -g with a range");
         }
         return names;
-    }
-
-    private List<String> readFile(String name) {
-        try (Reader r = name.equals("-") ? new InputStreamReader(System.in, Charset.defaultCharset())
-                : Files.newBufferedReader(Path.of(name))) {
-            return FpingTargets.parseList(new BufferedReader(r).lines().toList());
-        } catch (NoSuchFileException e) {
-            throw new UsageException("-f " + name + ": no such file: give a file of targets, one a line", e);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UsageException("-f " + name + ": cannot read it (" + e.getMessage() + ")", e);
-        }
     }
 
     private MultiTargetSession.Listener listener() {

@@ -9,6 +9,7 @@ import io.pathprobe.mtr.MtrCsv;
 import io.pathprobe.mtr.MtrJson;
 import io.pathprobe.mtr.MtrRaw;
 import io.pathprobe.mtr.MtrReport;
+import io.pathprobe.mtr.MtrXml;
 import io.pathprobe.mtr.ProbeMode;
 import io.pathprobe.mtr.StopReason;
 import io.pathprobe.mtr.TraceConfig;
@@ -44,7 +45,7 @@ import java.util.function.Function;
                 + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). In a terminal the table is "
                 + "redrawn each round and takes mtr's keys (q quit, p pause, space resume, r reset, d display, "
                 + "n names, o fields, j jitter, h help); otherwise (or with -r) the report is printed at the end. "
-                + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --raw wins. "
+                + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --xml, --raw wins. "
                 + "Hop names come from reverse DNS (-n: addresses only). --out DIR keeps a time series for long "
                 + "captures, with progress on stderr. Ctrl-C prints (and writes) what was measured so far.",
                 "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
@@ -55,12 +56,18 @@ final class MtrCommand implements Callable<Integer> {
     static final String NAME = "mtr";
     static final String DEFAULT_SNAPSHOT = "60s";
 
-    @Parameters(paramLabel = "HOST", description = "The target: a host name, an IPv4 or an IPv6 address.")
+    @Parameters(paramLabel = "HOST", arity = "0..1",
+            description = "The target: a host name, an IPv4 or an IPv6 address (or -F FILE).")
     String host;
+
+    @Option(names = {"-F", "--filename"}, paramLabel = "FILE", description = "Read the targets from FILE, one a "
+            + "line (- for stdin; blank lines and # comments skipped), and trace them one after another, each with "
+            + "its own report (after HOST's, if given). mtr traces them at once, in a process each.")
+    String hostsFile;
 
     @Option(names = {"-r", "--report"}, description = "mtr's report layout at the end, instead of the live view (the "
             + "live view redraws the table each round when stdout is a terminal; otherwise the report is printed). "
-            + "As in mtr, of -r, -w, -t, --json, --csv and --raw the last one given wins.")
+            + "As in mtr, of -r, -w, -t, --json, --csv, --xml and --raw the last one given wins.")
     boolean report;
 
     @Option(names = {"-w", "--report-wide"}, description = "The report, with the host column as wide as the longest "
@@ -81,12 +88,39 @@ final class MtrCommand implements Callable<Integer> {
             + "FIELDS,) and a line per hop.")
     boolean csv;
 
+    @Option(names = {"-x", "--xml"}, description = "mtr's XML: <MTR> with a <HUB> per hop and an element per "
+            + "field (mtr's BITPATTERN attribute left out: the payload is not one repeated byte here).")
+    boolean xml;
+
     @Option(names = {"-l", "--raw"}, description = "mtr's raw format: x (sent), h (address), d (name), p (answer, "
             + "microseconds) lines as probes end, instead of a table.")
     boolean raw;
 
     @Option(names = {"-y", "--ipinfo"}, paramLabel = "N", description = "Not available: see -z.")
     String ipInfo;
+
+    @Option(names = {"-p", "--split"}, description = "Not available: use --raw (see the message).")
+    boolean split;
+
+    @Option(names = {"-e", "--mpls"}, description = "Not available: ICMP extensions (MPLS labels) are not read.")
+    boolean mpls;
+
+    @Option(names = {"-S", "--sctp"}, description = "Not available: there is no SCTP prober; use --tcp or --udp.")
+    boolean sctp;
+
+    @Option(names = {"-B", "--bitpattern"}, paramLabel = "NUM", description = "Not available: see the message.")
+    String bitPattern;
+
+    @Option(names = {"-G", "--gracetime"}, paramLabel = "SECONDS", description = "Not available: each probe waits "
+            + "its -Z timeout, the last round's too.")
+    String graceTime;
+
+    @Option(names = {"-M", "--mark"}, paramLabel = "MARK", description = "Not available: probe sockets get no SO_MARK.")
+    String mark;
+
+    @Option(names = {"-U", "--max-unknown"}, paramLabel = "NUM", description = "Not available: every TTL up to the "
+            + "destination or -m is probed.")
+    String maxUnknown;
 
     @Option(names = {"-z", "--aslookup"}, description = "Not available: mtr finds AS numbers with DNS queries to a "
             + "server on the internet (origin.asn.cymru.com); pathprobe sends nothing beyond the path it traces.")
@@ -163,6 +197,13 @@ final class MtrCommand implements Callable<Integer> {
             description = "Length of each interval of the series in --out; default: " + DEFAULT_SNAPSHOT + ".")
     String snapshot;
 
+    @Option(names = {"-a", "--address"}, paramLabel = "ADDR", description = "Send from this local address (as "
+            + "--source).")
+    String address;
+
+    @Option(names = "-I", paramLabel = "NAME", description = "Send through this interface (as --interface).")
+    String interfaceName;
+
     @Mixin
     VantageOptions vantage;
 
@@ -170,17 +211,87 @@ final class MtrCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** What stdout gets; as in mtr, the last of the output options given wins. */
-    enum Output { LIVE, REPORT, JSON, CSV, RAW }
+    enum Output { LIVE, REPORT, JSON, CSV, XML, RAW }
 
     @Override
     public Integer call() throws InterruptedException {
-        if (asLookup || ipInfo != null) {
-            throw new UsageException((asLookup ? "-z" : "-y") + " is not available: mtr looks AS numbers and IP "
-                    + "information up on the internet (DNS queries to origin.asn.cymru.com), and pathprobe sends "
-                    + "nothing beyond the path it traces; leave it out");
+        refuseUnavailable();
+        applyMtrVantage();
+        List<String> targets = new java.util.ArrayList<>();
+        if (host != null) {
+            targets.add(host);
         }
+        if (hostsFile != null) {
+            targets.addAll(FpingTargets.readFile("-F", hostsFile));
+        }
+        if (targets.isEmpty()) {
+            throw new UsageException(hostsFile == null ? "no target: give HOST, or -F FILE with one a line"
+                    : "-F " + hostsFile + " names no target: give one a line");
+        }
+        if (targets.size() > 1 && out != null) {
+            throw new UsageException("--out and several targets: a capture directory holds one trace; give one HOST");
+        }
+        int status = 0;
+        for (String t : targets) { // in turn: one trace's output after another's
+            host = t;
+            status = Math.max(status, trace(targets.size() > 1));
+        }
+        return status;
+    }
+
+    /** mtr's flags that cannot be real here, each refused with the reason. */
+    private void refuseUnavailable() {
+        String why = null;
+        if (asLookup || ipInfo != null) {
+            why = (asLookup ? "-z" : "-y") + " is not available: mtr looks AS numbers and IP information up on the "
+                    + "internet (DNS queries to origin.asn.cymru.com), and pathprobe sends nothing beyond the path it "
+                    + "traces; leave it out";
+        } else if (split) {
+            why = "-p (split output) is not available: it feeds a front-end that redraws lines; --raw gives a program "
+                    + "every probe as it ends: use --raw";
+        } else if (mpls) {
+            why = "-e is not available: pathprobe does not read the ICMP extensions (RFC 4950 MPLS labels) of the "
+                    + "answers; leave it out";
+        } else if (sctp) {
+            why = "-S (SCTP) is not available: pathprobe has no SCTP prober; use --tcp or --udp";
+        } else if (bitPattern != null) {
+            why = "-B is not available: a trace's payload is not chosen here (it carries the stamp that matches "
+                    + "answers to probes); leave it out";
+        } else if (graceTime != null) {
+            why = "-G is not available: each probe waits its own timeout, the last round's too, and the trace ends "
+                    + "when they have: give -Z SECONDS instead";
+        } else if (mark != null) {
+            why = "-M is not available: pathprobe sets no SO_MARK on its probe sockets; match the probes in nftables "
+                    + "by their source (-a ADDR) instead";
+        } else if (maxUnknown != null) {
+            why = "-U is not available: every TTL up to the destination (or -m) is probed and silent hops show as "
+                    + "???; lower -m to stop earlier";
+        }
+        if (why != null) {
+            throw new UsageException(why);
+        }
+    }
+
+    /** mtr's -a and -I: the vantage options' --source and --interface. */
+    private void applyMtrVantage() {
+        if (address != null) {
+            if (vantage.source != null) {
+                throw new UsageException("-a and --source say the same thing: give one of them");
+            }
+            vantage.source = address;
+        }
+        if (interfaceName != null) {
+            if (vantage.interfaceName != null) {
+                throw new UsageException("-I and --interface say the same thing: give one of them");
+            }
+            vantage.interfaceName = interfaceName;
+        }
+    }
+
+    /** Traces {@link #host} and prints its output; {@code several}: one of several targets (-F). */
+    private int trace(boolean several) throws InterruptedException {
         TraceConfig config = config();
-        boolean terminal = LiveView.stdoutIsTerminal();
+        boolean terminal = LiveView.stdoutIsTerminal() && !several; // one live view at a time: the report
         Output output = output(terminal);
         LiveView.Mode firstMode = displayMode();
         FormatOptions format = FormatOptions.defaults().withWide(wide);
@@ -245,6 +356,9 @@ final class MtrCommand implements Callable<Integer> {
                     case CSV:
                         out.print(MtrCsv.format(s, format));
                         break;
+                    case XML:
+                        out.print(MtrXml.format(s, format));
+                        break;
                     case LIVE:
                         if (shown != null) {
                             view.last(s); // the last frame again, now with the names
@@ -291,6 +405,9 @@ final class MtrCommand implements Callable<Integer> {
                     break;
                 case "--raw":
                     chosen = Output.RAW;
+                    break;
+                case "--xml":
+                    chosen = Output.XML;
                     break;
                 default:
                     break;
@@ -536,7 +653,7 @@ final class MtrCommand implements Callable<Integer> {
             TraceConfig.Builder b = TraceConfig.builder(host).mode(mode).count(rounds).interval(every)
                     .maxTtl(number("-m", maxTtl)).firstTtl(number("-f", firstTtl))
                     .timeout(SessionOptions.positive("--timeout", timeout)).packetSize(number("-s", size))
-                    .paths(number("--paths", paths)).vantagePoint(vantage.vantagePoint());
+                    .paths(number("--paths", paths)).vantagePoint(vantagePoint());
             if (tos != null) {
                 b.tos(Integer.decode(tos.trim()));
             }
@@ -564,6 +681,18 @@ final class MtrCommand implements Callable<Integer> {
             }
         } catch (NumberFormatException e) {
             throw new UsageException("-Q '" + tos + "' is not a number: give 0 to 255, decimal or hex (0x10)", e);
+        }
+    }
+
+    /** Where probes leave from, the messages in the flags given (mtr's -a and -I, or --source and --interface). */
+    private io.pathprobe.core.VantagePoint vantagePoint() {
+        try {
+            return vantage.vantagePoint();
+        } catch (UsageException e) {
+            String m = e.getMessage();
+            m = address != null ? m.replace("--source", "-a") : m;
+            m = interfaceName != null ? m.replace("--interface", "-I") : m;
+            throw new UsageException(m, e);
         }
     }
 
