@@ -33,8 +33,8 @@ import java.util.concurrent.ExecutionException;
                 "Without -c, -C or -l each target gets up to 1 + -r requests, -t apart, until one is answered: "
                         + "'HOST is alive' or 'HOST is unreachable'. With -c/-C every target gets N requests, -p "
                         + "apart, and the per-target summary (-c) or the list of times (-C) goes to stderr.",
-                "Exit status (as fping's manual): 0 every target answered, 1 some did not, 2 a host name did not "
-                        + "resolve, 3 invalid arguments, 4 a system call failed (e.g. no ICMP socket)."},
+                "Exit status (as fping's manual, also after Ctrl-C): 0 every target answered, 1 some did not, 2 a "
+                        + "host name did not resolve, 3 invalid arguments, 4 a system call failed (e.g. no ICMP socket)."},
         footer = {"", "Examples:", "  pathprobe fping -a -g 192.168.1.0/24", "  pathprobe fping -C 5 -q 10.0.0.1 10.0.0.2",
                 "  pathprobe fping -c 10 -p 200 -s -f hosts.txt"})
 final class FpingCommand implements Callable<Integer> {

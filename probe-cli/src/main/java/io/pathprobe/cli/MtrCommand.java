@@ -48,7 +48,8 @@ import java.util.function.Function;
                 + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --xml, --raw wins. "
                 + "Hop names come from reverse DNS (-n: addresses only). --out DIR keeps a time series for long "
                 + "captures, with progress on stderr. Ctrl-C prints (and writes) what was measured so far.",
-                "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
+                "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error, 130 after Ctrl-C "
+                        + "(as mtr)."},
         footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr -rwn -c 10 10.0.0.1",
                 "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
                 "  pathprobe mtr --tcp -P 443 --json example.net"})

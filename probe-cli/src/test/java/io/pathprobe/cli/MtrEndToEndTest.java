@@ -145,7 +145,7 @@ class MtrEndToEndTest {
         org.w3c.dom.Element hub = (org.w3c.dom.Element) doc.getElementsByTagName("HUB").item(0);
         assertEquals("1", hub.getAttribute("COUNT"));
         assertEquals("127.0.0.1", hub.getAttribute("HOST"));
-        assertEquals("    2", hub.getElementsByTagName("Snt").item(0).getTextContent(), "the report's cell");
+        assertEquals("     2", hub.getElementsByTagName("Snt").item(0).getTextContent(), "the report's cell");
         assertEquals("  0.0%", hub.getElementsByTagName("Loss").item(0).getTextContent());
         assertEquals(1, doc.getElementsByTagName("Drop").getLength());
         assertEquals(1, doc.getElementsByTagName("Last").getLength());
