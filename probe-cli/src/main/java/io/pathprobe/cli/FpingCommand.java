@@ -248,13 +248,7 @@ final class FpingCommand implements Callable<Integer> {
     private VantagePoint vantagePoint() {
         VantageOptions v = new VantageOptions();
         v.family = family;
-        v.source = src;
-        v.interfaceName = iface;
-        try {
-            return v.vantagePoint();
-        } catch (UsageException e) {
-            throw new UsageException(e.getMessage().replace("--source", "-S").replace("--interface", "-I"), e);
-        }
+        return v.vantagePoint("-S", src, "-I", iface);
     }
 
     /** fping's rule: the timeout given, else 500 ms, or in count and loop modes the period up to 2 s. */

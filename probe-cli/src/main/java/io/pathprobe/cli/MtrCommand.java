@@ -211,13 +211,14 @@ final class MtrCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private io.pathprobe.core.VantagePoint from;
+
     /** What stdout gets; as in mtr, the last of the output options given wins. */
     enum Output { LIVE, REPORT, JSON, CSV, XML, RAW }
 
     @Override
     public Integer call() throws InterruptedException {
         refuseUnavailable();
-        applyMtrVantage();
         List<String> targets = new java.util.ArrayList<>();
         if (host != null) {
             targets.add(host);
@@ -270,22 +271,6 @@ final class MtrCommand implements Callable<Integer> {
         }
         if (why != null) {
             throw new UsageException(why);
-        }
-    }
-
-    /** mtr's -a and -I: the vantage options' --source and --interface. */
-    private void applyMtrVantage() {
-        if (address != null) {
-            if (vantage.source != null) {
-                throw new UsageException("-a and --source say the same thing: give one of them");
-            }
-            vantage.source = address;
-        }
-        if (interfaceName != null) {
-            if (vantage.interfaceName != null) {
-                throw new UsageException("-I and --interface say the same thing: give one of them");
-            }
-            vantage.interfaceName = interfaceName;
         }
     }
 
@@ -633,6 +618,14 @@ final class MtrCommand implements Callable<Integer> {
         }
     }
 
+    /** Where probes leave from (mtr's -a and -I, or --source and --interface), read once for every target. */
+    private io.pathprobe.core.VantagePoint from() {
+        if (from == null) {
+            from = vantage.vantagePoint("-a", address, "-I", interfaceName);
+        }
+        return from;
+    }
+
     /** The trace's configuration from the options; every check before the target is resolved. */
     TraceConfig config() {
         if (tcp && udp) {
@@ -654,7 +647,7 @@ final class MtrCommand implements Callable<Integer> {
             TraceConfig.Builder b = TraceConfig.builder(host).mode(mode).count(rounds).interval(every)
                     .maxTtl(number("-m", maxTtl)).firstTtl(number("-f", firstTtl))
                     .timeout(SessionOptions.positive("--timeout", timeout)).packetSize(number("-s", size))
-                    .paths(number("--paths", paths)).vantagePoint(vantagePoint());
+                    .paths(number("--paths", paths)).vantagePoint(from());
             if (tos != null) {
                 b.tos(Integer.decode(tos.trim()));
             }
@@ -682,18 +675,6 @@ final class MtrCommand implements Callable<Integer> {
             }
         } catch (NumberFormatException e) {
             throw new UsageException("-Q '" + tos + "' is not a number: give 0 to 255, decimal or hex (0x10)", e);
-        }
-    }
-
-    /** Where probes leave from, the messages in the flags given (mtr's -a and -I, or --source and --interface). */
-    private io.pathprobe.core.VantagePoint vantagePoint() {
-        try {
-            return vantage.vantagePoint();
-        } catch (UsageException e) {
-            String m = e.getMessage();
-            m = address != null ? m.replace("--source", "-a") : m;
-            m = interfaceName != null ? m.replace("--interface", "-I") : m;
-            throw new UsageException(m, e);
         }
     }
 

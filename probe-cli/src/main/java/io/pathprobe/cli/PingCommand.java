@@ -123,9 +123,10 @@ final class PingCommand implements Callable<Integer> {
         Duration wait = SessionOptions.positive("--timeout", timeout);
         long rate = report.rate();
         int payload = (int) range("--size", size, 0, MAX_PAYLOAD);
-        applyFrom();
         HostResolver.Family family = vantage.family();
-        VantagePoint vp = vantage.vantagePoint();
+        // -I is ping's: an address literal is the source, anything else an interface.
+        boolean fromAddress = from != null && HostResolver.isLiteral(from.trim());
+        VantagePoint vp = vantage.vantagePoint("-I", fromAddress ? from : null, "-I", fromAddress ? null : from);
         long max = PingTargets.maxTargets(maxTargets);
         List<String> hosts = PingTargets.expand(targets, max);
         PingTargets.checkHeap(hosts.size(), Runtime.getRuntime().maxMemory());
@@ -204,21 +205,6 @@ final class PingCommand implements Callable<Integer> {
                     : " (" + io.pathprobe.core.AddressText.of(a) + ")") + ": " + e.getMessage()
                     + ": this host has no route there; check the address and the routes (ip route get "
                     + io.pathprobe.core.AddressText.of(a) + ")", e);
-        }
-    }
-
-    /** -I is ping's: an address literal is the source, anything else an interface. */
-    private void applyFrom() {
-        if (from == null) {
-            return;
-        }
-        if (vantage.source != null || vantage.interfaceName != null) {
-            throw new UsageException("-I and --source/--interface say the same thing: give one of them");
-        }
-        if (HostResolver.isLiteral(from.trim())) {
-            vantage.source = from;
-        } else {
-            vantage.interfaceName = from;
         }
     }
 
