@@ -222,11 +222,10 @@ final class AgentCommand implements Callable<Integer> {
                     + " this host's?", e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Interrupts ctrlC = Interrupts.during(() -> {
             server.close();
             stopped.countDown();
-        }, "pathprobe-agent-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, Interrupts.Status.SIGNALLED);
         reloadOnHangup(server, err);
         err.println("pathprobe agent " + cfg.name() + " listening on " + (cfg.tlsCert() == null ? "http" : "https")
                 + "://" + HostResolver.hostPort(server.address()) + " (" + policy.rules().size() + " allow rule"
@@ -234,8 +233,10 @@ final class AgentCommand implements Callable<Integer> {
                 + " token" + (tokens != null && tokens.ids().size() == 1 ? "" : "s")
                 + (clientCa == null ? "" : ", mutual TLS") + ")");
         err.flush();
-        stopped.await();
-        return 0;
+        try (ctrlC) {
+            stopped.await();
+            return ctrlC.status(0);
+        }
     }
 
     /** SIGHUP reloads the configuration file, as for Prometheus and its exporters. */
@@ -280,16 +281,18 @@ final class AgentCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage().replace("the auth file", "--nats-auth"), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Interrupts ctrlC = Interrupts.during(() -> {
             server.close();
             stopped.countDown();
-        }, "pathprobe-agent-stop"));
+        }, Interrupts.Status.SIGNALLED);
         err.println("pathprobe agent " + cfg.name() + " connected to " + fleet.broker().url() + " ("
                 + policy.rules().size() + " allow rule" + (policy.rules().size() == 1 ? "" : "s") + ", labels "
                 + labelMap + (queue == null ? "" : ", queue group " + queue) + ")");
         err.flush();
-        stopped.await();
-        return 0;
+        try (ctrlC) {
+            stopped.await();
+            return ctrlC.status(0);
+        }
     }
 
     private TokenStore tokens() {

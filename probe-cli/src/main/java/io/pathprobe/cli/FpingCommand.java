@@ -3,12 +3,10 @@ package io.pathprobe.cli;
 import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.MultiTargetSession;
 import io.pathprobe.core.ProbeEngine;
-import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
-import io.pathprobe.icmp.IcmpOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,16 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,8 +34,8 @@ import java.util.concurrent.ExecutionException;
                 "Without -c, -C or -l each target gets up to 1 + -r requests, -t apart, until one is answered: "
                         + "'HOST is alive' or 'HOST is unreachable'. With -c/-C every target gets N requests, -p "
                         + "apart, and the per-target summary (-c) or the list of times (-C) goes to stderr.",
-                "Exit status (as fping's manual): 0 every target answered, 1 some did not, 2 a host name did not "
-                        + "resolve, 3 invalid arguments, 4 a system call failed (e.g. no ICMP socket)."},
+                "Exit status (as fping's manual, also after Ctrl-C): 0 every target answered, 1 some did not, 2 a "
+                        + "host name did not resolve, 3 invalid arguments, 4 a system call failed (e.g. no ICMP socket)."},
         footer = {"", "Examples:", "  pathprobe fping -a -g 192.168.1.0/24", "  pathprobe fping -C 5 -q 10.0.0.1 10.0.0.2",
                 "  pathprobe fping -c 10 -p 200 -s -f hosts.txt"})
 final class FpingCommand implements Callable<Integer> {
@@ -182,12 +172,8 @@ final class FpingCommand implements Callable<Integer> {
         perReply = countMode && !quiet && !json;
         verbose = !countMode && !alive && !unreachable && !quiet && !json;
         long timeoutMs = timeoutMillis();
-        ProbeRequest.Builder template = ProbeRequest.builder(PingCommand.KIND).target("0.0.0.0")
-                .timeout(Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6)))).vantagePoint(vp)
-                .option(IcmpOptions.PAYLOAD_SIZE, size);
-        if (ttl != null) {
-            template.option(ProbeOption.TTL, ttl);
-        }
+        ProbeRequest.Builder template = PingCommand.echoTemplate(
+                Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6))), vp, size, ttl);
         SessionRun.checkProber(PingCommand.KIND, "probe-icmp");
         List<ProbeRequest> requests = new ArrayList<>();
         for (String host : names) {
@@ -212,8 +198,8 @@ final class FpingCommand implements Callable<Integer> {
         // Without -c/-C/-l a retry goes out when the previous request has timed out: rounds one timeout apart.
         Duration every = countMode ? periodOf(period) : Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6)));
         SessionPlan plan = new SessionPlan(n, every, Duration.ZERO);
-        Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
-        try (ProbeEngine engine = ProbeEngine.builder().build()) {
+        try (ProbeEngine engine = ProbeEngine.builder().build();
+             Interrupts ctrlC = Interrupts.during(this::stop, Interrupts.Status.AS_AT_THE_END)) {
             synchronized (lock) {
                 try {
                     session = MultiTargetSession.start(engine, requests, plan, millis(interval),
@@ -222,19 +208,16 @@ final class FpingCommand implements Callable<Integer> {
                     throw new UsageException(flagged(e.getMessage()), e);
                 }
             }
-            Runtime.getRuntime().addShutdownHook(hook);
+            if (ctrlC.stopped()) {
+                stop(); // the signal came while the run was starting
+            }
             try {
                 session.completion().get();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("the run failed: " + e.getCause(), e.getCause());
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C came: the hook reports.
-                }
             }
-            return report();
+            // fping 5.1 on SIGINT (-l, -c, -C or none): the summaries it owes, and its usual status.
+            return ctrlC.status(report());
         }
     }
 
@@ -254,11 +237,9 @@ final class FpingCommand implements Callable<Integer> {
         if (!(period >= 0) || !(interval >= 0) || timeout != null && !(timeout > 0)) {
             throw new UsageException("-p and -i must be 0 or more ms, -t more than 0 ms: give e.g. -p 1000 -i 10 -t 500");
         }
-        if (size < 0 || size > PingCommand.MAX_PAYLOAD) {
-            throw new UsageException("-b " + size + " is out of range: give 0 to " + PingCommand.MAX_PAYLOAD);
-        }
-        if (ttl != null && (ttl < 1 || ttl > 255)) {
-            throw new UsageException("-H " + ttl + " is out of range: give 1 to 255");
+        PingCommand.inRange("-b", size, 0, PingCommand.MAX_PAYLOAD);
+        if (ttl != null) {
+            PingCommand.inRange("-H", ttl, 1, 255);
         }
         if (json && (alive || unreachable)) {
             throw new UsageException("-J and -a/-u: give one of them (the JSON document lists every target)");
@@ -268,13 +249,7 @@ final class FpingCommand implements Callable<Integer> {
     private VantagePoint vantagePoint() {
         VantageOptions v = new VantageOptions();
         v.family = family;
-        v.source = src;
-        v.interfaceName = iface;
-        try {
-            return v.vantagePoint();
-        } catch (UsageException e) {
-            throw new UsageException(e.getMessage().replace("--source", "-S").replace("--interface", "-I"), e);
-        }
+        return v.vantagePoint("-S", src, "-I", iface);
     }
 
     /** fping's rule: the timeout given, else 500 ms, or in count and loop modes the period up to 2 s. */
@@ -310,7 +285,7 @@ final class FpingCommand implements Callable<Integer> {
     private List<String> targetNames() {
         List<String> names = new ArrayList<>();
         if (file != null) {
-            names.addAll(readFile(file));
+            names.addAll(FpingTargets.readFile("-f", file));
         }
         if (generate) {
             names.addAll(FpingTargets.generate(targets, PingTargets.DEFAULT_MAX_TARGETS));
@@ -321,17 +296,6 @@ final class FpingCommand implements Callable<Integer> {
             throw new UsageException("no targets: give host names or addresses, -f FILE, or -g with a range");
         }
         return names;
-    }
-
-    private List<String> readFile(String name) {
-        try (Reader r = name.equals("-") ? new InputStreamReader(System.in, Charset.defaultCharset())
-                : Files.newBufferedReader(Path.of(name))) {
-            return FpingTargets.parseList(new BufferedReader(r).lines().toList());
-        } catch (NoSuchFileException e) {
-            throw new UsageException("-f " + name + ": no such file: give a file of targets, one a line", e);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UsageException("-f " + name + ": cannot read it (" + e.getMessage() + ")", e);
-        }
     }
 
     private MultiTargetSession.Listener listener() {
@@ -401,15 +365,14 @@ final class FpingCommand implements Callable<Integer> {
         }
     }
 
-    /** The shutdown hook: Ctrl-C stops the run and prints what fping prints at its end. */
-    private void interrupted() {
+    /** Ctrl-C: the run ends with what was measured; the command's thread prints it. */
+    private void stop() {
         MultiTargetSession s;
         synchronized (lock) {
             s = session;
         }
         if (s != null) {
             s.stop();
-            report();
         }
     }
 

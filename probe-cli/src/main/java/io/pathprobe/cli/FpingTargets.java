@@ -4,8 +4,17 @@ import io.pathprobe.core.AddressText;
 import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.ProbeOutcome;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +34,24 @@ final class FpingTargets {
     };
 
     private FpingTargets() {
+    }
+
+    /**
+     * The targets in file {@code name} ({@code -} for stdin), as {@link #parseList} reads them.
+     *
+     * @param flag the option that named the file, for the messages (fping's {@code -f}, mtr's {@code -F})
+     * @throws UsageException when the file cannot be read
+     */
+    static List<String> readFile(String flag, String name) {
+        try (Reader r = name.equals("-")
+                ? new InputStreamReader(System.in, Charset.defaultCharset())
+                : Files.newBufferedReader(Path.of(name))) {
+            return parseList(new BufferedReader(r).lines().toList());
+        } catch (NoSuchFileException e) {
+            throw new UsageException(flag + " " + name + ": no such file: give a file of targets, one a line", e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new UsageException(flag + " " + name + ": cannot read it (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The targets of a {@code -f} file: one a line, blank lines and lines starting with {@code #} left out. */

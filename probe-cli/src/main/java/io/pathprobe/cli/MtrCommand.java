@@ -9,6 +9,7 @@ import io.pathprobe.mtr.MtrCsv;
 import io.pathprobe.mtr.MtrJson;
 import io.pathprobe.mtr.MtrRaw;
 import io.pathprobe.mtr.MtrReport;
+import io.pathprobe.mtr.MtrXml;
 import io.pathprobe.mtr.ProbeMode;
 import io.pathprobe.mtr.StopReason;
 import io.pathprobe.mtr.TraceConfig;
@@ -34,8 +35,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** {@code pathprobe mtr}: mtr's live view and report, every TTL of a round at once, with per-flow paths and a loss reading. */
@@ -46,24 +45,30 @@ import java.util.function.Function;
                 + "socket or raw socket), --udp (unprivileged) or --tcp (unprivileged). In a terminal the table is "
                 + "redrawn each round and takes mtr's keys (q quit, p pause, space resume, r reset, d display, "
                 + "n names, o fields, j jitter, h help); otherwise (or with -r) the report is printed at the end. "
-                + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --raw wins. "
+                + "Short options cluster as mtr's (-rwn), and the last of -r, -w, -t, --json, --csv, --xml, --raw wins. "
                 + "Hop names come from reverse DNS (-n: addresses only). --out DIR keeps a time series for long "
                 + "captures, with progress on stderr. Ctrl-C prints (and writes) what was measured so far.",
-                "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error."},
+                "Exit status: 0 destination reached, 1 not reached, 2 bad input, 3 internal error, 130 after Ctrl-C "
+                        + "(as mtr)."},
         footer = {"", "Examples:", "  pathprobe mtr -c 10 10.0.0.1", "  pathprobe mtr -rwn -c 10 10.0.0.1",
                 "  pathprobe mtr --udp --paths 8 -c 20 10.0.0.1",
                 "  pathprobe mtr --tcp -P 443 --json example.net"})
 final class MtrCommand implements Callable<Integer> {
     static final String NAME = "mtr";
     static final String DEFAULT_SNAPSHOT = "60s";
-    private static final long CTRL_C_WAIT_SECONDS = 5;
 
-    @Parameters(paramLabel = "HOST", description = "The target: a host name, an IPv4 or an IPv6 address.")
+    @Parameters(paramLabel = "HOST", arity = "0..1",
+            description = "The target: a host name, an IPv4 or an IPv6 address (or -F FILE).")
     String host;
+
+    @Option(names = {"-F", "--filename"}, paramLabel = "FILE", description = "Read the targets from FILE, one a "
+            + "line (- for stdin; blank lines and # comments skipped), and trace them one after another, each with "
+            + "its own report (after HOST's, if given). mtr traces them at once, in a process each.")
+    String hostsFile;
 
     @Option(names = {"-r", "--report"}, description = "mtr's report layout at the end, instead of the live view (the "
             + "live view redraws the table each round when stdout is a terminal; otherwise the report is printed). "
-            + "As in mtr, of -r, -w, -t, --json, --csv and --raw the last one given wins.")
+            + "As in mtr, of -r, -w, -t, --json, --csv, --xml and --raw the last one given wins.")
     boolean report;
 
     @Option(names = {"-w", "--report-wide"}, description = "The report, with the host column as wide as the longest "
@@ -84,12 +89,39 @@ final class MtrCommand implements Callable<Integer> {
             + "FIELDS,) and a line per hop.")
     boolean csv;
 
+    @Option(names = {"-x", "--xml"}, description = "mtr's XML: <MTR> with a <HUB> per hop and an element per "
+            + "field (mtr's BITPATTERN attribute left out: the payload is not one repeated byte here).")
+    boolean xml;
+
     @Option(names = {"-l", "--raw"}, description = "mtr's raw format: x (sent), h (address), d (name), p (answer, "
             + "microseconds) lines as probes end, instead of a table.")
     boolean raw;
 
     @Option(names = {"-y", "--ipinfo"}, paramLabel = "N", description = "Not available: see -z.")
     String ipInfo;
+
+    @Option(names = {"-p", "--split"}, description = "Not available: use --raw (see the message).")
+    boolean split;
+
+    @Option(names = {"-e", "--mpls"}, description = "Not available: ICMP extensions (MPLS labels) are not read.")
+    boolean mpls;
+
+    @Option(names = {"-S", "--sctp"}, description = "Not available: there is no SCTP prober; use --tcp or --udp.")
+    boolean sctp;
+
+    @Option(names = {"-B", "--bitpattern"}, paramLabel = "NUM", description = "Not available: see the message.")
+    String bitPattern;
+
+    @Option(names = {"-G", "--gracetime"}, paramLabel = "SECONDS", description = "Not available: each probe waits "
+            + "its -Z timeout, the last round's too.")
+    String graceTime;
+
+    @Option(names = {"-M", "--mark"}, paramLabel = "MARK", description = "Not available: probe sockets get no SO_MARK.")
+    String mark;
+
+    @Option(names = {"-U", "--max-unknown"}, paramLabel = "NUM", description = "Not available: every TTL up to the "
+            + "destination or -m is probed.")
+    String maxUnknown;
 
     @Option(names = {"-z", "--aslookup"}, description = "Not available: mtr finds AS numbers with DNS queries to a "
             + "server on the internet (origin.asn.cymru.com); pathprobe sends nothing beyond the path it traces.")
@@ -166,24 +198,86 @@ final class MtrCommand implements Callable<Integer> {
             description = "Length of each interval of the series in --out; default: " + DEFAULT_SNAPSHOT + ".")
     String snapshot;
 
+    @Option(names = {"-a", "--address"}, paramLabel = "ADDR", description = "Send from this local address (as "
+            + "--source).")
+    String address;
+
+    @Option(names = "-I", paramLabel = "NAME", description = "Send through this interface (as --interface).")
+    String interfaceName;
+
     @Mixin
     VantageOptions vantage;
 
     @Spec
     CommandSpec spec;
 
+    private io.pathprobe.core.VantagePoint from;
+
     /** What stdout gets; as in mtr, the last of the output options given wins. */
-    enum Output { LIVE, REPORT, JSON, CSV, RAW }
+    enum Output { LIVE, REPORT, JSON, CSV, XML, RAW }
 
     @Override
     public Integer call() throws InterruptedException {
-        if (asLookup || ipInfo != null) {
-            throw new UsageException((asLookup ? "-z" : "-y") + " is not available: mtr looks AS numbers and IP "
-                    + "information up on the internet (DNS queries to origin.asn.cymru.com), and pathprobe sends "
-                    + "nothing beyond the path it traces; leave it out");
+        refuseUnavailable();
+        List<String> targets = new java.util.ArrayList<>();
+        if (host != null) {
+            targets.add(host);
         }
+        if (hostsFile != null) {
+            targets.addAll(FpingTargets.readFile("-F", hostsFile));
+        }
+        if (targets.isEmpty()) {
+            throw new UsageException(hostsFile == null ? "no target: give HOST, or -F FILE with one a line"
+                    : "-F " + hostsFile + " names no target: give one a line");
+        }
+        if (targets.size() > 1 && out != null) {
+            throw new UsageException("--out and several targets: a capture directory holds one trace; give one HOST");
+        }
+        int status = 0;
+        for (String t : targets) { // in turn: one trace's output after another's
+            host = t;
+            status = Math.max(status, trace(targets.size() > 1));
+        }
+        return status;
+    }
+
+    /** mtr's flags that cannot be real here, each refused with the reason. */
+    private void refuseUnavailable() {
+        String why = null;
+        if (asLookup || ipInfo != null) {
+            why = (asLookup ? "-z" : "-y") + " is not available: mtr looks AS numbers and IP information up on the "
+                    + "internet (DNS queries to origin.asn.cymru.com), and pathprobe sends nothing beyond the path it "
+                    + "traces; leave it out";
+        } else if (split) {
+            why = "-p (split output) is not available: it feeds a front-end that redraws lines; --raw gives a program "
+                    + "every probe as it ends: use --raw";
+        } else if (mpls) {
+            why = "-e is not available: pathprobe does not read the ICMP extensions (RFC 4950 MPLS labels) of the "
+                    + "answers; leave it out";
+        } else if (sctp) {
+            why = "-S (SCTP) is not available: pathprobe has no SCTP prober; use --tcp or --udp";
+        } else if (bitPattern != null) {
+            why = "-B is not available: a trace's payload is not chosen here (it carries the stamp that matches "
+                    + "answers to probes); leave it out";
+        } else if (graceTime != null) {
+            why = "-G is not available: each probe waits its own timeout, the last round's too, and the trace ends "
+                    + "when they have: give -Z SECONDS instead";
+        } else if (mark != null) {
+            why = "-M is not available: pathprobe sets no SO_MARK on its probe sockets; match the probes in nftables "
+                    + "by their source (-a ADDR) instead";
+        } else if (maxUnknown != null) {
+            why = "-U is not available: every TTL up to the destination (or -m) is probed and silent hops show as "
+                    + "???; lower -m to stop earlier";
+        }
+        if (why != null) {
+            throw new UsageException(why);
+        }
+    }
+
+    /** Traces {@link #host} and prints its output; {@code several}: one of several targets (-F). */
+    private int trace(boolean several) throws InterruptedException {
         TraceConfig config = config();
-        boolean terminal = LiveView.stdoutIsTerminal();
+        boolean terminal = LiveView.stdoutIsTerminal() && !several; // one live view at a time: the report
         Output output = output(terminal);
         LiveView.Mode firstMode = displayMode();
         FormatOptions format = FormatOptions.defaults().withWide(wide);
@@ -225,9 +319,9 @@ final class MtrCommand implements Callable<Integer> {
                 }
                 throw new UsageException(flags(e.getMessage()), e);
             }
-            CountDownLatch printed = new CountDownLatch(1);
-            Thread hook = new Thread(() -> ctrlC(run, printed), "pathprobe-ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // Ctrl-C ends the trace (probes in flight are left out, as mtr does); this thread prints what was
+            // measured, and the status is mtr's after Ctrl-C, 130.
+            Interrupts ctrlC = Interrupts.during(run::quit, Interrupts.Status.SIGNALLED);
             try {
                 TraceSnapshot s = run.await();
                 if (names != null) { // names for every hop in the final report, waited for briefly
@@ -248,6 +342,9 @@ final class MtrCommand implements Callable<Integer> {
                     case CSV:
                         out.print(MtrCsv.format(s, format));
                         break;
+                    case XML:
+                        out.print(MtrXml.format(s, format));
+                        break;
                     case LIVE:
                         if (shown != null) {
                             view.last(s); // the last frame again, now with the names
@@ -261,17 +358,12 @@ final class MtrCommand implements Callable<Integer> {
                         break;
                 }
                 out.flush();
-                return s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1;
+                return ctrlC.status(s.stop().kind() == StopReason.Kind.DESTINATION_REACHED ? 0 : 1);
             } finally {
                 if (view != null) {
-                    view.close(); // the terminal's mode back before the Ctrl-C hook lets the JVM end
+                    view.close(); // the terminal's mode back before a signal lets the JVM end
                 }
-                printed.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C came: the hook waits for what this thread prints.
-                }
+                ctrlC.close();
             }
         }
     }
@@ -299,6 +391,9 @@ final class MtrCommand implements Callable<Integer> {
                     break;
                 case "--raw":
                     chosen = Output.RAW;
+                    break;
+                case "--xml":
+                    chosen = Output.XML;
                     break;
                 default:
                     break;
@@ -523,14 +618,12 @@ final class MtrCommand implements Callable<Integer> {
         }
     }
 
-    /** Ctrl-C: end the trace (probes in flight are left out, as mtr does) and let the main thread print it. */
-    private static void ctrlC(Run run, CountDownLatch printed) {
-        run.quit();
-        try {
-            printed.await(CTRL_C_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Where probes leave from (mtr's -a and -I, or --source and --interface), read once for every target. */
+    private io.pathprobe.core.VantagePoint from() {
+        if (from == null) {
+            from = vantage.vantagePoint("-a", address, "-I", interfaceName);
         }
+        return from;
     }
 
     /** The trace's configuration from the options; every check before the target is resolved. */
@@ -554,7 +647,7 @@ final class MtrCommand implements Callable<Integer> {
             TraceConfig.Builder b = TraceConfig.builder(host).mode(mode).count(rounds).interval(every)
                     .maxTtl(number("-m", maxTtl)).firstTtl(number("-f", firstTtl))
                     .timeout(SessionOptions.positive("--timeout", timeout)).packetSize(number("-s", size))
-                    .paths(number("--paths", paths)).vantagePoint(vantage.vantagePoint());
+                    .paths(number("--paths", paths)).vantagePoint(from());
             if (tos != null) {
                 b.tos(Integer.decode(tos.trim()));
             }

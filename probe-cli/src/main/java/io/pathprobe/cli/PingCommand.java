@@ -89,7 +89,8 @@ final class PingCommand implements Callable<Integer> {
     String tos;
 
     @Option(names = {"-p", "--pattern"}, paramLabel = "HEX",
-            description = "Fill the payload with these bytes (up to 16, as hex: ff00).")
+            description = "Fill the payload with these bytes, hex digits read in pairs as ping reads them (abc is "
+                    + "ab 0c), up to 16 bytes.")
     String pattern;
 
     @Option(names = "-I", paramLabel = "IFACE|ADDR",
@@ -123,9 +124,10 @@ final class PingCommand implements Callable<Integer> {
         Duration wait = SessionOptions.positive("--timeout", timeout);
         long rate = report.rate();
         int payload = (int) range("--size", size, 0, MAX_PAYLOAD);
-        applyFrom();
         NameResolver.Family family = vantage.family();
-        VantagePoint vp = vantage.vantagePoint();
+        // -I is ping's: an address literal is the source, anything else an interface.
+        boolean fromAddress = from != null && HostResolver.isLiteral(from.trim());
+        VantagePoint vp = vantage.vantagePoint("-I", fromAddress ? from : null, "-I", fromAddress ? null : from);
         long max = PingTargets.maxTargets(maxTargets);
         List<String> hosts = PingTargets.expand(targets, max);
         PingTargets.checkHeap(hosts.size(), Runtime.getRuntime().maxMemory());
@@ -141,7 +143,7 @@ final class PingCommand implements Callable<Integer> {
             requests.add(template.target(host, HostResolver.thisHostAsProbed(a, vp)).build());
         }
         PingLines lines = new PingLines(new PingLines.Flags(numeric, timestamps, outstanding, audible, flood, payload,
-                pattern == null ? null : pattern.trim().toLowerCase(Locale.ROOT)));
+                pattern == null || report.quiet ? null : pattern(pattern))); // ping -q: no PATTERN line
         if (!report.json && !report.quiet) {
             requests.forEach(lines::prepare);
         }
@@ -207,41 +209,28 @@ final class PingCommand implements Callable<Integer> {
         }
     }
 
-    /** -I is ping's: an address literal is the source, anything else an interface. */
-    private void applyFrom() {
-        if (from == null) {
-            return;
+    /**
+     * The echo request every target of a ping or fping run shares (the target set per host later).
+     *
+     * @param ttl null for the system's default
+     */
+    static ProbeRequest.Builder echoTemplate(Duration wait, VantagePoint vp, int payload, Integer ttl) {
+        ProbeRequest.Builder b = ProbeRequest.builder(KIND).target("0.0.0.0").timeout(wait).vantagePoint(vp)
+                .option(IcmpOptions.PAYLOAD_SIZE, payload);
+        if (ttl != null) {
+            b.option(ProbeOption.TTL, ttl);
         }
-        if (vantage.source != null || vantage.interfaceName != null) {
-            throw new UsageException("-I and --source/--interface say the same thing: give one of them");
-        }
-        if (HostResolver.isLiteral(from.trim())) {
-            vantage.source = from;
-        } else {
-            vantage.interfaceName = from;
-        }
+        return b;
     }
 
     /** The request every target shares, with the ICMP options checked now. */
     private ProbeRequest.Builder template(Duration wait, int payload, VantagePoint vp) {
-        ProbeRequest.Builder b = ProbeRequest.builder(KIND).target("0.0.0.0").timeout(wait).vantagePoint(vp)
-                .option(IcmpOptions.PAYLOAD_SIZE, payload);
-        if (ttl != null) {
-            b.option(ProbeOption.TTL, (int) range("--ttl", ttl, 1, 255));
-        }
+        ProbeRequest.Builder b = echoTemplate(wait, vp, payload, ttl == null ? null : (int) range("--ttl", ttl, 1, 255));
         if (tos != null) {
             b.option(ProbeOption.TOS, (int) range("--tos", tos, 0, 255));
         }
         if (pattern != null) {
-            String hex = pattern.trim();
-            try {
-                b.option(IcmpOptions.PATTERN, hex.toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--pattern '" + hex + "' is not 1 to 16 bytes of hex: write e.g. ff00", e);
-            }
-            if (hex.isEmpty()) {
-                throw new UsageException("--pattern is empty: give 1 to 16 bytes of hex, e.g. ff00");
-            }
+            b.option(IcmpOptions.PATTERN, pattern(pattern));
         }
         IcmpSocketMode mode;
         try {
@@ -250,6 +239,30 @@ final class PingCommand implements Callable<Integer> {
             throw new UsageException("--socket '" + socket.trim() + "' is not a socket mode: give auto, dgram or raw", e);
         }
         return b.option(IcmpOptions.SOCKET_MODE, mode);
+    }
+
+    /** iputils ping's most pattern bytes; digits past them are not read. */
+    static final int MAX_PATTERN_BYTES = 16;
+
+    /**
+     * {@code -p} as iputils ping reads it (its fill()): hex digits only, read in pairs from the left, an odd last
+     * digit a byte of its own ({@code abc} is ab 0c), at most 16 bytes; empty means ping's usual payload.
+     *
+     * @return the bytes as two lower-case hex digits each
+     * @throws UsageException in ping's words, naming the text from the first character that is not a hex digit
+     */
+    static String pattern(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.digit(text.charAt(i), 16) < 0 || text.charAt(i) > 'f') { // ASCII only, as isxdigit()
+                throw new UsageException("patterns must be specified as hex digits: " + text.substring(i));
+            }
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < text.length() && hex.length() < 2 * MAX_PATTERN_BYTES; i += 2) {
+            String pair = text.substring(i, Math.min(i + 2, text.length()));
+            hex.append(pair.length() == 1 ? "0" : "").append(pair.toLowerCase(Locale.ROOT));
+        }
+        return hex.toString();
     }
 
     /** A whole number (decimal, or hex with 0x) from {@code min} to {@code max}. */
@@ -261,6 +274,11 @@ final class PingCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UsageException(name + " '" + t + "' is not a whole number: give e.g. " + Math.max(min, 1), e);
         }
+        return inRange(name, v, min, max);
+    }
+
+    /** {@code v} if it is from {@code min} to {@code max}. @throws UsageException naming the option otherwise */
+    static long inRange(String name, long v, int min, int max) {
         if (v < min || v > max) {
             throw new UsageException(name + " " + v + " is out of range: give " + min + " to " + max);
         }

@@ -4,7 +4,6 @@ import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Probers;
-import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import io.pathprobe.core.spi.ProberProvider;
 import io.pathprobe.core.text.SummaryLines;
@@ -60,18 +59,14 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SessionPlan plan = session.plan();
-        Duration timeout = session.timeout();
-        long rate = session.report.rate();
-        NameResolver.Family family = vantage.family();
-        VantagePoint from = vantage.vantagePoint();
+        SessionOptions.Settings settings = session.read(vantage);
         SessionRun.checkProber(kind, "probe-" + kind);
         Map<ProbeOption<?>, Object> set = options(Probers.load().get(kind));
-        List<ProbeRequest> requests = requests(timeout, from, family, set);
-        return new SessionRun(new SessionRun.Style(NAME, kind + " probe",
+        List<ProbeRequest> requests = requests(settings.timeout(), settings.from(), settings.family(), set);
+        return session.run(new SessionRun.Style(NAME, kind + " probe",
                 (t, stats) -> SummaryLines.probes(t.label(), kind,
                         io.pathprobe.core.text.SummaryFigures.of(stats, t.elapsed.toMillis()))),
-                requests, plan, rate, session.report.json, session.report.quiet, spec.commandLine().getOut()).run();
+                requests, settings, spec.commandLine().getOut()).run();
     }
 
     /** The {@code -o} options, each checked against what the prober declares. */

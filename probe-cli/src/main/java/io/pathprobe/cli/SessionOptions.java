@@ -1,11 +1,16 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
+import io.pathprobe.core.VantagePoint;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 
 /** How often, how long and how to report: the options every repeating command shares (picocli mixin). */
 final class SessionOptions {
@@ -33,6 +38,32 @@ final class SessionOptions {
 
     @Mixin
     ReportOptions report;
+
+    /**
+     * What a run of these options and a command's vantage options takes.
+     *
+     * @param family the address family names resolve to (-4/-6)
+     * @param from   where probes are sent from
+     */
+    record Settings(SessionPlan plan, Duration timeout, long rate, NameResolver.Family family, VantagePoint from) {
+    }
+
+    /**
+     * Reads and checks every option, these and {@code vantage}'s, before anything is resolved or sent.
+     *
+     * @throws UsageException naming the bad option and what to give instead
+     */
+    Settings read(VantageOptions vantage) {
+        SessionPlan plan = plan();
+        Duration wait = timeout();
+        long rate = report.rate();
+        return new Settings(plan, wait, rate, vantage.family(), vantage.vantagePoint());
+    }
+
+    /** The run of {@code requests} as {@code settings} plan it, reported as --json and --quiet say. */
+    SessionRun run(SessionRun.Style style, List<ProbeRequest> requests, Settings settings, PrintWriter out) {
+        return new SessionRun(style, requests, settings.plan(), settings.rate(), report.json, report.quiet, out);
+    }
 
     /**
      * The session plan these options describe.

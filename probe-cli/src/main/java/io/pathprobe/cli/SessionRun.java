@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * Runs one {@link ProbeSession} per request (or, {@link #inRounds() in rounds}, one {@link MultiTargetSession} for
  * them all), all at once on one engine, prints each outcome as it arrives and the
  * summaries (or one JSON document) at the end — exactly once, whether the sessions end by themselves or Ctrl-C
- * (a shutdown hook) stops them.
+ * ({@link Interrupts}) stops them.
  */
 final class SessionRun {
     /** Longest wait for outcome lines still being delivered when the report starts; they are microseconds away. */
@@ -126,7 +126,66 @@ final class SessionRun {
         }
     }
 
-    /** One session and what it produced. Fields guarded by the run's lock. */
+    /**
+     * A target's account: its figures and its end, kept by a session of its own or by its place in the rounds of
+     * one {@link MultiTargetSession}.
+     */
+    interface Account {
+        CompletableFuture<StatsSnapshot> completion();
+
+        StatsSnapshot snapshot();
+
+        Duration elapsed();
+
+        /** Sends the next probe now (ping's flood); a target in shared rounds keeps their pace. */
+        default void sendNext() {
+        }
+
+        static Account of(ProbeSession s) {
+            return new Account() {
+                @Override
+                public CompletableFuture<StatsSnapshot> completion() {
+                    return s.completion();
+                }
+
+                @Override
+                public StatsSnapshot snapshot() {
+                    return s.snapshot();
+                }
+
+                @Override
+                public Duration elapsed() {
+                    return s.elapsed();
+                }
+
+                @Override
+                public void sendNext() {
+                    s.sendNext();
+                }
+            };
+        }
+
+        static Account of(MultiTargetSession rounds, int index) {
+            return new Account() {
+                @Override
+                public CompletableFuture<StatsSnapshot> completion() {
+                    return rounds.completion(index);
+                }
+
+                @Override
+                public StatsSnapshot snapshot() {
+                    return rounds.snapshot(index);
+                }
+
+                @Override
+                public Duration elapsed() {
+                    return rounds.elapsed(index);
+                }
+            };
+        }
+    }
+
+    /** One target and what it produced. Fields guarded by the run's lock. */
     static final class Track {
         final ProbeRequest request;
         /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
@@ -140,10 +199,8 @@ final class SessionRun {
         long pipe;
         /** ping's moving average of reply RTTs (each reply weighs 1/8), in ns; 0 before the first reply. */
         double ewmaNanos;
-        ProbeSession session;
-        /** Set instead of {@link #session} in rounds: the shared scheduler and this track's index in it. */
-        MultiTargetSession rounds;
-        int index;
+        /** Set when the run starts. */
+        Account account;
         StatsSnapshot finalStats;
         Duration elapsed = Duration.ZERO;
 
@@ -153,26 +210,6 @@ final class SessionRun {
 
         String label() {
             return request.targetLabel();
-        }
-
-        CompletableFuture<StatsSnapshot> completion() {
-            return rounds != null ? rounds.completion(index) : session.completion();
-        }
-
-        StatsSnapshot snapshot() {
-            return rounds != null ? rounds.snapshot(index) : session.snapshot();
-        }
-
-        Duration elapsedSoFar() {
-            return rounds != null ? rounds.elapsed(index) : session.elapsed();
-        }
-
-        void stop() {
-            if (rounds != null) {
-                rounds.stop();
-            } else if (session != null) {
-                session.stop();
-            }
         }
 
         /**
@@ -201,14 +238,15 @@ final class SessionRun {
     private final PrintWriter out;
     private final Object lock = new Object();
     private final Instant startTime = Instant.now();
-    private boolean started;
     private boolean reporting;
     private boolean reported;
     private boolean aborted;
     private boolean outputGone;
     private int exitCode;
     private boolean inRounds;
-    private boolean sigintEndsRun;
+    private Interrupts.Status sigintStatus = Interrupts.Status.SIGNALLED;
+    private MultiTargetSession rounds;
+    private final List<ProbeSession> sessions = new ArrayList<>();
     private boolean paceByAnswers;
 
     SessionRun(Style style, List<ProbeRequest> requests, SessionPlan plan, long maxProbesPerSecond, boolean json,
@@ -232,11 +270,11 @@ final class SessionRun {
     }
 
     /**
-     * SIGINT (Ctrl-C) ends the sessions and the run returns its exit status as if they had ended by themselves
-     * (iputils ping exits 0 when replies came, also on Ctrl-C), rather than the process exiting with 130.
+     * After Ctrl-C the run exits with the status it would have had had the sessions ended by themselves (iputils
+     * ping exits 0 when replies came, also on Ctrl-C), rather than with 130.
      */
     SessionRun sigintEndsRun() {
-        sigintEndsRun = true;
+        sigintStatus = Interrupts.Status.AS_AT_THE_END;
         return this;
     }
 
@@ -257,48 +295,23 @@ final class SessionRun {
      * @throws io.pathprobe.core.ProberUnavailableException when the prober cannot run here
      */
     int run() throws InterruptedException {
-        Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
         ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).build();
-        Runtime.getRuntime().addShutdownHook(hook);
-        sun.misc.SignalHandler previous = sigintEndsRun ? onSigint() : null;
-        try {
+        try (Interrupts ctrlC = Interrupts.during(this::stopAll, sigintStatus)) {
             start(engine);
+            if (ctrlC.stopped()) {
+                stopAll(); // the signal came while the sessions were starting
+            }
             List<CompletableFuture<StatsSnapshot>> done = new ArrayList<>();
-            tracks.forEach(t -> done.add(t.completion()));
+            tracks.forEach(t -> done.add(t.account.completion()));
             try {
                 CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("a session failed: " + e.getCause(), e.getCause());
             }
-            return report();
+            return ctrlC.status(report());
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C came: the hook reports, and the JVM is exiting anyway.
-            }
-            if (previous != null) {
-                restoreSigint(previous);
-            }
             stopAll();
             engine.close();
-        }
-    }
-
-    /** Makes SIGINT stop the sessions (from a thread of its own) and returns the handler it replaces, or null. */
-    private sun.misc.SignalHandler onSigint() {
-        try {
-            return sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stopAllLater());
-        } catch (IllegalArgumentException e) {
-            return null; // SIGINT is not ours to handle here (e.g. -Xrs): it ends the run as before
-        }
-    }
-
-    private static void restoreSigint(sun.misc.SignalHandler previous) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
-        } catch (IllegalArgumentException e) {
-            // cannot happen: it was handled a moment ago
         }
     }
 
@@ -310,7 +323,9 @@ final class SessionRun {
                     startRounds(engine);
                 } else {
                     for (Track t : tracks) {
-                        t.session = engine.startSession(t.request, plan, listener(t));
+                        ProbeSession s = engine.startSession(t.request, plan, listener(t));
+                        sessions.add(s);
+                        t.account = Account.of(s);
                     }
                 }
             } catch (RuntimeException e) {
@@ -318,7 +333,6 @@ final class SessionRun {
                 stopAll();
                 throw e;
             }
-            started = true;
             if (!json && (!quiet || style.lines().headerWhenQuiet())) {
                 tracks.forEach(t -> out.println(style.lines().header(t.request, plan)));
                 out.flush();
@@ -357,9 +371,9 @@ final class SessionRun {
                         extra(tracks.get(target), style.lines().corrupted(tracks.get(target).label(), sequence, byteIndex));
                     }
                 });
+        rounds = m;
         for (int i = 0; i < tracks.size(); i++) {
-            tracks.get(i).rounds = m;
-            tracks.get(i).index = i;
+            tracks.get(i).account = Account.of(m, i);
         }
     }
 
@@ -431,8 +445,9 @@ final class SessionRun {
             }
             lock.notifyAll();
         }
-        if (answered && paceByAnswers && t.session != null) {
-            t.session.sendNext();
+        Account account = t.account; // null while the session is being started: the interval sends the next
+        if (answered && paceByAnswers && account != null) {
+            account.sendNext();
         }
     }
 
@@ -472,24 +487,16 @@ final class SessionRun {
     }
 
     private void stopAll() {
-        if (!tracks.isEmpty() && tracks.get(0).rounds != null) {
-            tracks.get(0).rounds.stop(); // one scheduler for every track
-            return;
-        }
-        for (Track t : tracks) {
-            t.stop();
-        }
-    }
-
-    /** The shutdown hook: Ctrl-C (or a kill) stops the sessions and reports what was measured. */
-    private void interrupted() {
+        List<ProbeSession> own;
+        MultiTargetSession shared;
         synchronized (lock) {
-            if (!started || aborted || reported) {
-                return; // nothing was measured yet, or the report is out already
-            }
+            own = new ArrayList<>(sessions);
+            shared = rounds;
         }
-        stopAll();
-        report();
+        if (shared != null) {
+            shared.stop(); // one scheduler for every track
+        }
+        own.forEach(ProbeSession::stop);
     }
 
     /** Prints the report once; a second caller gets the same exit code and prints nothing. */
@@ -508,11 +515,11 @@ final class SessionRun {
             }
             reporting = true;
             for (Track t : tracks) {
-                t.completion().join();
+                t.account.completion().join();
                 // The figures now rather than at the session's end: duplicates and late replies that came after
                 // its last outcome count too (nothing else changes once a session has ended).
-                t.finalStats = t.snapshot();
-                t.elapsed = t.elapsedSoFar();
+                t.finalStats = t.account.snapshot();
+                t.elapsed = t.account.elapsed();
             }
             awaitDeliveries();
             reported = true;

@@ -54,19 +54,15 @@ final class TcpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         // Every option first, then the prober, then names: the cheap checks before the slow ones.
-        SessionPlan plan = session.plan();
-        Duration timeout = session.timeout();
-        long rate = session.report.rate();
-        NameResolver.Family family = vantage.family();
-        VantagePoint from = vantage.vantagePoint();
-        List<ProbeRequest> requests = requests(timeout, from, family);
-        if (isSweep(plan, requests.size())) {
-            return new TcpSweep(requests, plan.deadline(), rate, session.report.json, session.report.quiet,
-                    spec.commandLine().getOut()).run();
+        SessionOptions.Settings settings = session.read(vantage);
+        List<ProbeRequest> requests = requests(settings.timeout(), settings.from(), settings.family());
+        if (isSweep(settings.plan(), requests.size())) {
+            return new TcpSweep(requests, settings.plan().deadline(), settings.rate(), session.report.json,
+                    session.report.quiet, spec.commandLine().getOut()).run();
         }
-        return new SessionRun(new SessionRun.Style(KIND, "TCP connect",
+        return session.run(new SessionRun.Style(KIND, "TCP connect",
                 (t, stats) -> TextFormat.tcpSummary(t.label(), stats, t.elapsed)),
-                requests, plan, rate, session.report.json, session.report.quiet, spec.commandLine().getOut()).run();
+                requests, settings, spec.commandLine().getOut()).run();
     }
 
     /**

@@ -142,10 +142,9 @@ final class TcpSweep {
      * @throws IllegalArgumentException when the requests are not valid for the tcp prober (nothing is printed then)
      */
     int run() throws InterruptedException {
-        Thread hook = new Thread(this::interrupted, "pathprobe-ctrl-c");
         runner = Thread.currentThread();
         try (ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).maxInFlight(WINDOW)
-                .build()) {
+                .build(); Interrupts ctrlC = Interrupts.during(this::interrupted, Interrupts.Status.SIGNALLED)) {
             startNanos = System.nanoTime();
             long stopAt = deadline.isZero() ? Long.MAX_VALUE : startNanos + deadline.toNanos();
             // The first submit validates (all requests share kind, options and vantage point): before any output.
@@ -154,7 +153,6 @@ final class TcpSweep {
                 out.println(header());
                 out.flush();
             }
-            Runtime.getRuntime().addShutdownHook(hook);
             int i = 1;
             while (i < requests.size() && !stopping) {
                 long now = System.nanoTime();
@@ -180,14 +178,10 @@ final class TcpSweep {
                     throw new InterruptedException();
                 }
             }
-            elapsedNanos = System.nanoTime() - startNanos;
-            return report();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C came: the hook reports.
+            if (elapsedNanos == 0) {
+                elapsedNanos = System.nanoTime() - startNanos;
             }
+            return ctrlC.status(report());
         }
     }
 
@@ -219,13 +213,13 @@ final class TcpSweep {
         }
     }
 
-    /** Ctrl-C: stop starting connects and report what has ended so far. */
+    /** Ctrl-C: stop starting connects; the run reports once those started have ended. */
     private void interrupted() {
-        stopping = true;
         if (startNanos != 0) {
             elapsedNanos = System.nanoTime() - startNanos;
         }
-        report();
+        stopping = true;
+        LockSupport.unpark(runner);
     }
 
     private String header() {
@@ -238,7 +232,7 @@ final class TcpSweep {
                 + (deadline.isZero() ? "" : ", deadline " + Durations.format(deadline));
     }
 
-    /** Prints the report once; the second caller (the run after Ctrl-C's hook, or the other way) prints nothing. */
+    /** Prints the report (once). */
     private int report() {
         synchronized (lock) {
             if (reported) {

@@ -35,8 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code pathprobe ticket}: the evidence support asks for when a client cannot reach a load balancer, gathered at
@@ -172,32 +170,12 @@ final class TicketCommand implements Callable<Integer> {
 
         o.println(PlainText.oneLine(header(t.host(), vip, portList, points, length, dir)));
         o.flush();
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> ctrlC(capture, printed), "pathprobe-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C ends the capture early: it still writes the bundle, this thread prints the result, exit 130.
+        try (Interrupts ctrlC = Interrupts.during(capture::stop, Interrupts.Status.SIGNALLED, CTRL_C_WAIT)) {
             TicketResults r = capture.run();
             progress.end();
             print(o, r, dir, locale);
-            return Diagnosis.NO_FAULT_FOUND.equals(r.diagnosis().verdict()) ? 0 : 1;
-        } finally {
-            printed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C came: the hook waits for the bundle and for what this thread prints.
-            }
-        }
-    }
-
-    /** Ctrl-C (or a kill): end the capture, let it write the bundle, and let the main thread print the result. */
-    private static void ctrlC(TicketCapture capture, CountDownLatch printed) {
-        capture.stop();
-        capture.awaitFinished(CTRL_C_WAIT);
-        try {
-            printed.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return ctrlC.status(Diagnosis.NO_FAULT_FOUND.equals(r.diagnosis().verdict()) ? 0 : 1);
         }
     }
 

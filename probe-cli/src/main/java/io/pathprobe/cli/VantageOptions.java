@@ -48,6 +48,37 @@ final class VantageOptions {
         return new LocalVantagePoint(Optional.ofNullable(sourceAddress), vp.interfaceName());
     }
 
+    /**
+     * Where probes leave from, with a tool's own flags for --source and --interface (fping's -S, mtr's -a, ping's
+     * and mtr's -I): a value given counts as that option, and the messages name the flag typed.
+     *
+     * @param sourceFlag    the flag of {@code sourceValue}; a null value: not given
+     * @param interfaceFlag the flag of {@code interfaceValue}; a null value: not given
+     * @throws UsageException as {@link #vantagePoint()}, or when a flag and its long option are both given
+     */
+    VantagePoint vantagePoint(String sourceFlag, String sourceValue, String interfaceFlag, String interfaceValue) {
+        if (sourceValue != null) {
+            if (source != null) {
+                throw new UsageException(sourceFlag + " and --source say the same thing: give one of them");
+            }
+            source = sourceValue;
+        }
+        if (interfaceValue != null) {
+            if (interfaceName != null) {
+                throw new UsageException(interfaceFlag + " and --interface say the same thing: give one of them");
+            }
+            interfaceName = interfaceValue;
+        }
+        try {
+            return vantagePoint();
+        } catch (UsageException e) {
+            String m = e.getMessage();
+            m = sourceValue != null ? m.replace("--source", sourceFlag) : m;
+            m = interfaceValue != null ? m.replace("--interface", interfaceFlag) : m;
+            throw new UsageException(m, e);
+        }
+    }
+
     /** The address family the user asked for. */
     NameResolver.Family family() {
         return family.family();

@@ -38,6 +38,9 @@ class FpingCommandTest {
         assertInvalid(Cli.run("fping", "-g", "10.0.0.9", "10.0.0.1"), "the last address comes before the first");
         assertInvalid(Cli.run("fping", "-f", "/nonexistent/targets"), "-f /nonexistent/targets: no such file");
         assertInvalid(Cli.run("fping", "-H", "0", "127.0.0.1"), "-H 0 is out of range");
+        assertInvalid(Cli.run("fping", "-b", "70000", "127.0.0.1"), "-b 70000 is out of range: give 0 to 65507");
+        assertInvalid(Cli.run("fping", "-S", "192.0.2.99", "127.0.0.1"), "-S 192.0.2.99 is not an address of this host");
+        assertInvalid(Cli.run("fping", "-I", "nosuch0", "127.0.0.1"), "-I: no interface named 'nosuch0'");
     }
 
     @Test

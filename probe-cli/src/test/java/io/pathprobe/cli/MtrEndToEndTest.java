@@ -115,6 +115,42 @@ class MtrEndToEndTest {
         assertEquals(2, csv.outLines().size(), csv.out());
     }
 
+    /** -F: the targets of a file traced in turn, a report each; -a: the source address (mtr's --address). */
+    @Test
+    void aFileOfTargetsIsTracedInTurnFromTheAddressGiven() throws Exception {
+        java.nio.file.Path hosts = java.nio.file.Files.createTempFile("pathprobe-mtr", ".hosts");
+        try {
+            java.nio.file.Files.writeString(hosts, "# two loopback targets\n127.0.0.1\n\n127.0.0.2 second\n");
+            Cli r = Cli.run(args("-r", "-a", "127.0.0.1", "-F", hosts.toString()));
+            assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.outLinesStartingWith("Start: "), "a report per target: " + r.out());
+            assertEquals(1, r.outLinesStartingWith("  1.|-- 127.0.0.1 "), r.out());
+            assertEquals(1, r.outLinesStartingWith("  1.|-- 127.0.0.2 "), r.out());
+            assertTrue(r.out().indexOf("127.0.0.1 ") < r.out().indexOf("127.0.0.2 "), "in the file's order: " + r.out());
+        } finally {
+            java.nio.file.Files.delete(hosts);
+        }
+    }
+
+    /** -x: mtr's XML, well formed, a HUB per hop with the fields -o asks for. */
+    @Test
+    void xmlIsMtrsLayout() throws Exception {
+        Cli r = Cli.run(args("-x", "-o", "LSD N", "127.0.0.1"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("<?xml version=\"1.0\"?>", r.outLines().get(0));
+        assertTrue(r.outLines().get(1).matches("<MTR SRC=\"[^\"]+\" DST=\"127\\.0\\.0\\.1\" TOS=\"0x0\" PSIZE=\"64\" "
+                + "TESTS=\"2\">"), r.out());
+        org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        org.w3c.dom.Element hub = (org.w3c.dom.Element) doc.getElementsByTagName("HUB").item(0);
+        assertEquals("1", hub.getAttribute("COUNT"));
+        assertEquals("127.0.0.1", hub.getAttribute("HOST"));
+        assertEquals("     2", hub.getElementsByTagName("Snt").item(0).getTextContent(), "the report's cell");
+        assertEquals("  0.0%", hub.getElementsByTagName("Loss").item(0).getTextContent());
+        assertEquals(1, doc.getElementsByTagName("Drop").getLength());
+        assertEquals(1, doc.getElementsByTagName("Last").getLength());
+    }
+
     @Test
     void aCaptureToOutShowsProgressOnStderr() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pathprobe-mtr-progress");

@@ -151,6 +151,16 @@ class MtrSideBySideLabTest {
             assertTrue(r.answers >= 3 * (dest + 1), "3 rounds answered at each position up to the destination");
         }
 
+        // --xml: the same lines, element for element and attribute for attribute (mtr's BITPATTERN left out),
+        // once the figures and the names (SRC is the host's name) are symbols.
+        List<String> theirXml = mtr(path, target, "--xml").stdout().lines().toList();
+        List<String> ourXml = ours(path, target, "--xml").out().lines().toList();
+        assertEquals(theirXml.size(), ourXml.size(), "mtr:\n" + theirXml + "\npathprobe:\n" + ourXml);
+        for (int i = 0; i < theirXml.size(); i++) {
+            assertEquals(xmlShape(theirXml.get(i).replace(" BITPATTERN=\"0x00\"", "")), xmlShape(ourXml.get(i)),
+                    "line " + i + ": " + theirXml.get(i) + " vs " + ourXml.get(i));
+        }
+
         String theirText = mtr(path, target, "--json").stdout();
         String myText = ours(path, target, "--json").out();
         // the layout too, as a script that greps it sees it: the lines up to the first figure, and "key": value
@@ -168,6 +178,11 @@ class MtrSideBySideLabTest {
             assertEquals(a.get(i).path("host"), b.get(i).path("host"));
             assertEquals(a.get(i).path("count"), b.get(i).path("count"));
         }
+    }
+
+    /** An XML line with its figures as {@code #} (widths kept) and SRC's value as {@code S}. */
+    private static String xmlShape(String line) {
+        return line.replaceAll("SRC=\"[^\"]*\"", "SRC=\"S\"").replaceAll("\\d", "#");
     }
 
     /** A CSV figure's form: a whole number, two decimals, or the text itself. */

@@ -107,6 +107,41 @@ class PingEndToEndTest {
         assertTrue(r.outLines().get(2).startsWith("108 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="), r.out());
     }
 
+    /**
+     * -p side by side with iputils ping on loopback: odd digit counts (the last digit a byte of its own), more than
+     * 16 bytes (the rest not read), upper case, empty, -q (no PATTERN line), and text that is not hex (ping's
+     * message, exit 2). The same exit status, the same lines modulo numbers, the PATTERN line to the letter.
+     */
+    @Test
+    void patternAsIputilsReadsIt() throws Exception {
+        String ping = io.pathprobe.testkit.Installed.program("ping", "iputils-ping").toString();
+        for (List<String> args : List.of(List.of("-p", "abc"), List.of("-p", "0123456789abcdef0123456789abcdef99"),
+                List.of("-p", "A"), List.of("-p", ""), List.of("-q", "-p", "ab"), List.of("-p", "12xy"),
+                List.of("-p", " a"))) {
+            List<String> theirs = new java.util.ArrayList<>(List.of(ping, "-c", "1"));
+            theirs.addAll(args);
+            theirs.add("127.0.0.1");
+            Process p = new ProcessBuilder(theirs).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "iputils ping ends");
+            List<String> ourArgs = new java.util.ArrayList<>(List.of("ping", "-c", "1"));
+            ourArgs.addAll(args);
+            ourArgs.add("127.0.0.1");
+            Cli r = Cli.run(ourArgs.toArray(String[]::new));
+            String both = args + "\niputils (exit " + p.exitValue() + "):\n" + out + err + "\nours (exit " + r.code()
+                    + "):\n" + r.out() + r.err();
+            assertEquals(p.exitValue(), r.code(), both);
+            assertEquals(PingVsIputilsLabTest.normalised(out), PingVsIputilsLabTest.normalised(r.out()), both);
+            if (out.startsWith("PATTERN: ")) {
+                assertEquals(out.lines().findFirst(), r.outLines().stream().findFirst(), both);
+            }
+            if (p.exitValue() == 2) { // "ping: MESSAGE" and ours "pathprobe ping: MESSAGE"
+                assertEquals(err.substring(err.indexOf(": ") + 2), r.err().substring(r.err().indexOf(": ") + 2), both);
+            }
+        }
+    }
+
     @Test
     void jsonHasEveryProbeAndPingsFigures() throws Exception {
         Cli r = Cli.run("ping", "--json", "-c", "2", "-i", "0.05", "127.0.0.1", "::1");

@@ -12,13 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,32 +173,13 @@ class PingVsIputilsLabTest {
         }
     }
 
-    /** Starts {@code cmd target} in the host's namespace, sends SIGINT once a line starts with {@code prefix} and 1 s more have passed; returns the exit status. */
+    /** Runs {@code cmd target}, interrupts it once a line starts with {@code prefix}; its status, after its summary. */
     private static int interruptAfter(Host host, List<String> cmd, String target, String prefix) throws Exception {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));
-        full.addAll(cmd);
+        List<String> full = new ArrayList<>(cmd);
         full.add(target);
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            List<String> lines = new ArrayList<>();
-            String l;
-            while ((l = r.readLine()) != null && !l.startsWith(prefix)) {
-                lines.add(l);
-            }
-            assertTrue(l != null, "a line starting '" + prefix + "': " + lines);
-            Thread.sleep(1000);
-            // ip netns exec and stdbuf exec the program: its pid is the program's
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -INT works");
-            for (l = r.readLine(); l != null; l = r.readLine()) {
-                lines.add(l);
-            }
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ends after SIGINT");
-            assertEquals(1, lines.stream().filter(x -> x.equals("--- " + target + " ping statistics ---")).count(),
-                    "the summary: " + lines);
-            return p.exitValue();
-        } finally {
-            p.destroyForcibly();
-        }
+        Sigint.Ended e = Sigint.interruptAfter(host, full, prefix);
+        assertEquals(1, e.lines().stream().filter(x -> x.equals("--- " + target + " ping statistics ---")).count(),
+                "the summary: " + e.lines());
+        return e.exitCode();
     }
 }

@@ -164,6 +164,24 @@ class FormatTest {
     }
 
     @Test
+    void xmlHasMtrsElementsWithTheReportsCells() {
+        String[] lines = MtrXml.format(sample(), UTC.withNames(a -> a.getHostAddress().equals("10.0.0.1") ? "r&d<1>"
+                : a.getHostAddress())).split("\n");
+        assertEquals("<?xml version=\"1.0\"?>", lines[0]);
+        assertTrue(lines[1].matches("<MTR SRC=\"[^\"]+\" DST=\"10\\.0\\.3\\.2\" TOS=\"0x0\" PSIZE=\"\\d+\" TESTS=\"\\d+\">"),
+                lines[1]);
+        assertEquals("    <HUB COUNT=\"1\" HOST=\"r&amp;d&lt;1&gt;\">", lines[2], "the name escaped");
+        assertEquals("        <Loss>  0.0%</Loss>", lines[3]);
+        assertEquals("        <Snt>    10</Snt>", lines[4]);
+        assertEquals("        <Last>   1.0</Last>", lines[5], "no element for the space field");
+        assertEquals("    </HUB>", lines[10]);
+        assertEquals("    <HUB COUNT=\"2\" HOST=\"???\">", lines[11]);
+        assertEquals("        <Loss> 100.0%</Loss>", lines[12]);
+        assertEquals("</MTR>", lines[lines.length - 1]);
+        assertEquals(2 + 4 * 9 + 1, lines.length, "4 hops of 9 lines: HUB, 7 fields, /HUB");
+    }
+
+    @Test
     void wideCsvListsEachFurtherAddressOfAHopWithItsFigures() {
         String[] lines = MtrCsv.format(sample(), UTC.withWide(true)).split("\n");
         assertEquals(6, lines.length);
