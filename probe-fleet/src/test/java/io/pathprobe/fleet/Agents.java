@@ -79,6 +79,24 @@ final class Agents {
             }
         }
 
+        /** SIGSTOP: the process holds what it has (its sockets stay open) and sends nothing until {@link #resume()}. */
+        void pause() throws IOException, InterruptedException {
+            signal("-STOP");
+        }
+
+        void resume() throws IOException, InterruptedException {
+            signal("-CONT");
+        }
+
+        private void signal(String which) throws IOException, InterruptedException {
+            java.lang.Process k = new ProcessBuilder("kill", which, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new IllegalStateException("kill " + which + " " + process.pid() + " failed: "
+                        + new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+
         void kill() throws InterruptedException {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: nothing is flushed
         }
