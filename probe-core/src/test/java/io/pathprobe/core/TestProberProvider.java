@@ -1,5 +1,6 @@
 package io.pathprobe.core;
 
+import io.pathprobe.core.fixtures.ScriptedProber;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
@@ -15,45 +16,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code "silent"} never answers (the engine must time it out and run its abort action); {@code "held"} parks the
  * call in {@link #HELD} for the test to complete.
  */
-public final class TestProberProvider implements ProberProvider {
+public final class TestProberProvider extends ScriptedProber {
     static final BlockingQueue<ProbeCall> HELD = new LinkedBlockingQueue<>();
     static final AtomicInteger ABORTED = new AtomicInteger();
 
-    @Override
-    public String kind() {
-        return "test";
+    public TestProberProvider() {
+        super("test", "engine test double (no network)", TestProberProvider::noPort, TestProberProvider::start);
     }
 
-    @Override
-    public String description() {
-        return "engine test double (no network)";
+    private static void noPort(ProbeRequest request) {
+        if (request.port() != 0) {
+            throw new IllegalArgumentException("the test prober takes no port");
+        }
     }
 
-    @Override
-    public Availability availability() {
-        return Availability.ok();
-    }
-
-    @Override
-    public Prober create(ProberContext context) {
-        return new Prober() {
-            @Override
-            public void validate(ProbeRequest request) {
-                if (request.port() != 0) {
-                    throw new IllegalArgumentException("the test prober takes no port");
-                }
-            }
-
-            @Override
-            public void start(ProbeCall call) {
-                switch (call.request().host()) {
-                    case "answer" -> call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
-                    case "silent" -> call.onAbort(ABORTED::incrementAndGet);
-                    case "held" -> HELD.add(call);
-                    default -> throw new IllegalStateException("unknown test host " + call.request().host());
-                }
-            }
-        };
+    private static void start(ProbeCall call) {
+        switch (call.request().host()) {
+            case "answer" -> call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            case "silent" -> call.onAbort(ABORTED::incrementAndGet);
+            case "held" -> HELD.add(call);
+            default -> throw new IllegalStateException("unknown test host " + call.request().host());
+        }
     }
 
     /** A provider that is never available, for testing the error message. */
