@@ -149,20 +149,9 @@ class AgentLabTest {
         return f;
     }
 
-    /** The java command line of this test JVM (same class path, hosts file and native-access options). */
+    /** The java command line of this test JVM ({@link ChildCli}), its heap capped: a lab runs several. */
     static List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (Runtime.version().feature() >= 22) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.add("-Xmx128m");
-        cmd.add("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
-        return cmd;
+        return ChildCli.command(List.of("-Xmx128m"), args);
     }
 
     Agent startAgent(Lab l, Host h, String name, String... extra) throws Exception {

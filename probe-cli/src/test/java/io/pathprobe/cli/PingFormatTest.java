@@ -3,7 +3,6 @@ package io.pathprobe.cli;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.stats.ProbeStatistics;
-import io.pathprobe.core.text.NumberText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -117,16 +116,6 @@ class PingFormatTest {
                 "rtt min/avg/max/mdev = 1.000/1.000/1.000/0.000 ms, ipg/ewma 2.000/1.000 ms"),
                 TextFormat.pingSummary("h", f.snapshot(), Duration.ofMillis(4), 1, 1.0),
                 "flood: the gap between requests (time over sent - 1) and the moving average");
-    }
-
-    @Test
-    void percentLikeCsPercentG() {
-        assertEquals("0", NumberText.g(0));
-        assertEquals("25", NumberText.g(25));
-        assertEquals("100", NumberText.g(100));
-        assertEquals("33.3333", NumberText.g(100.0 / 3));
-        assertEquals("66.6667", NumberText.g(200.0 / 3));
-        assertEquals("0.1", NumberText.g(0.1));
     }
 
     @Test
