@@ -6,6 +6,8 @@ import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,11 @@ public final class TestProberProvider extends ScriptedProber {
 
     public TestProberProvider() {
         super("test", "engine test double (no network)", TestProberProvider::noPort, TestProberProvider::start);
+    }
+
+    /** A request to this prober: {@code host} says what the probe does ("answer", "silent", "held"). */
+    static ProbeRequest request(String host, Duration timeout) {
+        return ProbeRequest.builder("test").target(host, InetAddress.getLoopbackAddress()).timeout(timeout).build();
     }
 
     private static void noPort(ProbeRequest request) {
