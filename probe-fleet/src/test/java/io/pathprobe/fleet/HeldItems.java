@@ -15,20 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The work items one agent holds, read from its result subject as a coordinator reads it: an item is held from
- * its "taken" message until its results. The subscription is {@code pathprobe.res.AGENT.*}, which the shipped
- * coordinator permission ({@code pathprobe.res.*.*}) covers; {@code pathprobe.res.AGENT.>} is wider than that
- * permission, so the broker refuses it (a permissions violation, which reaches only the client's error listener)
- * and nothing arrives.
+ * The work items one agent holds, read from its result subject as a coordinator reads it (its own connection with
+ * the coordinator's credential): an item is held from its "taken" message until its results. The subscription,
+ * {@code pathprobe.res.AGENT.*}, is within the shipped coordinator permission ({@code pathprobe.res.*.*}); were the
+ * broker to refuse it, the refusal (which reaches only the client's error listener) fails the constructor rather
+ * than leaving a watcher that hears nothing.
  */
 final class HeldItems implements AutoCloseable {
-    private final Connection nc;
+    private final FleetBrokerTest.Probe connection;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicLong lastHeardNanos = new AtomicLong(System.nanoTime());
 
     HeldItems(NatsServer broker, String agent) throws IOException, InterruptedException, TimeoutException {
-        nc = Agents.as(broker, "coordinator").connect("held-items-" + agent, Duration.ofSeconds(5), null, null);
+        this.connection = FleetBrokerTest.Probe.as(broker, "coordinator");
+        Connection nc = connection.nc();
         Dispatcher d = nc.createDispatcher(m -> {
             JsonNode n = Json.read(m.getData());
             String key = n.path("item").asInt() + "/" + n.path("attempt").asInt();
@@ -39,8 +40,12 @@ final class HeldItems implements AutoCloseable {
             }
             lastHeardNanos.set(System.nanoTime());
         });
-        d.subscribe(Subjects.results(Subjects.name(agent, "agent"), "*"));
+        String subject = Subjects.results(Subjects.name(agent, "agent"), "*");
+        d.subscribe(subject);
         nc.flush(Duration.ofSeconds(5)); // the broker has the subscription before the job starts
+        if (!connection.errors().isEmpty()) {
+            throw new IllegalStateException("the broker refused " + subject + ": " + connection.errors());
+        }
     }
 
     /** Items taken and not yet answered. */
@@ -67,6 +72,6 @@ final class HeldItems implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        nc.close();
+        connection.close();
     }
 }
