@@ -6,6 +6,7 @@ import io.pathprobe.testkit.CommandResult;
 import io.pathprobe.testkit.Host;
 import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.Nft;
+import io.pathprobe.testkit.ProcessOutput;
 import io.pathprobe.testkit.PtrServer;
 import io.pathprobe.testkit.Router;
 import io.pathprobe.testkit.TcpListener;
@@ -17,10 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -90,8 +88,8 @@ class AgentLabTest {
         Agent(Process p, String url) {
             this.process = p;
             this.url = url;
-            collect(p.getErrorStream(), stderr);
-            collect(p.getInputStream(), audit);
+            ProcessOutput.follow(p.getErrorStream(), stderr, "agent-output");
+            ProcessOutput.follow(p.getInputStream(), audit, "agent-output");
         }
 
         void awaitListening() throws InterruptedException {
@@ -114,21 +112,6 @@ class AgentLabTest {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
-
-        private static void collect(InputStream in, List<String> into) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        into.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "agent-output");
-            t.setDaemon(true);
-            t.start();
-        }
     }
 
     Path agentTokens() throws IOException {
@@ -149,20 +132,9 @@ class AgentLabTest {
         return f;
     }
 
-    /** The java command line of this test JVM (same class path, hosts file and native-access options). */
+    /** The java command line of this test JVM ({@link ChildCli}), its heap capped: a lab runs several. */
     static List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (Runtime.version().feature() >= 22) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.add("-Xmx128m");
-        cmd.add("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
-        return cmd;
+        return ChildCli.command(List.of("-Xmx128m"), args);
     }
 
     Agent startAgent(Lab l, Host h, String name, String... extra) throws Exception {

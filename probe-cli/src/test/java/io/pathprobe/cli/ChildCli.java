@@ -10,11 +10,17 @@ final class ChildCli {
     }
 
     static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    /** The same with {@code jvmOptions} (e.g. a heap limit for labs that run several). */
+    static List<String> command(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Runtime.version().feature() >= 22) {
             cmd.add("--enable-native-access=ALL-UNNAMED");
         }
+        cmd.addAll(jvmOptions);
         cmd.add("-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

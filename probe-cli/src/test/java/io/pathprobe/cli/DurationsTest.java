@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
@@ -10,24 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DurationsTest {
-    @Test
-    void plainNumbersAreSeconds() {
-        assertEquals(Duration.ofSeconds(1), Durations.parse("1"));
-        assertEquals(Duration.ofMillis(200), Durations.parse("0.2"));
-        assertEquals(Duration.ofMillis(200), Durations.parse(".2"));
-        assertEquals(Duration.ofSeconds(2), Durations.parse("2."));
-        assertEquals(Duration.ofNanos(1), Durations.parse("0.000000001"));
-        assertEquals(Duration.ZERO, Durations.parse("0"));
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {"1|PT1S", "0.2|PT0.2S", ".2|PT0.2S", "2.|PT2S", "0.000000001|PT0.000000001S",
+            "0|PT0S"})
+    void plainNumbersAreSeconds(String text, Duration seconds) {
+        assertEquals(seconds, Durations.parse(text));
     }
 
-    @Test
-    void units() {
-        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
-        assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
-        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
-        assertEquals(Duration.ofNanos(1500), Durations.parse("1.5us"));
-        assertEquals(Duration.ofMinutes(90), Durations.parse("1.5h"));
-        assertEquals(Duration.ofSeconds(30), Durations.parse(" 30 S "));
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {"30s|PT30S", "10m|PT10M",
+            "500ms|PT0.5S", "1.5us|PT0.0000015S", "1.5h|PT1H30M", " 30 S |PT30S"})
+    void units(String text, Duration duration) {
+        assertEquals(duration, Durations.parse(text));
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeOutcome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -11,14 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** fping's lines and target lists, as pure functions. */
 class FpingFormatTest {
-    @Test
-    void timesHaveFpingsPrecisionByMagnitude() {
-        assertEquals("0.036", FpingFormat.tm(36_000));
-        assertEquals("0.999", FpingFormat.tm(999_000));
-        assertEquals("1.23", FpingFormat.tm(1_234_000));
-        assertEquals("12.3", FpingFormat.tm(12_340_000));
-        assertEquals("123", FpingFormat.tm(123_400_000));
-        assertEquals("1.235e+06", FpingFormat.tm(1_234_567_000_000L));
+    @ParameterizedTest(name = "{1} ns -> {0}")
+    @CsvSource({"0.036, 36000", "0.999, 999000", "1.23, 1234000", "12.3, 12340000", "123, 123400000",
+            "1.235e+06, 1234567000000"})
+    void timesHaveFpingsPrecisionByMagnitude(String text, long nanos) {
+        assertEquals(text, FpingFormat.tm(nanos));
     }
 
     @Test

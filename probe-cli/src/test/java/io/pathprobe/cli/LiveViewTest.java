@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +27,7 @@ class LiveViewTest {
 
     @Test
     void aFrameClearsTheScreenThenShowsTheStatusAndTheReportTable() throws Exception {
-        InetAddress target = InetAddress.getByName("10.0.3.2");
-        Trace t = new Trace(new TraceInfo("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
-                Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
-        t.recordRound();
-        t.recordSent(0, 1);
-        t.recordOutcome(0, 1, new ProbeOutcome.TtlExceeded(1_000_000, InetAddress.getByName("10.0.0.1"), 0));
-        t.recordSent(0, 2);
-        t.recordOutcome(0, 2, new ProbeOutcome.Reply(2_000_000, target, 62, 64));
+        Trace t = twoHopTrace();
         TraceSnapshot s = t.snapshot();
         FormatOptions f = FormatOptions.defaults();
         String frame = LiveView.frame(s, f);
@@ -48,13 +40,7 @@ class LiveViewTest {
 
     @Test
     void inATerminalTheTableIsRedrawnEachRoundAndWithoutOneTheReportIsPrinted() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java));
-        if (Runtime.version().feature() >= 22) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "mtr", "-n", "-c", "3", "-i", "0.2", "127.0.0.1"));
+        List<String> cmd = ChildCli.command("mtr", "-n", "-c", "3", "-i", "0.2", "127.0.0.1");
         // script(1) gives the command a pseudo-terminal: what a person at a terminal sees.
         String tty = run("TERM=xterm", "script", "-qec", String.join(" ", cmd), "/dev/null");
         int frames = tty.split("\033\\[H\033\\[2J", -1).length - 1;
@@ -82,8 +68,12 @@ class LiveViewTest {
         return out;
     }
 
-    /** A trace of two hops (10.0.0.1, then the destination 10.0.3.2), one round, as the frame test's. */
     private static TraceSnapshot twoHops() throws Exception {
+        return twoHopTrace().snapshot();
+    }
+
+    /** A trace of two hops (10.0.0.1, then the destination 10.0.3.2), one round, still running. */
+    private static Trace twoHopTrace() throws Exception {
         InetAddress target = InetAddress.getByName("10.0.3.2");
         Trace t = new Trace(new TraceInfo("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
                 Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
@@ -92,7 +82,7 @@ class LiveViewTest {
         t.recordOutcome(0, 1, new ProbeOutcome.TtlExceeded(1_000_000, InetAddress.getByName("10.0.0.1"), 0));
         t.recordSent(0, 2);
         t.recordOutcome(0, 2, new ProbeOutcome.Reply(2_000_000, target, 62, 64));
-        return t.snapshot();
+        return t;
     }
 
     /** What the keys asked for, and a snapshot to draw. */

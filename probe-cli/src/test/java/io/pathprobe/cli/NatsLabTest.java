@@ -78,15 +78,6 @@ class NatsLabTest {
         return ResultsJson.mapper().readTree(out.resolve("results.json").toFile());
     }
 
-    static JsonNode vantage(JsonNode results, String id) {
-        for (JsonNode v : results.get("vantagePoints")) {
-            if (v.get("id").asText().equals(id)) {
-                return v;
-            }
-        }
-        throw new AssertionError("no vantage " + id + " in " + results.get("vantagePoints"));
-    }
-
     @Test
     void agentsBehindNatThroughTheBrokerGiveTheSameDiagnoses() throws Exception {
         NatsServer.configure(Path.of("../probe-fleet/config"), dir.resolve("broker"), "coordinator", "a", "b");
@@ -117,8 +108,9 @@ class NatsLabTest {
                         Duration.ofSeconds(5));
                 assertEquals("client-ip-blocked", AgentLabTest.verdict(blocked), () -> blocked.get("diagnosis")
                         .toString());
-                assertEquals("complete", vantage(blocked, "nats:a").get("status").asText());
-                assertEquals("a", vantage(blocked, "nats:a").get("details").get("agent name").asText());
+                JsonNode blockedA = AgentLabTest.vantageById(blocked, "nats:a");
+                assertEquals("complete", blockedA.get("status").asText());
+                assertEquals("a", blockedA.get("details").get("agent name").asText());
                 l.vip().nft().flush();
 
                 // Cause 1: no listener: the VIP answers every SYN with a RST, from everywhere.
@@ -130,7 +122,7 @@ class NatsLabTest {
                 l.a().nft().count(Nft.Chain.OUTPUT, "ip daddr " + l.b().address(V4).getHostAddress(), "denied");
                 JsonNode refused = ticket(l, broker, "refused", l.b().address(V4).getHostAddress(),
                         Duration.ofSeconds(2));
-                JsonNode va = vantage(refused, "nats:a");
+                JsonNode va = AgentLabTest.vantageById(refused, "nats:a");
                 assertEquals("refused", va.get("status").asText(), va.toString());
                 assertTrue(va.get("notes").toString().contains("denied"), va.toString());
                 assertEquals(0, l.a().nft().packets("denied"), l.a().nft().ruleset());

@@ -3,16 +3,20 @@ package io.pathprobe.cli;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.stats.ProbeStatistics;
-import io.pathprobe.core.text.NumberText;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** pathprobe ping's text (iputils ping's layout) and target expansion: pure, no network. */
 class PingFormatTest {
@@ -47,30 +51,40 @@ class PingFormatTest {
         assertEquals("reply from 10.0.0.1: icmp_seq=6 (DUP!)", TextFormat.pingDuplicate("10.0.0.1", 6));
     }
 
-    @Test
-    void icmpErrorsInIputilsWords() throws Exception {
+    static Stream<Arguments> icmpErrorsInIputilsWords() throws Exception {
         InetAddress r4 = ip("10.0.0.2");
         InetAddress r6 = ip("fd00::2");
-        assertEquals("From 10.0.0.2 icmp_seq=1 Destination Net Unreachable",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 0, 0, null)));
-        assertEquals("From 10.0.0.2 icmp_seq=1 Destination Host Unreachable",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 1, 0, null)));
-        assertEquals("From 10.0.0.2 icmp_seq=1 Destination Port Unreachable",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 3, 0, null)));
-        assertEquals("From 10.0.0.2 icmp_seq=1 Frag needed and DF set (mtu = 1400)",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 4, 1400, null)));
-        assertEquals("From 10.0.0.2 icmp_seq=1 Dest Unreachable, Bad Code: 16",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r4, 3, 16, 0, null)));
-        assertEquals("From 10.0.0.2 icmp_seq=1 Frag reassembly time exceeded",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.TtlExceeded(1, r4, 1)));
-        assertEquals("From fd00::2 icmp_seq=1 Destination unreachable: Address unreachable",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r6, 1, 3, 0, null)));
-        assertEquals("From fd00::2 icmp_seq=1 Destination unreachable: Administratively prohibited",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r6, 1, 1, 0, null)));
-        assertEquals("From fd00::2 icmp_seq=1 Packet too big: mtu=1280",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.Unreachable(1, r6, 2, 0, 1280, null)));
-        assertEquals("From fd00::2 icmp_seq=1 Time exceeded: Hop limit",
-                TextFormat.pingLine("t", 1, new ProbeOutcome.TtlExceeded(1, r6, 0)));
+        return Stream.of(
+                arguments("From 10.0.0.2 icmp_seq=1 Destination Net Unreachable",
+                        new ProbeOutcome.Unreachable(1, r4, 3, 0, 0, null)),
+                arguments("From 10.0.0.2 icmp_seq=1 Destination Host Unreachable",
+                        new ProbeOutcome.Unreachable(1, r4, 3, 1, 0, null)),
+                arguments("From 10.0.0.2 icmp_seq=1 Destination Port Unreachable",
+                        new ProbeOutcome.Unreachable(1, r4, 3, 3, 0, null)),
+                arguments("From 10.0.0.2 icmp_seq=1 Frag needed and DF set (mtu = 1400)",
+                        new ProbeOutcome.Unreachable(1, r4, 3, 4, 1400, null)),
+                arguments("From 10.0.0.2 icmp_seq=1 Dest Unreachable, Bad Code: 16",
+                        new ProbeOutcome.Unreachable(1, r4, 3, 16, 0, null)),
+                arguments("From 10.0.0.2 icmp_seq=1 Frag reassembly time exceeded",
+                        new ProbeOutcome.TtlExceeded(1, r4, 1)),
+                arguments("From fd00::2 icmp_seq=1 Destination unreachable: Address unreachable",
+                        new ProbeOutcome.Unreachable(1, r6, 1, 3, 0, null)),
+                arguments("From fd00::2 icmp_seq=1 Destination unreachable: Administratively prohibited",
+                        new ProbeOutcome.Unreachable(1, r6, 1, 1, 0, null)),
+                arguments("From fd00::2 icmp_seq=1 Packet too big: mtu=1280",
+                        new ProbeOutcome.Unreachable(1, r6, 2, 0, 1280, null)),
+                arguments("From fd00::2 icmp_seq=1 Time exceeded: Hop limit",
+                        new ProbeOutcome.TtlExceeded(1, r6, 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void icmpErrorsInIputilsWords(String line, ProbeOutcome error) {
+        assertEquals(line, TextFormat.pingLine("t", 1, error));
+    }
+
+    @Test
+    void patternBytesAsPingReadsThem() {
         assertEquals("ff00", PingLines.patternBytes("ff00"));
         assertEquals("ff0f", PingLines.patternBytes("fff"), "pairs from the left, as ping reads -p");
     }
@@ -102,16 +116,6 @@ class PingFormatTest {
                 "rtt min/avg/max/mdev = 1.000/1.000/1.000/0.000 ms, ipg/ewma 2.000/1.000 ms"),
                 TextFormat.pingSummary("h", f.snapshot(), Duration.ofMillis(4), 1, 1.0),
                 "flood: the gap between requests (time over sent - 1) and the moving average");
-    }
-
-    @Test
-    void percentLikeCsPercentG() {
-        assertEquals("0", NumberText.g(0));
-        assertEquals("25", NumberText.g(25));
-        assertEquals("100", NumberText.g(100));
-        assertEquals("33.3333", NumberText.g(100.0 / 3));
-        assertEquals("66.6667", NumberText.g(200.0 / 3));
-        assertEquals("0.1", NumberText.g(0.1));
     }
 
     @Test

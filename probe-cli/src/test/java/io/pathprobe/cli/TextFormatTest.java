@@ -20,17 +20,6 @@ class TextFormatTest {
     private static final String T = "10.0.0.1:80";
 
     @Test
-    void rttHasThreeSignificantDigitsLikePing() {
-        assertEquals("0.052", TextFormat.rtt(52_000));
-        assertEquals("0.210", TextFormat.rtt(210_000));
-        assertEquals("1.23", TextFormat.rtt(1_234_000));
-        assertEquals("12.3", TextFormat.rtt(12_345_000));
-        assertEquals("123", TextFormat.rtt(123_456_000));
-        assertEquals("2001", TextFormat.rtt(2_001_000_000));
-        assertEquals("0.000", TextFormat.rtt(0));
-    }
-
-    @Test
     void connected() throws Exception {
         assertEquals("connected to 10.0.0.1:80 time=0.210 ms",
                 TextFormat.outcome(T, new ProbeOutcome.Connected(210_000, ip("10.0.0.1"), 0, "")));

@@ -4,7 +4,6 @@ import io.pathprobe.core.spi.ProbeCall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -63,13 +62,9 @@ class ProbeEventListenerTest {
         TestProberProvider.HELD.clear();
     }
 
-    private static ProbeRequest req(String host, Duration timeout) {
-        return ProbeRequest.builder("test").target(host, InetAddress.getLoopbackAddress()).timeout(timeout).build();
-    }
-
     @Test
     void aSessionsProbesShareTheRequestButNotTheHandle() throws Exception {
-        ProbeRequest one = req("answer", Duration.ofSeconds(5));
+        ProbeRequest one = TestProberProvider.request("answer", Duration.ofSeconds(5));
         ProbeSession s = engine.startSession(one, SessionPlan.count(5).withInterval(Duration.ofMillis(5)), null);
         s.completion().get(10, TimeUnit.SECONDS);
         assertTrue(recorder.ends.await(10, TimeUnit.SECONDS));
@@ -84,7 +79,7 @@ class ProbeEventListenerTest {
 
     @Test
     void probesEndedByTheEngineFailAndThoseThatNeverStartedSaySo() throws Exception {
-        ProbeRequest held = req("held", Duration.ofSeconds(30));
+        ProbeRequest held = TestProberProvider.request("held", Duration.ofSeconds(30));
         List<CompletableFuture<ProbeOutcome>> futures = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             futures.add(engine.probe(held));
@@ -119,8 +114,8 @@ class ProbeEventListenerTest {
             }
         };
         try (ProbeEngine e = ProbeEngine.builder().threads(1).eventListener(old).build()) {
-            e.probe(req("answer", Duration.ofSeconds(5))).get(10, TimeUnit.SECONDS);
-            CompletableFuture<ProbeOutcome> f = e.probe(req("held", Duration.ofSeconds(30)));
+            e.probe(TestProberProvider.request("answer", Duration.ofSeconds(5))).get(10, TimeUnit.SECONDS);
+            CompletableFuture<ProbeOutcome> f = e.probe(TestProberProvider.request("held", Duration.ofSeconds(30)));
             ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
             assertNotNull(call);
             call.complete(new ProbeOutcome.LocalError("socket error", null));

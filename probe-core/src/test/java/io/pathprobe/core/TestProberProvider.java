@@ -1,10 +1,13 @@
 package io.pathprobe.core;
 
+import io.pathprobe.core.fixtures.ScriptedProber;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,45 +18,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code "silent"} never answers (the engine must time it out and run its abort action); {@code "held"} parks the
  * call in {@link #HELD} for the test to complete.
  */
-public final class TestProberProvider implements ProberProvider {
+public final class TestProberProvider extends ScriptedProber {
     static final BlockingQueue<ProbeCall> HELD = new LinkedBlockingQueue<>();
     static final AtomicInteger ABORTED = new AtomicInteger();
 
-    @Override
-    public String kind() {
-        return "test";
+    public TestProberProvider() {
+        super("test", "engine test double (no network)", TestProberProvider::noPort, TestProberProvider::start);
     }
 
-    @Override
-    public String description() {
-        return "engine test double (no network)";
+    /** A request to this prober: {@code host} says what the probe does ("answer", "silent", "held"). */
+    static ProbeRequest request(String host, Duration timeout) {
+        return ProbeRequest.builder("test").target(host, InetAddress.getLoopbackAddress()).timeout(timeout).build();
     }
 
-    @Override
-    public Availability availability() {
-        return Availability.ok();
+    private static void noPort(ProbeRequest request) {
+        if (request.port() != 0) {
+            throw new IllegalArgumentException("the test prober takes no port");
+        }
     }
 
-    @Override
-    public Prober create(ProberContext context) {
-        return new Prober() {
-            @Override
-            public void validate(ProbeRequest request) {
-                if (request.port() != 0) {
-                    throw new IllegalArgumentException("the test prober takes no port");
-                }
-            }
-
-            @Override
-            public void start(ProbeCall call) {
-                switch (call.request().host()) {
-                    case "answer" -> call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
-                    case "silent" -> call.onAbort(ABORTED::incrementAndGet);
-                    case "held" -> HELD.add(call);
-                    default -> throw new IllegalStateException("unknown test host " + call.request().host());
-                }
-            }
-        };
+    private static void start(ProbeCall call) {
+        switch (call.request().host()) {
+            case "answer" -> call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            case "silent" -> call.onAbort(ABORTED::incrementAndGet);
+            case "held" -> HELD.add(call);
+            default -> throw new IllegalStateException("unknown test host " + call.request().host());
+        }
     }
 
     /** A provider that is never available, for testing the error message. */

@@ -5,10 +5,9 @@ import io.pathprobe.agent.policy.TargetPolicy;
 import io.pathprobe.agent.quota.Quotas;
 import io.pathprobe.ticket.agent.LocalAgent;
 import io.pathprobe.testkit.NatsServer;
+import io.pathprobe.testkit.ProcessOutput;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,19 +54,7 @@ final class Agents {
             cmd.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(),
                     url.toString(), auth.toString(), name, group == null ? "-" : group, allow));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        output.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // it ended
-                }
-            }, "agent-process-output");
-            t.setDaemon(true);
-            t.start();
+            ProcessOutput.follow(process.getInputStream(), output, "agent-process-output");
             for (int i = 0; i < 300 && output.stream().noneMatch(l -> l.startsWith("ready")); i++) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("agent " + name + " exited: " + output);
@@ -76,6 +63,24 @@ final class Agents {
             }
             if (output.stream().noneMatch(l -> l.startsWith("ready"))) {
                 throw new IllegalStateException("agent " + name + " did not connect in 30 s: " + output);
+            }
+        }
+
+        /** SIGSTOP: the process holds what it has (its sockets stay open) and sends nothing until {@link #resume()}. */
+        void pause() throws IOException, InterruptedException {
+            signal("-STOP");
+        }
+
+        void resume() throws IOException, InterruptedException {
+            signal("-CONT");
+        }
+
+        private void signal(String which) throws IOException, InterruptedException {
+            java.lang.Process k = new ProcessBuilder("kill", which, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new IllegalStateException("kill " + which + " " + process.pid() + " failed: "
+                        + new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
         }
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A job of 10,000 loopback targets (127.1.0.0/16, port 9: nothing listens, every connect is refused by the kernel
  * at once) shared over a queue group of five agents through the real broker, one of them a process killed with
- * kill -9 mid-job: every target measured exactly once, the shares roughly equal.
+ * kill -9 mid-job while it holds items: every target measured exactly once, the items it held dispatched again, the
+ * shares roughly equal.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class FleetJobTest {
@@ -48,17 +51,19 @@ class FleetJobTest {
         try (NatsServer broker = NatsServer.start(dir, "127.0.0.1", NatsServer.freePort());
              Agents.Process victim = new Agents.Process(List.of(), broker.url(), broker.auth("w5"), "w5", "pool",
                      allow);
-             Fleet fleet = Fleet.connect(Agents.as(broker, "coordinator"))) {
+             Fleet fleet = Fleet.connect(Agents.as(broker, "coordinator"));
+             HeldItems w5 = new HeldItems(broker, "w5")) {
             for (String w : List.of("w1", "w2", "w3", "w4")) {
                 inJvm.add(Agents.start(broker, w, "pool", LocalAgent.host(), Map.of(), line -> { }, allow));
             }
             assertEquals(5, fleet.agents("*", Fleet.DISCOVERY).size(), "all five agents beat");
+            AtomicInteger heldAtKill = new AtomicInteger();
+            AtomicReference<Exception> killerFailed = new AtomicReference<>();
             Thread killer = new Thread(() -> {
                 try {
-                    Thread.sleep(3000); // mid-job: at 5 × 200 connects/s the job lasts about 10 s
-                    victim.kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    heldAtKill.set(killWhileHolding(victim, w5));
+                } catch (Exception e) {
+                    killerFailed.set(e);
                 }
             }, "killer");
             killer.start();
@@ -67,6 +72,8 @@ class FleetJobTest {
                     .timeout(Duration.ofSeconds(1)).build().run(Duration.ofSeconds(100));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             killer.join();
+            assertEquals(null, killerFailed.get(), "the killer thread");
+            assertTrue(heldAtKill.get() >= 1, "w5 was killed holding items (broker log: " + broker.log() + ")");
             assertTrue(r.complete(), "every item ended: " + r.share() + " in " + ms + " ms");
             assertEquals(TARGETS, r.outcomes().size(), "one outcome per target");
             assertEquals(TARGETS, r.share().values().stream().mapToInt(Integer::intValue).sum(),
@@ -80,7 +87,10 @@ class FleetJobTest {
                 assertEquals("refused", e.outcome(), e.toString());
                 assertTrue(r.share().containsKey(e.vantage().substring("nats:".length())), e.vantage());
             }
-            assertTrue(r.redispatched() >= 1, "the killed agent's items went to others: " + r.redispatched());
+            // Each item w5 held when killed is dispatched again at least once (an item it held that had already been
+            // re-dispatched for lateness counts that earlier re-dispatch).
+            assertTrue(r.redispatched() >= heldAtKill.get(), "the " + heldAtKill.get()
+                    + " items the killed agent held went to others: re-dispatched " + r.redispatched());
             // Shares: NATS gives each item to a uniformly random member. Before the kill, w5 takes its part; the
             // four survivors each get at least the items drawn for them among the 200. For one survivor that is at
             // least Binomial(200, 1/5) (fewer members later only raise its chance): mean 40, sd 5.66; P(< 17 items)
@@ -89,10 +99,35 @@ class FleetJobTest {
                 assertTrue(r.share().getOrDefault(w, 0) >= 17 * ITEM, w + "'s share: " + r.share());
             }
             System.out.println("job of " + TARGETS + " targets over 5 agents (one killed): " + ms + " ms, shares "
-                    + r.share() + ", re-dispatched " + r.redispatched() + ", duplicates discarded "
-                    + r.duplicatesDiscarded());
+                    + r.share() + ", killed holding " + heldAtKill.get() + ", re-dispatched " + r.redispatched()
+                    + ", duplicates discarded " + r.duplicatesDiscarded());
         } finally {
             inJvm.forEach(NatsAgentServer::close);
         }
+    }
+
+    /**
+     * Kills {@code victim} (SIGKILL) at a moment it holds items, and returns how many (0: it never did in 60 s).
+     * Mid-job (once it has finished a few items) it is paused with SIGSTOP while it holds some; when nothing more
+     * has come from it for a second, whatever it had sent before the pause has arrived, so what it holds is known.
+     * If it holds nothing by then (its results were on the way), it resumes and the next moment is tried.
+     */
+    private static int killWhileHolding(Agents.Process victim, HeldItems items) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            if (items.finished() >= 5 && items.held() > 0) {
+                victim.pause();
+                boolean quiet = items.quietFor(Duration.ofSeconds(1), Duration.ofSeconds(5));
+                int held = items.held();
+                if (quiet && held > 0) {
+                    victim.kill();
+                    return held;
+                }
+                victim.resume();
+            }
+            Thread.sleep(10);
+        }
+        victim.kill();
+        return 0;
     }
 }

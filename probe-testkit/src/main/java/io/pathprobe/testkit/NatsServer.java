@@ -2,9 +2,7 @@ package io.pathprobe.testkit;
 
 import io.pathprobe.testkit.internal.Commands;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -97,19 +95,7 @@ public final class NatsServer implements AutoCloseable {
                 Integer.toString(port)));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Process p = process;
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    log.add(line);
-                }
-            } catch (IOException ignored) {
-                // it ended
-            }
-        }, "nats-server-log");
-        t.setDaemon(true);
-        t.start();
+        ProcessOutput.follow(p.getInputStream(), log, "nats-server-log");
         for (int i = 0; i < 100; i++) {
             if (log.stream().anyMatch(l -> l.contains("Server is ready"))) {
                 return;

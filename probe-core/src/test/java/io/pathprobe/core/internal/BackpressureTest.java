@@ -2,19 +2,17 @@ package io.pathprobe.core.internal;
 
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.pathprobe.core.Availability;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Probers;
+import io.pathprobe.core.fixtures.ScriptedProber;
 import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.internal.nativeio.SocketConstants;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
-import io.pathprobe.core.spi.ProberContext;
-import io.pathprobe.core.spi.ProberProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,60 +36,31 @@ class BackpressureTest {
     private static final ErrnoCause EMFILE = NativeIo.cause(SocketConstants.EMFILE);
 
     /** Descriptors shared by the probes; each probe holds one for a millisecond, then answers. */
-    private static final class Pool implements ProberProvider {
+    private static final class Pool {
         final AtomicInteger free;
         final AtomicInteger mostHeld = new AtomicInteger();
         final AtomicInteger handedBack = new AtomicInteger();
         final int size;
+        final ScriptedProber prober = ScriptedProber.of("pool", this::start)
+                .describedAs("a prober limited by a pool of descriptors");
 
         Pool(int size) {
             this.size = size;
             this.free = new AtomicInteger(size);
         }
 
-        @Override
-        public String kind() {
-            return "pool";
-        }
-
-        @Override
-        public String description() {
-            return "a prober limited by a pool of descriptors";
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.ok();
-        }
-
-        @Override
-        public Prober create(ProberContext context) {
-            return new Prober() {
-                @Override
-                public void validate(ProbeRequest request) {
-                }
-
-                @Override
-                public void start(ProbeCall call) {
-                    Pool.this.start(call);
-                }
-            };
-        }
-
         void start(ProbeCall call) {
-            {
-                if (free.getAndDecrement() <= 0) {
-                    free.incrementAndGet();
-                    handedBack.incrementAndGet();
-                    call.retryLater(EMFILE);
-                    return;
-                }
-                mostHeld.accumulateAndGet(size - free.get(), Math::max);
-                call.eventLoop().schedule(() -> {
-                    free.incrementAndGet(); // closed before the outcome, as the TCP prober's sockets
-                    call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
-                }, 1, TimeUnit.MILLISECONDS);
+            if (free.getAndDecrement() <= 0) {
+                free.incrementAndGet();
+                handedBack.incrementAndGet();
+                call.retryLater(EMFILE);
+                return;
             }
+            mostHeld.accumulateAndGet(size - free.get(), Math::max);
+            call.eventLoop().schedule(() -> {
+                free.incrementAndGet(); // closed before the outcome, as the TCP prober's sockets
+                call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            }, 1, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -106,7 +75,7 @@ class BackpressureTest {
             }
         };
         List<CompletableFuture<ProbeOutcome>> futures = new ArrayList<>();
-        try (ProbeEngine engine = ProbeEngine.builder().probers(Probers.of(pool)).forceNio(true).threads(2)
+        try (ProbeEngine engine = ProbeEngine.builder().probers(Probers.of(pool.prober)).forceNio(true).threads(2)
                 .eventListener(counting).build()) {
             for (int i = 0; i < 500; i++) {
                 futures.add(engine.probe(ProbeRequest.builder("pool").target("127.0.0.1").build()));
@@ -124,7 +93,7 @@ class BackpressureTest {
     @Test
     void aShortageThatLastsEndsEachProbeWithOneClearError() throws Exception {
         Pool empty = new Pool(0);
-        Prober prober = empty.create(null);
+        Prober prober = empty.prober.create(null);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             EngineCalls calls = new EngineCalls(group, 64, 0, List.of(), kind -> prober,

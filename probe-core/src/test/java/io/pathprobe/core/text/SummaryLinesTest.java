@@ -64,26 +64,6 @@ class SummaryLinesTest {
     }
 
     @Test
-    void pingLossLikeC() {
-        assertEquals("0", NumberText.g(0));
-        assertEquals("100", NumberText.g(100));
-        assertEquals("0.333333", NumberText.g(100.0 / 300));
-        assertEquals("33.3333", NumberText.g(100.0 / 3));
-        assertEquals("8", NumberText.g(8.0));
-    }
-
-    @Test
-    void millisecondsAndPercent() {
-        assertEquals("0.052", NumberText.rttMs(52_000));
-        assertEquals("1.23", NumberText.rttMs(1_234_000));
-        assertEquals("123", NumberText.rttMs(123_456_000));
-        assertEquals("0.065", NumberText.ms3(0.065));
-        assertEquals("12.3", NumberText.ms1(12.34));
-        assertEquals("12.5%", NumberText.percent1(12.5));
-        assertEquals("100.0%", NumberText.percent1(100));
-    }
-
-    @Test
     void oneRetransmittedConnectIsSingular() {
         ProbeStatistics stats = new ProbeStatistics();
         stats.recordSent();
