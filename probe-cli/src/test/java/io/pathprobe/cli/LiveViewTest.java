@@ -4,8 +4,8 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.MtrReport;
 import io.pathprobe.mtr.ProbeMode;
-import io.pathprobe.mtr.Trace;
-import io.pathprobe.mtr.TraceInfo;
+import io.pathprobe.mtr.TraceStatistics;
+import io.pathprobe.mtr.TraceHeader;
 import io.pathprobe.mtr.TraceSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +29,7 @@ class LiveViewTest {
     @Test
     void aFrameClearsTheScreenThenShowsTheStatusAndTheReportTable() throws Exception {
         InetAddress target = InetAddress.getByName("10.0.3.2");
-        Trace t = new Trace(new TraceInfo("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
+        TraceStatistics t = new TraceStatistics(new TraceHeader("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
                 Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
         t.recordRound();
         t.recordSent(0, 1);
@@ -85,7 +85,7 @@ class LiveViewTest {
     /** A trace of two hops (10.0.0.1, then the destination 10.0.3.2), one round, as the frame test's. */
     private static TraceSnapshot twoHops() throws Exception {
         InetAddress target = InetAddress.getByName("10.0.3.2");
-        Trace t = new Trace(new TraceInfo("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
+        TraceStatistics t = new TraceStatistics(new TraceHeader("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
                 Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
         t.recordRound();
         t.recordSent(0, 1);

@@ -48,7 +48,7 @@ class ProgressLineTest {
     void mtrsLineSaysWhereTheCaptureStands() throws Exception {
         // planned 10 s; the snapshot is the frame test's: one round, two hops, the destination answered
         java.net.InetAddress target = java.net.InetAddress.getByName("10.0.3.2");
-        io.pathprobe.mtr.Trace t = new io.pathprobe.mtr.Trace(new io.pathprobe.mtr.TraceInfo("lb.example", target,
+        io.pathprobe.mtr.TraceStatistics t = new io.pathprobe.mtr.TraceStatistics(new io.pathprobe.mtr.TraceHeader("lb.example", target,
                 "client", io.pathprobe.mtr.ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
                 java.time.Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
         t.recordRound();
