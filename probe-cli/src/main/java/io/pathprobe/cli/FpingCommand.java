@@ -1,5 +1,7 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.OutcomeCategory;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.MultiTargetSession;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
@@ -357,8 +359,8 @@ final class FpingCommand implements Callable<Integer> {
             }
             Account a = accounts.get(target);
             long index = seq - 1; // fping counts from 0
-            if (o instanceof ProbeOutcome.Reply r) {
-                long rtt = r.rttNanos();
+            if (o.category() == OutcomeCategory.ANSWERED && o.rttNanos() >= 0) {
+                long rtt = o.rttNanos();
                 a.received++;
                 a.totalNanos += rtt;
                 a.min = Math.min(a.min, rtt);
@@ -373,7 +375,9 @@ final class FpingCommand implements Callable<Integer> {
                     }
                 }
                 if (perReply) {
-                    out.println(FpingFormat.reply(a.host, width, index, r.bytes(), rtt, a.avg(), seq, a.received));
+                    Integer bytes = o.attribute(EchoReply.BYTES);
+                    out.println(FpingFormat.reply(a.host, width, index, bytes == null ? 0 : bytes, rtt, a.avg(), seq,
+                            a.received));
                 }
                 done = !countMode; // one answer is enough without -c/-C/-l
             } else {

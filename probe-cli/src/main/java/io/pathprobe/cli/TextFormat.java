@@ -2,6 +2,8 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.IcmpCodes;
+import io.pathprobe.core.OutcomeAttribute;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
@@ -10,6 +12,7 @@ import io.pathprobe.core.stats.StatsSnapshot;
 import io.pathprobe.core.text.NumberText;
 import io.pathprobe.core.text.SummaryFigures;
 import io.pathprobe.core.text.SummaryLines;
+import io.pathprobe.icmp.EchoReply;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -97,9 +100,11 @@ final class TextFormat {
      * {@code -n} shows {@code name (address)}).
      */
     static String pingLine(String label, long seq, ProbeOutcome o, Function<InetAddress, String> who) {
-        if (o instanceof ProbeOutcome.Reply r) {
-            return r.bytes() + " bytes from " + who.apply(r.responder()) + ": icmp_seq=" + seq
-                    + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
+        Integer bytes = o.attribute(EchoReply.BYTES);
+        if (o.category() == OutcomeCategory.ANSWERED && bytes != null && o.responder() != null) {
+            Integer ttl = o.attribute(OutcomeAttribute.REPLY_TTL);
+            return bytes + " bytes from " + who.apply(o.responder()) + ": icmp_seq=" + seq
+                    + (ttl != null && ttl >= 0 ? " ttl=" + ttl : "") + " time=" + rtt(o.rttNanos()) + " ms";
         }
         if (o instanceof ProbeOutcome.TtlExceeded t) {
             return "From " + who.apply(t.responder()) + " icmp_seq=" + seq + " "

@@ -102,8 +102,8 @@ public final class SummaryLines {
      * 3 sent, 2 answered, 33.3% not answered (noerror 1, nxdomain 1, timed-out 1), time 2003ms
      * rtt min/avg/max/mdev = 0.061/0.081/0.112/0.019 ms
      * </pre>
-     * Answered is {@code OutcomeCategory.ANSWERED}; the parenthesis counts every kind that occurred, in declaration
-     * order. Probes in flight when the series was stopped are not counted (mtr's rule).
+     * Answered is {@code OutcomeCategory.ANSWERED}; the parenthesis counts every kind that occurred, in category order
+     * ({@code OutcomeType.inCategoryOrder()}). Probes in flight when the series was stopped are not counted (mtr's rule).
      */
     public static List<String> probes(String label, String kind, SummaryFigures f) {
         List<String> lines = new ArrayList<>();
@@ -112,7 +112,7 @@ public final class SummaryLines {
         StringBuilder sb = new StringBuilder().append(ended).append(" sent, ").append(f.received())
                 .append(" answered, ").append(NumberText.percent1(f.lossPercent())).append(" not answered");
         StringBuilder kinds = new StringBuilder();
-        for (OutcomeType t : OutcomeType.values()) {
+        for (OutcomeType t : OutcomeType.inCategoryOrder()) {
             if (f.count(t) > 0) {
                 kinds.append(kinds.length() == 0 ? "" : ", ").append(t.label()).append(' ').append(f.count(t));
             }

@@ -1,5 +1,6 @@
 package io.pathprobe.core.text;
 
+import io.pathprobe.core.TestOutcomes;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.stats.ProbeStatistics;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class SummaryLinesTest {
             stats.recordSent();
         }
         for (long ms : new long[] {1, 2, 4}) {
-            stats.recordOutcome(new ProbeOutcome.Reply(ms * 1_000_000, HOST, 64, 64));
+            stats.recordOutcome(TestOutcomes.answer(ms * 1_000_000, HOST));
         }
         stats.recordOutcome(new ProbeOutcome.TimedOut(2_000_000_000L));
         stats.recordDuplicate();
@@ -87,7 +88,7 @@ class SummaryLinesTest {
     void oneRetransmittedConnectIsSingular() {
         ProbeStatistics stats = new ProbeStatistics();
         stats.recordSent();
-        stats.recordOutcome(new ProbeOutcome.Connected(1_000_000_000L, HOST, 1, ""));
+        stats.recordOutcome(TestOutcomes.answer(1_000_000_000L, HOST, 1));
         List<String> l = SummaryLines.tcpConnect("h:80", SummaryFigures.of(stats.snapshot(), 1001));
         assertEquals("SYN retransmits: 1 connect needed retransmission (1 total)", l.get(l.size() - 1));
     }

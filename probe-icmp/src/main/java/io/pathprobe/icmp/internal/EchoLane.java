@@ -2,6 +2,7 @@ package io.pathprobe.icmp.internal;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.PlatformDependent;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeOption;
@@ -458,7 +459,7 @@ final class EchoLane {
                         v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
                         v6 ? SocketConstants.IPV6_HOPLIMIT : SocketConstants.IP_TTL);
                 table.end(key, PendingTable.ANSWERED);
-                call.complete(new ProbeOutcome.Reply(rtt, target, ttl, msg.icmpLength));
+                call.complete(new EchoReply(rtt, target, ttl, msg.icmpLength));
             } else if (state == PendingTable.ANSWERED) {
                 call.reportDuplicate();
             } else if (state == PendingTable.TIMED_OUT) {

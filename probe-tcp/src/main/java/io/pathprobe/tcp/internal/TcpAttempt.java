@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.EpollTcpInfo;
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.internal.nativeio.ReceiveClock;
@@ -90,7 +91,7 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
             new BannerReader(this, ch, call.address(), settings.bannerBytes()).start(bannerWaitNanos(), rtt, synRetransmits);
             return;
         }
-        closeAndComplete(new ProbeOutcome.Connected(rtt, call.address(), synRetransmits, ""));
+        closeAndComplete(new TcpConnected(rtt, call.address(), synRetransmits, ""));
     }
 
     /**
