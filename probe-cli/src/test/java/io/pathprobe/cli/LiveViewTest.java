@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.MtrReport;
@@ -35,7 +36,7 @@ class LiveViewTest {
         t.recordSent(0, 1);
         t.recordOutcome(0, 1, new ProbeOutcome.TtlExceeded(1_000_000, InetAddress.getByName("10.0.0.1"), 0));
         t.recordSent(0, 2);
-        t.recordOutcome(0, 2, new ProbeOutcome.Reply(2_000_000, target, 62, 64));
+        t.recordOutcome(0, 2, new EchoReply(2_000_000, target, 62, 64));
         TraceSnapshot s = t.snapshot();
         FormatOptions f = FormatOptions.defaults();
         String frame = LiveView.frame(s, f);
@@ -91,7 +92,7 @@ class LiveViewTest {
         t.recordSent(0, 1);
         t.recordOutcome(0, 1, new ProbeOutcome.TtlExceeded(1_000_000, InetAddress.getByName("10.0.0.1"), 0));
         t.recordSent(0, 2);
-        t.recordOutcome(0, 2, new ProbeOutcome.Reply(2_000_000, target, 62, 64));
+        t.recordOutcome(0, 2, new EchoReply(2_000_000, target, 62, 64));
         return t.snapshot();
     }
 

@@ -198,7 +198,7 @@ public final class OutcomeType {
                         break;
                     }
                     providers.next().outcomeTypes(); // naming them declares them
-                } catch (java.util.ServiceConfigurationError | RuntimeException e) {
+                } catch (java.util.ServiceConfigurationError | RuntimeException | LinkageError e) {
                     // A broken provider leaves its kinds unknown here (events then need their category); the
                     // engine reports the provider itself when it loads it.
                 }

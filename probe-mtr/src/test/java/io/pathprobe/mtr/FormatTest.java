@@ -1,5 +1,6 @@
 package io.pathprobe.mtr;
 
+import io.pathprobe.icmp.EchoReply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.core.ProbeOutcome;
@@ -95,7 +96,7 @@ class FormatTest {
     @Test
     void longNamesAreCutAsMtrDoesUnlessWide() {
         TraceStatistics t = Traces.trace(ProbeMode.ICMP, "2001:db8:1234:5678:9abc:def0:0:2", 1);
-        probe(t, 0, 1, new ProbeOutcome.Reply(MS, ip("2001:db8:1234:5678:9abc:def0:0:2"), 64, 64));
+        probe(t, 0, 1, new EchoReply(MS, ip("2001:db8:1234:5678:9abc:def0:0:2"), 64, 64));
         TraceSnapshot s = t.snapshot();
         // 8 + 33 characters: cut to 33 where the figures begin, as mtr does.
         String narrow = MtrReport.format(s, UTC.withAnnotate(false)).split("\n")[2];

@@ -1,5 +1,6 @@
 package io.pathprobe.mtr;
 
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
@@ -69,7 +70,7 @@ class TracerTest {
             int ttl = call.request().option(ProbeOption.TTL);
             return ttl < DEST
                     ? new ProbeOutcome.TtlExceeded(ttl * MS, ip("10.0.0." + ttl), 0)
-                    : new ProbeOutcome.Reply(DEST * MS, call.address(), 60, 64);
+                    : new EchoReply(DEST * MS, call.address(), 60, 64);
         }
     }
 

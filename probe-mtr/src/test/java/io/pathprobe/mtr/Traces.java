@@ -1,5 +1,6 @@
 package io.pathprobe.mtr;
 
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeOutcome;
 
 import java.net.InetAddress;
@@ -41,7 +42,7 @@ final class Traces {
     }
 
     static ProbeOutcome reply(String addr, double ms) {
-        return new ProbeOutcome.Reply((long) (ms * MS), ip(addr), 60, 64);
+        return new EchoReply((long) (ms * MS), ip(addr), 60, 64);
     }
 
     static ProbeOutcome timeout() {

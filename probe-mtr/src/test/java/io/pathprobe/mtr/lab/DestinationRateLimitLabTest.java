@@ -1,5 +1,6 @@
 package io.pathprobe.mtr.lab;
 
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
@@ -271,7 +272,7 @@ class DestinationRateLimitLabTest {
                         if (mode != ProbeMode.TCP) {
                             for (ProbeRecord r : records) {
                                 if (r.ttl() >= 4 && r.outcome().rttNanos() >= 0) {
-                                    int ttl = r.outcome() instanceof ProbeOutcome.Reply rep ? rep.ttl()
+                                    int ttl = r.outcome() instanceof EchoReply rep ? rep.ttl()
                                             : ((ProbeOutcome.Unreachable) r.outcome()).ttl();
                                     assertEquals(61, ttl, what + ": " + r);
                                 }

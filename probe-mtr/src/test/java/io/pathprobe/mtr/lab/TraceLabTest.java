@@ -1,5 +1,6 @@
 package io.pathprobe.mtr.lab;
 
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeEngine;
@@ -137,7 +138,7 @@ class TraceLabTest {
                             recorder(records));
                     assertEquals(expectedHops(path, f), hosts(s), "tcp " + f);
                     assertReachedAtFour(s, "tcp " + f);
-                    assertOutcomesAtDestination(records, OutcomeType.CONNECTED, "tcp listener " + f);
+                    assertOutcomesAtDestination(records, TcpConnected.TYPE, "tcp listener " + f);
                     assertTrue(listener.accepted() > 0, "the listener saw the connects");
                 }
                 List<ProbeRecord> records = new CopyOnWriteArrayList<>();
