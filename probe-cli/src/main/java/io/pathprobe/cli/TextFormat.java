@@ -11,8 +11,9 @@ import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.stats.StatsSnapshot;
 import io.pathprobe.core.text.NumberText;
 import io.pathprobe.core.text.SummaryFigures;
-import io.pathprobe.core.text.SummaryLines;
 import io.pathprobe.icmp.EchoReply;
+import io.pathprobe.icmp.PingSummary;
+import io.pathprobe.tcp.TcpSummary;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -69,9 +70,9 @@ final class TextFormat {
         return o.line(label);
     }
 
-    /** The TCP connect summary of one session ({@link SummaryLines#tcpConnect}). */
+    /** The TCP connect summary of one session ({@link TcpSummary#lines}). */
     static List<String> tcpSummary(String label, StatsSnapshot s, Duration elapsed) {
-        return SummaryLines.tcpConnect(label, SummaryFigures.of(s, elapsed.toMillis()));
+        return TcpSummary.lines(label, SummaryFigures.of(s, elapsed.toMillis()));
     }
 
     /**
@@ -144,9 +145,9 @@ final class TextFormat {
                 + " ms (after the timeout, not counted as received)";
     }
 
-    /** iputils ping's summary of one session ({@link SummaryLines#ping}). */
+    /** iputils ping's summary of one session ({@link PingSummary#lines}). */
     static List<String> pingSummary(String host, StatsSnapshot s, Duration elapsed) {
-        return SummaryLines.ping(host, SummaryFigures.of(s, elapsed.toMillis()));
+        return PingSummary.lines(host, SummaryFigures.of(s, elapsed.toMillis()));
     }
 
     /**
@@ -162,7 +163,7 @@ final class TextFormat {
      */
     static List<String> pingSummary(String host, StatsSnapshot s, Duration time, long pipe, Double ewmaMs) {
         long ms = (time.toNanos() + 500_000) / 1_000_000;
-        List<String> lines = new java.util.ArrayList<>(SummaryLines.ping(host, SummaryFigures.of(s, ms)));
+        List<String> lines = new java.util.ArrayList<>(PingSummary.lines(host, SummaryFigures.of(s, ms)));
         List<String> parts = new java.util.ArrayList<>();
         int rest = 2;
         if (s.received() > 0) {
