@@ -1,14 +1,14 @@
 package io.pathprobe.cli;
 
-import io.pathprobe.core.OutcomeCategory;
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.MultiTargetSession;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.icmp.IcmpOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,13 +1,13 @@
 package io.pathprobe.cli;
 
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.MtrReport;
 import io.pathprobe.mtr.ProbeMode;
-import io.pathprobe.mtr.TraceStatistics;
 import io.pathprobe.mtr.TraceHeader;
 import io.pathprobe.mtr.TraceSnapshot;
+import io.pathprobe.mtr.TraceStatistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

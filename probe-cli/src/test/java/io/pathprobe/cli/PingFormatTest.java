@@ -1,10 +1,10 @@
 package io.pathprobe.cli;
 
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.stats.ProbeStatistics;
 import io.pathprobe.core.text.NumberText;
+import io.pathprobe.icmp.EchoReply;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

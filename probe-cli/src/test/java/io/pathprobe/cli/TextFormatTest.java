@@ -1,12 +1,12 @@
 package io.pathprobe.cli;
 
-import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import io.pathprobe.core.stats.ProbeStatistics;
+import io.pathprobe.tcp.TcpConnected;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

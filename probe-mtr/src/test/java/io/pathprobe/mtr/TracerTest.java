@@ -1,11 +1,11 @@
 package io.pathprobe.mtr;
 
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.testkit.ScriptedProber;
 import io.pathprobe.udp.UdpOptions;
 import org.junit.jupiter.api.Test;

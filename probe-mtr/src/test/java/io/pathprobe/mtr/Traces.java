@@ -1,7 +1,7 @@
 package io.pathprobe.mtr;
 
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

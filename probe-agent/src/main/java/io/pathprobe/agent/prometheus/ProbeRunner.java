@@ -1,8 +1,8 @@
 package io.pathprobe.agent.prometheus;
 
-import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;

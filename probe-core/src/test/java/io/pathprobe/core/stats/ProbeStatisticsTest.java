@@ -1,8 +1,8 @@
 package io.pathprobe.core.stats;
 
-import io.pathprobe.core.TestOutcomes;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.TestOutcomes;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -2,7 +2,6 @@ package io.pathprobe.icmp.internal;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.PlatformDependent;
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeOption;
@@ -16,6 +15,7 @@ import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketConstants;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.icmp.IcmpOptions;
 
 import java.net.Inet4Address;

@@ -1,9 +1,9 @@
 package io.pathprobe.mtr.lab;
 
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.HopSnapshot;
 import io.pathprobe.mtr.LossVerdict;

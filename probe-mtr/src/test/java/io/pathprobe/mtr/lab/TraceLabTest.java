@@ -1,6 +1,5 @@
 package io.pathprobe.mtr.lab;
 
-import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeEngine;
@@ -15,6 +14,7 @@ import io.pathprobe.mtr.TraceListener;
 import io.pathprobe.mtr.TraceSnapshot;
 import io.pathprobe.mtr.Tracer;
 import io.pathprobe.mtr.internal.Binomial;
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.testkit.CommandResult;
 import io.pathprobe.testkit.LinearPath;
 import io.pathprobe.testkit.NetLab;

@@ -5,8 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.tcp.TcpConnected;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -4,12 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.EpollTcpInfo;
-import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.tcp.TcpConnected;
 
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;

@@ -1,7 +1,7 @@
 package io.pathprobe.ticket.internal;
 
-import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.Sample;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.pathprobe.ticket.report;
 
-import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.ticket.agent.CaptureEvent;
 import io.pathprobe.ticket.evidence.TicketResults;
 import org.junit.jupiter.api.Test;
