@@ -188,7 +188,7 @@ public final class AgentBench {
             VantageEvidence ev = new VantageEvidence("emitter", "bench", Map.of(), null, null, null, List.of(),
                     List.of(), List.of());
             Thread t = new Thread(() -> {
-                ProbeOutcome o = new ProbeOutcome.Connected(41_000, InetAddress.getLoopbackAddress(), 0, "");
+                ProbeOutcome o = new io.pathprobe.tcp.TcpConnected(41_000, InetAddress.getLoopbackAddress(), 0, "");
                 String now = Instant.now().toString();
                 for (long i = 1; i <= events; i++) {
                     listener.onEvent(CaptureEvent.of(i, now, i / 1000, "emitter", "tcp", 80, i, 0, o));

@@ -93,7 +93,7 @@ public class IcmpEchoBenchmark {
             futures[i] = engine.probe(requests[i % requests.length]);
         }
         for (int i = 0; i < BATCH; i++) {
-            if (!(futures[i].join() instanceof ProbeOutcome.Reply)) {
+            if (!futures[i].join().isSuccess()) {
                 loss.lost++;
             }
         }

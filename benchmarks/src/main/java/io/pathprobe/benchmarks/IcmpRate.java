@@ -47,7 +47,7 @@ public final class IcmpRate {
                 fs[i] = engine.probe(requests[(done + i) % requests.length]);
             }
             for (int i = 0; i < n; i++) {
-                if (fs[i].join() instanceof ProbeOutcome.Reply) {
+                if (fs[i].join().isSuccess()) {
                     replies++;
                 } else {
                     lost++;

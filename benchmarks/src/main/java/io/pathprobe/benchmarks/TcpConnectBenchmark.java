@@ -89,7 +89,7 @@ public class TcpConnectBenchmark {
         int bad = 0;
         for (int i = 0; i < BATCH; i++) {
             ProbeOutcome o = futures[i].join();
-            if (!(o instanceof ProbeOutcome.Connected)) {
+            if (!o.isSuccess()) {
                 bad++;
                 lastFailure = o;
             }

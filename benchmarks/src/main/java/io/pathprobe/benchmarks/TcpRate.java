@@ -44,7 +44,7 @@ public final class TcpRate {
                 fs[i] = engine.probe(r);
             }
             for (int i = 0; i < n; i++) {
-                if (fs[i].join() instanceof ProbeOutcome.Connected) {
+                if (fs[i].join().isSuccess()) {
                     ok++;
                 } else {
                     bad++;

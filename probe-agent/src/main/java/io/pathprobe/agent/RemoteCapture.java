@@ -87,7 +87,7 @@ public abstract class RemoteCapture implements AgentCapture {
                     long[] c = checks.computeIfAbsent(e.check() + (e.port() == null ? "" : ":" + e.port()),
                             k -> new long[2]);
                     c[0]++;
-                    if (!e.outcome().equals("reply") && !e.outcome().equals("connected")) {
+                    if (!e.answered()) {
                         c[1]++;
                     }
                     sent++;

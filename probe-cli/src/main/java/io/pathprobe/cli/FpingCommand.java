@@ -2,11 +2,13 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.NameResolver;
 import io.pathprobe.core.MultiTargetSession;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
+import io.pathprobe.icmp.EchoReply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -322,8 +324,8 @@ final class FpingCommand implements Callable<Integer> {
             }
             Account a = accounts.get(target);
             long index = seq - 1; // fping counts from 0
-            if (o instanceof ProbeOutcome.Reply r) {
-                long rtt = r.rttNanos();
+            if (o.category() == OutcomeCategory.ANSWERED && o.rttNanos() >= 0) {
+                long rtt = o.rttNanos();
                 a.received++;
                 a.totalNanos += rtt;
                 a.min = Math.min(a.min, rtt);
@@ -338,7 +340,9 @@ final class FpingCommand implements Callable<Integer> {
                     }
                 }
                 if (perReply) {
-                    out.println(FpingFormat.reply(a.host, width, index, r.bytes(), rtt, a.avg(), seq, a.received));
+                    Integer bytes = o.attribute(EchoReply.BYTES);
+                    out.println(FpingFormat.reply(a.host, width, index, bytes == null ? 0 : bytes, rtt, a.avg(), seq,
+                            a.received));
                 }
                 done = !countMode; // one answer is enough without -c/-C/-l
             } else {

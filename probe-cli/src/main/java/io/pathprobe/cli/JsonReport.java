@@ -90,7 +90,7 @@ final class JsonReport {
         s.put("answered", st.received());
         s.put("lossPercent", Math.round(st.lossPercent() * 1000) / 1000.0);
         ObjectNode kinds = s.putObject("outcomes");
-        for (OutcomeType t : OutcomeType.values()) {
+        for (OutcomeType t : OutcomeType.inCategoryOrder()) {
             if (st.count(t) > 0) {
                 kinds.put(t.label(), st.count(t));
             }

@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.LocalVantagePoint;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
@@ -106,7 +107,7 @@ final class PingLines implements SessionRun.Lines {
 
     @Override
     public String outcome(String label, long seq, ProbeOutcome o) {
-        boolean reply = o instanceof ProbeOutcome.Reply;
+        boolean reply = o.category() == OutcomeCategory.ANSWERED;
         if (reply) {
             answered.computeIfAbsent(label, k -> new BitSet(SEQ_SPACE)).set((int) (seq % SEQ_SPACE));
         }

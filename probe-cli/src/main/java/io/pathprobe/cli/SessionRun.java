@@ -435,8 +435,9 @@ final class SessionRun {
                 }
                 t.pipe = Math.max(t.pipe, t.sent - sequence + 1);
             }
-            if (outcome instanceof ProbeOutcome.Reply r) {
-                t.ewmaNanos = t.ewmaNanos == 0 ? r.rttNanos() : t.ewmaNanos + (r.rttNanos() - t.ewmaNanos) / 8;
+            if (category == OutcomeCategory.ANSWERED && outcome.rttNanos() >= 0) {
+                long rtt = outcome.rttNanos();
+                t.ewmaNanos = t.ewmaNanos == 0 ? rtt : t.ewmaNanos + (rtt - t.ewmaNanos) / 8;
             }
             if (json) {
                 t.results.add(new Result(sequence, outcome));

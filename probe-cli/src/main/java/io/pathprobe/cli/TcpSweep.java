@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.core.AddressText;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -78,10 +79,10 @@ final class TcpSweep {
             if (o == null) {
                 return NOT_PROBED;
             }
-            if (o instanceof ProbeOutcome.Connected) {
+            if (o.category() == OutcomeCategory.ANSWERED) {
                 return OPEN;
             }
-            if (o instanceof ProbeOutcome.Refused) {
+            if (o.category() == OutcomeCategory.REFUSED) {
                 return REFUSED;
             }
             if (o instanceof ProbeOutcome.TimedOut) {

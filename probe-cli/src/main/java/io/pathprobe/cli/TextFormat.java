@@ -2,6 +2,8 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.IcmpCodes;
+import io.pathprobe.core.OutcomeAttribute;
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
@@ -9,7 +11,9 @@ import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.core.stats.StatsSnapshot;
 import io.pathprobe.core.text.NumberText;
 import io.pathprobe.core.text.SummaryFigures;
-import io.pathprobe.core.text.SummaryLines;
+import io.pathprobe.icmp.EchoReply;
+import io.pathprobe.icmp.PingSummary;
+import io.pathprobe.tcp.TcpSummary;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -66,9 +70,9 @@ final class TextFormat {
         return o.line(label);
     }
 
-    /** The TCP connect summary of one session ({@link SummaryLines#tcpConnect}). */
+    /** The TCP connect summary of one session ({@link TcpSummary#lines}). */
     static List<String> tcpSummary(String label, StatsSnapshot s, Duration elapsed) {
-        return SummaryLines.tcpConnect(label, SummaryFigures.of(s, elapsed.toMillis()));
+        return TcpSummary.lines(label, SummaryFigures.of(s, elapsed.toMillis()));
     }
 
     /**
@@ -97,9 +101,11 @@ final class TextFormat {
      * {@code -n} shows {@code name (address)}).
      */
     static String pingLine(String label, long seq, ProbeOutcome o, Function<InetAddress, String> who) {
-        if (o instanceof ProbeOutcome.Reply r) {
-            return r.bytes() + " bytes from " + who.apply(r.responder()) + ": icmp_seq=" + seq
-                    + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(r.rttNanos()) + " ms";
+        Integer bytes = o.attribute(EchoReply.BYTES);
+        if (o.category() == OutcomeCategory.ANSWERED && bytes != null && o.responder() != null) {
+            Integer ttl = o.attribute(OutcomeAttribute.REPLY_TTL);
+            return bytes + " bytes from " + who.apply(o.responder()) + ": icmp_seq=" + seq
+                    + (ttl != null && ttl >= 0 ? " ttl=" + ttl : "") + " time=" + rtt(o.rttNanos()) + " ms";
         }
         if (o instanceof ProbeOutcome.TtlExceeded t) {
             return "From " + who.apply(t.responder()) + " icmp_seq=" + seq + " "
@@ -139,9 +145,9 @@ final class TextFormat {
                 + " ms (after the timeout, not counted as received)";
     }
 
-    /** iputils ping's summary of one session ({@link SummaryLines#ping}). */
+    /** iputils ping's summary of one session ({@link PingSummary#lines}). */
     static List<String> pingSummary(String host, StatsSnapshot s, Duration elapsed) {
-        return SummaryLines.ping(host, SummaryFigures.of(s, elapsed.toMillis()));
+        return PingSummary.lines(host, SummaryFigures.of(s, elapsed.toMillis()));
     }
 
     /**
@@ -157,7 +163,7 @@ final class TextFormat {
      */
     static List<String> pingSummary(String host, StatsSnapshot s, Duration time, long pipe, Double ewmaMs) {
         long ms = (time.toNanos() + 500_000) / 1_000_000;
-        List<String> lines = new java.util.ArrayList<>(SummaryLines.ping(host, SummaryFigures.of(s, ms)));
+        List<String> lines = new java.util.ArrayList<>(PingSummary.lines(host, SummaryFigures.of(s, ms)));
         List<String> parts = new java.util.ArrayList<>();
         int rest = 2;
         if (s.received() > 0) {

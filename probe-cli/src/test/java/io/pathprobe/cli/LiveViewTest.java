@@ -1,12 +1,13 @@
 package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.MtrReport;
 import io.pathprobe.mtr.ProbeMode;
-import io.pathprobe.mtr.Trace;
-import io.pathprobe.mtr.TraceInfo;
+import io.pathprobe.mtr.TraceHeader;
 import io.pathprobe.mtr.TraceSnapshot;
+import io.pathprobe.mtr.TraceStatistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,7 +28,7 @@ class LiveViewTest {
 
     @Test
     void aFrameClearsTheScreenThenShowsTheStatusAndTheReportTable() throws Exception {
-        Trace t = twoHopTrace();
+        TraceStatistics t = twoHopTrace();
         TraceSnapshot s = t.snapshot();
         FormatOptions f = FormatOptions.defaults();
         String frame = LiveView.frame(s, f);
@@ -73,15 +74,15 @@ class LiveViewTest {
     }
 
     /** A trace of two hops (10.0.0.1, then the destination 10.0.3.2), one round, still running. */
-    private static Trace twoHopTrace() throws Exception {
+    private static TraceStatistics twoHopTrace() throws Exception {
         InetAddress target = InetAddress.getByName("10.0.3.2");
-        Trace t = new Trace(new TraceInfo("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
+        TraceStatistics t = new TraceStatistics(new TraceHeader("lb.example", target, "client", ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
                 Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
         t.recordRound();
         t.recordSent(0, 1);
         t.recordOutcome(0, 1, new ProbeOutcome.TtlExceeded(1_000_000, InetAddress.getByName("10.0.0.1"), 0));
         t.recordSent(0, 2);
-        t.recordOutcome(0, 2, new ProbeOutcome.Reply(2_000_000, target, 62, 64));
+        t.recordOutcome(0, 2, new EchoReply(2_000_000, target, 62, 64));
         return t;
     }
 

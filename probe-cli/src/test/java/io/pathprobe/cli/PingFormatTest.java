@@ -3,6 +3,7 @@ package io.pathprobe.cli;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.stats.ProbeStatistics;
+import io.pathprobe.icmp.EchoReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,9 +38,9 @@ class PingFormatTest {
     @Test
     void linesPerOutcome() throws Exception {
         assertEquals("64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.210 ms",
-                TextFormat.pingLine("10.0.0.1", 1, new ProbeOutcome.Reply(210_000, ip("10.0.0.1"), 63, 64)));
+                TextFormat.pingLine("10.0.0.1", 1, new EchoReply(210_000, ip("10.0.0.1"), 63, 64)));
         assertEquals("64 bytes from fd00::1: icmp_seq=7 time=12.3 ms",
-                TextFormat.pingLine("fd00::1", 7, new ProbeOutcome.Reply(12_345_000, ip("fd00::1"), -1, 64)));
+                TextFormat.pingLine("fd00::1", 7, new EchoReply(12_345_000, ip("fd00::1"), -1, 64)));
         assertEquals("From 10.0.0.2 icmp_seq=2 Time to live exceeded",
                 TextFormat.pingLine("10.0.0.1", 2, new ProbeOutcome.TtlExceeded(1_000_000, ip("10.0.0.2"), 0)));
         assertEquals("From 10.0.0.2 icmp_seq=3 Packet filtered",
@@ -109,7 +110,7 @@ class PingFormatTest {
         ProbeStatistics f = new ProbeStatistics();
         for (int i = 0; i < 3; i++) {
             f.recordSent();
-            f.recordOutcome(new ProbeOutcome.Reply(1_000_000, ip("10.0.0.1"), 64, 64));
+            f.recordOutcome(new EchoReply(1_000_000, ip("10.0.0.1"), 64, 64));
         }
         assertEquals(List.of("--- h ping statistics ---",
                 "3 packets transmitted, 3 received, 0% packet loss, time 4ms",
@@ -124,9 +125,9 @@ class PingFormatTest {
         for (int i = 0; i < 4; i++) {
             s.recordSent();
         }
-        s.recordOutcome(new ProbeOutcome.Reply(1_000_000, ip("10.0.0.1"), 64, 64));
-        s.recordOutcome(new ProbeOutcome.Reply(2_000_000, ip("10.0.0.1"), 64, 64));
-        s.recordOutcome(new ProbeOutcome.Reply(3_000_000, ip("10.0.0.1"), 64, 64));
+        s.recordOutcome(new EchoReply(1_000_000, ip("10.0.0.1"), 64, 64));
+        s.recordOutcome(new EchoReply(2_000_000, ip("10.0.0.1"), 64, 64));
+        s.recordOutcome(new EchoReply(3_000_000, ip("10.0.0.1"), 64, 64));
         s.recordOutcome(new ProbeOutcome.TimedOut(2_000_000_000L));
         s.recordDuplicate();
         s.recordDuplicate();

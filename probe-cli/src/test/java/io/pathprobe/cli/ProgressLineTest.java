@@ -1,5 +1,6 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.icmp.EchoReply;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ class ProgressLineTest {
     void mtrsLineSaysWhereTheCaptureStands() throws Exception {
         // planned 10 s; the snapshot is the frame test's: one round, two hops, the destination answered
         java.net.InetAddress target = java.net.InetAddress.getByName("10.0.3.2");
-        io.pathprobe.mtr.Trace t = new io.pathprobe.mtr.Trace(new io.pathprobe.mtr.TraceInfo("lb.example", target,
+        io.pathprobe.mtr.TraceStatistics t = new io.pathprobe.mtr.TraceStatistics(new io.pathprobe.mtr.TraceHeader("lb.example", target,
                 "client", io.pathprobe.mtr.ProbeMode.ICMP, 0, 0, 64, 1, 30, 10, 1,
                 java.time.Instant.parse("2024-05-01T10:00:00Z")), f -> "icmp echo", 0);
         t.recordRound();
@@ -56,7 +57,7 @@ class ProgressLineTest {
         t.recordOutcome(0, 1, new io.pathprobe.core.ProbeOutcome.TtlExceeded(1_000_000,
                 java.net.InetAddress.getByName("10.0.0.1"), 0));
         t.recordSent(0, 2);
-        t.recordOutcome(0, 2, new io.pathprobe.core.ProbeOutcome.Reply(2_000_000, target, 62, 64));
+        t.recordOutcome(0, 2, new EchoReply(2_000_000, target, 62, 64));
         t.finish(1);
         assertEquals("00:00 elapsed, 00:00 left, round 1, 2 hops, hop 2 (10.0.3.2) 0.0% loss",
                 MtrCommand.Progress.text(t.snapshot(), Duration.ofSeconds(10)));

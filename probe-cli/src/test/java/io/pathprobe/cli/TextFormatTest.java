@@ -6,6 +6,7 @@ import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import io.pathprobe.core.stats.ProbeStatistics;
+import io.pathprobe.tcp.TcpConnected;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -22,12 +23,12 @@ class TextFormatTest {
     @Test
     void connected() throws Exception {
         assertEquals("connected to 10.0.0.1:80 time=0.210 ms",
-                TextFormat.outcome(T, new ProbeOutcome.Connected(210_000, ip("10.0.0.1"), 0, "")));
+                TextFormat.outcome(T, new TcpConnected(210_000, ip("10.0.0.1"), 0, "")));
         assertEquals("connected to 10.0.0.1:80 time=1003 ms (SYN retransmitted 1x)",
-                TextFormat.outcome(T, new ProbeOutcome.Connected(1_003_000_000, ip("10.0.0.1"), 1, "")));
+                TextFormat.outcome(T, new TcpConnected(1_003_000_000, ip("10.0.0.1"), 1, "")));
         // -1: the transport cannot tell (NIO); nothing to say
         assertEquals("connected to 10.0.0.1:80 time=0.210 ms",
-                TextFormat.outcome(T, new ProbeOutcome.Connected(210_000, ip("10.0.0.1"), -1, "")));
+                TextFormat.outcome(T, new TcpConnected(210_000, ip("10.0.0.1"), -1, "")));
     }
 
     @Test
@@ -66,7 +67,7 @@ class TextFormatTest {
         // = sqrt((25 + 36 + 49 + 64) / 4 - 42.25) * 0.01 = sqrt(1.25) * 0.01 = 0.01118 ms
         for (long us : new long[] {50, 60, 70, 80}) {
             stats.recordSent();
-            stats.recordOutcome(new ProbeOutcome.Connected(us * 1000, ip("10.0.0.1"), 0, ""));
+            stats.recordOutcome(new TcpConnected(us * 1000, ip("10.0.0.1"), 0, ""));
         }
         assertEquals(List.of(
                 "--- 10.0.0.1:80 tcp connect statistics ---",
@@ -81,7 +82,7 @@ class TextFormatTest {
         for (int i = 0; i < 5; i++) {
             stats.recordSent();
         }
-        stats.recordOutcome(new ProbeOutcome.Connected(1_000_000, ip("10.0.0.1"), 2, ""));
+        stats.recordOutcome(new TcpConnected(1_000_000, ip("10.0.0.1"), 2, ""));
         stats.recordOutcome(new ProbeOutcome.Refused(100_000, ip("10.0.0.1"), null));
         stats.recordOutcome(new ProbeOutcome.TimedOut(2_000_000_000L));
         stats.recordOutcome(new ProbeOutcome.LocalError("x", null));

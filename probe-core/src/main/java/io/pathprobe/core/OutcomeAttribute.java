@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * A typed, namespaced attribute of a {@link ProbeOutcome}, like Netty's {@code AttributeKey}: what one prober knows
- * beyond the generic fields (an ICMP code, SYN retransmits, a DNS response code). It has a namespaced {@link #id()}
+ * beyond the generic fields (an ICMP code, a TCP prober's SYN retransmits, a DNS response code). It has a namespaced {@link #id()}
  * ({@code icmp.code}) and the flat {@link #key()} it has in JSON events ({@code icmpCode}); values are
  * {@code Integer}, {@code Double}, {@code String} or {@code Boolean}, the scalars a JSON codec carries without
  * loss, so an attribute read back from an event equals the one written. Two attributes with the same key and
@@ -23,13 +23,6 @@ public final class OutcomeAttribute<T> {
 
     /** The TTL / hop limit with which an answer arrived. */
     public static final OutcomeAttribute<Integer> REPLY_TTL = keyed("ip.replyTtl", "replyTtl", Integer.class);
-    /** The size of the ICMP message received (ping's "64 bytes"). */
-    public static final OutcomeAttribute<Integer> BYTES = keyed("icmp.bytes", "bytes", Integer.class);
-    /** SYN retransmissions before a handshake completed (from TCP_INFO), -1 when the transport cannot tell. */
-    public static final OutcomeAttribute<Integer> SYN_RETRANSMITS = keyed("tcp.synRetransmits", "synRetransmits",
-            Integer.class);
-    /** What a server sent first after connecting. */
-    public static final OutcomeAttribute<String> BANNER = keyed("tcp.banner", "banner", String.class);
     /** ICMP (v4 or v6) type of an error. */
     public static final OutcomeAttribute<Integer> ICMP_TYPE = keyed("icmp.type", "icmpType", Integer.class);
     /** ICMP code of an error. */

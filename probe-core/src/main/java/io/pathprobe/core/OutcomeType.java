@@ -11,23 +11,21 @@ import java.util.regex.Pattern;
 
 /**
  * The kind of a {@link ProbeOutcome}: its lower-case label used in output, JSON and metric tags, and its generic
- * {@link OutcomeCategory}. Open: the seven kinds of the core outcomes are constants here, and a prober module
+ * {@link OutcomeCategory}. Open: the five kinds of the generic outcomes are constants here, and a prober module
  * declares its own with {@link #of(String, OutcomeCategory)} (e.g. {@code nxdomain}, an {@code ANSWERED} kind of
- * the DNS prober). One instance per label, so kinds compare with {@code ==}; each has a dense {@link #ordinal()}
- * for counting arrays.
+ * the DNS prober) and names them in {@link io.pathprobe.core.spi.ProberProvider#outcomeTypes()}, so that a label
+ * read from an event finds its kind (and decoder) before any of the prober's classes ran. One instance per label,
+ * so kinds compare with {@code ==}; each has a dense {@link #ordinal()} for counting arrays.
  */
 public final class OutcomeType {
     /** How many kinds one process may know: probers declare a handful each; events from elsewhere add no more. */
     static final int MAX_TYPES = 256;
     private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final Map<String, OutcomeType> BY_LABEL = new ConcurrentHashMap<>();
+    private static final Decoder OBSERVED = (t, rtt, from, a, d) -> new ProbeOutcome.Observed(t, rtt, from, a, d);
     private static volatile OutcomeType[] all = new OutcomeType[0];
 
-    /** An ICMP echo reply from the target ({@link ProbeOutcome.Reply}). */
-    public static final OutcomeType REPLY = core("reply", OutcomeCategory.ANSWERED, Decoders::reply);
-    /** A completed TCP handshake ({@link ProbeOutcome.Connected}). */
-    public static final OutcomeType CONNECTED = core("connected", OutcomeCategory.ANSWERED, Decoders::connected);
-    /** A TCP RST ({@link ProbeOutcome.Refused}). */
+    /** The target answered no ({@link ProbeOutcome.Refused}). */
     public static final OutcomeType REFUSED = core("refused", OutcomeCategory.REFUSED, Decoders::refused);
     /** Nothing answered in time ({@link ProbeOutcome.TimedOut}). */
     public static final OutcomeType TIMED_OUT = core("timed-out", OutcomeCategory.NO_ANSWER, Decoders::timedOut);
@@ -52,7 +50,8 @@ public final class OutcomeType {
     private final OutcomeCategory category;
     private final int ordinal;
     private final boolean core;
-    private final Decoder decoder;
+    /** Set once: a kind first met in an event (declared without one) gets its prober's when the prober declares it. */
+    private volatile Decoder decoder;
 
     private OutcomeType(String label, OutcomeCategory category, int ordinal, boolean core, Decoder decoder) {
         this.label = label;
@@ -80,7 +79,8 @@ public final class OutcomeType {
 
     /**
      * As {@link #of(String, OutcomeCategory)}, with the decoder that rebuilds the prober's own outcome class from
-     * events ({@code null}: {@link ProbeOutcome.Observed}).
+     * events ({@code null}: {@link ProbeOutcome.Observed}). A kind already declared without a decoder (met in an
+     * event first) takes this one; one declared with a decoder keeps its first.
      */
     public static OutcomeType of(String label, OutcomeCategory category, Decoder decoder) {
         OutcomeType t = BY_LABEL.get(Objects.requireNonNull(label, "label"));
@@ -90,6 +90,13 @@ public final class OutcomeType {
         if (t.category != Objects.requireNonNull(category, "category")) {
             throw new IllegalArgumentException("outcome type '" + label + "' is " + t.category.label() + ", not "
                     + category.label() + ": a label names one kind");
+        }
+        if (decoder != null && t.decoder == OBSERVED) {
+            synchronized (OutcomeType.class) {
+                if (t.decoder == OBSERVED) {
+                    t.decoder = decoder;
+                }
+            }
         }
         return t;
     }
@@ -109,7 +116,7 @@ public final class OutcomeType {
                     + " kinds are known to one process");
         }
         t = new OutcomeType(label, Objects.requireNonNull(category, "category"), all.length, core,
-                decoder == null ? Decoders::observed : decoder);
+                decoder == null ? OBSERVED : decoder);
         OutcomeType[] next = Arrays.copyOf(all, all.length + 1);
         next[t.ordinal] = t;
         all = next;
@@ -117,14 +124,36 @@ public final class OutcomeType {
         return t;
     }
 
-    /** The kind with this label, if one is declared. */
+    /**
+     * The kind with this label, if one is declared; a label not declared yet is looked for once among the kinds of
+     * the probers on the class path ({@link io.pathprobe.core.spi.ProberProvider#outcomeTypes()}).
+     */
     public static Optional<OutcomeType> find(String label) {
-        return Optional.ofNullable(label == null ? null : BY_LABEL.get(label));
+        if (label == null) {
+            return Optional.empty();
+        }
+        OutcomeType t = BY_LABEL.get(label);
+        if (t == null) {
+            ProberKinds.declare();
+            t = BY_LABEL.get(label);
+        }
+        return Optional.ofNullable(t);
     }
 
     /** Every kind declared so far, in {@link #ordinal()} order: the core ones first. */
     public static List<OutcomeType> values() {
         return List.of(all);
+    }
+
+    /**
+     * Every kind declared so far in the order outputs list them: by {@link OutcomeCategory} (answered first, local
+     * errors last), then in declaration order. Unlike the declaration order, it does not depend on which prober's
+     * classes happened to load first.
+     */
+    public static List<OutcomeType> inCategoryOrder() {
+        OutcomeType[] sorted = all.clone();
+        Arrays.sort(sorted, java.util.Comparator.comparing(OutcomeType::category).thenComparingInt(OutcomeType::ordinal));
+        return List.of(sorted);
     }
 
     /** E.g. {@code "timed-out"}. */
@@ -142,7 +171,7 @@ public final class OutcomeType {
         return ordinal;
     }
 
-    /** Whether this is one of the seven kinds of the core outcome records (every reader knows them). */
+    /** Whether this is one of the five kinds of core's generic outcome records (every reader knows them). */
     public boolean isCore() {
         return core;
     }
@@ -158,19 +187,35 @@ public final class OutcomeType {
         return label;
     }
 
+    /** The kinds the probers on the class path declare, looked up once, when a label is first not found. */
+    private static final class ProberKinds {
+        static {
+            var providers = java.util.ServiceLoader.load(io.pathprobe.core.spi.ProberProvider.class,
+                    OutcomeType.class.getClassLoader()).iterator();
+            for (int i = 0; i < MAX_TYPES; i++) { // bounded: a provider list is short
+                try {
+                    if (!providers.hasNext()) {
+                        break;
+                    }
+                    providers.next().outcomeTypes(); // naming them declares them
+                } catch (java.util.ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    // A broken provider leaves its kinds unknown here (events then need their category); the
+                    // engine reports the provider itself when it loads it.
+                }
+            }
+        }
+
+        private ProberKinds() {
+        }
+
+        /** Runs the look-up above on first use (class initialisation runs it once, and other threads wait for it). */
+        static void declare() {
+        }
+    }
+
     /** The decoders of the core records, the inverse of their {@link ProbeOutcome#attributes()}. */
     private static final class Decoders {
         private Decoders() {
-        }
-
-        static ProbeOutcome reply(OutcomeType t, long rtt, InetAddress from, OutcomeAttributes a, String d) {
-            return new ProbeOutcome.Reply(rtt, need(t, from), a.getOr(OutcomeAttribute.REPLY_TTL, -1),
-                    a.getOr(OutcomeAttribute.BYTES, 0));
-        }
-
-        static ProbeOutcome connected(OutcomeType t, long rtt, InetAddress from, OutcomeAttributes a, String d) {
-            return new ProbeOutcome.Connected(rtt, need(t, from), a.getOr(OutcomeAttribute.SYN_RETRANSMITS, -1),
-                    a.get(OutcomeAttribute.BANNER));
         }
 
         static ProbeOutcome refused(OutcomeType t, long rtt, InetAddress from, OutcomeAttributes a, String d) {
@@ -195,10 +240,6 @@ public final class OutcomeType {
         static ProbeOutcome localError(OutcomeType t, long rtt, InetAddress from, OutcomeAttributes a, String d) {
             String message = a.get(OutcomeAttribute.MESSAGE);
             return new ProbeOutcome.LocalError(message == null ? "local error" : message, OutcomeAttribute.cause(a));
-        }
-
-        static ProbeOutcome observed(OutcomeType t, long rtt, InetAddress from, OutcomeAttributes a, String d) {
-            return new ProbeOutcome.Observed(t, rtt, from, a, d);
         }
 
         private static InetAddress need(OutcomeType t, InetAddress a) {

@@ -13,8 +13,10 @@ import java.util.Objects;
  * such as {@code connected} or a prober's own {@code nxdomain}), an RTT, a responder and typed
  * {@link OutcomeAttributes}; statistics, formatters and codecs use only these, so a new prober adds outcomes
  * without any change to them. It either returns {@link Observed} outcomes with its own kinds and attributes, or
- * implements this interface with its own record (and gives its kinds a {@link OutcomeType.Decoder}). The records
- * here are the outcomes of the ICMP, TCP and UDP probers.
+ * implements this interface with its own record (and gives its kinds a {@link OutcomeType.Decoder}), as the ICMP
+ * prober's echo reply and the TCP prober's completed handshake do in their modules. The records here are the
+ * generic outcomes any prober may have: a refusal, no answer, an ICMP error from the path (any IP prober can
+ * get one), a local error.
  *
  * <p>Times are nanoseconds measured from the moment the probe was handed to the socket.
  */
@@ -47,6 +49,14 @@ public interface ProbeOutcome {
     /** One attribute, or {@code null} when absent. */
     default <T> T attribute(OutcomeAttribute<T> attribute) {
         return attributes().get(attribute);
+    }
+
+    /**
+     * How many times the prober's transport resent this probe before it was answered, unseen by the prober (hidden
+     * loss: a TCP SYN the kernel retransmitted); 0 when none or not known. Statistics count it.
+     */
+    default int retransmits() {
+        return 0;
     }
 
     /** A short description for people (an unreachable's code, an errno, a DNS answer), or {@code null}. */
@@ -90,79 +100,14 @@ public interface ProbeOutcome {
     }
 
     /**
-     * An ICMP echo reply from the target.
+     * The target answered no: the host is up but will not take the probe, e.g. a TCP RST (nothing listens on the
+     * port) or an ICMP port unreachable from the target that a prober reads as refusal (the DNS prober's "nothing
+     * listens on port 53"). The generic outcome of {@link OutcomeCategory#REFUSED}; a prober with a refusal of its
+     * own (a DNS REFUSED answer) declares its own kind.
      *
-     * @param ttl   the TTL / hop limit of the reply as received, or -1 if the socket did not report it
-     * @param bytes the size of the ICMP message received (header and payload), like ping's "64 bytes"
+     * @param rttNanos -1 when the refusal came without a measured time (a connect that failed at once)
+     * @param cause    the errno-level cause as the socket reported it ({@code ECONNREFUSED}), or {@code null}
      */
-    record Reply(long rttNanos, InetAddress responder, int ttl, int bytes) implements ProbeOutcome {
-        public Reply {
-            Objects.requireNonNull(responder, "responder");
-        }
-
-        @Override
-        public OutcomeType type() {
-            return OutcomeType.REPLY;
-        }
-
-        @Override
-        public OutcomeAttributes attributes() {
-            return OutcomeAttributes.builder().put(OutcomeAttribute.REPLY_TTL, ttl).put(OutcomeAttribute.BYTES, bytes)
-                    .build();
-        }
-
-        @Override
-        public String line(String target) {
-            return "reply from " + target + (ttl >= 0 ? " ttl=" + ttl : "") + " time=" + NumberText.rttMs(rttNanos)
-                    + " ms";
-        }
-    }
-
-    /**
-     * A completed TCP handshake.
-     *
-     * @param synRetransmits how many times the kernel retransmitted the SYN before the handshake completed
-     *                       (from TCP_INFO); -1 when the transport cannot tell (NIO)
-     * @param banner         what the server sent first, when a banner read was requested; else empty
-     */
-    record Connected(long rttNanos, InetAddress responder, int synRetransmits, String banner) implements ProbeOutcome {
-        public Connected {
-            Objects.requireNonNull(responder, "responder");
-            banner = banner == null ? "" : banner;
-        }
-
-        @Override
-        public OutcomeType type() {
-            return OutcomeType.CONNECTED;
-        }
-
-        @Override
-        public OutcomeAttributes attributes() {
-            return OutcomeAttributes.builder().put(OutcomeAttribute.SYN_RETRANSMITS, synRetransmits)
-                    .put(OutcomeAttribute.BANNER, banner.isEmpty() ? null : banner).build();
-        }
-
-        @SuppressWarnings("unchecked")
-        @Override
-        public <T> T attribute(OutcomeAttribute<T> attribute) {
-            // Statistics ask this of every handshake: answered without building the attributes.
-            return OutcomeAttribute.SYN_RETRANSMITS.equals(attribute) ? (T) Integer.valueOf(synRetransmits)
-                    : attributes().get(attribute);
-        }
-
-        @Override
-        public String detail() {
-            return synRetransmits > 0 ? "syn-retransmits=" + synRetransmits : null;
-        }
-
-        @Override
-        public String line(String target) {
-            String line = "connected to " + target + " time=" + NumberText.rttMs(rttNanos) + " ms";
-            return synRetransmits > 0 ? line + " (SYN retransmitted " + synRetransmits + "x)" : line;
-        }
-    }
-
-    /** The target answered the SYN with a RST: the host is up but nothing listens on the port. */
     record Refused(long rttNanos, InetAddress responder, ErrnoCause cause) implements ProbeOutcome {
         @Override
         public OutcomeType type() {

@@ -71,7 +71,7 @@ class MultiTargetSessionTest {
             ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
             assertNotNull(call, "probe " + i + " did not start");
             order.add(rs.indexOf(call.request())); // the same request object per target
-            call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            call.complete(TestOutcomes.answer(1_000_000, call.address()));
         }
         assertEquals(List.of(0, 1, 2, 0, 1, 2), order);
         s.completion().get(10, TimeUnit.SECONDS);
@@ -91,7 +91,7 @@ class MultiTargetSessionTest {
         // The engine would start 64; the window holds the third back until one of the two ends.
         assertNull(TestProberProvider.HELD.poll(200, TimeUnit.MILLISECONDS));
         assertEquals(0, s.snapshot(2).sent());
-        first.complete(new ProbeOutcome.Reply(1_000_000, first.address(), 64, 64));
+        first.complete(TestOutcomes.answer(1_000_000, first.address()));
         ProbeCall third = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
         assertNotNull(third, "the third probe did not start after a slot came free");
         assertSame(rs.get(2), third.request());
@@ -122,7 +122,7 @@ class MultiTargetSessionTest {
                 Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, null);
         ProbeCall a = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
         assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
-        a.complete(new ProbeOutcome.Reply(1_000_000, a.address(), 64, 64));
+        a.complete(TestOutcomes.answer(1_000_000, a.address()));
         assertFalse(s.completion(rs.indexOf(a.request())).isDone(), "count 0 runs until stopped");
         s.stop();
         s.completion().get(10, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,10 +27,10 @@ class OpenOutcomeModelTest {
         assertSame(a, OutcomeType.of("test-answer", OutcomeCategory.ANSWERED));
         assertSame(a, OutcomeType.find("test-answer").orElseThrow());
         assertFalse(a.isCore());
-        assertTrue(OutcomeType.CONNECTED.isCore());
-        assertEquals(List.of(OutcomeType.REPLY, OutcomeType.CONNECTED, OutcomeType.REFUSED, OutcomeType.TIMED_OUT,
-                OutcomeType.UNREACHABLE, OutcomeType.TTL_EXCEEDED, OutcomeType.LOCAL_ERROR),
-                OutcomeType.values().subList(0, 7), "the core kinds first, in their old order");
+        assertTrue(OutcomeType.REFUSED.isCore());
+        assertEquals(List.of(OutcomeType.REFUSED, OutcomeType.TIMED_OUT, OutcomeType.UNREACHABLE,
+                OutcomeType.TTL_EXCEEDED, OutcomeType.LOCAL_ERROR),
+                OutcomeType.values().subList(0, 5), "the generic kinds first, in their old order");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OutcomeType.of("test-answer", OutcomeCategory.REFUSED));
         assertEquals("outcome type 'test-answer' is answered, not refused: a label names one kind", e.getMessage());
@@ -39,8 +40,6 @@ class OpenOutcomeModelTest {
 
     @Test
     void theCoreRecordsFallIntoTheirCategories() {
-        assertEquals(OutcomeCategory.ANSWERED, new ProbeOutcome.Reply(1, LOOPBACK, 64, 64).category());
-        assertEquals(OutcomeCategory.ANSWERED, new ProbeOutcome.Connected(1, LOOPBACK, 0, "").category());
         assertEquals(OutcomeCategory.REFUSED, new ProbeOutcome.Refused(1, LOOPBACK, null).category());
         assertEquals(OutcomeCategory.NO_ANSWER, new ProbeOutcome.TimedOut(1).category());
         assertEquals(OutcomeCategory.PATH_ERROR, new ProbeOutcome.Unreachable(1, LOOPBACK, 3, 1, 0, null).category());
@@ -49,7 +48,7 @@ class OpenOutcomeModelTest {
         ProbeOutcome u = new ProbeOutcome.Unreachable(5, LOOPBACK, 3, 13, 0, null, 61);
         assertEquals(13, u.attribute(OutcomeAttribute.ICMP_CODE));
         assertEquals(61, u.attribute(OutcomeAttribute.REPLY_TTL));
-        assertNull(u.attribute(OutcomeAttribute.BANNER));
+        assertNull(u.attribute(OutcomeAttribute.MESSAGE));
     }
 
     @Test
@@ -64,22 +63,48 @@ class OpenOutcomeModelTest {
     }
 
     @Test
-    void statisticsCountKindsDeclaredAfterThemAndSynRetransmitsByAttribute() {
+    void statisticsCountKindsDeclaredAfterThemAndTheRetransmitsOutcomesReport() {
         ProbeStatistics st = new ProbeStatistics();
         StatsSnapshot before = st.snapshot();
         OutcomeType late = OutcomeType.of("test-late-kind", OutcomeCategory.ANSWERED);
         assertEquals(0, before.count(late), "a snapshot older than the kind has none of it");
-        OutcomeAttributes syn = OutcomeAttributes.builder().put(OutcomeAttribute.SYN_RETRANSMITS, 2).build();
         st.recordSent();
-        st.recordOutcome(new ProbeOutcome.Observed(late, 3_000, LOOPBACK, syn, null));
+        st.recordOutcome(new ProbeOutcome.Observed(late, 3_000, LOOPBACK, null, null));
         st.recordSent();
-        st.recordOutcome(new ProbeOutcome.Connected(2_000, LOOPBACK, 1, ""));
+        st.recordOutcome(TestOutcomes.answer(2_000, LOOPBACK, 2));
+        st.recordSent();
+        st.recordOutcome(TestOutcomes.answer(2_000, LOOPBACK, 1));
         StatsSnapshot s = st.snapshot();
         assertEquals(1, s.count(late));
-        assertEquals(1, s.count(OutcomeType.CONNECTED));
-        assertEquals(2, s.received(), "both answered");
+        assertEquals(2, s.count(TestOutcomes.ANSWER));
+        assertEquals(3, s.received(), "all answered");
         assertEquals(2, s.retransmittedConnects());
         assertEquals(3, s.synRetransmits());
+    }
+
+    @Test
+    void outputsListKindsByCategoryWhateverOrderTheyWereDeclaredIn() {
+        OutcomeType lateAnswer = OutcomeType.of("test-order-answer", OutcomeCategory.ANSWERED);
+        OutcomeType lateError = OutcomeType.of("test-order-error", OutcomeCategory.LOCAL_ERROR);
+        List<OutcomeType> listed = OutcomeType.inCategoryOrder();
+        assertEquals(OutcomeType.values().size(), listed.size());
+        assertTrue(listed.indexOf(lateAnswer) < listed.indexOf(OutcomeType.REFUSED), "answered before refused");
+        assertTrue(listed.indexOf(OutcomeType.LOCAL_ERROR) < listed.indexOf(lateError), "declaration order within");
+        for (int i = 1; i < listed.size(); i++) {
+            assertTrue(listed.get(i - 1).category().compareTo(listed.get(i).category()) <= 0, listed.toString());
+        }
+    }
+
+    @Test
+    void aKindMetInAnEventFirstTakesItsProbersDecoderWhenTheProberDeclaresIt() {
+        OutcomeType met = OutcomeType.of("test-met-first", OutcomeCategory.ANSWERED);
+        assertInstanceOf(ProbeOutcome.Observed.class, met.decode(1_000, LOOPBACK, null, null));
+        OutcomeType.Decoder own = (t, rtt, from, a, d) -> TestOutcomes.answer(rtt, from, 1);
+        assertSame(met, OutcomeType.of("test-met-first", OutcomeCategory.ANSWERED, own));
+        assertInstanceOf(TestOutcomes.Resent.class, met.decode(1_000, LOOPBACK, null, null));
+        OutcomeType.of("test-met-first", OutcomeCategory.ANSWERED, (t, rtt, from, a, d) -> null);
+        assertInstanceOf(TestOutcomes.Resent.class, met.decode(1_000, LOOPBACK, null, null), "the first stays");
+        assertTrue(OutcomeType.find("test-never-declared").isEmpty(), "a label no prober declares stays unknown");
     }
 
     @Test

@@ -71,7 +71,7 @@ class ProbeEngineTest {
     @Test
     void answersComeBackAsOutcomes() throws Exception {
         ProbeOutcome o = engine.probeAndWait(req("answer"));
-        assertInstanceOf(ProbeOutcome.Reply.class, o);
+        assertInstanceOf(TestOutcomes.Resent.class, o);
         assertTrue(o.isSuccess());
     }
 
@@ -162,8 +162,8 @@ class ProbeEngineTest {
             queued.add(engine.probe(held)); // maxInFlight 4: these wait for a slot
         }
         // Answer one in the middle of the engine's list of outstanding probes; a queued one takes its slot.
-        calls.get(1).complete(new ProbeOutcome.Reply(1, InetAddress.getLoopbackAddress(), 64, 64));
-        assertInstanceOf(ProbeOutcome.Reply.class, started.get(1).get(10, TimeUnit.SECONDS));
+        calls.get(1).complete(TestOutcomes.answer(1, InetAddress.getLoopbackAddress()));
+        assertInstanceOf(TestOutcomes.Resent.class, started.get(1).get(10, TimeUnit.SECONDS));
         engine.close();
         for (int i : new int[] {0, 2, 3}) {
             assertInstanceOf(ProbeOutcome.LocalError.class, started.get(i).get(10, TimeUnit.SECONDS), "started " + i);
@@ -171,7 +171,7 @@ class ProbeEngineTest {
         for (CompletableFuture<ProbeOutcome> f : queued) {
             assertInstanceOf(ProbeOutcome.LocalError.class, f.get(10, TimeUnit.SECONDS));
         }
-        assertInstanceOf(ProbeOutcome.Reply.class, started.get(1).getNow(null), "an answered probe keeps its outcome");
+        assertInstanceOf(TestOutcomes.Resent.class, started.get(1).getNow(null), "an answered probe keeps its outcome");
         assertEquals(0, engine.inFlight());
     }
 
@@ -206,7 +206,7 @@ class ProbeEngineTest {
                 ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
                 assertNotNull(call, "probe " + i + " of the session did not start");
                 loops.add(call.eventLoop());
-                call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+                call.complete(TestOutcomes.answer(1_000_000, call.address()));
             }
             assertEquals(1, loops.size(), "the session's probes ran on " + loops.size() + " loops");
             assertEquals(6, s.completion().get(10, TimeUnit.SECONDS).received());
@@ -250,7 +250,7 @@ class ProbeEngineTest {
         for (int i = 1; i <= 3; i++) {
             ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
             assertNotNull(call, "probe " + i + " started");
-            call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            call.complete(TestOutcomes.answer(1_000_000, call.address()));
             s.sendNext();
         }
         StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);
@@ -292,7 +292,7 @@ class ProbeEngineTest {
             e.probeAndWait(req("silent"));
         }
         assertEquals(2.0, registry.get("pathprobe.probes.sent").tag("target", "answer").counter().count());
-        assertEquals(2.0, registry.get("pathprobe.probes.outcomes").tag("target", "answer").tag("outcome", "reply")
+        assertEquals(2.0, registry.get("pathprobe.probes.outcomes").tag("target", "answer").tag("outcome", "test-answer")
                 .counter().count());
         assertEquals(1.0, registry.get("pathprobe.probes.outcomes").tag("target", "silent").tag("outcome", "timed-out")
                 .counter().count());

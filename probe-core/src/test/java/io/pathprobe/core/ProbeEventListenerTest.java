@@ -72,7 +72,7 @@ class ProbeEventListenerTest {
             assertEquals(5, recorder.events.size(), "five probes, five handles: " + recorder.events.values());
             for (Map.Entry<ProbeHandle, List<String>> e : recorder.events.entrySet()) {
                 assertSame(one, e.getKey().request(), "a session submits its one request each time");
-                assertEquals(List.of("start", "end reply"), e.getValue());
+                assertEquals(List.of("start", "end test-answer"), e.getValue());
             }
         }
     }

@@ -39,7 +39,7 @@ public final class TestProberProvider extends ScriptedProber {
 
     private static void start(ProbeCall call) {
         switch (call.request().host()) {
-            case "answer" -> call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+            case "answer" -> call.complete(TestOutcomes.answer(1_000_000, call.address()));
             case "silent" -> call.onAbort(ABORTED::incrementAndGet);
             case "held" -> HELD.add(call);
             default -> throw new IllegalStateException("unknown test host " + call.request().host());

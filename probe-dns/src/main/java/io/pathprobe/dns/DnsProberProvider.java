@@ -1,6 +1,7 @@
 package io.pathprobe.dns;
 
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
@@ -38,6 +39,12 @@ public final class DnsProberProvider implements ProberProvider {
     @Override
     public List<ProbeOption<?>> options() {
         return DnsOptions.ALL;
+    }
+
+    @Override
+    public List<OutcomeType> outcomeTypes() {
+        return List.of(DnsOutcomes.NOERROR, DnsOutcomes.NXDOMAIN, DnsOutcomes.SERVFAIL, DnsOutcomes.DNS_REFUSED,
+                DnsOutcomes.DNS_ERROR);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.pathprobe.icmp;
 
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.internal.nativeio.NativeIoException;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
+import java.util.List;
 import io.pathprobe.icmp.internal.IcmpProber;
 import io.pathprobe.icmp.internal.IcmpSockets;
 
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 /**
  * The {@code "icmp"} prober: ICMP echo (ping) over IPv4 and IPv6, on an unprivileged ping socket where
  * {@code net.ipv4.ping_group_range} admits this process, else on a raw socket (root or {@code CAP_NET_RAW}).
+ * Outcomes: {@link EchoReply}, or one of core's generic ones (timed out, unreachable, TTL exceeded, local error).
  * Options: {@link IcmpOptions}, plus the common TTL and TOS.
  */
 public final class IcmpProberProvider implements ProberProvider {
@@ -49,6 +52,11 @@ public final class IcmpProberProvider implements ProberProvider {
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("ICMP sockets cannot be checked: " + e, fixes());
         }
+    }
+
+    @Override
+    public List<OutcomeType> outcomeTypes() {
+        return List.of(EchoReply.TYPE);
     }
 
     @Override

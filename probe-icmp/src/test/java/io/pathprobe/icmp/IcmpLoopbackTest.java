@@ -49,14 +49,14 @@ class IcmpLoopbackTest {
     void rawEchoReplyFromLoopbackV4AndV6() throws Exception {
         try (ProbeEngine engine = engine()) {
             ProbeOutcome o = engine.probeAndWait(raw("127.0.0.1").build());
-            ProbeOutcome.Reply r = assertInstanceOf(ProbeOutcome.Reply.class, o);
+            EchoReply r = assertInstanceOf(EchoReply.class, o);
             assertEquals(InetAddress.getByName("127.0.0.1"), r.responder());
             assertEquals(64, r.bytes(), "56 bytes of payload + 8 of header, like ping");
             assertEquals(64, r.ttl(), "loopback replies with the default TTL");
             assertTrue(r.rttNanos() > 0);
 
             ProbeOutcome o6 = engine.probeAndWait(raw("::1").build());
-            ProbeOutcome.Reply r6 = assertInstanceOf(ProbeOutcome.Reply.class, o6);
+            EchoReply r6 = assertInstanceOf(EchoReply.class, o6);
             assertEquals(InetAddress.getByName("::1"), r6.responder());
             assertEquals(64, r6.bytes());
             assertEquals(64, r6.ttl(), "hop limit from IPV6_RECVHOPLIMIT");
@@ -73,7 +73,7 @@ class IcmpLoopbackTest {
                     if (target.equals("::1") && size == 65507) {
                         continue; // 65507 + 8 + 40 exceeds IPv6's 65535-byte payload length on a 65536-byte MTU
                     }
-                    ProbeOutcome.Reply r = assertInstanceOf(ProbeOutcome.Reply.class, o, target + " size " + size);
+                    EchoReply r = assertInstanceOf(EchoReply.class, o, target + " size " + size);
                     assertEquals(size + 8, r.bytes());
                 }
             }
@@ -90,7 +90,7 @@ class IcmpLoopbackTest {
             int replies = 0;
             for (int i = 0; i < fs.size(); i++) {
                 ProbeOutcome o = fs.get(i).get(60, TimeUnit.SECONDS);
-                if (o instanceof ProbeOutcome.Reply r) {
+                if (o instanceof EchoReply r) {
                     assertEquals(InetAddress.getByName("127.0.1." + (1 + i % 254)), r.responder());
                     replies++;
                 }

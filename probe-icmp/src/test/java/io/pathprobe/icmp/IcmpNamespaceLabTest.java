@@ -80,7 +80,7 @@ class IcmpNamespaceLabTest {
             for (IcmpSocketMode mode : MODES) {
                 for (StandardProtocolFamily f : FAMILIES) {
                     InetAddress server = path.server().address(f);
-                    ProbeOutcome.Reply r = assertInstanceOf(ProbeOutcome.Reply.class,
+                    EchoReply r = assertInstanceOf(EchoReply.class,
                             engine.probeAndWait(echo(server, mode).build()), what(mode, f));
                     assertEquals(server, r.responder(), what(mode, f));
                     assertEquals(64 - 3, r.ttl(), "the server sends 64, three routers decrement: " + what(mode, f));
@@ -105,7 +105,7 @@ class IcmpNamespaceLabTest {
                                 what(mode, f) + " ttl " + ttl);
                         assertEquals(0, t.icmpCode(), "exceeded in transit");
                     }
-                    ProbeOutcome.Reply r = assertInstanceOf(ProbeOutcome.Reply.class,
+                    EchoReply r = assertInstanceOf(EchoReply.class,
                             engine.probeAndWait(echo(server, mode).option(ProbeOption.TTL, 4).build()), what(mode, f));
                     assertEquals(61, r.ttl());
                 }
@@ -129,7 +129,7 @@ class IcmpNamespaceLabTest {
                 for (int i = 0; i < fs.size(); i++) {
                     ProbeOutcome o = fs.get(i).get(60, TimeUnit.SECONDS);
                     assertEquals(targets.get(i % targets.size()),
-                            assertInstanceOf(ProbeOutcome.Reply.class, o, mode + " probe " + i).responder());
+                            assertInstanceOf(EchoReply.class, o, mode + " probe " + i).responder());
                 }
             }
         }
@@ -167,7 +167,7 @@ class IcmpNamespaceLabTest {
                 for (int i = 0; i < n; i++) {
                     ProbeOutcome o = engine.probeAndWait(echo(server, mode).option(IcmpOptions.FLOW_CHECKSUM, 0x1234)
                             .option(ProbeOption.TTL, 1 + i % 4).build());
-                    assertTrue(o instanceof ProbeOutcome.Reply || o instanceof ProbeOutcome.TtlExceeded,
+                    assertTrue(o instanceof EchoReply || o instanceof ProbeOutcome.TtlExceeded,
                             mode + ": " + o);
                 }
             }
@@ -223,7 +223,7 @@ class IcmpNamespaceLabTest {
             path.router(2).nft().rejectAdminProhibited(server.address(INET)).rejectAdminProhibited(server.address(INET6));
             assertUnreachable(engine, path, new Expected(3, 13, 1, 1, "nft admin-prohibited"));
             path.router(2).nft().flush();
-            assertInstanceOf(ProbeOutcome.Reply.class, engine.probeAndWait(echo(server.address(INET),
+            assertInstanceOf(EchoReply.class, engine.probeAndWait(echo(server.address(INET),
                     IcmpSocketMode.RAW).build()), "rule removed");
 
             // No route at all: net unreachable (ICMPv6: no route to destination).
@@ -309,7 +309,7 @@ class IcmpNamespaceLabTest {
                     StatsSnapshot st = s.completion().get(60, TimeUnit.SECONDS);
                     String what = what(mode, f) + ": " + st.received() + " of " + n;
                     assertEquals(n, st.sent(), what);
-                    assertEquals(n, st.count(io.pathprobe.core.OutcomeType.REPLY)
+                    assertEquals(n, st.count(EchoReply.TYPE)
                             + st.count(io.pathprobe.core.OutcomeType.TIMED_OUT), "only replies and timeouts: " + what);
                     assertTrue(st.received() >= bounds[0] && st.received() <= bounds[1],
                             what + " outside " + bounds[0] + ".." + bounds[1]);
@@ -408,13 +408,13 @@ class IcmpNamespaceLabTest {
             for (String fix : new String[] {"ping_group_range", "cap_net_raw", "tcp"}) {
                 assertTrue(e.message().contains(fix), e.message());
             }
-            assertInstanceOf(ProbeOutcome.Reply.class, engine.probeAndWait(echo(server, IcmpSocketMode.AUTO).build()));
+            assertInstanceOf(EchoReply.class, engine.probeAndWait(echo(server, IcmpSocketMode.AUTO).build()));
             assertEquals(0, sockets(client, "icmp"), "no ping socket");
             assertEquals(1, sockets(client, "raw"), "AUTO fell back to a raw ICMP socket");
         }
         client.sysctl("net.ipv4.ping_group_range", ALL_GROUPS);
         try (ProbeEngine engine = engine(client)) {
-            assertInstanceOf(ProbeOutcome.Reply.class, engine.probeAndWait(echo(server, IcmpSocketMode.AUTO).build()));
+            assertInstanceOf(EchoReply.class, engine.probeAndWait(echo(server, IcmpSocketMode.AUTO).build()));
             assertEquals(1, sockets(client, "icmp"), "AUTO took a ping socket");
             assertEquals(0, sockets(client, "raw"), "and no raw socket");
         }

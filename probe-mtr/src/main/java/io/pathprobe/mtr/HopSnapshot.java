@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param addresses           every address that answered, the main one first (most replies; first seen on a tie),
  *                            the others in the order first seen; empty for a silent hop ({@code ???})
  * @param otherAddressReplies replies from further addresses beyond those kept (a hop keeps at most
- *                            {@link Trace#MAX_ADDRESSES_PER_HOP}, for constant memory)
+ *                            {@link TraceStatistics#MAX_ADDRESSES_PER_HOP}, for constant memory)
  * @param destination         whether the destination itself answered at this TTL
  * @param unreachable         how an Unreachable at this hop read, e.g. "host unreachable from 10.0.0.1"; empty if none
  * @param verdict             how to read this hop's loss

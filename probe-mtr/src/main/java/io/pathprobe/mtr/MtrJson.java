@@ -44,7 +44,7 @@ public final class MtrJson {
 
     /** The JSON tree. */
     public static ObjectNode tree(TraceSnapshot trace, FormatOptions options) {
-        TraceInfo info = trace.info();
+        TraceHeader info = trace.info();
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode report = root.putObject("report");
         ObjectNode mtr = report.putObject("mtr");

@@ -45,7 +45,7 @@ import java.util.function.LongSupplier;
  * <h2>Memory</h2>
  * Constant however long the capture runs: per TTL one interval histogram (RTTs in microseconds up to
  * {@link #HIGHEST_RTT_MICROS}, 2 significant digits, int counts: about 10 KB) and at most
- * {@link Trace#MAX_ADDRESSES_PER_HOP} address counters, all reset at each interval.
+ * {@link TraceStatistics#MAX_ADDRESSES_PER_HOP} address counters, all reset at each interval.
  *
  * <p>Use it as the trace's {@link TraceListener} (with {@link TraceListener#all} beside others), start the clock
  * on the trace's engine with {@link #rollEvery}, and {@link #close} it when the trace ends: that writes the last,
@@ -157,11 +157,11 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
             hops[record.ttl()] = h;
         }
         ProbeOutcome o = record.outcome();
-        Trace.Role role = Trace.role(mode, target, o);
-        if (role == Trace.Role.DESTINATION || role == Trace.Role.UNREACHABLE) {
+        TraceStatistics.Role role = TraceStatistics.role(mode, target, o);
+        if (role == TraceStatistics.Role.DESTINATION || role == TraceStatistics.Role.UNREACHABLE) {
             endTtl = Math.min(endTtl, record.ttl());
         }
-        InetAddress responder = Trace.answeredBy(role, target, o);
+        InetAddress responder = TraceStatistics.answeredBy(role, target, o);
         if (responder != null) {
             lastResponding = Math.max(lastResponding, record.ttl());
         }
@@ -250,7 +250,7 @@ public final class TraceSeriesWriter implements TraceListener, Closeable {
             sumNanos += rttNanos;
             histogram.recordValue(Math.max(1, Math.min(HIGHEST_RTT_MICROS, rttNanos / 1000)));
             long[] n = addresses.get(responder);
-            if (n == null && addresses.size() < Trace.MAX_ADDRESSES_PER_HOP) {
+            if (n == null && addresses.size() < TraceStatistics.MAX_ADDRESSES_PER_HOP) {
                 addresses.put(responder, n = new long[1]);
             }
             if (n != null) {

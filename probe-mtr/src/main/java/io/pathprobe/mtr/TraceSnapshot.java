@@ -19,7 +19,7 @@ import java.util.Set;
  * @param table   all probes, per hop
  * @param paths   per flow identifier; one entry in Paris mode
  */
-public record TraceSnapshot(TraceInfo info, boolean running, long rounds, Duration elapsed, HopTable table,
+public record TraceSnapshot(TraceHeader info, boolean running, long rounds, Duration elapsed, HopTable table,
                             List<PathSnapshot> paths) {
     public TraceSnapshot {
         Objects.requireNonNull(info, "info");

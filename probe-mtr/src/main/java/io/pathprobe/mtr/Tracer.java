@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * a hop that reported it unreachable) are no longer probed once it has answered. While the destination is unknown a
  * round's TTLs go out in ascending order a little apart and stop at the destination (see {@link #rampFrom}); after
  * the last round, a silent TTL that may be the destination is probed again before it is shown as {@code ???}
- * (see {@link #reprobe}). Figures accumulate in a {@link Trace};
+ * (see {@link #reprobe}). Figures accumulate in a {@link TraceStatistics};
  * read them any time with {@link #snapshot()} and print them with {@link MtrReport}, {@link MtrJson} or
  * {@link MtrCsv}.
  *
@@ -48,7 +48,7 @@ public final class Tracer {
     private final ProbeEngine engine;
     private final TraceConfig config;
     private final TraceListener listener;
-    private final Trace trace;
+    private final TraceStatistics trace;
     private final ProbeRequest base;
     /** ICMP over IPv4 with room in the payload: each flow holds one echo checksum (Paris). */
     private final boolean flowChecksums;
@@ -67,10 +67,10 @@ public final class Tracer {
         this.config = config;
         this.listener = listener;
         boolean v6 = target instanceof Inet6Address;
-        TraceInfo info = new TraceInfo(config.host(), target, config.sourceLabel() != null ? config.sourceLabel()
+        TraceHeader info = new TraceHeader(config.host(), target, config.sourceLabel() != null ? config.sourceLabel()
                 : localHostName(), config.mode(), config.port(), Math.max(0, config.tos()), config.packetSize(),
                 config.firstTtl(), config.maxTtl(), config.count(), config.paths(), Instant.now());
-        this.trace = new Trace(info, this::flowLabel, System.nanoTime());
+        this.trace = new TraceStatistics(info, this::flowLabel, System.nanoTime());
         ProbeRequest.Builder b = ProbeRequest.builder(config.mode().kind())
                 .target(config.host(), target)
                 .timeout(probeTimeout(config))
@@ -317,7 +317,7 @@ public final class Tracer {
     }
 
     /**
-     * After the last round, a TTL that never answered but may be the destination ({@link Trace#unresolvedTtls}) is
+     * After the last round, a TTL that never answered but may be the destination ({@link TraceStatistics#unresolvedTtls}) is
      * probed again, up to {@link #MAX_REPROBES} times, each {@link #REPROBE_SPACING} after the trace's last probe,
      * before it is shown as {@code ???} (scamper and Paris traceroute also retry a silent hop before giving up on
      * it). The spacing is Linux's default per-peer ICMP error interval, so a destination that spent its budget on

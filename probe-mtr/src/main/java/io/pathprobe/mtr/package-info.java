@@ -1,6 +1,6 @@
 /**
  * MTR-style tracing: {@link io.pathprobe.mtr.Tracer} runs rounds of probes with every TTL in flight together
- * through a {@link io.pathprobe.core.ProbeEngine}, {@link io.pathprobe.mtr.Trace} keeps mtr's statistics per hop, per
+ * through a {@link io.pathprobe.core.ProbeEngine}, {@link io.pathprobe.mtr.TraceStatistics} keeps mtr's statistics per hop, per
  * responding address and per flow, {@link io.pathprobe.mtr.LossAnalysis} reads the loss, and
  * {@link io.pathprobe.mtr.MtrReport}, {@link io.pathprobe.mtr.MtrJson}, {@link io.pathprobe.mtr.MtrCsv} and
  * {@link io.pathprobe.mtr.MtrRaw} print it as mtr does.

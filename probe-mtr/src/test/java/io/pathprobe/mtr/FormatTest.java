@@ -1,5 +1,6 @@
 package io.pathprobe.mtr;
 
+import io.pathprobe.icmp.EchoReply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.core.ProbeOutcome;
@@ -31,7 +32,7 @@ class FormatTest {
      * answers 8 of 10 in 5 ms.
      */
     static TraceSnapshot sample() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 10, 0, 1);
         silent(t, 2, 10);
         for (int i = 0; i < 6; i++) {
@@ -71,7 +72,7 @@ class FormatTest {
 
     @Test
     void tcpReportsSayTheirProbesHoldNoFlow() {
-        Trace t = Traces.trace(ProbeMode.TCP, "10.0.3.2", 1);
+        TraceStatistics t = Traces.trace(ProbeMode.TCP, "10.0.3.2", 1);
         hop(t, 1, "10.0.3.2", 3, 0, 1);
         t.finish(1);
         String report = MtrReport.format(t.snapshot(), UTC);
@@ -94,8 +95,8 @@ class FormatTest {
 
     @Test
     void longNamesAreCutAsMtrDoesUnlessWide() {
-        Trace t = Traces.trace(ProbeMode.ICMP, "2001:db8:1234:5678:9abc:def0:0:2", 1);
-        probe(t, 0, 1, new ProbeOutcome.Reply(MS, ip("2001:db8:1234:5678:9abc:def0:0:2"), 64, 64));
+        TraceStatistics t = Traces.trace(ProbeMode.ICMP, "2001:db8:1234:5678:9abc:def0:0:2", 1);
+        probe(t, 0, 1, new EchoReply(MS, ip("2001:db8:1234:5678:9abc:def0:0:2"), 64, 64));
         TraceSnapshot s = t.snapshot();
         // 8 + 33 characters: cut to 33 where the figures begin, as mtr does.
         String narrow = MtrReport.format(s, UTC.withAnnotate(false)).split("\n")[2];

@@ -92,7 +92,7 @@ class HopNamesTest {
     void theReportShowsNames() throws Exception {
         try (PtrServer dns = PtrServer.start().answer("1.0.0.10.in-addr.arpa", "r1.lab.example");
              HopNames names = HopNames.using(List.of(dns.address()), Duration.ofSeconds(2))) {
-            Trace t = Traces.icmp();
+            TraceStatistics t = Traces.icmp();
             Traces.hop(t, 1, "10.0.0.1", 3, 0, 1);
             Traces.hop(t, 2, "10.0.3.2", 3, 0, 2);
             names.lookup(ip("10.0.0.1"));

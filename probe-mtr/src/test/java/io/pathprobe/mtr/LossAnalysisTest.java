@@ -23,7 +23,7 @@ class LossAnalysisTest {
 
     @Test
     void lossOnlyAtOneRouterIsNotCarriedOn() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 20, 10, 1);   // 50% lost: L(10, 20) = 0.239
         hop(t, 2, "10.0.1.1", 20, 0, 2);    // U(0, 20) = 0.206 < 0.239
         hop(t, 3, "10.0.2.1", 20, 0, 3);
@@ -37,7 +37,7 @@ class LossAnalysisTest {
 
     @Test
     void tooLittleEvidenceIsNotCalledRateLimiting() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 20, 6, 1);    // 30% lost: L(6, 20) = 0.098, not above U(0, 20) = 0.206
         hop(t, 2, "10.0.1.1", 20, 0, 2);
         hop(t, 3, "10.0.3.2", 20, 0, 3);
@@ -48,7 +48,7 @@ class LossAnalysisTest {
 
     @Test
     void forwardingLossFromHopThreeIsPersistentFromThere() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 50, 0, 1);
         hop(t, 2, "10.0.1.1", 50, 0, 2);    // U(0, 50) = 0.088 < L(14, 50) at the destination
         hop(t, 3, "10.0.2.1", 50, 15, 3);
@@ -61,7 +61,7 @@ class LossAnalysisTest {
 
     @Test
     void rateLimitingInsideAPersistentStretch() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 100, 0, 1);
         hop(t, 2, "10.0.1.1", 100, 0, 2);   // U(0, 100) = 0.045 < L(20, 100) = 0.116
         hop(t, 3, "10.0.2.1", 100, 60, 3);  // L(60, 100) = 0.479 > U(20, 100) = 0.309
@@ -76,7 +76,7 @@ class LossAnalysisTest {
         // Seen in the README lab in TCP mode: r1's Time Exceeded rate-limited (58 of 60 lost), a random drop at r2
         // (both directions) that every later hop shows. Hop 1 is the client's own router: naming it would point
         // at the client's network when the loss begins at hop 2.
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 60, 58, 1);  // L(58, 60) = 0.867 > U(12, 60) = 0.346 at the destination
         hop(t, 2, "10.0.1.1", 60, 12, 2);
         hop(t, 3, "10.0.2.1", 60, 13, 3);
@@ -89,7 +89,7 @@ class LossAnalysisTest {
 
     @Test
     void aRateLimitingRouterInsideAStretchDoesNotEndIt() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 100, 0, 1);
         hop(t, 2, "10.0.1.1", 100, 20, 2);  // forwarding loss begins here
         hop(t, 3, "10.0.2.1", 100, 70, 3);  // L(70, 100) = 0.582 > U(21, 100) = 0.320: rate limiting on top
@@ -101,7 +101,7 @@ class LossAnalysisTest {
 
     @Test
     void aSilentRouterBeforeAnsweringHopsIsNotCarriedOn() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 10, 0, 1);
         silent(t, 2, 10);                   // L(10, 10) = 0.631 > U(0, 10) = 0.369
         hop(t, 3, "10.0.3.2", 10, 0, 3);
@@ -112,7 +112,7 @@ class LossAnalysisTest {
 
     @Test
     void fewProbesGiveNoVerdict() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 5, 3, 1);
         hop(t, 2, "10.0.3.2", 5, 1, 2);
         TraceSnapshot s = t.snapshot();
@@ -123,7 +123,7 @@ class LossAnalysisTest {
 
     @Test
     void lossOnlyAtTheDestinationStartsThere() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 100, 0, 1);
         hop(t, 2, "10.0.3.2", 100, 30, 2);
         TraceSnapshot s = t.snapshot();
@@ -133,7 +133,7 @@ class LossAnalysisTest {
 
     @Test
     void destinationNotReachedJudgesUpToTheLastAnsweringHop() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 40, 0, 1);    // U(0, 40) = 0.109 < L(20, 40) = 0.310
         hop(t, 2, "10.0.1.1", 40, 20, 2);
         silent(t, 3, 40);
@@ -150,7 +150,7 @@ class LossAnalysisTest {
         // As seen in a lab: r1 answered 2 of 60 (its Time Exceeded rate-limited), hop 2 answered all 60, and the
         // destination lost 6 of 60 (L(6, 60) = 0.031, above the 1% floor). The loss reaching the destination is not
         // seen continuing from hop 1.
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 60, 58, 1);
         hop(t, 2, "10.0.1.1", 60, 0, 2);
         hop(t, 3, "10.0.3.2", 60, 6, 3);
@@ -165,7 +165,7 @@ class LossAnalysisTest {
         // 1 - (1 - L)^45 = 0.01, L = 1 - 0.99^(1/45) = 0.00022: far below the 1% floor. 3 of 45 (L = 0.0099) are
         // still below it.
         for (int lost : new int[] {1, 2, 3}) {
-            Trace t = Traces.icmp();
+            TraceStatistics t = Traces.icmp();
             hop(t, 1, "10.0.0.1", 45, 0, 1);
             hop(t, 2, "10.0.1.1", 45, lost, 2);
             hop(t, 3, "10.0.3.2", 45, lost, 3);
@@ -179,12 +179,12 @@ class LossAnalysisTest {
         // 4 of 45: L(4, 45) = 0.019 > 0.01, the smallest count of 45 shown to exceed the floor; 9 of 60:
         // L(9, 60) = 0.061. Both carry on from hop 2 (hop 1 answered all, U(0, 45) = 0.097 > L at the destination,
         // so only its loss-free answers end the stretch).
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 45, 0, 1);
         hop(t, 2, "10.0.1.1", 45, 4, 2);
         hop(t, 3, "10.0.3.2", 45, 4, 3);
         assertEquals(2, t.snapshot().table().persistentLossFrom());
-        Trace t2 = Traces.icmp();
+        TraceStatistics t2 = Traces.icmp();
         hop(t2, 1, "10.0.0.1", 60, 0, 1);
         hop(t2, 2, "10.0.3.2", 60, 9, 2);
         assertEquals(2, t2.snapshot().table().persistentLossFrom());
@@ -197,7 +197,7 @@ class LossAnalysisTest {
     }
 
     private static TraceSnapshot udpDestination(String target, int n, int answered, long spacingMs) {
-        Trace t = Traces.trace(ProbeMode.UDP, target, 1);
+        TraceStatistics t = Traces.trace(ProbeMode.UDP, target, 1);
         boolean v6 = target.contains(":");
         ProbeOutcome portUnreachable = new ProbeOutcome.Unreachable(2 * Traces.MS, ip(target),
                 v6 ? IcmpCodes.ICMP6_DST_UNREACH : IcmpCodes.ICMP_DEST_UNREACH, v6 ? 4 : 3, 0, null);
@@ -251,7 +251,7 @@ class LossAnalysisTest {
 
     @Test
     void icmpModeDestinationLossIsNeverReadAsRateLimiting() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 60, 0, 1);
         hop(t, 2, "10.0.3.2", 60, 50, 2);
         assertEquals(LossVerdict.CARRIED_ON, verdict(t.snapshot(), 2));

@@ -6,6 +6,7 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.fixtures.ScriptedProber;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.udp.UdpOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,7 +70,7 @@ class TracerTest {
             int ttl = call.request().option(ProbeOption.TTL);
             return ttl < DEST
                     ? new ProbeOutcome.TtlExceeded(ttl * MS, ip("10.0.0." + ttl), 0)
-                    : new ProbeOutcome.Reply(DEST * MS, call.address(), 60, 64);
+                    : new EchoReply(DEST * MS, call.address(), 60, 64);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pathprobe.mtr;
 
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,17 +23,17 @@ final class Traces {
         }
     }
 
-    static TraceInfo info(ProbeMode mode, String target, int paths) {
-        return new TraceInfo(target, ip(target), "client", mode, mode == ProbeMode.ICMP ? 0 : 80, 0, 64, 1, 30, 10,
+    static TraceHeader info(ProbeMode mode, String target, int paths) {
+        return new TraceHeader(target, ip(target), "client", mode, mode == ProbeMode.ICMP ? 0 : 80, 0, 64, 1, 30, 10,
                 paths, START);
     }
 
-    static Trace trace(ProbeMode mode, String target, int paths) {
-        return new Trace(info(mode, target, paths), f -> "flow " + f, 0);
+    static TraceStatistics trace(ProbeMode mode, String target, int paths) {
+        return new TraceStatistics(info(mode, target, paths), f -> "flow " + f, 0);
     }
 
     /** An ICMP trace to 10.0.3.2 on one flow. */
-    static Trace icmp() {
+    static TraceStatistics icmp() {
         return trace(ProbeMode.ICMP, "10.0.3.2", 1);
     }
 
@@ -41,7 +42,7 @@ final class Traces {
     }
 
     static ProbeOutcome reply(String addr, double ms) {
-        return new ProbeOutcome.Reply((long) (ms * MS), ip(addr), 60, 64);
+        return new EchoReply((long) (ms * MS), ip(addr), 60, 64);
     }
 
     static ProbeOutcome timeout() {
@@ -49,7 +50,7 @@ final class Traces {
     }
 
     /** Sends one probe on {@code flow} at {@code ttl} and records {@code outcome} for it. */
-    static void probe(Trace t, int flow, int ttl, ProbeOutcome outcome) {
+    static void probe(TraceStatistics t, int flow, int ttl, ProbeOutcome outcome) {
         t.recordSent(flow, ttl);
         t.recordOutcome(flow, ttl, outcome);
     }
@@ -58,7 +59,7 @@ final class Traces {
      * {@code n} probes at {@code ttl} of which {@code lost} time out, the others answered by {@code addr}
      * (a router, or the target when {@code addr} is the target) after {@code ms}; lost ones spread evenly.
      */
-    static void hop(Trace t, int ttl, String addr, int n, int lost, double ms) {
+    static void hop(TraceStatistics t, int ttl, String addr, int n, int lost, double ms) {
         boolean dest = ip(addr).equals(t.info().targetAddress());
         for (int i = 0; i < n; i++) {
             // Probe i is lost when the running share of losses falls behind lost/n.
@@ -68,7 +69,7 @@ final class Traces {
     }
 
     /** {@code n} probes at {@code ttl}, all unanswered. */
-    static void silent(Trace t, int ttl, int n) {
+    static void silent(TraceStatistics t, int ttl, int n) {
         for (int i = 0; i < n; i++) {
             probe(t, 0, ttl, timeout());
         }

@@ -1,14 +1,16 @@
 package io.pathprobe.tcp;
 
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
+import java.util.List;
 import io.pathprobe.tcp.internal.TcpProber;
 
 /**
  * The {@code "tcp"} prober: a TCP connect to {@code host:port}, what {@code telnet host port} tells a person.
- * Outcomes: {@code Connected} (handshake time, SYN retransmits on epoll), {@code Refused} (RST),
+ * Outcomes: {@link TcpConnected} (handshake time, SYN retransmits on epoll), core's {@code Refused} (RST),
  * {@code TimedOut} (silent drop), {@code Unreachable} (ICMP error, with the reporting router on epoll),
  * {@code TtlExceeded} (with {@link io.pathprobe.core.ProbeOption#TTL}), {@code LocalError}. Needs no privilege.
  * Options: {@link TcpOptions}.
@@ -30,6 +32,11 @@ public final class TcpProberProvider implements ProberProvider {
     @Override
     public Availability availability() {
         return Availability.ok(); // an ordinary connect() needs no privilege
+    }
+
+    @Override
+    public List<OutcomeType> outcomeTypes() {
+        return List.of(TcpConnected.TYPE);
     }
 
     @Override

@@ -93,7 +93,7 @@ class TcpKernelClockTest {
             ProbeRequest measured = ProbeRequest.builder("tcp").target(lo).port(server.getLocalPort())
                     .timeout(Duration.ofSeconds(10)).build();
             ProbeOutcome o = holder.run(engine, measured, lo);
-            assertInstanceOf(ProbeOutcome.Connected.class, o);
+            assertInstanceOf(TcpConnected.class, o);
             assertKernelTime(o);
         }
     }

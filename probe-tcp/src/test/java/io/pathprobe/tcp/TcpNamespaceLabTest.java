@@ -97,7 +97,7 @@ class TcpNamespaceLabTest {
         InetAddress server = path.server().address(family);
         TcpListener listener = path.server().listenTcp(server, PORT);
         ProbeOutcome o = probe(tcp(server));
-        ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+        TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
         assertEquals(server, c.responder());
         assertEquals(0, c.synRetransmits()); // no loss on the path: the first SYN made it
         assertTrue(c.rttNanos() > 0, "rtt " + c.rttNanos());
@@ -111,7 +111,7 @@ class TcpNamespaceLabTest {
         InetAddress vip = path.server().vip(family);
         path.server().listenTcp(vip, PORT, "vip " + family + "\r\n");
         ProbeOutcome o = probe(tcp(vip).option(TcpOptions.BANNER_MILLIS, 2000));
-        ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+        TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
         assertEquals(vip, c.responder());
         assertEquals(0, c.synRetransmits());
         assertEquals("vip " + family + "\\r\\n", c.banner());
@@ -314,7 +314,7 @@ class TcpNamespaceLabTest {
                 timedOut++;
                 continue;
             }
-            ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o,
+            TcpConnected c = assertInstanceOf(TcpConnected.class, o,
                     () -> "only connects and timeouts expected: " + o);
             if (c.rttNanos() < HALF_RTO_NANOS) {
                 firstTry++;
@@ -335,7 +335,7 @@ class TcpNamespaceLabTest {
 
         // The session's statistics agree with the outcomes it delivered.
         assertEquals(LOSS_PROBES, stats.sent());
-        assertEquals(firstTry + secondTry, stats.count(OutcomeType.CONNECTED), seen);
+        assertEquals(firstTry + secondTry, stats.count(TcpConnected.TYPE), seen);
         assertEquals(timedOut, stats.count(OutcomeType.TIMED_OUT), seen);
         assertEquals(retransmitted, stats.retransmittedConnects(), seen);
         assertEquals(retransmitted, stats.synRetransmits(), seen); // one retransmission each

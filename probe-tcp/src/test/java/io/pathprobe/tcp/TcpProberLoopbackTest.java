@@ -64,7 +64,7 @@ class TcpProberLoopbackTest {
     }
 
     static void assertConnected(ProbeOutcome o, InetAddress target, int expectedSynRetransmits) {
-        ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+        TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
         assertTrue(c.rttNanos() > 0, "rtt " + c.rttNanos());
         assertEquals(target, c.responder());
         assertEquals(expectedSynRetransmits, c.synRetransmits());
@@ -112,7 +112,7 @@ class TcpProberLoopbackTest {
     void hostNameIsResolved() throws Exception {
         try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, ProbeRequest.builder("tcp").target("127.0.0.1").port(s.port()).build());
-            assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+            assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
         }
     }
 
@@ -138,7 +138,7 @@ class TcpProberLoopbackTest {
         InetAddress src = InetAddress.getByName("127.0.0.2");
         try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).vantagePoint(VantagePoint.fromAddress(src)).build());
-            assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+            assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
             assertTrue(s.awaitFinished(1, Duration.ofMillis(5000)));
             assertEquals(List.of(src), s.peers());
         }
@@ -230,7 +230,7 @@ class TcpProberLoopbackTest {
         try (TcpListener s = TcpListener.readingToEnd(V4)) {
             for (int i = 0; i < n; i++) {
                 ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.ABORTIVE_CLOSE, abortive).build());
-                assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+                assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
             }
             assertTrue(s.awaitFinished(n, Duration.ofMillis(10_000)), "server finished only " + s.finished() + " of " + n);
             return countSockets("06", s.port());
@@ -243,7 +243,7 @@ class TcpProberLoopbackTest {
         try (TcpListener s = TcpListener.withBanner(V4, greeting, false)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000)
                     .option(TcpOptions.BANNER_BYTES, greeting.length).build());
-            ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+            TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
             assertEquals("SSH-2.0-pathprobe_test\\r\\n", c.banner());
         }
     }
@@ -253,7 +253,7 @@ class TcpProberLoopbackTest {
         byte[] greeting = "220 ready\r\n".getBytes(StandardCharsets.US_ASCII);
         try (TcpListener s = TcpListener.withBanner(V4, greeting, true)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000).build());
-            ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+            TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
             assertEquals("220 ready\\r\\n", c.banner());
         }
     }
@@ -264,7 +264,7 @@ class TcpProberLoopbackTest {
         try (TcpListener s = TcpListener.withBanner(V4, greeting, false)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000)
                     .option(TcpOptions.BANNER_BYTES, 10).build());
-            ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+            TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
             assertEquals("0123456789", c.banner());
         }
     }
@@ -273,7 +273,7 @@ class TcpProberLoopbackTest {
     void silentServerGivesEmptyBannerAfterTheWait() throws Exception {
         try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeOutcome o = probe(engine, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 50).build());
-            ProbeOutcome.Connected c = assertInstanceOf(ProbeOutcome.Connected.class, o, () -> "outcome " + o);
+            TcpConnected c = assertInstanceOf(TcpConnected.class, o, () -> "outcome " + o);
             assertEquals("", c.banner());
         }
     }
@@ -297,7 +297,7 @@ class TcpProberLoopbackTest {
             int refused = 0;
             for (CompletableFuture<ProbeOutcome> f : all) {
                 ProbeOutcome o = f.get(30, TimeUnit.SECONDS);
-                connected += o instanceof ProbeOutcome.Connected ? 1 : 0;
+                connected += o instanceof TcpConnected ? 1 : 0;
                 refused += o instanceof ProbeOutcome.Refused ? 1 : 0;
             }
             assertEquals(n / 4 * 3, connected);

@@ -54,7 +54,7 @@ class TcpProberNioTest {
     void bannerOnNio() throws Exception {
         try (TcpListener s = TcpListener.withBanner(V4, "hello\n".getBytes(), true)) {
             ProbeOutcome o = probe(nio, tcp(V4, s.port()).option(TcpOptions.BANNER_MILLIS, 3000).build());
-            assertEquals("hello\\n", assertInstanceOf(ProbeOutcome.Connected.class, o).banner());
+            assertEquals("hello\\n", assertInstanceOf(TcpConnected.class, o).banner());
         }
     }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.pathprobe.core.AddressText;
+import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -141,8 +142,9 @@ final class ContinuousProber implements AutoCloseable {
         public void onOutcome(ProbeSession s, long sequence, ProbeOutcome outcome) {
             if (outcome.isSuccess()) {
                 rtt.record(outcome.rttNanos(), TimeUnit.NANOSECONDS);
-                if (outcome instanceof ProbeOutcome.Reply r) {
-                    ttl.set(r.ttl());
+                Integer replyTtl = outcome.attribute(OutcomeAttribute.REPLY_TTL); // an echo reply's
+                if (replyTtl != null) {
+                    ttl.set(replyTtl);
                 }
             } else if (outcome instanceof ProbeOutcome.LocalError) {
                 sendErrors.increment();

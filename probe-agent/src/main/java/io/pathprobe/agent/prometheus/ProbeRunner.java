@@ -2,6 +2,7 @@ package io.pathprobe.agent.prometheus;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -131,8 +132,9 @@ final class ProbeRunner {
                                 st.stdevNanos() / 1e9);
                     }
                     ProbeOutcome first = firstAnswer.get();
-                    if (!tcp && first instanceof ProbeOutcome.Reply r && r.ttl() >= 0) {
-                        report.gauge("probe_icmp_reply_hop_limit", "Hop limit (TTL) of the first reply", r.ttl());
+                    Integer replyTtl = first == null ? null : first.attribute(OutcomeAttribute.REPLY_TTL);
+                    if (!tcp && replyTtl != null && replyTtl >= 0) {
+                        report.gauge("probe_icmp_reply_hop_limit", "Hop limit (TTL) of the first reply", replyTtl);
                     }
                     long ended = st.sent() - st.inFlight();
                     report.gauge("probe_loss_ratio", "Share of ended packets that got no answer (mtr's Loss%/100)",

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code vantage} (and {@code target} with {@link #perTarget}):
  * <ul>
  *   <li>{@code pathprobe.probes.sent} — counter of probes started;</li>
- *   <li>{@code pathprobe.probes.outcomes} — counter, with an extra {@code outcome} tag (reply, connected, refused,
- *       timed-out, unreachable, ttl-exceeded, local-error);</li>
+ *   <li>{@code pathprobe.probes.outcomes} — counter, with an extra {@code outcome} tag (the kind's label: a
+ *       prober's own such as {@code reply}, or refused, timed-out, unreachable, ttl-exceeded, local-error);</li>
  *   <li>{@code pathprobe.probe.rtt} — timer of round-trip times of probes the target answered as hoped (an echo
  *       reply, a completed handshake; a refused connect or an ICMP error is an outcome, not an RTT), with a
  *       percentile histogram.</li>

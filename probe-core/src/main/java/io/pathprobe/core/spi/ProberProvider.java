@@ -1,6 +1,7 @@
 package io.pathprobe.core.spi;
 
 import io.pathprobe.core.Availability;
+import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOption;
 
 import java.util.List;
@@ -27,6 +28,15 @@ public interface ProberProvider {
      * command) can set them by name ({@link ProbeOption#parse}). Default: none.
      */
     default List<ProbeOption<?>> options() {
+        return List.of();
+    }
+
+    /**
+     * The outcome kinds of this prober's own ({@link OutcomeType#of}), so that a reader of events finds a label and
+     * its decoder by the provider alone, before the prober ran here ({@link OutcomeType#find}). Must be cheap and
+     * must not call {@link OutcomeType#find}. Default: none (the prober has only core's generic outcomes).
+     */
+    default List<OutcomeType> outcomeTypes() {
         return List.of();
     }
 

@@ -1,6 +1,5 @@
 package io.pathprobe.core.stats;
 
-import io.pathprobe.core.OutcomeAttribute;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import org.HdrHistogram.Histogram;
@@ -76,10 +75,10 @@ public final class ProbeStatistics {
             outcomes = java.util.Arrays.copyOf(outcomes, OutcomeType.values().size());
         }
         outcomes[kind]++;
-        Integer syn = outcome.attribute(OutcomeAttribute.SYN_RETRANSMITS);
-        if (syn != null && syn > 0) {
+        int resent = outcome.retransmits();
+        if (resent > 0) {
             retransmittedConnects++;
-            synRetransmits += syn;
+            synRetransmits += resent;
         }
         if (countsAsReply && outcome.rttNanos() >= 0) {
             recordRtt(outcome.rttNanos());

@@ -1,5 +1,6 @@
 package io.pathprobe.core.internal;
 
+import io.pathprobe.core.TestOutcomes;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.pathprobe.core.ErrnoCause;
@@ -59,7 +60,7 @@ class BackpressureTest {
             mostHeld.accumulateAndGet(size - free.get(), Math::max);
             call.eventLoop().schedule(() -> {
                 free.incrementAndGet(); // closed before the outcome, as the TCP prober's sockets
-                call.complete(new ProbeOutcome.Reply(1_000_000, call.address(), 64, 64));
+                call.complete(TestOutcomes.answer(1_000_000, call.address()));
             }, 1, TimeUnit.MILLISECONDS);
         }
     }
@@ -82,7 +83,7 @@ class BackpressureTest {
             }
             for (CompletableFuture<ProbeOutcome> f : futures) {
                 ProbeOutcome o = f.get(30, TimeUnit.SECONDS);
-                assertInstanceOf(ProbeOutcome.Reply.class, o, () -> "every probe answers, none fails: " + o);
+                assertInstanceOf(TestOutcomes.Resent.class, o, () -> "every probe answers, none fails: " + o);
             }
         }
         assertTrue(pool.handedBack.get() > 0, "the pool did run out (else this test shows nothing)");

@@ -1,5 +1,6 @@
 package io.pathprobe.core.metrics;
 
+import io.pathprobe.core.TestOutcomes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
@@ -25,7 +26,7 @@ class ProbeMetricsTest {
         ProbeMetrics m = new ProbeMetrics(r);
         for (int port = 1; port <= 1000; port++) {
             m.probeStarted(tcp(port));
-            m.probeFinished(tcp(port), new ProbeOutcome.Connected(1_000_000, A, 0, ""));
+            m.probeFinished(tcp(port), TestOutcomes.answer(1_000_000, A));
         }
         assertEquals(1, r.find("pathprobe.probes.sent").counters().size());
         assertEquals(1000.0, r.get("pathprobe.probes.sent").counter().count());
@@ -51,7 +52,7 @@ class ProbeMetricsTest {
         SimpleMeterRegistry r = new SimpleMeterRegistry();
         ProbeMetrics m = new ProbeMetrics(r);
         m.probeFinished(tcp(80), new ProbeOutcome.Refused(50_000, A, null));
-        m.probeFinished(tcp(80), new ProbeOutcome.Connected(2_000_000, A, 0, ""));
+        m.probeFinished(tcp(80), TestOutcomes.answer(2_000_000, A));
         assertEquals(1.0, r.get("pathprobe.probes.outcomes").tag("outcome", "refused").counter().count());
         assertEquals(1, r.get("pathprobe.probe.rtt").timer().count());
         assertEquals(2.0, r.get("pathprobe.probe.rtt").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -2,6 +2,7 @@ package io.pathprobe.core.stats;
 
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.TestOutcomes;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -14,7 +15,7 @@ class ProbeStatisticsTest {
     private static final long MS = 1_000_000;
 
     private static ProbeOutcome reply(long ms) {
-        return new ProbeOutcome.Reply(ms * MS, TARGET, 64, 64);
+        return TestOutcomes.answer(ms * MS, TARGET);
     }
 
     /** RTTs 10, 20, 15, 30 ms; one timeout; one probe still in flight. */
@@ -38,7 +39,7 @@ class ProbeStatisticsTest {
         assertEquals(4, s.received());
         assertEquals(1, s.inFlight());
         assertEquals(1, s.count(OutcomeType.TIMED_OUT));
-        assertEquals(4, s.count(OutcomeType.REPLY));
+        assertEquals(4, s.count(TestOutcomes.ANSWER));
         // mtr: 100 - 100 * 4 / (6 - 1) = 20 %
         assertEquals(20.0, s.lossPercent(), 1e-9);
         assertEquals(1, s.dropped());
@@ -124,7 +125,7 @@ class ProbeStatisticsTest {
         ProbeStatistics st = new ProbeStatistics();
         for (int r : new int[] {0, 1, 2}) {
             st.recordSent();
-            st.recordOutcome(new ProbeOutcome.Connected(MS, TARGET, r, ""));
+            st.recordOutcome(TestOutcomes.answer(MS, TARGET, r));
         }
         StatsSnapshot s = st.snapshot();
         assertEquals(2, s.retransmittedConnects());

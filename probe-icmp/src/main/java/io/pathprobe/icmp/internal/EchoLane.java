@@ -15,6 +15,7 @@ import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketConstants;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.icmp.IcmpOptions;
 
 import java.net.Inet4Address;
@@ -458,7 +459,7 @@ final class EchoLane {
                         v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
                         v6 ? SocketConstants.IPV6_HOPLIMIT : SocketConstants.IP_TTL);
                 table.end(key, PendingTable.ANSWERED);
-                call.complete(new ProbeOutcome.Reply(rtt, target, ttl, msg.icmpLength));
+                call.complete(new EchoReply(rtt, target, ttl, msg.icmpLength));
             } else if (state == PendingTable.ANSWERED) {
                 call.reportDuplicate();
             } else if (state == PendingTable.TIMED_OUT) {

@@ -3,6 +3,7 @@ package io.pathprobe.mtr.lab;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.mtr.FormatOptions;
 import io.pathprobe.mtr.HopSnapshot;
 import io.pathprobe.mtr.LossVerdict;
@@ -271,7 +272,7 @@ class DestinationRateLimitLabTest {
                         if (mode != ProbeMode.TCP) {
                             for (ProbeRecord r : records) {
                                 if (r.ttl() >= 4 && r.outcome().rttNanos() >= 0) {
-                                    int ttl = r.outcome() instanceof ProbeOutcome.Reply rep ? rep.ttl()
+                                    int ttl = r.outcome() instanceof EchoReply rep ? rep.ttl()
                                             : ((ProbeOutcome.Unreachable) r.outcome()).ttl();
                                     assertEquals(61, ttl, what + ": " + r);
                                 }

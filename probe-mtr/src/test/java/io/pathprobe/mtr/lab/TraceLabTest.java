@@ -14,6 +14,7 @@ import io.pathprobe.mtr.TraceListener;
 import io.pathprobe.mtr.TraceSnapshot;
 import io.pathprobe.mtr.Tracer;
 import io.pathprobe.mtr.internal.Binomial;
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.testkit.CommandResult;
 import io.pathprobe.testkit.LinearPath;
 import io.pathprobe.testkit.NetLab;
@@ -137,7 +138,7 @@ class TraceLabTest {
                             recorder(records));
                     assertEquals(expectedHops(path, f), hosts(s), "tcp " + f);
                     assertReachedAtFour(s, "tcp " + f);
-                    assertOutcomesAtDestination(records, OutcomeType.CONNECTED, "tcp listener " + f);
+                    assertOutcomesAtDestination(records, TcpConnected.TYPE, "tcp listener " + f);
                     assertTrue(listener.accepted() > 0, "the listener saw the connects");
                 }
                 List<ProbeRecord> records = new CopyOnWriteArrayList<>();

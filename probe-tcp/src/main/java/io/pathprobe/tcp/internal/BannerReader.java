@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.tcp.TcpConnected;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +90,7 @@ final class BannerReader extends ChannelInboundHandlerAdapter implements Runnabl
         if (timer != null) {
             timer.cancel(false);
         }
-        attempt.closeAndComplete(new ProbeOutcome.Connected(rtt, target, synRetransmits, printable(bytes, length)));
+        attempt.closeAndComplete(new TcpConnected(rtt, target, synRetransmits, printable(bytes, length)));
     }
 
     /** The bytes as one line of text: UTF-8, with control characters and the backslash escaped ({@code \r}, {@code \n}, {@code \xHH}, {@code \\}). */

@@ -9,6 +9,7 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.internal.nativeio.ReceiveClock;
 import io.pathprobe.core.internal.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.tcp.TcpConnected;
 
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -90,7 +91,7 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
             new BannerReader(this, ch, call.address(), settings.bannerBytes()).start(bannerWaitNanos(), rtt, synRetransmits);
             return;
         }
-        closeAndComplete(new ProbeOutcome.Connected(rtt, call.address(), synRetransmits, ""));
+        closeAndComplete(new TcpConnected(rtt, call.address(), synRetransmits, ""));
     }
 
     /**

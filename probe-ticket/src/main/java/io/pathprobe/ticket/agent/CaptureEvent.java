@@ -37,8 +37,9 @@ import java.util.Objects;
  * @param rttMs      the round-trip time, or {@code null} when nothing answered
  * @param responder  the address that answered, or {@code null}
  * @param detail     a short description for people ({@link ProbeOutcome#detail()}), or {@code null}
- * @param category   the kind's {@link OutcomeCategory#label()}, for kinds other than the core ones (a reader that
- *                   lacks the prober still knows what the outcome means); {@code null} for the core kinds
+ * @param category   the kind's {@link OutcomeCategory#label()}, for kinds other than the first schema's (a reader
+ *                   that lacks the prober still knows what the outcome means); {@code null} for those seven, whose
+ *                   category every reader knows from the label ({@link #FIRST_KINDS})
  * @param attributes the outcome's attributes by key
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,6 +47,16 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
                            Integer ttl, String outcome, Double rttMs, String responder, String detail,
                            String category,
                            @JsonAnySetter @JsonAnyGetter Map<String, Object> attributes) {
+    /**
+     * The kinds of the first event schema, which wrote no category, with the category each means: events of these
+     * labels leave the category out still (their bytes are those of the first schema), and a reader that lacks the
+     * prober of one (the ICMP prober's {@code reply}, the TCP prober's {@code connected}) still knows what it means.
+     */
+    static final Map<String, OutcomeCategory> FIRST_KINDS = Map.of("reply", OutcomeCategory.ANSWERED,
+            "connected", OutcomeCategory.ANSWERED, "refused", OutcomeCategory.REFUSED,
+            "timed-out", OutcomeCategory.NO_ANSWER, "unreachable", OutcomeCategory.PATH_ERROR,
+            "ttl-exceeded", OutcomeCategory.PATH_ERROR, "local-error", OutcomeCategory.LOCAL_ERROR);
+
     public CaptureEvent {
         Objects.requireNonNull(vantage, "vantage");
         Objects.requireNonNull(check, "check");
@@ -65,7 +76,8 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
         String responder = o.responder() == null ? null : AddressText.of(o.responder());
         OutcomeType type = o.type();
         return new CaptureEvent(eventSeq, t, ms, vantage, check, port == 0 ? null : port, seq, ttl == 0 ? null : ttl,
-                type.label(), rtt, responder, o.detail(), type.isCore() ? null : type.category().label(),
+                type.label(), rtt, responder, o.detail(),
+                FIRST_KINDS.get(type.label()) == type.category() ? null : type.category().label(),
                 o.attributes().byKey());
     }
 
@@ -100,7 +112,8 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
         if (known != null) {
             return known.category() == OutcomeCategory.ANSWERED;
         }
-        return OutcomeCategory.ANSWERED.label().equals(category);
+        return category == null ? FIRST_KINDS.get(outcome) == OutcomeCategory.ANSWERED
+                : OutcomeCategory.ANSWERED.label().equals(category);
     }
 
     /**
@@ -115,11 +128,12 @@ public record CaptureEvent(long eventSeq, String t, long ms, String vantage, Str
         InetAddress from = responder == null ? null : Addresses.require(responder, "event responder");
         OutcomeType type = OutcomeType.find(outcome).orElse(null);
         if (type == null) {
-            if (category == null) {
+            OutcomeCategory implied = category == null ? FIRST_KINDS.get(outcome) : OutcomeCategory.ofLabel(category);
+            if (implied == null) {
                 throw new IllegalArgumentException("event outcome '" + outcome + "' is not known and the event"
                         + " names no category");
             }
-            type = OutcomeType.of(outcome, OutcomeCategory.ofLabel(category));
+            type = OutcomeType.of(outcome, implied);
         }
         return type.decode(rtt, from, OutcomeAttributes.fromKeys(attributes), detail);
     }

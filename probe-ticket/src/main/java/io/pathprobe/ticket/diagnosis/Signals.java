@@ -215,8 +215,7 @@ public final class Signals {
         int runs = 0;
         boolean inRun = false;
         for (Sample x : s.samples()) {
-            boolean failed = !(OutcomeType.CONNECTED.label().equals(x.outcome())
-                    || OutcomeType.REPLY.label().equals(x.outcome()));
+            boolean failed = !x.answered();
             if (failed && !inRun) {
                 runs++;
             }

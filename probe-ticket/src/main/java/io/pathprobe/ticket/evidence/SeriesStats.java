@@ -36,7 +36,7 @@ public record SeriesStats(long sent, long received, long inFlight, long duplicat
     /** Converts a core snapshot. */
     public static SeriesStats from(StatsSnapshot s, long elapsedMs) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (OutcomeType t : OutcomeType.values()) {
+        for (OutcomeType t : OutcomeType.inCategoryOrder()) {
             if (s.count(t) > 0) {
                 counts.put(t.label(), s.count(t));
             }

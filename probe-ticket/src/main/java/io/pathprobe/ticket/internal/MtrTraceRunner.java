@@ -29,8 +29,8 @@ public final class MtrTraceRunner implements TraceRunner {
     private final AtomicInteger tcpTraces = new AtomicInteger();
 
     @Override
-    public Trace start(ProbeEngine engine, TraceSpec spec, TraceEvents events) {
-        TraceConfig.Builder b = TraceConfig.builder(spec.target()).mode(ProbeMode.parse(spec.mode()))
+    public RunningTrace start(ProbeEngine engine, TraceRequest spec, TraceEvents events) {
+        TraceConfig.Builder b = TraceConfig.builder(spec.target()).mode(spec.mode())
                 .count(spec.rounds()).interval(spec.interval()).timeout(spec.timeout()).maxTtl(spec.maxTtl())
                 .vantagePoint(spec.vantagePoint())
                 // A label rather than the host name: looking the name up could send DNS queries.
@@ -38,7 +38,7 @@ public final class MtrTraceRunner implements TraceRunner {
         if (spec.port() != 0) {
             b.port(spec.port());
         }
-        if ("tcp".equals(spec.mode())) {
+        if (spec.mode() == ProbeMode.TCP) {
             b.sourcePort(TraceConfig.DEFAULT_SOURCE_PORT + SOURCE_PORT_STEP * tcpTraces.getAndIncrement());
         }
         Tracer tracer = Tracer.start(engine, b.build(), new TraceListener() {
@@ -47,7 +47,7 @@ public final class MtrTraceRunner implements TraceRunner {
                 events.onOutcome(r.ttl(), r.round(), r.outcome());
             }
         });
-        return new Trace() {
+        return new RunningTrace() {
             @Override
             public TraceEvidence result() {
                 return evidence(tracer.snapshot(), spec.mode(), spec.port());
@@ -61,7 +61,7 @@ public final class MtrTraceRunner implements TraceRunner {
     }
 
     /** The MTR module's snapshot as ticket evidence, with its own mtr-style report text. */
-    public static TraceEvidence evidence(TraceSnapshot s, String mode, int port) {
+    public static TraceEvidence evidence(TraceSnapshot s, ProbeMode mode, int port) {
         List<HopEvidence> hops = new ArrayList<>();
         for (HopSnapshot h : s.hops()) {
             StatsSnapshot st = h.stats();
@@ -76,7 +76,7 @@ public final class MtrTraceRunner implements TraceRunner {
         }
         StopReason stop = s.stop();
         int persistent = s.table().persistentLossFrom();
-        return new TraceEvidence(mode, port, s.rounds(), hops, persistent == 0 ? null : persistent,
+        return new TraceEvidence(mode.kind(), port, s.rounds(), hops, persistent == 0 ? null : persistent,
                 stop.kind() == StopReason.Kind.DESTINATION_REACHED, stop.describe(), null,
                 MtrReport.format(s, FormatOptions.defaults()));
     }

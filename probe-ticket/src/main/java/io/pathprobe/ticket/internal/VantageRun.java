@@ -7,6 +7,7 @@ import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.ProbeSession;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.SessionPlan;
+import io.pathprobe.mtr.ProbeMode;
 import io.pathprobe.ticket.TraceRunner;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.TraceEvidence;
@@ -50,7 +51,7 @@ public final class VantageRun {
     private final long startNanos;
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final List<SeriesRecorder> recorders = new ArrayList<>();
-    private final List<TraceRunner.Trace> traces = new ArrayList<>();
+    private final List<TraceRunner.RunningTrace> traces = new ArrayList<>();
     private SeriesRecorder ping;
     private ProbeEngine engine;
     private CompletableFuture<String> source = CompletableFuture.completedFuture(null);
@@ -157,20 +158,21 @@ public final class VantageRun {
         }
         Duration interval = Duration.ofMillis(plan.traceIntervalMs());
         long rounds = rounds(interval);
-        List<TraceRunner.TraceSpec> specs = new ArrayList<>();
-        for (String mode : plan.traceModes()) {
-            for (int port : mode.equals("tcp") ? plan.ports() : List.of(0)) {
-                specs.add(new TraceRunner.TraceSpec(mode, plan.target(), target, port, point, id, rounds, interval,
+        List<TraceRunner.TraceRequest> specs = new ArrayList<>();
+        for (String name : plan.traceModes()) {
+            ProbeMode mode = ProbeMode.parse(name); // the plan admits icmp and tcp only
+            for (int port : mode == ProbeMode.TCP ? plan.ports() : List.of(0)) {
+                specs.add(new TraceRunner.TraceRequest(mode, plan.target(), target, port, point, id, rounds, interval,
                         plan.timeout(), plan.maxTtl()));
             }
         }
-        for (TraceRunner.TraceSpec spec : specs) {
-            String check = "mtr-" + spec.mode();
+        for (TraceRunner.TraceRequest spec : specs) {
+            String check = spec.check();
             try {
                 traces.add(runner.start(engine, spec, (ttl, round, o) -> events.record(check, spec.port(), round,
                         ttl, o)));
             } catch (RuntimeException e) {
-                notes.add("mtr " + spec.mode() + (spec.port() == 0 ? "" : ":" + spec.port()) + " not run: "
+                notes.add("mtr " + spec.mode().kind() + (spec.port() == 0 ? "" : ":" + spec.port()) + " not run: "
                         + e.getMessage());
             }
         }
@@ -209,7 +211,7 @@ public final class VantageRun {
     /** Stops every session and trace; probes in flight are left out (mtr's rule). */
     public void stop() {
         recorders.forEach(r -> r.session().stop());
-        traces.forEach(TraceRunner.Trace::stop);
+        traces.forEach(TraceRunner.RunningTrace::stop);
     }
 
     /** The evidence (call after {@link #stop()}); waits briefly for the address lookups. */
@@ -221,7 +223,7 @@ public final class VantageRun {
             }
         }
         List<TraceEvidence> t = new ArrayList<>();
-        for (TraceRunner.Trace tr : traces) {
+        for (TraceRunner.RunningTrace tr : traces) {
             t.add(tr.result());
         }
         boolean running = VantageEvidence.RUNNING.equals(status); // a snapshot never waits for the lookups

@@ -1,5 +1,6 @@
 package io.pathprobe.ticket.report;
 
+import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
 import io.pathprobe.ticket.diagnosis.Messages;
@@ -310,11 +311,12 @@ final class HtmlReport {
         double maxRtt = 0;
         for (Sample x : s.samples()) {
             int b = (int) Math.min(buckets - 1, x.atMs() * buckets / Math.max(1, spanMs));
-            if (x.rttMs() != null && ("reply".equals(x.outcome()) || "connected".equals(x.outcome()))) {
+            OutcomeCategory category = x.category();
+            if (x.rttMs() != null && category == OutcomeCategory.ANSWERED) {
                 sum[b] += x.rttMs();
                 ok[b]++;
             } else {
-                int kind = "timed-out".equals(x.outcome()) ? 0 : "refused".equals(x.outcome()) ? 1 : 2;
+                int kind = category == OutcomeCategory.NO_ANSWER ? 0 : category == OutcomeCategory.REFUSED ? 1 : 2;
                 fails[b][kind]++;
             }
         }

@@ -1,7 +1,8 @@
 package io.pathprobe.ticket.report;
 
 import io.pathprobe.core.text.PlainText;
-import io.pathprobe.core.text.SummaryLines;
+import io.pathprobe.icmp.PingSummary;
+import io.pathprobe.tcp.TcpSummary;
 import io.pathprobe.ticket.diagnosis.Diagnosis;
 import io.pathprobe.ticket.diagnosis.Finding;
 import io.pathprobe.ticket.diagnosis.Messages;
@@ -144,12 +145,12 @@ public final class SummaryText {
 
     /** iputils' summary: {@code --- HOST ping statistics ---}, counts and loss, {@code rtt min/avg/max/mdev}. */
     public static List<String> pingSummary(ProbeSeries s) {
-        return SummaryLines.ping(s.target(), s.stats());
+        return PingSummary.lines(s.target(), s.stats());
     }
 
     /** The TCP check in the layout of the {@code pathprobe tcp} summary. */
     public static List<String> tcpSummary(ProbeSeries s) {
-        return SummaryLines.tcpConnect(s.label().substring(s.check().length() + 1), s.stats());
+        return TcpSummary.lines(s.label().substring(s.check().length() + 1), s.stats());
     }
 
     /** mtr's {@code --report} layout. */

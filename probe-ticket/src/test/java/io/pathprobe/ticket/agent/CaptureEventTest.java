@@ -3,6 +3,8 @@ package io.pathprobe.ticket.agent;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.ticket.report.ResultsJson;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +27,10 @@ class CaptureEventTest {
         InetAddress v6 = InetAddress.getByName("2001:db8::7");
         ErrnoCause refused = new ErrnoCause(111, "ECONNREFUSED", "Connection refused");
         return List.of(
-                new ProbeOutcome.Reply(1_234_567, v4, 61, 64),
-                new ProbeOutcome.Reply(9, v6, -1, 0),
-                new ProbeOutcome.Connected(87_001, v4, 2, "SSH-2.0-x\r\n"),
-                new ProbeOutcome.Connected(87_001, v6, -1, ""),
+                new EchoReply(1_234_567, v4, 61, 64),
+                new EchoReply(9, v6, -1, 0),
+                new TcpConnected(87_001, v4, 2, "SSH-2.0-x\r\n"),
+                new TcpConnected(87_001, v6, -1, ""),
                 new ProbeOutcome.Refused(45_000, v4, refused),
                 new ProbeOutcome.Refused(45_000, null, null),
                 new ProbeOutcome.TimedOut(2_000_000_000L),
@@ -59,8 +61,10 @@ class CaptureEventTest {
             seen.add(o.type());
             seq++;
         }
-        assertEquals(OutcomeType.values().stream().filter(OutcomeType::isCore).collect(Collectors.toSet()), seen,
-                "a new core outcome type needs a case here");
+        assertEquals(CaptureEvent.FIRST_KINDS.keySet(), seen.stream().map(OutcomeType::label).collect(Collectors.toSet()),
+                "every kind of the first schema has a case here");
+        assertTrue(seen.containsAll(OutcomeType.values().stream().filter(OutcomeType::isCore).toList()),
+                "a new generic outcome type of core needs a case here");
     }
 
     @Test

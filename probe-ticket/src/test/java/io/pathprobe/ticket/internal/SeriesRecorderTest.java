@@ -1,6 +1,7 @@
 package io.pathprobe.ticket.internal;
 
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.ticket.evidence.ProbeSeries;
 import io.pathprobe.ticket.evidence.Sample;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The chart samples of a series stay within the cap and keep spanning the whole capture. */
 class SeriesRecorderTest {
-    private static final ProbeOutcome REPLY = new ProbeOutcome.Reply(1_000_000, InetAddress.getLoopbackAddress(), 64, 64);
+    private static final ProbeOutcome REPLY = new EchoReply(1_000_000, InetAddress.getLoopbackAddress(), 64, 64);
     private static final ProbeOutcome LOST = new ProbeOutcome.TimedOut(1_000_000); // as long as the RTT: samples sort by send time
 
     @Test

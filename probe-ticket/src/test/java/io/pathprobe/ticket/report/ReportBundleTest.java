@@ -1,6 +1,7 @@
 package io.pathprobe.ticket.report;
 
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.ticket.agent.CaptureEvent;
 import io.pathprobe.ticket.evidence.TicketResults;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class ReportBundleTest {
         Path f = dir.resolve("events.jsonl");
         EventLog log = EventLog.open(f);
         log.write(CaptureEvent.of(1, "2026-12-01T09:00:00Z", 5, "local", "tcp", 80, 1, 0,
-                new ProbeOutcome.Connected(1_500_000, InetAddress.getByName("127.0.0.1"), 1, "")));
+                new TcpConnected(1_500_000, InetAddress.getByName("127.0.0.1"), 1, "")));
         log.write(CaptureEvent.of(2, "2026-12-01T09:00:01Z", 2005, "local", "ping", 0, 1, 0,
                 new ProbeOutcome.TimedOut(2_000_000_000L)));
         // Flushed before close: a Ctrl-C after this point loses nothing.

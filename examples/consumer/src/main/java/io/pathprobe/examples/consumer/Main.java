@@ -21,7 +21,7 @@ public final class Main {
                     .port(listener.getLocalPort()).timeout(Duration.ofSeconds(2)).build();
             ProbeOutcome outcome = engine.probeAndWait(req);
             System.out.println(outcome);
-            connected = outcome instanceof ProbeOutcome.Connected;
+            connected = outcome.isSuccess();
         }
         System.exit(connected ? 0 : 1);
     }

@@ -17,11 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TraceTest {
+class TraceStatisticsTest {
 
     @Test
     void hopsEndAtTheDestinationAndTtlsBeyondAreNotShown() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 3, 0, 1);
         hop(t, 2, "10.0.3.2", 3, 0, 2);
         hop(t, 3, "10.0.3.2", 1, 0, 2);     // first round, before the destination was known
@@ -36,7 +36,7 @@ class TraceTest {
 
     @Test
     void aTimeExceededCountsAsTheHopsReply() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         probe(t, 0, 1, router("10.0.0.1", 1));
         probe(t, 0, 1, timeout());
         t.recordSent(0, 1);                 // still in flight: left out of Loss%, as mtr
@@ -50,7 +50,7 @@ class TraceTest {
 
     @Test
     void everyAddressOfAHopIsKeptWithItsCountsTheBusiestFirst() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         probe(t, 0, 1, router("10.0.0.9", 3));
         for (int i = 0; i < 3; i++) {
             probe(t, 0, 1, router("10.0.0.1", 1));
@@ -67,20 +67,20 @@ class TraceTest {
 
     @Test
     void addressesPerHopAreCappedForConstantMemory() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         int extra = 5;
-        for (int i = 0; i < Trace.MAX_ADDRESSES_PER_HOP + extra; i++) {
+        for (int i = 0; i < TraceStatistics.MAX_ADDRESSES_PER_HOP + extra; i++) {
             probe(t, 0, 1, router("10.0.0." + (i + 1), 1));
         }
         HopSnapshot h = t.snapshot().hops().get(0);
-        assertEquals(Trace.MAX_ADDRESSES_PER_HOP, h.addresses().size());
+        assertEquals(TraceStatistics.MAX_ADDRESSES_PER_HOP, h.addresses().size());
         assertEquals(extra, h.otherAddressReplies());
-        assertEquals(Trace.MAX_ADDRESSES_PER_HOP + extra, h.stats().received());
+        assertEquals(TraceStatistics.MAX_ADDRESSES_PER_HOP + extra, h.stats().received());
     }
 
     @Test
     void unreachableFromARouterEndsTheHopList() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 2, 0, 1);
         probe(t, 0, 2, new ProbeOutcome.Unreachable(2 * MS, ip("10.0.1.1"), 3, 1, 0, null));
         probe(t, 0, 3, new ProbeOutcome.Unreachable(2 * MS, ip("10.0.1.1"), 3, 1, 0, null));
@@ -95,16 +95,16 @@ class TraceTest {
 
     @Test
     void udpArrivesWithPortUnreachableAndTcpWithRefusedOrConnected() {
-        Trace udp = Traces.trace(ProbeMode.UDP, "10.0.3.2", 1);
+        TraceStatistics udp = Traces.trace(ProbeMode.UDP, "10.0.3.2", 1);
         probe(udp, 0, 1, router("10.0.0.1", 1));
         probe(udp, 0, 2, new ProbeOutcome.Unreachable(2 * MS, ip("10.0.3.2"), 3, 3, 0, null));
         assertEquals(StopReason.Kind.DESTINATION_REACHED, udp.snapshot().stop().kind());
 
-        Trace udp6 = Traces.trace(ProbeMode.UDP, "fd00::2", 1);
+        TraceStatistics udp6 = Traces.trace(ProbeMode.UDP, "fd00::2", 1);
         probe(udp6, 0, 1, new ProbeOutcome.Unreachable(2 * MS, ip("fd00::2"), 1, 4, 0, null));
         assertEquals(StopReason.Kind.DESTINATION_REACHED, udp6.snapshot().stop().kind());
 
-        Trace tcp = Traces.trace(ProbeMode.TCP, "10.0.3.2", 1);
+        TraceStatistics tcp = Traces.trace(ProbeMode.TCP, "10.0.3.2", 1);
         probe(tcp, 0, 1, router("10.0.0.1", 1));
         probe(tcp, 0, 2, new ProbeOutcome.Refused(2 * MS, null, new ErrnoCause(111, "ECONNREFUSED", "Connection refused")));
         TraceSnapshot s = tcp.snapshot();
@@ -115,7 +115,7 @@ class TraceTest {
 
     @Test
     void withoutTheDestinationOneSilentHopFollowsTheLastAnsweringOne() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         hop(t, 1, "10.0.0.1", 2, 0, 1);
         hop(t, 2, "10.0.1.1", 2, 0, 1);
         for (int ttl = 3; ttl <= 30; ttl++) {
@@ -137,7 +137,7 @@ class TraceTest {
 
     @Test
     void eachFlowKeepsItsOwnStatisticsAndRoute() {
-        Trace t = Traces.trace(ProbeMode.ICMP, "10.0.3.2", 2);
+        TraceStatistics t = Traces.trace(ProbeMode.ICMP, "10.0.3.2", 2);
         for (int i = 0; i < 4; i++) {
             probe(t, 0, 1, router("10.0.0.1", 1));
             probe(t, 1, 1, router("10.0.0.1", 1));
@@ -161,7 +161,7 @@ class TraceTest {
 
     @Test
     void badFlowOrTtlIsRejected() {
-        Trace t = Traces.icmp();
+        TraceStatistics t = Traces.icmp();
         assertThrows(IllegalArgumentException.class, () -> t.recordSent(1, 1));
         assertThrows(IllegalArgumentException.class, () -> t.recordSent(0, 31));
         assertThrows(IllegalArgumentException.class, () -> t.recordSent(0, 0));

@@ -25,11 +25,11 @@ import java.util.function.IntFunction;
  * a trace that stops at the destination holds only the hops up to it. {@link Tracer} feeds it; it can also be fed by hand
  * (tests, replays). Thread-safe.
  */
-public final class Trace {
+public final class TraceStatistics {
     /** Addresses kept per hop and flow; replies from further ones are only counted. */
     public static final int MAX_ADDRESSES_PER_HOP = 16;
 
-    private final TraceInfo info;
+    private final TraceHeader info;
     private final IntFunction<String> flowLabels;
     private final Hop[] all;
     private final Hop[][] perFlow;
@@ -43,7 +43,7 @@ public final class Trace {
      * @param flowLabels how each flow number is identified on the wire, for output
      * @param startNanos {@link System#nanoTime()} at the start, for {@link TraceSnapshot#elapsed()}
      */
-    public Trace(TraceInfo info, IntFunction<String> flowLabels, long startNanos) {
+    public TraceStatistics(TraceHeader info, IntFunction<String> flowLabels, long startNanos) {
         this.info = Objects.requireNonNull(info, "info");
         this.flowLabels = Objects.requireNonNull(flowLabels, "flowLabels");
         this.startNanos = startNanos;
@@ -71,7 +71,7 @@ public final class Trace {
         return h != null ? h : Hop.NONE;
     }
 
-    public TraceInfo info() {
+    public TraceHeader info() {
         return info;
     }
 

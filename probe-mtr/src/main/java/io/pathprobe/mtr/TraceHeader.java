@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What a trace was asked to do, as its outputs show it (mtr's {@code report.mtr} object and {@code Start:} line).
+ * The header of a trace's outputs: what the trace was asked to do, as mtr shows it (its {@code report.mtr} object
+ * and {@code Start:} line). {@link TraceConfig} is the request itself, {@link TraceStatistics} the figures.
  *
  * @param targetHost    the target as the user gave it (mtr's {@code dst})
  * @param targetAddress the target's address
@@ -20,9 +21,9 @@ import java.util.Objects;
  * @param paths         flow identifiers probed per TTL: 1 = Paris mode, N = {@code --paths N}
  * @param start         when the trace started
  */
-public record TraceInfo(String targetHost, InetAddress targetAddress, String source, ProbeMode mode, int port, int tos,
+public record TraceHeader(String targetHost, InetAddress targetAddress, String source, ProbeMode mode, int port, int tos,
                         int packetSize, int firstTtl, int maxTtl, long count, int paths, Instant start) {
-    public TraceInfo {
+    public TraceHeader {
         Objects.requireNonNull(targetHost, "targetHost");
         Objects.requireNonNull(targetAddress, "targetAddress");
         Objects.requireNonNull(source, "source");
