@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import io.pathprobe.core.internal.Privileges;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.Privileges;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.NetworkNamespaces;
+import io.pathprobe.nativeio.SocketConstants;
 
 /**
  * An engine probes from the namespace of the thread that built it, whichever thread submits later: its loops start

@@ -9,12 +9,12 @@ import io.pathprobe.core.ProbeEventListener;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Probers;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
+import io.pathprobe.core.spi.NativeTerms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(60)
 class BackpressureTest {
-    private static final ErrnoCause EMFILE = NativeIo.cause(SocketConstants.EMFILE);
+    private static final ErrnoCause EMFILE = NativeTerms.cause(SocketConstants.EMFILE);
 
     /** Descriptors shared by the probes; each probe holds one for a millisecond, then answers. */
     private static final class Pool implements ProberProvider {
