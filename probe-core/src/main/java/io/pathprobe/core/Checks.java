@@ -1,10 +1,12 @@
-package io.pathprobe.core.internal;
+package io.pathprobe.core;
 
 import java.time.Duration;
 
 /**
- * The argument checks every builder of the project makes (requests, trace and capture configurations), with one
- * wording: what was wrong and what to use instead. Each throws {@link IllegalArgumentException}.
+ * The argument checks every builder of the project makes (requests, trace and capture configurations, agent
+ * quotas), with one wording: what was wrong and what to use instead, e.g. {@code "port 70000 is out of range: use
+ * 1 to 65535"}. Each throws {@link IllegalArgumentException} and otherwise returns the value it checked. Public so
+ * that builders in other modules (a new prober's request options included) word their errors the same way.
  */
 public final class Checks {
     private Checks() {
