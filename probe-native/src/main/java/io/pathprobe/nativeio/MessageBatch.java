@@ -13,7 +13,7 @@ import jnr.ffi.Pointer;
  * a socket address and a control buffer, laid out once in one direct buffer so a batch costs one system call and
  * no allocation. Data slots are read and written through {@link #data()} (big-endian, network order, absolute
  * offsets from {@link #dataOffset(int)}); headers are little-endian as the kernel wants them (see
- * {@link NativeLayout}). Not thread-safe: one owner (an event loop) at a time.
+ * {@code NativeLayout}). Not thread-safe: one owner (an event loop) at a time.
  */
 public final class MessageBatch {
     private static final int NAME_SIZE = 32; // sockaddr_in6 is 28 bytes
