@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Fuzzes the error-queue parser ({@link ErrorQueue#parse}, {@link ErrorQueue#timestamp}) on arbitrary control and
  * payload bytes, as a hostile or buggy kernel entry could present them: it must never throw, and what it returns
  * must come from inside its input. Without {@code JAZZER_FUZZ} this replays the seed corpus in
- * {@code src/test/resources/io/pathprobe/core/internal/nativeio/ErrorQueueFuzzTestInputs/}.
+ * {@code src/test/resources/io/pathprobe/nativeio/ErrorQueueFuzzTestInputs/}.
  *
  * <p>Input layout: a 6-byte head (big-endian signed 16-bit {@code msg_controllen} as claimed, the split between
  * control and payload bytes, and the claimed payload length), then the control bytes, then the payload.
