@@ -2,9 +2,9 @@ package io.pathprobe.cli;
 
 import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProberUnavailableException;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.NativeIo;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.SocketConstants;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,7 +136,7 @@ public final class Main implements Callable<Integer> {
      */
     private static void warmNativeLayer() {
         Thread t = new Thread(() -> {
-            NativeIo.availability();
+            NativeIo.support();
             ProbeEngine.epollUnavailabilityCause();
         }, "pathprobe-warm-native");
         t.setDaemon(true);

@@ -174,7 +174,7 @@ final class PingCommand implements Callable<Integer> {
         if (flood && interval != null && !zero) {
             return false; // -f -i N: flood output at a fixed pace
         }
-        if (!io.pathprobe.core.internal.Privileges.isRoot()) {
+        if (!io.pathprobe.nativeio.Privileges.isRoot()) {
             throw new UsageException((flood ? "-f (flood)" : "-i 0") + " sends as fast as replies come, which needs "
                     + "root (as ping): run as root, or give -i " + ProbeEngine.MIN_UNPRIVILEGED_INTERVAL.toMillis() / 1000.0
                     + " or more");

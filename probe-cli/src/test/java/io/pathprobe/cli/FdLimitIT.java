@@ -46,7 +46,7 @@ class FdLimitIT {
 
     @Test
     void pingOfManyTargetsCountsEveryReply() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.core.internal.Privileges.isRoot(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.nativeio.Privileges.isRoot(),
                 "raw ICMP sockets need root (or CAP_NET_RAW): run the tests as root");
         List<String> args = new ArrayList<>(List.of("ping", "-q", "-c", "3", "-i", "0.2"));
         for (int i = 1; i <= 100; i++) {
@@ -71,7 +71,7 @@ class FdLimitIT {
 
     @Test
     void ticketCaptureOfFortyPortsCountsEveryConnect(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.core.internal.Privileges.isRoot(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.nativeio.Privileges.isRoot(),
                 "the ticket's ping needs raw ICMP sockets: run the tests as root");
         int base = closedRange(40);
         String out = run("ticket", "127.0.0.1", "-p", base + "-" + (base + 39), "-d", "3s", "--out",

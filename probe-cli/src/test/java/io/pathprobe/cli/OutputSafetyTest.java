@@ -1,6 +1,6 @@
 package io.pathprobe.cli;
 
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 import io.pathprobe.testkit.TcpListener;
 import io.pathprobe.ticket.report.ReportBundle;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package io.pathprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package io.pathprobe.core;
 
-import io.pathprobe.core.internal.Checks;
 
 import java.net.InetAddress;
 import java.time.Duration;

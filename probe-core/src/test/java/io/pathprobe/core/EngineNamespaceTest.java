@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import io.pathprobe.core.internal.nativeio.LoopbackNamespace;
-import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
+import io.pathprobe.nativeio.NetworkNamespaces;
+import io.pathprobe.nativeio.fixtures.LoopbackNamespace;
 
 /**
  * An engine probes from the namespace of the thread that built it, whichever thread submits later: its loops start

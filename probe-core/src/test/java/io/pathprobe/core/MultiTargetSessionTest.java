@@ -100,7 +100,7 @@ class MultiTargetSessionTest {
 
     @Test
     void probesThatEndAtOnceKeepAFullWindowGoingWithoutRecursion() throws Exception {
-        Assumptions.assumeTrue(io.pathprobe.core.internal.Privileges.isRoot(), "intervals below 2 ms need root");
+        Assumptions.assumeTrue(io.pathprobe.nativeio.Privileges.isRoot(), "intervals below 2 ms need root");
         // "answer" completes inside the prober's start, on the loop: with a window of 1 every probe is sent by the
         // end of the one before, inside its send; 3,000 deep would overflow the stack if each send recursed.
         Duration t = Duration.ofMillis(50);

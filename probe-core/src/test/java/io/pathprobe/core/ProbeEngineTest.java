@@ -306,7 +306,7 @@ class ProbeEngineTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProbeEngine.checkInterval(Duration.ZERO));
         assertTrue(e.getMessage().contains("must be positive"), e.getMessage());
-        if (!io.pathprobe.core.internal.Privileges.isRoot()) {
+        if (!io.pathprobe.nativeio.Privileges.isRoot()) {
             e = assertThrows(IllegalArgumentException.class, () -> ProbeEngine.checkInterval(Duration.ofMillis(1)));
             assertTrue(e.getMessage().contains("without root"), e.getMessage());
         } else {

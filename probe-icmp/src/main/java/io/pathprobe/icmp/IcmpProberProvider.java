@@ -2,11 +2,11 @@ package io.pathprobe.icmp;
 
 import io.pathprobe.core.Availability;
 import io.pathprobe.core.OutcomeType;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeIoException;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
+import io.pathprobe.core.spi.NativeTerms;
 import java.util.List;
 import io.pathprobe.icmp.internal.IcmpProber;
 import io.pathprobe.icmp.internal.IcmpSockets;
@@ -36,7 +36,7 @@ public final class IcmpProberProvider implements ProberProvider {
     @Override
     public Availability availability() {
         try {
-            Availability nativeIo = NativeIo.availability();
+            Availability nativeIo = NativeTerms.availability();
             if (!nativeIo.available()) {
                 return nativeIo;
             }

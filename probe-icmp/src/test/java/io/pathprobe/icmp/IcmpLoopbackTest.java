@@ -6,7 +6,7 @@ import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.ProbeSession;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.SessionPlan;
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 import io.pathprobe.core.stats.StatsSnapshot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -12,7 +12,7 @@ public final class MtrXml {
     }
 
     public static String format(TraceSnapshot trace, FormatOptions options) {
-        TraceInfo info = trace.info();
+        TraceHeader info = trace.info();
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\"?>\n");
         sb.append("<MTR SRC=\"").append(escape(info.source())).append("\" DST=\"").append(escape(info.targetHost()))
                 .append("\" TOS=\"0x").append(Integer.toHexString(info.tos())).append("\" PSIZE=\"")

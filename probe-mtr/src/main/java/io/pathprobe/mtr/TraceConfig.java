@@ -2,7 +2,7 @@ package io.pathprobe.mtr;
 
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.VantagePoint;
-import io.pathprobe.core.internal.Checks;
+import io.pathprobe.core.Checks;
 
 import java.net.InetAddress;
 import java.time.Duration;

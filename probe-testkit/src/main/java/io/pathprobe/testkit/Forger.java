@@ -1,9 +1,9 @@
 package io.pathprobe.testkit;
 
-import io.pathprobe.core.internal.nativeio.MessageBatch;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.MessageBatch;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.SocketConstants;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

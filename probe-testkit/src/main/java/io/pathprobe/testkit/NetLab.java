@@ -1,7 +1,7 @@
 package io.pathprobe.testkit;
 
 import io.pathprobe.core.AddressText;
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 import io.pathprobe.testkit.internal.AddressPlan;
 import io.pathprobe.testkit.internal.Commands;
 import org.junit.jupiter.api.Assumptions;

@@ -1,6 +1,6 @@
 package io.pathprobe.testkit;
 
-import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
+import io.pathprobe.nativeio.NetworkNamespaces;
 import io.pathprobe.testkit.internal.Commands;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.pathprobe.ticket;
 
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.ProbeEngine;
-import io.pathprobe.core.internal.Checks;
+import io.pathprobe.core.Checks;
 import io.pathprobe.ticket.agent.AgentCapture;
 import io.pathprobe.ticket.agent.AgentException;
 import io.pathprobe.ticket.agent.CapturePlan;

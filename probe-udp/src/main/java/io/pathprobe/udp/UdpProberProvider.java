@@ -1,10 +1,10 @@
 package io.pathprobe.udp;
 
 import io.pathprobe.core.Availability;
-import io.pathprobe.core.internal.nativeio.NativeIo;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.spi.ProberProvider;
+import io.pathprobe.core.spi.NativeTerms;
 import io.pathprobe.udp.internal.UdpProber;
 
 /**
@@ -33,7 +33,7 @@ public final class UdpProberProvider implements ProberProvider {
     @Override
     public Availability availability() {
         try {
-            return NativeIo.availability();
+            return NativeTerms.availability();
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("the native socket layer cannot be loaded: " + e,
                     new String[] {"run on Linux with a glibc or musl libc"});

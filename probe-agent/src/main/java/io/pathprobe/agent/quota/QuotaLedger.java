@@ -1,7 +1,7 @@
 package io.pathprobe.agent.quota;
 
 import io.pathprobe.core.AddressText;
-import io.pathprobe.core.internal.Checks;
+import io.pathprobe.core.Checks;
 import io.pathprobe.core.text.NumberText;
 
 import java.net.InetAddress;

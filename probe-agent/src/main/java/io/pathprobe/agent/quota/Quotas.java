@@ -1,6 +1,6 @@
 package io.pathprobe.agent.quota;
 
-import io.pathprobe.core.internal.Checks;
+import io.pathprobe.core.Checks;
 import io.pathprobe.core.text.NumberText;
 
 import java.time.Duration;

@@ -118,7 +118,7 @@ class PrometheusEndpointsLoopbackTest {
     @Test
     void icmpAndMtrModulesToLoopback() throws Exception {
         start(ExporterSetup.defaults());
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.core.internal.Privileges.isRoot(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.pathprobe.nativeio.Privileges.isRoot(),
                 "ICMP without root depends on ping_group_range (UnprivilegedProbeTest covers that)");
         Map<String, PromText.Family> m = PromText.parse(get("/probe?module=icmp&target=127.0.0.1", SECRET, "5")
                 .body());

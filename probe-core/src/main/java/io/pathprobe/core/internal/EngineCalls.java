@@ -3,7 +3,6 @@ package io.pathprobe.core.internal;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.ThreadExecutorMap;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEventListener;
@@ -31,6 +30,8 @@ public final class EngineCalls {
     private static final Logger LOG = Logger.getLogger(EngineCalls.class.getName());
 
     private final EventLoopGroup group;
+    /** The group's loops, fixed when it was built: which of them (if any) the calling thread is. */
+    private final EventLoop[] loops;
     private final Pacer<Pending> pacer;
     private final List<ProbeEventListener> listeners;
     /**
@@ -66,6 +67,7 @@ public final class EngineCalls {
     EngineCalls(EventLoopGroup group, int maxInFlight, long maxPerSecond, List<ProbeEventListener> listeners,
                 Function<String, Prober> probers, long giveUpNanos) {
         this.group = group;
+        this.loops = loopsOf(group);
         this.listeners = listeners;
         this.probers = probers;
         this.giveUpNanos = giveUpNanos;
@@ -156,11 +158,20 @@ public final class EngineCalls {
      * ticking on its loop keeps its probes there, with no hand-over between threads), else the next in turn.
      */
     private EventLoop loopFor() {
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (current instanceof EventLoop && current.parent() == group) {
-            return (EventLoop) current;
+        for (EventLoop loop : loops) {
+            if (loop.inEventLoop()) {
+                return loop;
+            }
         }
         return group.next();
+    }
+
+    private static EventLoop[] loopsOf(EventLoopGroup group) {
+        java.util.ArrayList<EventLoop> list = new java.util.ArrayList<>();
+        for (EventExecutor e : group) {
+            list.add((EventLoop) e);
+        }
+        return list.toArray(new EventLoop[0]);
     }
 
     private void begin(Prober prober, EngineCall call) {

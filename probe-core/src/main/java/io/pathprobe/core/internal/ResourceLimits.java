@@ -1,7 +1,7 @@
 package io.pathprobe.core.internal;
 
 import io.pathprobe.core.ErrnoCause;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketConstants;
 
 import java.io.IOException;
 import java.nio.file.Files;

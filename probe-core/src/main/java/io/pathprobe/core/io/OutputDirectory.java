@@ -1,6 +1,6 @@
 package io.pathprobe.core.io;
 
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -334,7 +334,7 @@ public final class OutputDirectory implements Closeable {
     }
 
     private static int euid() {
-        return Privileges.posix().geteuid();
+        return Privileges.effectiveUid();
     }
 
     /** The reason of a file-system error without the path NIO repeats in its message. */

@@ -10,10 +10,10 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.fixtures.ScriptedProber;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
+import io.pathprobe.core.spi.NativeTerms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(60)
 class BackpressureTest {
-    private static final ErrnoCause EMFILE = NativeIo.cause(SocketConstants.EMFILE);
+    private static final ErrnoCause EMFILE = NativeTerms.cause(SocketConstants.EMFILE);
 
     /** Descriptors shared by the probes; each probe holds one for a millisecond, then answers. */
     private static final class Pool {

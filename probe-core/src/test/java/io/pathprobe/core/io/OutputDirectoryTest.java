@@ -1,6 +1,6 @@
 package io.pathprobe.core.io;
 
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,21 +1,21 @@
 package io.pathprobe.icmp.internal;
 
 import io.netty.channel.IoEventLoop;
-import io.netty.util.internal.PlatformDependent;
 import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeOption;
-import io.pathprobe.core.internal.nativeio.ErrorQueue;
-import io.pathprobe.core.internal.nativeio.MessageBatch;
-import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.nativeio.ErrorQueue;
+import io.pathprobe.nativeio.MessageBatch;
+import io.pathprobe.nativeio.NativeIo;
 import io.pathprobe.core.internal.ResourceLimits;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.ReceiveClock;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
-import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.ReceiveClock;
+import io.pathprobe.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.icmp.EchoReply;
+import io.pathprobe.core.spi.NativeTerms;
 import io.pathprobe.icmp.IcmpOptions;
 
 import java.net.Inet4Address;
@@ -28,15 +28,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import static io.pathprobe.core.internal.nativeio.SocketConstants.EAGAIN;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.EINTR;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.ENOBUFS;
+import static io.pathprobe.nativeio.SocketConstants.EAGAIN;
+import static io.pathprobe.nativeio.SocketConstants.EINTR;
+import static io.pathprobe.nativeio.SocketConstants.ENOBUFS;
 
 /**
  * All echo probes of one address family, socket mode and socket set-up (Don't Fragment, vantage point) for one
@@ -80,7 +81,7 @@ final class EchoLane {
     /** Where the lane's on-wire sequence space starts: wire sequence = (key + seqBase) mod 2^16. */
     private final int seqBase;
     private final long nonce;
-    private final Queue<ProbeCall> incoming = PlatformDependent.newMpscQueue();
+    private final Queue<ProbeCall> incoming = new ConcurrentLinkedQueue<>(); // any thread offers, the loop polls
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::flush;
     private final IcmpMessage msg = new IcmpMessage();
@@ -206,8 +207,8 @@ final class EchoLane {
                     key = table.allocate(call, now);
                 }
             } catch (NativeIoException e) {
-                if (ResourceLimits.isShortage(e.errnoCause())) {
-                    call.retryLater(e.errnoCause()); // no descriptor for another ping socket: it waits its turn
+                if (ResourceLimits.isShortage(NativeTerms.cause(e))) {
+                    call.retryLater(NativeTerms.cause(e)); // no descriptor for another ping socket: it waits its turn
                     return;
                 }
                 LOG.log(Level.FINE, "could not add an ICMP socket", e);
@@ -365,10 +366,10 @@ final class EchoLane {
         table.end(key, PendingTable.ENDED);
         ProbeOutcome o;
         if (errno == SocketConstants.ENETUNREACH || errno == SocketConstants.EHOSTUNREACH) {
-            o = new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, NativeIo.cause(errno));
+            o = new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, NativeTerms.cause(errno));
         } else {
             o = new ProbeOutcome.LocalError("sending the echo request to " + call.address().getHostAddress()
-                    + " failed", NativeIo.cause(errno));
+                    + " failed", NativeTerms.cause(errno));
         }
         call.complete(o);
     }
@@ -553,10 +554,10 @@ final class EchoLane {
             boolean mtu = v6 ? e.icmpType() == IcmpCodec.ICMP6_PACKET_TOO_BIG
                     : e.icmpType() == IcmpCodec.ICMP_DEST_UNREACH && e.icmpCode() == 4;
             o = new ProbeOutcome.Unreachable(rtt, e.offender(), e.icmpType(), e.icmpCode(), mtu ? e.info() : 0,
-                    e.errnoCause());
+                    NativeTerms.cause(e));
         } else {
             o = new ProbeOutcome.LocalError("the kernel refused the echo request"
-                    + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), e.errnoCause());
+                    + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), NativeTerms.cause(e));
         }
         table.end(key, PendingTable.ENDED);
         call.complete(o);

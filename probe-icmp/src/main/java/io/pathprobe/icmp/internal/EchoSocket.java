@@ -1,9 +1,9 @@
 package io.pathprobe.icmp.internal;
 
-import io.pathprobe.core.internal.nativeio.EpollSocket;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.EpollSocket;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.SocketConstants;
 
 /** One ICMP socket of a lane on the lane's epoll event loop: readiness is handed to the lane, which owns the table. */
 final class EchoSocket extends EpollSocket {

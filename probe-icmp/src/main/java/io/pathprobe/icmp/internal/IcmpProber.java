@@ -10,7 +10,8 @@ import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
 import io.pathprobe.core.internal.ResourceLimits;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.core.spi.NativeTerms;
+import io.pathprobe.nativeio.NativeIoException;
 import io.pathprobe.icmp.IcmpOptions;
 import io.pathprobe.icmp.IcmpProberProvider;
 import io.pathprobe.icmp.IcmpSocketMode;
@@ -107,7 +108,7 @@ public final class IcmpProber implements Prober {
             l.submit(call);
         } else if (lane instanceof ShortOf s) {
             lanes.remove(key, s); // not remembered: the next probe tries again
-            call.retryLater(s.cause().errnoCause());
+            call.retryLater(NativeTerms.cause(s.cause()));
         } else {
             call.complete((ProbeOutcome) lane);
         }
@@ -132,7 +133,7 @@ public final class IcmpProber implements Prober {
             try {
                 return new EchoLane(k.v6(), false, k.dontFragment(), k.vantagePoint(), loop);
             } catch (NativeIoException e) {
-                if (ResourceLimits.isShortage(e.errnoCause())) {
+                if (ResourceLimits.isShortage(NativeTerms.cause(e))) {
                     return new ShortOf(e);
                 }
                 dgramFailure = e;
@@ -142,15 +143,15 @@ public final class IcmpProber implements Prober {
             try {
                 return new EchoLane(k.v6(), true, k.dontFragment(), k.vantagePoint(), loop);
             } catch (NativeIoException e) {
-                if (ResourceLimits.isShortage(e.errnoCause())) {
+                if (ResourceLimits.isShortage(NativeTerms.cause(e))) {
                     return new ShortOf(e);
                 }
                 return new ProbeOutcome.LocalError(IcmpProberProvider.unavailableMessage(dgramFailure, e),
-                        e.errnoCause());
+                        NativeTerms.cause(e));
             }
         }
         return new ProbeOutcome.LocalError(IcmpProberProvider.unavailableMessage(dgramFailure, null),
-                dgramFailure.errnoCause());
+                NativeTerms.cause(dgramFailure));
     }
 
     /** The lanes opened so far (for tests and reports). */

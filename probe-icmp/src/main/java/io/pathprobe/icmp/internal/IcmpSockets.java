@@ -1,30 +1,30 @@
 package io.pathprobe.icmp.internal;
 
 import io.pathprobe.core.LocalVantagePoint;
-import io.pathprobe.core.internal.Privileges;
+import io.pathprobe.nativeio.Privileges;
 import io.pathprobe.core.internal.ProcFiles;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.ReceiveClock;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.ReceiveClock;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
-import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.EADDRINUSE;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET6;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_ICMP;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_ICMPV6;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_IPV6;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_CLOEXEC;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_DGRAM;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_NONBLOCK;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_RAW;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_RAW;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_SOCKET;
+import static io.pathprobe.nativeio.SocketConstants.AF_INET;
+import static io.pathprobe.nativeio.SocketConstants.EADDRINUSE;
+import static io.pathprobe.nativeio.SocketConstants.AF_INET6;
+import static io.pathprobe.nativeio.SocketConstants.IPPROTO_ICMP;
+import static io.pathprobe.nativeio.SocketConstants.IPPROTO_ICMPV6;
+import static io.pathprobe.nativeio.SocketConstants.IPPROTO_IPV6;
+import static io.pathprobe.nativeio.SocketConstants.SOCK_CLOEXEC;
+import static io.pathprobe.nativeio.SocketConstants.SOCK_DGRAM;
+import static io.pathprobe.nativeio.SocketConstants.SOCK_NONBLOCK;
+import static io.pathprobe.nativeio.SocketConstants.SOCK_RAW;
+import static io.pathprobe.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.nativeio.SocketConstants.SOL_RAW;
+import static io.pathprobe.nativeio.SocketConstants.SOL_SOCKET;
 
 /** Opens and sets up ICMP sockets: ping (datagram) or raw, IPv4 or IPv6. */
 public final class IcmpSockets {

@@ -1,8 +1,8 @@
 package io.pathprobe.icmp.internal;
 
-import io.pathprobe.core.internal.Privileges;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.nativeio.Privileges;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.SocketConstants;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -2,8 +2,8 @@ package io.pathprobe.tcp.internal;
 
 import io.netty.channel.unix.Errors;
 import io.pathprobe.core.ErrnoCause;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
+import io.pathprobe.core.spi.NativeTerms;
+import io.pathprobe.nativeio.SocketConstants;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,7 +27,7 @@ final class Errnos {
         SocketConstants.EHOSTDOWN, SocketConstants.EHOSTUNREACH,
     };
     /** Candidate causes, longest text first so that "Too many open files in system" wins over its prefix. */
-    private static final ErrnoCause[] KNOWN = Arrays.stream(CANDIDATES).mapToObj(NativeIo::cause)
+    private static final ErrnoCause[] KNOWN = Arrays.stream(CANDIDATES).mapToObj(NativeTerms::cause)
             .sorted(Comparator.comparingInt((ErrnoCause c) -> c.message().length()).reversed())
             .toArray(ErrnoCause[]::new);
 
@@ -44,7 +44,7 @@ final class Errnos {
                 return k;
             }
         }
-        return NativeIo.cause(errno);
+        return NativeTerms.cause(errno);
     }
 
     /**
@@ -57,8 +57,8 @@ final class Errnos {
             if (t instanceof Errors.NativeIoException) {
                 return cause(-((Errors.NativeIoException) t).expectedErr());
             }
-            if (t instanceof io.pathprobe.core.internal.nativeio.NativeIoException) {
-                return cause(((io.pathprobe.core.internal.nativeio.NativeIoException) t).errno());
+            if (t instanceof io.pathprobe.nativeio.NativeIoException) {
+                return cause(((io.pathprobe.nativeio.NativeIoException) t).errno());
             }
             String msg = t.getMessage();
             if (msg == null) {

@@ -6,8 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.EpollTcpInfo;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
-import io.pathprobe.core.internal.nativeio.ReceiveClock;
-import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.nativeio.ReceiveClock;
+import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.tcp.TcpConnected;
 

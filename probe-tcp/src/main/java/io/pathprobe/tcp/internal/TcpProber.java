@@ -19,11 +19,11 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Transport;
 import io.pathprobe.core.internal.ResourceLimits;
-import io.pathprobe.core.internal.nativeio.ErrorQueue;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
-import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.nativeio.ErrorQueue;
+import io.pathprobe.nativeio.NativeIo;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
@@ -37,8 +37,8 @@ import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IPV6;
+import static io.pathprobe.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.nativeio.SocketConstants.SOL_IPV6;
 
 /**
  * TCP connect probes on the engine's event loops: one channel per probe, created, configured, registered and
@@ -77,7 +77,7 @@ public final class TcpProber implements Prober {
 
     public TcpProber(ProberContext context) {
         this.epoll = context.transport() == Transport.EPOLL;
-        this.errorQueueReadable = epoll && NativeIo.availability().available();
+        this.errorQueueReadable = epoll && NativeIo.support().supported();
         this.warmUp = new ConnectWarmUp(epoll, selectorProvider);
     }
 

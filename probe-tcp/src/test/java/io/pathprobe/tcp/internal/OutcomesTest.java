@@ -3,8 +3,8 @@ package io.pathprobe.tcp.internal;
 import io.netty.channel.unix.Errors;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
-import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketError;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;

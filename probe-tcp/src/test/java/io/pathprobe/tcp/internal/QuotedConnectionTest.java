@@ -1,7 +1,7 @@
 package io.pathprobe.tcp.internal;
 
-import io.pathprobe.core.internal.nativeio.SocketConstants;
-import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketError;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

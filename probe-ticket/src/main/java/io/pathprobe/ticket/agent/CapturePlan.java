@@ -2,7 +2,7 @@ package io.pathprobe.ticket.agent;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.pathprobe.core.AddressText;
-import io.pathprobe.core.internal.Checks;
+import io.pathprobe.core.Checks;
 import io.pathprobe.ticket.internal.Addresses;
 
 import java.net.InetAddress;

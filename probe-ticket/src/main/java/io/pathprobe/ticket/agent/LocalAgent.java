@@ -8,7 +8,7 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.Probers;
 import io.pathprobe.core.UnresolvedHostException;
 import io.pathprobe.core.VantagePoint;
-import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
+import io.pathprobe.nativeio.NetworkNamespaces;
 import io.pathprobe.ticket.CaptureProgress;
 import io.pathprobe.ticket.TraceRunner;
 import io.pathprobe.ticket.TraceRunners;

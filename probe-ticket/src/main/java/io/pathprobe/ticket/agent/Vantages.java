@@ -93,7 +93,7 @@ public final class Vantages {
                 }
                 if (p.startsWith("netns:")) {
                     ns = p.substring(6);
-                    io.pathprobe.core.internal.nativeio.NetworkNamespaces.path(ns); // checks the name's form
+                    io.pathprobe.nativeio.NetworkNamespaces.path(ns); // checks the name's form
                 } else if (p.startsWith("src:")) {
                     src = Optional.of(Addresses.require(p.substring(4), "vantage point source"));
                 } else if (p.startsWith("dev:") || p.startsWith("if:")) {

@@ -1,7 +1,7 @@
 package io.pathprobe.ticket.hostcheck;
 
 import io.pathprobe.core.AddressText;
-import io.pathprobe.core.internal.nativeio.NetworkNamespaces;
+import io.pathprobe.nativeio.NetworkNamespaces;
 import io.pathprobe.ticket.internal.Addresses;
 
 import java.io.IOException;

@@ -6,15 +6,15 @@ import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.internal.ResourceLimits;
-import io.pathprobe.core.internal.nativeio.EpollSocket;
-import io.pathprobe.core.internal.nativeio.ErrorQueue;
-import io.pathprobe.core.internal.nativeio.NativeIo;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
-import io.pathprobe.core.internal.nativeio.NativeSocket;
-import io.pathprobe.core.internal.nativeio.ReceiveClock;
-import io.pathprobe.core.internal.nativeio.SocketConstants;
-import io.pathprobe.core.internal.nativeio.SocketError;
+import io.pathprobe.nativeio.EpollSocket;
+import io.pathprobe.nativeio.ErrorQueue;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
+import io.pathprobe.nativeio.ReceiveClock;
+import io.pathprobe.nativeio.SocketConstants;
+import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.NativeTerms;
 import io.pathprobe.udp.UdpOptions;
 
 import java.net.InetAddress;
@@ -184,19 +184,19 @@ final class UdpLane {
             if (sendTo(data, size, to) < 0) {
                 pending.remove(key);
                 call.complete(new ProbeOutcome.LocalError("the UDP send buffer is full (too many probes at once)",
-                        NativeIo.cause(SocketConstants.EAGAIN)));
+                        NativeTerms.cause(SocketConstants.EAGAIN)));
             }
         } catch (NativeIoException e) {
             pending.remove(key);
             int errno = e.errno();
-            if (ResourceLimits.isShortage(e.errnoCause())) {
-                call.retryLater(e.errnoCause()); // ENOBUFS: nothing went out; the engine sends it again later
+            if (ResourceLimits.isShortage(NativeTerms.cause(e))) {
+                call.retryLater(NativeTerms.cause(e)); // ENOBUFS: nothing went out; the engine sends it again later
                 return;
             }
             call.complete(errno == SocketConstants.ENETUNREACH || errno == SocketConstants.EHOSTUNREACH
-                    ? new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, e.errnoCause())
+                    ? new ProbeOutcome.Unreachable(-1, null, -1, -1, 0, NativeTerms.cause(e))
                     : new ProbeOutcome.LocalError("sending the UDP probe to " + to.getAddress().getHostAddress()
-                            + " port " + to.getPort() + " failed", e.errnoCause()));
+                            + " port " + to.getPort() + " failed", NativeTerms.cause(e)));
         }
     }
 
@@ -310,7 +310,7 @@ final class UdpLane {
     private ProbeOutcome outcome(SocketError e, long rtt) {
         if (!e.isIcmp()) {
             return new ProbeOutcome.LocalError("the kernel refused the UDP probe"
-                    + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), e.errnoCause());
+                    + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), NativeTerms.cause(e));
         }
         boolean exceeded = v6 ? e.icmpType() == IcmpCodes.ICMP6_TIME_EXCEEDED : e.icmpType() == ICMP_TIME_EXCEEDED;
         if (exceeded && e.offender() != null) {
@@ -319,7 +319,7 @@ final class UdpLane {
         boolean mtu = v6 ? e.icmpType() == IcmpCodes.ICMP6_PACKET_TOO_BIG
                 : e.icmpType() == IcmpCodes.ICMP_DEST_UNREACH && e.icmpCode() == ICMP_FRAG_NEEDED;
         return new ProbeOutcome.Unreachable(rtt, e.offender(), e.icmpType(), e.icmpCode(), mtu ? e.info() : 0,
-                e.errnoCause(), errorQueue.lastTtl());
+                NativeTerms.cause(e), errorQueue.lastTtl());
     }
 
     /** Datagrams sent back to the source port (a UDP service answered): not an answer we can match; dropped. */

@@ -7,10 +7,11 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.core.Transport;
 import io.pathprobe.core.internal.ResourceLimits;
-import io.pathprobe.core.internal.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeIoException;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
+import io.pathprobe.core.spi.NativeTerms;
 import io.pathprobe.udp.UdpOptions;
 
 import java.net.Inet6Address;
@@ -76,11 +77,11 @@ public final class UdpProber implements Prober {
                 lane = lanes.computeIfAbsent(key, k -> open(k, (IoEventLoop) call.eventLoop()));
             } catch (LaneFailure e) {
                 // Not remembered: a port in use now may be free for the next probe.
-                if (ResourceLimits.isShortage(e.cause.errnoCause())) {
-                    call.retryLater(e.cause.errnoCause()); // no descriptor free: it waits its turn
+                if (ResourceLimits.isShortage(NativeTerms.cause(e.cause))) {
+                    call.retryLater(NativeTerms.cause(e.cause)); // no descriptor free: it waits its turn
                     return;
                 }
-                call.complete(new ProbeOutcome.LocalError(e.getMessage(), e.cause.errnoCause()));
+                call.complete(new ProbeOutcome.LocalError(e.getMessage(), NativeTerms.cause(e.cause)));
                 return;
             }
         }
@@ -92,7 +93,7 @@ public final class UdpProber implements Prober {
             return new UdpLane(k.v6(), k.sourcePort(), k.vantagePoint(), loop);
         } catch (NativeIoException e) {
             String port = k.sourcePort() == 0 ? "a kernel-chosen port" : "source port " + k.sourcePort();
-            String hint = e.errno() == io.pathprobe.core.internal.nativeio.SocketConstants.EADDRINUSE
+            String hint = e.errno() == io.pathprobe.nativeio.SocketConstants.EADDRINUSE
                     ? ": another socket holds it; choose another source port" : "";
             throw new LaneFailure("cannot open a UDP socket on " + port + ": " + e.getMessage() + hint, e);
         }

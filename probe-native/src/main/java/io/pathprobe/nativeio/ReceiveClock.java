@@ -1,0 +1,87 @@
+package io.pathprobe.nativeio;
+
+import java.time.Instant;
+
+/**
+ * When a datagram really arrived, on the {@link System#nanoTime()} scale, from the kernel's receive timestamp
+ * ({@code SO_TIMESTAMPNS}, wall-clock nanoseconds). An event loop reads a datagram some time after the kernel
+ * queued it (the loop was busy, e.g. with cold code in a JVM's first seconds); an RTT ending at the read would
+ * include that wait. The wait is measured as wall-clock now minus the kernel's stamp, both read close together, so
+ * a wall-clock step between send and receive does not matter.
+ *
+ * <p>One instance per batch of reads: {@link #now()} samples both clocks once.
+ */
+public final class ReceiveClock {
+    /** SCM_TIMESTAMPNS carries a struct timespec: two 64-bit fields. */
+    static final int TIMESPEC_SIZE = 16;
+    private static final int PAIRING_TRIES = 3;
+    private static final long GOOD_PAIRING_NANOS = 20_000;
+
+    private final long nanoTime;
+    private final long epochNanos;
+
+    private ReceiveClock(long nanoTime, long epochNanos) {
+        this.nanoTime = nanoTime;
+        this.epochNanos = epochNanos;
+    }
+
+    /**
+     * Both clocks, now: the wall clock read between two {@code nanoTime} reads, paired with their midpoint, the
+     * tightest of a few tries (a read that took long, e.g. the JVM's first {@code Instant.now()} with its class
+     * loading, would otherwise shift every arrival by that long).
+     */
+    public static ReceiveClock now() {
+        long bestNano = 0;
+        long bestWall = 0;
+        long bestSpread = Long.MAX_VALUE;
+        for (int i = 0; i < PAIRING_TRIES && bestSpread > GOOD_PAIRING_NANOS; i++) {
+            long before = System.nanoTime();
+            Instant wall = Instant.now();
+            long after = System.nanoTime();
+            if (after - before < bestSpread) {
+                bestSpread = after - before;
+                bestNano = before + bestSpread / 2;
+                bestWall = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+            }
+        }
+        return new ReceiveClock(bestNano, bestWall);
+    }
+
+    /** The {@link System#nanoTime()} at which this clock was read. */
+    public long nanoTime() {
+        return nanoTime;
+    }
+
+    /**
+     * The arrival time on the {@code nanoTime} scale of a datagram the kernel stamped {@code kernelEpochNanos};
+     * {@link #nanoTime()} when there is no stamp ({@code < 0}) or it lies in the future (clock granularity).
+     */
+    public long arrival(long kernelEpochNanos) {
+        if (kernelEpochNanos < 0) {
+            return nanoTime;
+        }
+        long waited = epochNanos - kernelEpochNanos;
+        // A wait longer than a minute is no queueing delay but a wall-clock step: ignore the stamp.
+        return waited > 0 && waited < 60_000_000_000L ? nanoTime - waited : nanoTime;
+    }
+
+    /**
+     * The round-trip time of a probe sent at {@code sentNanos} ({@code nanoTime} scale) whose answer the kernel
+     * stamped {@code kernelEpochNanos}: up to {@link #arrival}; up to the read when the stamp would put the arrival
+     * before the send (a stamp not taken on this host's receive path, or clock granularity). Never negative.
+     */
+    public long rtt(long sentNanos, long kernelEpochNanos) {
+        long arrived = arrival(kernelEpochNanos);
+        return arrived >= sentNanos ? arrived - sentNanos : Math.max(0, nanoTime - sentNanos);
+    }
+
+    /** Turns on {@code SO_TIMESTAMPNS} on {@code socket}; false when the kernel refuses (RTTs then end at the read). */
+    public static boolean enable(NativeSocket socket) {
+        try {
+            socket.setInt(SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, 1);
+            return true;
+        } catch (NativeIoException e) {
+            return false;
+        }
+    }
+}
