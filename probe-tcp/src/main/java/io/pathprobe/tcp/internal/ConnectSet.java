@@ -1,0 +1,445 @@
+package io.pathprobe.tcp.internal;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.pathprobe.core.ErrnoCause;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.internal.nativeio.LibC;
+import io.pathprobe.core.internal.nativeio.NativeIo;
+import io.pathprobe.core.internal.nativeio.NativeLayout;
+import io.pathprobe.core.internal.nativeio.SockAddr;
+import io.pathprobe.core.spi.ProbeCall;
+import jnr.ffi.Pointer;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+
+import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.AF_INET6;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EINPROGRESS;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EPOLLERR;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EPOLLHUP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EPOLLOUT;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EPOLL_CLOEXEC;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.EPOLL_CTL_ADD;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPPROTO_TCP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPV6_RECVERR;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPV6_TCLASS;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IPV6_UNICAST_HOPS;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IP_BIND_ADDRESS_NO_PORT;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IP_RECVERR;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IP_TOS;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.IP_TTL;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_CLOEXEC;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_NONBLOCK;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOCK_STREAM;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IPV6;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_SOCKET;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_BINDTODEVICE;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_ERROR;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_LINGER;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_TIMESTAMPNS;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_CLOSE;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_ESTABLISHED;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_INFO;
+
+/**
+ * The TCP connects of one event loop without a Netty channel each: plain non-blocking sockets made and driven
+ * through libc, watched by an epoll set of this loop's own, which itself sits on the loop as one Netty handle.
+ *
+ * <p>Why a set of its own rather than one Netty registration per socket: Netty adds a descriptor with one
+ * {@code epoll_ctl}, arms it with another and removes it with a third, where the set needs one {@code ADD} (closing
+ * the socket takes it out) and reaps a whole batch of finished connects with one {@code epoll_wait}. A probe then
+ * costs socket, its options, connect, one {@code epoll_ctl}, one {@code getsockopt} (TCP_INFO, which also says
+ * whether the handshake finished), on failure SO_ERROR and the error queue, and one close: what a C program does.
+ *
+ * <p>Where the answer is known before connect() returns (loopback, a veth into a namespace: the kernel runs the
+ * peer's reply in the same call), the TCP_INFO read right after connect() finds the socket established or closed,
+ * and the probe ends without touching the set at all.
+ *
+ * <p>Everything runs on the loop. Each socket's epoll data is its descriptor and a sequence number, so an event
+ * still queued for a descriptor that was closed and reused within one batch is not taken for the new socket's.
+ */
+final class ConnectSet implements EpollIoHandle {
+    /** Events reaped per epoll_wait; the loop's turn ends after {@link #MAX_ROUNDS} full batches. */
+    private static final int BATCH = 256;
+    private static final int MAX_ROUNDS = 4;
+    private static final int TCP_INFO_SIZE = NativeLayout.TCP_INFO_SIZE;
+
+    private final LibC libc;
+    private final EventLoop loop;
+    private final int epfd;
+    private final FileDescriptor descriptor;
+    private final Pointer events;
+    /** Scratch for one call at a time: a socket address, an option value, a length, TCP_INFO. */
+    private final Pointer address;
+    private final Pointer option;
+    private final Pointer length;
+    private final Pointer info;
+    private final Pointer event;
+    /** Connects in flight by descriptor. */
+    private NativeConnect[] byFd = new NativeConnect[1024];
+    private int inFlight;
+    private int sequence;
+    private IoRegistration registration;
+    private boolean closed;
+
+    private ConnectSet(LibC libc, EventLoop loop, int epfd) {
+        this.libc = libc;
+        this.loop = loop;
+        this.epfd = epfd;
+        this.descriptor = new FileDescriptor(epfd);
+        this.events = NativeIo.allocate(BATCH * NativeLayout.EPOLL_EVENT_SIZE);
+        Pointer scratch = NativeIo.allocate(256);
+        this.address = scratch.slice(0);          // 128: sockaddr_storage
+        this.option = scratch.slice(128);         // 16: an int, struct linger, or an interface name (IFNAMSIZ)
+        this.length = scratch.slice(144);         // 4
+        this.event = scratch.slice(152);          // 16: one epoll_event
+        this.info = NativeIo.allocate(TCP_INFO_SIZE);
+    }
+
+    /**
+     * This loop's set, registered with it; call on the loop.
+     *
+     * @return null when it cannot be made here (then probes take the channel path)
+     */
+    static ConnectSet open(EventLoop loop) {
+        if (!(loop instanceof IoEventLoop) || !NativeIo.availability().available()) {
+            return null;
+        }
+        LibC libc = NativeIo.libc();
+        int epfd = libc.epoll_create1(EPOLL_CLOEXEC);
+        if (epfd < 0) {
+            return null;
+        }
+        ConnectSet set;
+        try {
+            set = new ConnectSet(libc, loop, epfd);
+        } catch (RuntimeException e) {
+            libc.close(epfd);
+            return null;
+        }
+        var f = ((IoEventLoop) loop).register(set); // on the loop: done when it returns
+        if (!f.isSuccess()) {
+            set.close();
+            return null;
+        }
+        set.registration = f.getNow();
+        set.registration.submit(EpollIoOps.EPOLLIN);
+        set.warmUp();
+        return set;
+    }
+
+    /**
+     * Runs each call of the probe path once, before any probe's clock runs, so that the first probe's RTT holds
+     * no first-use cost of jnr-ffi's stubs or of this code: a connect to the limited broadcast address, which TCP
+     * refuses in the kernel (ENETUNREACH) before anything is sent.
+     */
+    private void warmUp() {
+        int fd = libc.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return;
+        }
+        setInt(fd, SOL_IP, IP_RECVERR, 1);
+        int len = SockAddr.encode(ConnectWarmUp.NOWHERE, AF_INET, address, 0);
+        libc.connect(fd, address, len);
+        NativeIo.lastErrno();
+        tcpState(fd);
+        soError(fd);
+        libc.epoll_wait(epfd, events, BATCH, 0);
+        System.nanoTime();
+        libc.close(fd);
+    }
+
+    /** Starts {@code call}'s connect; on this set's loop. */
+    void start(TcpProber prober, ProbeCall call, TcpSettings s) {
+        if (closed) {
+            call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
+            return;
+        }
+        InetAddress target = call.address();
+        boolean v6 = target instanceof Inet6Address;
+        int family = v6 ? AF_INET6 : AF_INET;
+        int fd = libc.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            setUpFailed(call, s, -1, NativeIo.lastErrno());
+            return;
+        }
+        int errno = configure(fd, s, v6);
+        if (errno != 0) {
+            setUpFailed(call, s, fd, errno);
+            return;
+        }
+        int len = SockAddr.encode(new InetSocketAddress(target, call.request().port()), family, address, 0);
+        long start = System.nanoTime();
+        if (libc.connect(fd, address, len) != 0) {
+            errno = NativeIo.lastErrno();
+            if (errno != EINPROGRESS) {
+                // connect() itself failed: a local route failure, or no local port or buffer to spare
+                ErrnoCause cause = Errnos.cause(errno);
+                if (TcpProber.isShortage(cause, s)) {
+                    libc.close(fd);
+                    call.retryLater(cause);
+                    return;
+                }
+                TcpProber.QueuedError q = TcpProber.readErrorQueue(fd);
+                long now = System.nanoTime();
+                int localPort = q == null ? 0 : localPort(fd);
+                libc.close(fd);
+                call.complete(TcpProber.failure(call, q, localPort, start, now - start, cause, null));
+                return;
+            }
+        }
+        NativeConnect c = new NativeConnect(this, call, fd, ++sequence, start);
+        if (finish(c, 0)) {
+            return; // known before connect() returned
+        }
+        event.putInt(NativeLayout.EPOLL_EVENTS, EPOLLOUT);
+        event.putLong(NativeLayout.EPOLL_DATA, (long) c.sequence << 32 | fd);
+        if (libc.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, event) != 0) {
+            setUpFailed(call, s, fd, NativeIo.lastErrno());
+            return;
+        }
+        if (fd >= byFd.length) {
+            byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+        }
+        byFd[fd] = c;
+        inFlight++;
+        call.onAbort(c);
+    }
+
+    /** Socket options as the request asks; 0, or the errno of the first that failed. */
+    private int configure(int fd, TcpSettings s, boolean v6) {
+        int errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR, 1);
+        if (errno == 0 && s.abortiveClose()) {
+            option.putInt(0, 1); // struct linger { l_onoff = 1, l_linger = 0 }: close sends a RST
+            option.putInt(4, 0);
+            errno = libc.setsockopt(fd, SOL_SOCKET, SO_LINGER, option, 8) == 0 ? 0 : NativeIo.lastErrno();
+        }
+        if (errno == 0 && s.ttl() > 0) {
+            errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
+            if (errno == 0) {
+                // Trace probes: the Time Exceeded in the queue carries the kernel's arrival stamp, so its RTT ends
+                // on the wire. Only these pay the extra setsockopt; a plain check's rare ICMP error is loop-timed.
+                errno = setInt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+            }
+        }
+        if (errno == 0 && s.tos() >= 0) {
+            errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_TCLASS : IP_TOS, s.tos());
+        }
+        if (errno == 0 && s.device() != null) {
+            byte[] name = s.device().getBytes(StandardCharsets.US_ASCII);
+            option.put(0, name, 0, Math.min(name.length, 15));
+            option.putByte(Math.min(name.length, 15), (byte) 0);
+            errno = libc.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, option, Math.min(name.length, 15) + 1) == 0 ? 0
+                    : NativeIo.lastErrno();
+        }
+        if (errno == 0 && s.source() != null) {
+            // Bind the address only; the port is picked at connect() per destination, so many probes can share
+            // one source port range as without a bind.
+            errno = setInt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1);
+            if (errno == 0) {
+                int len = SockAddr.encode(new InetSocketAddress(s.source(), 0), v6 ? AF_INET6 : AF_INET, address, 0);
+                errno = libc.bind(fd, address, len) == 0 ? 0 : NativeIo.lastErrno();
+            }
+        }
+        return errno;
+    }
+
+    private int setInt(int fd, int level, int name, int value) {
+        option.putInt(0, value);
+        return libc.setsockopt(fd, level, name, option, 4) == 0 ? 0 : NativeIo.lastErrno();
+    }
+
+    /** A socket could not be made or set up: a shortage waits its turn, anything else is the probe's error. */
+    private void setUpFailed(ProbeCall call, TcpSettings s, int fd, int errno) {
+        if (fd >= 0) {
+            libc.close(fd);
+        }
+        ErrnoCause cause = Errnos.cause(errno);
+        if (TcpProber.isShortage(cause, s)) {
+            call.retryLater(cause); // out of descriptors: the engine starts it again when some are free
+            return;
+        }
+        call.complete(new ProbeOutcome.LocalError("cannot set up a socket for " + call.request().targetLabel()
+                + ": " + cause, cause));
+    }
+
+    /**
+     * Ends {@code c} if its handshake has ended: connected (TCP_INFO's state established), or failed (closed, or
+     * the loop reported an error or hang-up). Closes the socket then.
+     *
+     * @param ops the epoll events seen, 0 when looking right after connect()
+     * @return whether it ended
+     */
+    private boolean finish(NativeConnect c, int ops) {
+        int state = tcpState(c.fd);
+        long now = System.nanoTime();
+        long loopRtt = now - c.start;
+        if (state == TCP_ESTABLISHED) {
+            long retrans = info.getInt(NativeLayout.TCPI_TOTAL_RETRANS) & 0xffffffffL;
+            long rtt = Outcomes.handshakeRtt(retrans, info.getInt(NativeLayout.TCPI_RTT) & 0xffffffffL, loopRtt);
+            release(c);
+            c.call.complete(new ProbeOutcome.Connected(rtt, c.call.address(), (int) retrans, ""));
+            return true;
+        }
+        if (state != TCP_CLOSE && state >= 0 && (ops & (EPOLLERR | EPOLLHUP)) == 0) {
+            return false; // SYN sent, no answer yet
+        }
+        int errno = soError(c.fd);
+        TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
+        int localPort = q == null ? 0 : localPort(c.fd);
+        release(c);
+        ErrnoCause cause = errno > 0 ? Errnos.cause(errno) : null;
+        if (cause == null && q == null) {
+            c.call.complete(new ProbeOutcome.LocalError("connect to " + c.call.request().targetLabel()
+                    + " ended in TCP state " + state + " with no error", null));
+            return true;
+        }
+        c.call.complete(TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null));
+        return true;
+    }
+
+    /** tcpi_state (TCP_INFO read into {@link #info}), or -1 when it could not be read. */
+    private int tcpState(int fd) {
+        length.putInt(0, TCP_INFO_SIZE);
+        if (libc.getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, length) != 0) {
+            return -1;
+        }
+        return info.getByte(NativeLayout.TCPI_STATE) & 0xff;
+    }
+
+    private int soError(int fd) {
+        length.putInt(0, 4);
+        option.putInt(0, 0);
+        if (libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, option, length) != 0) {
+            return NativeIo.lastErrno();
+        }
+        return option.getInt(0);
+    }
+
+    private int localPort(int fd) {
+        length.putInt(0, 128);
+        if (libc.getsockname(fd, address, length) != 0) {
+            return 0;
+        }
+        InetSocketAddress a = SockAddr.decode(address, 0, length.getInt(0));
+        return a == null ? 0 : a.getPort();
+    }
+
+    /** Takes {@code c} out of the set and closes its socket (once). */
+    void release(NativeConnect c) {
+        if (c.closed) {
+            return;
+        }
+        c.closed = true;
+        if (c.fd < byFd.length && byFd[c.fd] == c) {
+            byFd[c.fd] = null;
+            inFlight--;
+        }
+        libc.close(c.fd); // also takes it out of the epoll set
+    }
+
+    /** Closes {@code c} from whichever thread aborted it (timeout: the loop; engine closed: another thread). */
+    void abort(NativeConnect c) {
+        if (loop.inEventLoop()) {
+            release(c);
+            return;
+        }
+        try {
+            loop.execute(c);
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down: close() below closes what is left
+        }
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return descriptor;
+    }
+
+    @Override
+    public void handle(IoRegistration r, IoEvent e) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            int n = libc.epoll_wait(epfd, events, BATCH, 0);
+            for (int i = 0; i < n; i++) {
+                long base = (long) i * NativeLayout.EPOLL_EVENT_SIZE;
+                int ops = events.getInt(base + NativeLayout.EPOLL_EVENTS);
+                long data = events.getLong(base + NativeLayout.EPOLL_DATA);
+                int fd = (int) data;
+                NativeConnect c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+                if (c == null || c.sequence != (int) (data >>> 32)) {
+                    continue; // closed (and maybe reused) since the kernel queued this event
+                }
+                if (c.call.isDone()) {
+                    release(c); // timed out meanwhile: a late result is not an outcome
+                } else {
+                    finish(c, ops);
+                }
+            }
+            if (n < BATCH) {
+                return;
+            }
+        }
+    }
+
+    /** {@link #close()} on the loop, from any thread. */
+    void closeOnLoop() {
+        try {
+            loop.execute(this::close);
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down and closes its handles itself
+        }
+    }
+
+    /** Closes every socket in flight and the set (the engine or the loop shutting down). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (registration != null) {
+            registration.cancel();
+        }
+        for (NativeConnect c : byFd) {
+            if (c != null) {
+                release(c);
+            }
+        }
+        libc.close(epfd);
+    }
+
+    /** One connect in flight; as the call's abort action it closes the socket. */
+    static final class NativeConnect implements Runnable {
+        final ConnectSet set;
+        final ProbeCall call;
+        final int fd;
+        final int sequence;
+        final long start;
+        boolean closed;
+
+        NativeConnect(ConnectSet set, ProbeCall call, int fd, int sequence, long start) {
+            this.set = set;
+            this.call = call;
+            this.fd = fd;
+            this.sequence = sequence;
+            this.start = start;
+        }
+
+        @Override
+        public void run() {
+            set.abort(this);
+        }
+    }
+}
