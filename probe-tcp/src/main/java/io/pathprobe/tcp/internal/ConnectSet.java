@@ -50,7 +50,9 @@ import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_ERROR;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_LINGER;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.SO_TIMESTAMPNS;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_CLOSE;
-import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_ESTABLISHED;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_LISTEN;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_SYN_RECV;
+import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_SYN_SENT;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.TCP_INFO;
 
 /**
@@ -286,16 +288,18 @@ final class ConnectSet implements EpollIoHandle {
         int state = tcpState(c.fd);
         long now = System.nanoTime();
         long loopRtt = now - c.start;
-        if (state == TCP_ESTABLISHED) {
+        if (handshakeDone(state)) {
             long retrans = info.getInt(NativeLayout.TCPI_TOTAL_RETRANS) & 0xffffffffL;
             long rtt = Outcomes.handshakeRtt(retrans, info.getInt(NativeLayout.TCPI_RTT) & 0xffffffffL, loopRtt);
             release(c);
             c.call.complete(new ProbeOutcome.Connected(rtt, c.call.address(), (int) retrans, ""));
             return true;
         }
-        if (state != TCP_CLOSE && state >= 0 && (ops & (EPOLLERR | EPOLLHUP)) == 0) {
-            return false; // SYN sent, no answer yet
+        if (ops == 0 && state != TCP_CLOSE && state >= 0) {
+            return false; // right after connect(): SYN sent, no answer yet
         }
+        // The loop reported it (EPOLLOUT comes once the handshake is over, EPOLLERR with an error or an ICMP error
+        // queued): it ends now, so that a level-triggered event cannot repeat.
         int errno = soError(c.fd);
         TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
         int localPort = q == null ? 0 : localPort(c.fd);
@@ -308,6 +312,15 @@ final class ConnectSet implements EpollIoHandle {
         }
         c.call.complete(TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null));
         return true;
+    }
+
+    /**
+     * Whether the handshake is over: established, or already past it (a server that accepts and closes at once
+     * leaves the socket in CLOSE_WAIT before connect() has even returned).
+     */
+    private static boolean handshakeDone(int state) {
+        return state > 0 && state != TCP_SYN_SENT && state != TCP_SYN_RECV && state != TCP_CLOSE
+                && state != TCP_LISTEN;
     }
 
     /** tcpi_state (TCP_INFO read into {@link #info}), or -1 when it could not be read. */

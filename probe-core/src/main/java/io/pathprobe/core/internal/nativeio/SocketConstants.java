@@ -92,7 +92,9 @@ public final class SocketConstants {
     /** tcp_info.tcpi_state values. */
     public static final int TCP_ESTABLISHED = 1;
     public static final int TCP_SYN_SENT = 2;
+    public static final int TCP_SYN_RECV = 3;
     public static final int TCP_CLOSE = 7;
+    public static final int TCP_LISTEN = 10;
 
     // epoll(7).
     public static final int EPOLL_CLOEXEC = SOCK_CLOEXEC;
