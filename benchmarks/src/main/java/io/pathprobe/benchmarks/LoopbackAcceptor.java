@@ -11,6 +11,14 @@ import java.nio.channels.SocketChannel;
  * (tcpceil): the server side must never be what limits a connect benchmark. Backlog as large as the kernel allows.
  */
 final class LoopbackAcceptor implements AutoCloseable {
+    /**
+     * Accepting threads of the connect benchmarks. Two: with connects on both of the engine's loops one Java thread
+     * accepted fewer a second than they completed, the listen queue (net.core.somaxconn, 4096 here) overflowed, and
+     * the dropped handshakes came back after the 1 s SYN retransmission, stalling a whole batch (a few hundred timed
+     * out at 2 s in some iterations): the run measured the acceptor.
+     */
+    static final int THREADS = 2;
+
     private final ServerSocketChannel server;
     private final Thread[] threads;
 

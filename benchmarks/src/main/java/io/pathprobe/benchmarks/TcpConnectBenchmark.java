@@ -59,7 +59,7 @@ public class TcpConnectBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        acceptor = new LoopbackAcceptor(1);
+        acceptor = new LoopbackAcceptor(LoopbackAcceptor.THREADS);
         engine = ProbeEngine.builder().build();
         request = ProbeRequest.builder("tcp").target(InetAddress.getLoopbackAddress()).port(acceptor.port()).build();
     }

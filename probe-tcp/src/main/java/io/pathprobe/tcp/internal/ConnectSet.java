@@ -164,7 +164,12 @@ final class ConnectSet implements EpollIoHandle {
     }
 
     /** Starts {@code call}'s connect; on this set's loop. */
-    void start(TcpProber prober, ProbeCall call, TcpSettings s) {
+    void start(ProbeCall call, TcpSettings s) {
+        start(call, s, false);
+    }
+
+    /** @param again whether this is the second try after a connect that met itself */
+    private void start(ProbeCall call, TcpSettings s, boolean again) {
         if (closed) {
             call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
             return;
@@ -202,7 +207,7 @@ final class ConnectSet implements EpollIoHandle {
                 return;
             }
         }
-        NativeConnect c = new NativeConnect(this, call, fd, ++sequence, start);
+        NativeConnect c = new NativeConnect(this, call, s, again, fd, ++sequence, start);
         if (finish(c, 0)) {
             return; // known before connect() returned
         }
@@ -289,6 +294,14 @@ final class ConnectSet implements EpollIoHandle {
         long now = System.nanoTime();
         long loopRtt = now - c.start;
         if (handshakeDone(state)) {
+            if (!c.again && connectedToItself(c)) {
+                // A connect to a local port that nothing listens on can be given that very port as its ephemeral
+                // source and "succeed" by simultaneous open (tcp(7)): no listener's answer. Once more with
+                // another socket, which the kernel gives another port; nmap's connect scan reports these closed.
+                release(c);
+                start(c.call, c.settings, true);
+                return true;
+            }
             long retrans = info.getInt(NativeLayout.TCPI_TOTAL_RETRANS) & 0xffffffffL;
             long rtt = Outcomes.handshakeRtt(retrans, info.getInt(NativeLayout.TCPI_RTT) & 0xffffffffL, loopRtt);
             release(c);
@@ -339,6 +352,17 @@ final class ConnectSet implements EpollIoHandle {
             return NativeIo.lastErrno();
         }
         return option.getInt(0);
+    }
+
+    /** Whether the socket's local address and port are its remote ones (see {@link #finish}). */
+    private boolean connectedToItself(NativeConnect c) {
+        length.putInt(0, 128);
+        if (libc.getsockname(c.fd, address, length) != 0) {
+            return false;
+        }
+        InetSocketAddress local = SockAddr.decode(address, 0, length.getInt(0));
+        return local != null && local.getPort() == c.call.request().port()
+                && local.getAddress().equals(c.call.address());
     }
 
     private int localPort(int fd) {
@@ -437,14 +461,20 @@ final class ConnectSet implements EpollIoHandle {
     static final class NativeConnect implements Runnable {
         final ConnectSet set;
         final ProbeCall call;
+        final TcpSettings settings;
+        /** The second try of a probe whose first connect met itself. */
+        final boolean again;
         final int fd;
         final int sequence;
         final long start;
         boolean closed;
 
-        NativeConnect(ConnectSet set, ProbeCall call, int fd, int sequence, long start) {
+        NativeConnect(ConnectSet set, ProbeCall call, TcpSettings settings, boolean again, int fd, int sequence,
+                long start) {
             this.set = set;
             this.call = call;
+            this.settings = settings;
+            this.again = again;
             this.fd = fd;
             this.sequence = sequence;
             this.start = start;

@@ -159,7 +159,7 @@ public final class TcpProber implements Prober {
             ConnectSet set = s.bannerMillis() == 0 && call.eventLoop().inEventLoop() ? connectSet(call.eventLoop()) : null;
             if (set != null) {
                 if (sameFamily(call, s)) {
-                    set.start(this, call, s);
+                    set.start(call, s);
                 }
                 return;
             }
