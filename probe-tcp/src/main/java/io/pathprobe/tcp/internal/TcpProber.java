@@ -3,6 +3,7 @@ package io.pathprobe.tcp.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
@@ -44,11 +45,17 @@ import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IP;
 import static io.pathprobe.core.internal.nativeio.SocketConstants.SOL_IPV6;
 
 /**
- * TCP connect probes on the engine's event loops: one channel per probe, created, configured, registered and
- * connected on the probe's loop, closed as soon as the handshake ends (or the banner read does).
- *
- * <p>No {@code Bootstrap} and no pipeline handler on the common path: a connect failure then leaves the socket
- * open until {@link TcpAttempt} has read its error queue, and each probe costs one small listener object.
+ * TCP connect probes on the engine's event loops, by one of two paths:
+ * <ul>
+ * <li>on epoll with the native layer, every probe without a banner read: a plain socket per probe driven through
+ * libc, in an epoll set of its loop's own ({@link ConnectSet}), no Netty channel;</li>
+ * <li>otherwise (a banner to read, the NIO transport, no native layer): one Netty channel per probe, created,
+ * configured, registered and connected on the probe's loop, closed as soon as the handshake ends (or the banner
+ * read does). No {@code Bootstrap} and no pipeline handler on its common path: a connect failure then leaves the
+ * socket open until {@link TcpAttempt} has read its error queue, and each probe costs one small listener
+ * object.</li>
+ * </ul>
+ * Both report the same outcomes and attributes ({@link Outcomes}, {@link #failure}).
  */
 public final class TcpProber implements Prober {
     private static final IntegerUnixChannelOption IP_TOS = intOption("IP_TOS", SOL_IP, SocketConstants.IP_TOS);
@@ -92,7 +99,7 @@ public final class TcpProber implements Prober {
     }
 
     /** The set of {@code loop}, made on its first probe; null where it cannot be made. On {@code loop}. */
-    private ConnectSet connectSet(io.netty.channel.EventLoop loop) {
+    private ConnectSet connectSet(EventLoop loop) {
         if (connectSets.isSet()) {
             return connectSets.get();
         }
