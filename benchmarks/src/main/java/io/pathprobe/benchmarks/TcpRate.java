@@ -20,7 +20,7 @@ public final class TcpRate {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int window = args.length > 1 ? Integer.parseInt(args[1]) : TcpConnectBenchmark.BATCH;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-        try (LoopbackAcceptor acceptor = new LoopbackAcceptor(1);
+        try (LoopbackAcceptor acceptor = new LoopbackAcceptor(LoopbackAcceptor.THREADS);
              ProbeEngine engine = ProbeEngine.builder().threads(threads).build()) {
             ProbeRequest r = ProbeRequest.builder("tcp").target(InetAddress.getLoopbackAddress())
                     .port(acceptor.port()).build();

@@ -60,6 +60,23 @@ final class NativeLayout {
     public static final int TIMESPEC_SIZE = 16;
 
     /** {@code CMSG_ALIGN}: rounds a length up to the 8-byte alignment of control messages. */
+    /**
+     * {@code struct epoll_event {u32 events; u64 data;}}: packed on x86_64 (12 bytes, data at 4), naturally aligned
+     * elsewhere (aarch64: 16 bytes, data at 8).
+     */
+    public static final boolean EPOLL_PACKED = "amd64".equals(System.getProperty("os.arch"))
+            || "x86_64".equals(System.getProperty("os.arch"));
+    public static final int EPOLL_EVENTS = 0;
+    public static final int EPOLL_DATA = EPOLL_PACKED ? 4 : 8;
+    public static final int EPOLL_EVENT_SIZE = EPOLL_PACKED ? 12 : 16;
+
+    /** {@code struct tcp_info}, the fields read here (u8 state, u32 rtt in µs, u32 total_retrans). */
+    public static final int TCPI_STATE = 0;
+    public static final int TCPI_RTT = 68;
+    public static final int TCPI_TOTAL_RETRANS = 100;
+    /** The length asked for: up to and including tcpi_total_retrans (every kernel since 2.6 has it). */
+    public static final int TCP_INFO_SIZE = 104;
+
     public static int cmsgAlign(int length) {
         return (length + 7) & ~7;
     }

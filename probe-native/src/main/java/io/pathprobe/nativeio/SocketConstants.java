@@ -36,6 +36,8 @@ public final class SocketConstants {
     // SOL_SOCKET options.
     public static final int SO_REUSEADDR = 2;
     public static final int SO_ERROR = 4;
+    /** {@code struct linger {int l_onoff; int l_linger;}}: on with 0 s closes with a RST, leaving no TIME_WAIT. */
+    public static final int SO_LINGER = 13;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_PRIORITY = 12;
@@ -60,6 +62,8 @@ public final class SocketConstants {
     public static final int IP_RECVTTL = 12;
     public static final int IP_RECVTOS = 13;
     public static final int IP_MTU = 14;
+    /** Bind an address with port 0 without reserving a port: connect() picks one per destination. */
+    public static final int IP_BIND_ADDRESS_NO_PORT = 24;
     /** IP_MTU_DISCOVER values. */
     public static final int IP_PMTUDISC_DONT = 0;
     public static final int IP_PMTUDISC_WANT = 1;
@@ -83,6 +87,24 @@ public final class SocketConstants {
 
     // IPPROTO_TCP options.
     public static final int TCP_NODELAY = 1;
+    /** {@code struct tcp_info} (layout in {@link NativeLayout}). */
+    public static final int TCP_INFO = 11;
+    /** tcp_info.tcpi_state values. */
+    public static final int TCP_ESTABLISHED = 1;
+    public static final int TCP_SYN_SENT = 2;
+    public static final int TCP_SYN_RECV = 3;
+    public static final int TCP_CLOSE = 7;
+    public static final int TCP_LISTEN = 10;
+
+    // epoll(7).
+    public static final int EPOLL_CLOEXEC = SOCK_CLOEXEC;
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLL_CTL_MOD = 3;
+    public static final int EPOLLIN = 0x001;
+    public static final int EPOLLOUT = 0x004;
+    public static final int EPOLLERR = 0x008;
+    public static final int EPOLLHUP = 0x010;
 
     /** SOL_RAW option of IPv4 ICMP raw sockets: a 32-bit mask of ICMP types to drop. */
     public static final int ICMP_FILTER = 1;

@@ -6,7 +6,9 @@
  * What other modules may use, and what this module keeps compatible:
  * <ul>
  *   <li>sockets: {@link io.pathprobe.nativeio.NativeSocket} (int file descriptors, options, send/receive, poll),
- *       {@link io.pathprobe.nativeio.EpollSocket} (a socket on a Netty epoll event loop) and the Linux values
+ *       {@link io.pathprobe.nativeio.EpollSocket} (a socket on a Netty epoll event loop),
+ *       {@link io.pathprobe.nativeio.EpollConnects} (many non-blocking TCP connects in one epoll set, for one
+ *       thread: the TCP prober's path without a channel per probe) and the Linux values
  *       they take ({@link io.pathprobe.nativeio.SocketConstants});</li>
  *   <li>addresses: {@link io.pathprobe.nativeio.SockAddr} ({@code sockaddr_in}/{@code sockaddr_in6} as bytes);</li>
  *   <li>the error queue ({@code IP_RECVERR}): {@link io.pathprobe.nativeio.ErrorQueue} and its entries,

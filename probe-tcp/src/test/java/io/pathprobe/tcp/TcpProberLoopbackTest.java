@@ -288,6 +288,11 @@ class TcpProberLoopbackTest {
         try (TcpListener s = TcpListener.readingToEnd(V4)) {
             ProbeRequest open = tcp(V4, s.port()).build();
             ProbeRequest closed = tcp(V4, TcpListener.closedPort(V4)).build();
+            // Each loop makes its epoll set of connects (one descriptor, kept for the engine's life) on its first
+            // probe: let both loops have theirs before counting (probes from this thread alternate between them).
+            for (int i = 0; i < 4; i++) {
+                probe(engine, closed);
+            }
             long fdsBefore = openFiles();
             List<CompletableFuture<ProbeOutcome>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -312,6 +317,42 @@ class TcpProberLoopbackTest {
                 fds = openFiles();
             }
             assertTrue(fds <= fdsBefore, "open files " + fds + ", before the probes " + fdsBefore);
+        }
+    }
+
+    /**
+     * Closing the engine while connects wait in SYN-SENT (towards a listener whose accept queue is full, so the
+     * kernel drops their SYNs) ends every probe and closes every socket, the loops' epoll sets included.
+     */
+    @Test
+    void closingTheEngineClosesConnectsInFlight() throws Exception {
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(V4, 0), 1); // accept queue full beyond backlog+1 = 2 connections
+            int port = server.getLocalPort();
+            try (Socket f1 = new Socket(V4, port); Socket f2 = new Socket(V4, port)) {
+                long fdsWithListener = openFiles();
+                ProbeEngine own = ProbeEngine.builder().threads(2).build();
+                List<CompletableFuture<ProbeOutcome>> pending = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    pending.add(own.probe(tcp(V4, port).timeout(Duration.ofSeconds(30)).build()));
+                }
+                assertTrue(awaitSynSent(port, 5000), "the probes' SYNs were not left unanswered");
+                own.close();
+                for (CompletableFuture<ProbeOutcome> f : pending) {
+                    // ended: with the engine's local error, or exceptionally (the engine closed); never left open
+                    assertTrue(f.handle((o, e) -> o == null || o instanceof ProbeOutcome.LocalError)
+                            .get(10, TimeUnit.SECONDS), () -> "outcome " + f.join());
+                }
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                long fds = openFiles();
+                while (fds > fdsWithListener && System.nanoTime() < end) {
+                    Thread.sleep(10);
+                    fds = openFiles();
+                }
+                assertTrue(fds <= fdsWithListener, "open files " + fds + " after the engine closed, "
+                        + fdsWithListener + " before it started");
+                assertEquals(0, countSockets("02", port), "sockets left in SYN-SENT");
+            }
         }
     }
 

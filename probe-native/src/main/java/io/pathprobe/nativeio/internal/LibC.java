@@ -48,6 +48,13 @@ public interface LibC {
 
     int getsockopt(int fd, int level, int optname, @Out byte[] optval, @In @Out int[] optlen);
 
+    /** The fast forms: option value and length in native memory (e.g. TCP_INFO into a reused buffer). */
+    int setsockopt(int fd, int level, int optname, Pointer optval, int optlen);
+
+    int getsockopt(int fd, int level, int optname, Pointer optval, Pointer optlen);
+
+    int getsockname(int fd, Pointer addr, Pointer addrlen);
+
     @ssize_t long sendto(int fd, @In ByteBuffer buf, @size_t long len, int flags, Pointer addr, int addrlen);
 
     @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, Pointer addr, int addrlen);
@@ -78,6 +85,14 @@ public interface LibC {
     int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout);
 
     int recvmmsg(int fd, @uintptr_t long msgvecAddress, int vlen, int flags, @uintptr_t long timeoutAddress);
+
+    int epoll_create1(int flags);
+
+    /** {@code event} points to a {@code struct epoll_event} ({@link NativeLayout#EPOLL_EVENT_SIZE} bytes). */
+    int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+    /** {@code events} holds room for {@code maxevents} {@code struct epoll_event}s; timeout 0 does not wait. */
+    int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
 
     int setns(int fd, int nstype);
 

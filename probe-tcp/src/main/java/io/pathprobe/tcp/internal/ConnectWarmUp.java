@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The first probe then starts that much later, and its RTT measures the network only.
  */
 final class ConnectWarmUp {
-    private static final InetSocketAddress NOWHERE = nowhere();
+    /** The limited broadcast address: TCP refuses to connect to it before sending anything. */
+    static final InetSocketAddress NOWHERE = nowhere();
 
     private final AtomicBoolean done = new AtomicBoolean();
     private final boolean epoll;

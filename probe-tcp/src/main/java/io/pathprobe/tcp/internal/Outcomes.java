@@ -46,6 +46,24 @@ final class Outcomes {
     }
 
     /**
+     * The connect time. Without a retransmitted SYN, the kernel's own sample (tcpi_rtt, microseconds): on the
+     * handshake's ACK, tcp_ack_update_rtt takes the SYN's send stamp to now, and tcp_rtt_estimator sets the first
+     * smoothed RTT to that sample, so it is the wire's SYN to SYN-ACK, whatever kept this loop busy meanwhile. After
+     * a retransmission Karn's rule makes that sample refer to a later SYN, and what a person waits (telnet's time)
+     * is from connect() to now: the loop's measure, as on NIO.
+     *
+     * @param totalRetrans tcpi_total_retrans, or -1 when TCP_INFO is unknown
+     * @param rttMicros    tcpi_rtt
+     * @param loopRtt      nanoseconds from connect() to the loop seeing the handshake done
+     */
+    static long handshakeRtt(long totalRetrans, long rttMicros, long loopRtt) {
+        if (totalRetrans != 0 || rttMicros <= 0) {
+            return loopRtt;
+        }
+        return Math.min(loopRtt, rttMicros * 1000L);
+    }
+
+    /**
      * @param cause   the errno-level cause the transport reported, or {@code null} if unknown
      * @param queued  the socket's error-queue entry, or {@code null} (none, or NIO)
      * @param target  the probed address

@@ -6,8 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.EpollTcpInfo;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
-import io.pathprobe.nativeio.ReceiveClock;
-import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.tcp.TcpConnected;
 
@@ -94,18 +92,8 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
         closeAndComplete(new TcpConnected(rtt, call.address(), synRetransmits, ""));
     }
 
-    /**
-     * The connect time. Without a retransmitted SYN, the kernel's own sample (tcpi_rtt, microseconds): on the
-     * handshake's ACK, tcp_ack_update_rtt takes the SYN's send stamp to now, and tcp_rtt_estimator sets the first
-     * smoothed RTT to that sample, so it is the wire's SYN to SYN-ACK, whatever kept this loop busy meanwhile. After
-     * a retransmission Karn's rule makes that sample refer to a later SYN, and what a person waits (telnet's time)
-     * is from connect() to now: the loop's measure, as on NIO.
-     */
     private static long handshakeRtt(EpollTcpInfo info, long loopRtt) {
-        if (info == null || info.totalRetrans() != 0 || info.rtt() <= 0) {
-            return loopRtt;
-        }
-        return Math.min(loopRtt, info.rtt() * 1000L);
+        return info == null ? loopRtt : Outcomes.handshakeRtt(info.totalRetrans(), info.rtt(), loopRtt);
     }
 
     /** The banner wait, cut so that it ends before the engine's timeout fires. */
@@ -117,17 +105,7 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
 
     private void failed(Throwable cause, long elapsed) {
         TcpProber.QueuedError q = prober.readErrorQueue(ch); // before close: the queue dies with the socket
-        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
         InetSocketAddress local = ch.localAddress() instanceof InetSocketAddress l ? l : null;
-        if (q != null && q.error().isIcmp()
-                && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote, local == null ? 0 : local.getPort())) {
-            q = null; // not about this connection's SYN (the kernel should never queue such): not evidence
-        }
-        SocketError queued = q == null ? null : q.error();
-        if (queued != null && queued.isIcmp()) {
-            // The error's arrival as the kernel stamped it, not when this loop got to it (connect() is the send).
-            elapsed = ReceiveClock.now().rtt(connectStart, q.kernelEpochNanos());
-        }
         ErrnoCause errno = Errnos.of(cause);
         if (errno == null && isNoRoute(cause)) {
             // Netty's epoll transport throws one message-less exception for ENETUNREACH and EHOSTUNREACH.
@@ -143,8 +121,8 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
             call.retryLater(errno);
             return;
         }
-        call.complete(Outcomes.failed(errno, queued, call.address(), elapsed,
-                "connect to " + call.request().targetLabel(), cause));
+        call.complete(TcpProber.failure(call, q, local == null ? 0 : local.getPort(), connectStart, elapsed, errno,
+                cause));
     }
 
     private static boolean isNoRoute(Throwable t) {

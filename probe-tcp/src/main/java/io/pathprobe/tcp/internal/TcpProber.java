@@ -3,6 +3,7 @@ package io.pathprobe.tcp.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
@@ -22,6 +23,7 @@ import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.nativeio.ErrorQueue;
 import io.pathprobe.nativeio.NativeIo;
 import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.ReceiveClock;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
@@ -35,17 +37,25 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.pathprobe.nativeio.SocketConstants.SOL_IP;
 import static io.pathprobe.nativeio.SocketConstants.SOL_IPV6;
 
 /**
- * TCP connect probes on the engine's event loops: one channel per probe, created, configured, registered and
- * connected on the probe's loop, closed as soon as the handshake ends (or the banner read does).
- *
- * <p>No {@code Bootstrap} and no pipeline handler on the common path: a connect failure then leaves the socket
- * open until {@link TcpAttempt} has read its error queue, and each probe costs one small listener object.
+ * TCP connect probes on the engine's event loops, by one of two paths:
+ * <ul>
+ * <li>on epoll with the native layer, every probe without a banner read: a plain socket per probe driven through
+ * libc, in an epoll set of its loop's own ({@link ConnectSet}), no Netty channel;</li>
+ * <li>otherwise (a banner to read, the NIO transport, no native layer): one Netty channel per probe, created,
+ * configured, registered and connected on the probe's loop, closed as soon as the handshake ends (or the banner
+ * read does). No {@code Bootstrap} and no pipeline handler on its common path: a connect failure then leaves the
+ * socket open until {@link TcpAttempt} has read its error queue, and each probe costs one small listener
+ * object.</li>
+ * </ul>
+ * Both report the same outcomes and attributes ({@link Outcomes}, {@link #failure}).
  */
 public final class TcpProber implements Prober {
     private static final IntegerUnixChannelOption IP_TOS = intOption("IP_TOS", SOL_IP, SocketConstants.IP_TOS);
@@ -74,11 +84,40 @@ public final class TcpProber implements Prober {
     private final boolean errorQueueReadable;
     private final SelectorProvider selectorProvider = SelectorProvider.provider();
     private final ConnectWarmUp warmUp;
+    /**
+     * Each loop's set of native connects (epoll transport with the native layer); null on a loop where it could
+     * not be made, whose probes then take the channel path.
+     */
+    private final FastThreadLocal<ConnectSet> connectSets;
+    private final List<ConnectSet> openSets = new CopyOnWriteArrayList<>();
 
     public TcpProber(ProberContext context) {
         this.epoll = context.transport() == Transport.EPOLL;
         this.errorQueueReadable = epoll && NativeIo.support().supported();
         this.warmUp = new ConnectWarmUp(epoll, selectorProvider);
+        this.connectSets = errorQueueReadable ? new FastThreadLocal<>() : null;
+    }
+
+    /** The set of {@code loop}, made on its first probe; null where it cannot be made. On {@code loop}. */
+    private ConnectSet connectSet(EventLoop loop) {
+        if (connectSets.isSet()) {
+            return connectSets.get();
+        }
+        ConnectSet set = ConnectSet.open(loop);
+        connectSets.set(set);
+        if (set != null) {
+            openSets.add(set);
+        }
+        return set;
+    }
+
+    /** Closes the native connect sets (each on its loop; a loop already stopped has closed its own). */
+    @Override
+    public void close() {
+        for (ConnectSet set : openSets) {
+            set.closeOnLoop();
+        }
+        openSets.clear();
     }
 
     @Override
@@ -121,6 +160,17 @@ public final class TcpProber implements Prober {
 
     @Override
     public void start(ProbeCall call) {
+        if (connectSets != null) {
+            TcpSettings s = TcpSettings.of(call.request());
+            // A banner needs reading, which the channel path does; everything else the native path does itself.
+            ConnectSet set = s.bannerMillis() == 0 && call.eventLoop().inEventLoop() ? connectSet(call.eventLoop()) : null;
+            if (set != null) {
+                if (sameFamily(call, s)) {
+                    set.start(call, s);
+                }
+                return;
+            }
+        }
         if (warmUp.isDone()) {
             connect(call); // the path of every probe after the first: no warm-up closure to allocate
         } else {
@@ -128,15 +178,23 @@ public final class TcpProber implements Prober {
         }
     }
 
-    private void connect(ProbeCall call) {
-        TcpSettings s = TcpSettings.of(call.request());
+    /** Whether the source address (if any) is of the target's IP version; if not, ends the probe saying so. */
+    private static boolean sameFamily(ProbeCall call, TcpSettings s) {
         InetAddress target = call.address();
-        boolean v6 = target instanceof Inet6Address;
-        if (s.source() != null && (s.source() instanceof Inet6Address) != v6) {
+        if (s.source() != null && (s.source() instanceof Inet6Address) != (target instanceof Inet6Address)) {
             call.complete(new ProbeOutcome.LocalError("source address " + s.source().getHostAddress()
                     + " cannot reach " + target.getHostAddress() + ": they are of different IP versions", null));
+            return false;
+        }
+        return true;
+    }
+
+    private void connect(ProbeCall call) {
+        TcpSettings s = TcpSettings.of(call.request());
+        if (!sameFamily(call, s)) {
             return;
         }
+        boolean v6 = call.address() instanceof Inet6Address;
         Channel ch = null;
         try {
             SocketProtocolFamily family = v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
@@ -213,16 +271,42 @@ public final class TcpProber implements Prober {
      * readable here).
      */
     QueuedError readErrorQueue(Channel ch) {
-        if (!errorQueueReadable) {
-            return null;
-        }
+        return errorQueueReadable ? readErrorQueue(((EpollSocketChannel) ch).fd().intValue()) : null;
+    }
+
+    /** Like {@link #readErrorQueue(Channel)}, of a descriptor (the native connect path). */
+    static QueuedError readErrorQueue(int fd) {
         try {
             ErrorQueue reader = ErrorQueue.onThisThread();
-            SocketError e = reader.next(((EpollSocketChannel) ch).fd().intValue()).orElse(null);
+            SocketError e = reader.next(fd).orElse(null);
             return e == null ? null : new QueuedError(e, reader.lastTimestampNanos(), reader.lastDestination());
         } catch (NativeIoException | RuntimeException e) {
             return null; // the errno from the exception still classifies the failure
         }
+    }
+
+    /**
+     * A failed connect's outcome, on either path: the queued ICMP error if it quotes this connection (with its RTT
+     * ending at the kernel's stamp of its arrival, connect() being the send), else the errno.
+     *
+     * @param localPort    the socket's local port, 0 when unknown
+     * @param connectStart {@link System#nanoTime()} just before connect()
+     * @param elapsed      nanoseconds from connect() to the loop seeing the failure
+     * @param failure      the transport's exception, for a message when no errno is known (null on the native path)
+     */
+    static ProbeOutcome failure(ProbeCall call, QueuedError q, int localPort, long connectStart, long elapsed,
+            ErrnoCause errno, Throwable failure) {
+        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
+        if (q != null && q.error().isIcmp() && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote,
+                localPort)) {
+            q = null; // not about this connection's SYN (the kernel should never queue such): not evidence
+        }
+        SocketError queued = q == null ? null : q.error();
+        if (queued != null && queued.isIcmp()) {
+            elapsed = ReceiveClock.now().rtt(connectStart, q.kernelEpochNanos());
+        }
+        return Outcomes.failed(errno, queued, call.address(), elapsed, "connect to " + call.request().targetLabel(),
+                failure);
     }
 
     /**

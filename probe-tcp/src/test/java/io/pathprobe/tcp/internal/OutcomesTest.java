@@ -120,4 +120,13 @@ class OutcomesTest {
         assertEquals("SSH\\r\\n\\t\\x01\\\\é", BannerReader.printable(b, b.length));
         assertEquals("SS", BannerReader.printable(b, 2));
     }
+
+    @Test
+    void handshakeTimeIsTheKernelsSampleOnlyWithoutRetransmission() {
+        assertEquals(250_000, Outcomes.handshakeRtt(0, 250, 9_000_000)); // tcpi_rtt 250 µs, loop saw it at 9 ms
+        assertEquals(9_000_000, Outcomes.handshakeRtt(0, 20_000, 9_000_000)); // never longer than the loop's time
+        assertEquals(1_009_000_000, Outcomes.handshakeRtt(1, 250, 1_009_000_000)); // Karn: the loop's measure
+        assertEquals(9_000_000, Outcomes.handshakeRtt(-1, 250, 9_000_000)); // no TCP_INFO
+        assertEquals(9_000_000, Outcomes.handshakeRtt(0, 0, 9_000_000)); // no sample yet
+    }
 }

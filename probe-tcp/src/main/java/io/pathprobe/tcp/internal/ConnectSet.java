@@ -1,0 +1,421 @@
+package io.pathprobe.tcp.internal;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.pathprobe.core.ErrnoCause;
+import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.tcp.TcpConnected;
+import io.pathprobe.nativeio.EpollConnects;
+import io.pathprobe.nativeio.NativeIoException;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+
+import static io.pathprobe.nativeio.SocketConstants.EINPROGRESS;
+import static io.pathprobe.nativeio.SocketConstants.EPOLLERR;
+import static io.pathprobe.nativeio.SocketConstants.EPOLLHUP;
+import static io.pathprobe.nativeio.SocketConstants.EPOLLOUT;
+import static io.pathprobe.nativeio.SocketConstants.IPV6_RECVERR;
+import static io.pathprobe.nativeio.SocketConstants.IPV6_TCLASS;
+import static io.pathprobe.nativeio.SocketConstants.IPV6_UNICAST_HOPS;
+import static io.pathprobe.nativeio.SocketConstants.IP_BIND_ADDRESS_NO_PORT;
+import static io.pathprobe.nativeio.SocketConstants.SOL_SOCKET;
+import static io.pathprobe.nativeio.SocketConstants.IP_RECVERR;
+import static io.pathprobe.nativeio.SocketConstants.IP_TOS;
+import static io.pathprobe.nativeio.SocketConstants.IP_TTL;
+import static io.pathprobe.nativeio.SocketConstants.SOL_IP;
+import static io.pathprobe.nativeio.SocketConstants.SOL_IPV6;
+import static io.pathprobe.nativeio.SocketConstants.SO_TIMESTAMPNS;
+import static io.pathprobe.nativeio.SocketConstants.TCP_CLOSE;
+import static io.pathprobe.nativeio.SocketConstants.TCP_LISTEN;
+import static io.pathprobe.nativeio.SocketConstants.TCP_SYN_RECV;
+import static io.pathprobe.nativeio.SocketConstants.TCP_SYN_SENT;
+
+/**
+ * The TCP connects of one event loop without a Netty channel each: plain non-blocking sockets made and driven
+ * through libc, watched by an epoll set of this loop's own, which itself sits on the loop as one Netty handle.
+ *
+ * <p>Why a set of its own rather than one Netty registration per socket: Netty adds a descriptor with one
+ * {@code epoll_ctl}, arms it with another and removes it with a third, where the set needs one {@code ADD} (closing
+ * the socket takes it out) and reaps a whole batch of finished connects with one {@code epoll_wait}. A probe then
+ * costs socket, its options, connect, one {@code epoll_ctl}, one {@code getsockopt} (TCP_INFO, which also says
+ * whether the handshake finished), on failure SO_ERROR and the error queue, and one close: what a C program does.
+ *
+ * <p>Where the answer is known before connect() returns (loopback, a veth into a namespace: the kernel runs the
+ * peer's reply in the same call), the TCP_INFO read right after connect() finds the socket established or closed,
+ * and the probe ends without touching the set at all.
+ *
+ * <p>Everything runs on the loop. Each socket's epoll data is its descriptor and a sequence number, so an event
+ * still queued for a descriptor that was closed and reused within one batch is not taken for the new socket's.
+ */
+final class ConnectSet implements EpollIoHandle {
+    /** Events reaped per epoll_wait; the loop's turn ends after {@link #MAX_ROUNDS} full batches. */
+    private static final int BATCH = 256;
+    private static final int MAX_ROUNDS = 4;
+
+    private final EpollConnects set;
+    private final EventLoop loop;
+    private final FileDescriptor descriptor;
+    /** Connects in flight by descriptor. */
+    private NativeConnect[] byFd = new NativeConnect[1024];
+    private int inFlight;
+    private int sequence;
+    private IoRegistration registration;
+    private boolean closed;
+
+    private ConnectSet(EpollConnects set, EventLoop loop) {
+        this.set = set;
+        this.loop = loop;
+        this.descriptor = new FileDescriptor(set.fd());
+    }
+
+    /**
+     * This loop's set, registered with it; call on the loop.
+     *
+     * @return null when it cannot be made here (then probes take the channel path)
+     */
+    static ConnectSet open(EventLoop loop) {
+        if (!(loop instanceof IoEventLoop)) {
+            return null;
+        }
+        EpollConnects native_;
+        try {
+            native_ = EpollConnects.open(BATCH);
+        } catch (NativeIoException e) {
+            return null;
+        }
+        ConnectSet set = new ConnectSet(native_, loop);
+        var f = ((IoEventLoop) loop).register(set); // on the loop: done when it returns
+        if (!f.isSuccess()) {
+            set.close();
+            return null;
+        }
+        set.registration = f.getNow();
+        set.registration.submit(EpollIoOps.EPOLLIN);
+        set.warmUp();
+        return set;
+    }
+
+    /**
+     * Runs each call of the probe path once, before any probe's clock runs, so that the first probe's RTT holds
+     * no first-use cost of jnr-ffi's stubs or of this code: a connect to the limited broadcast address, which TCP
+     * refuses in the kernel (ENETUNREACH) before anything is sent.
+     */
+    private void warmUp() {
+        int fd = set.tcpSocket(false);
+        if (fd < 0) {
+            return;
+        }
+        set.setInt(fd, SOL_IP, IP_RECVERR, 1);
+        set.connect(fd, ConnectWarmUp.NOWHERE, false);
+        set.tcpState(fd);
+        set.soError(fd);
+        set.poll();
+        System.nanoTime();
+        set.close(fd);
+    }
+
+    /** Starts {@code call}'s connect; on this set's loop. */
+    void start(ProbeCall call, TcpSettings s) {
+        start(call, s, false);
+    }
+
+    /** @param again whether this is the second try after a connect that met itself */
+    private void start(ProbeCall call, TcpSettings s, boolean again) {
+        if (closed) {
+            call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
+            return;
+        }
+        InetAddress target = call.address();
+        boolean v6 = target instanceof Inet6Address;
+        int fd = set.tcpSocket(v6);
+        if (fd < 0) {
+            setUpFailed(call, s, -1, -fd);
+            return;
+        }
+        int errno = configure(fd, s, v6);
+        if (errno != 0) {
+            setUpFailed(call, s, fd, errno);
+            return;
+        }
+        InetSocketAddress remote = new InetSocketAddress(target, call.request().port());
+        long start = System.nanoTime();
+        errno = set.connect(fd, remote, v6);
+        if (errno != 0) {
+            if (errno != EINPROGRESS) {
+                // connect() itself failed: a local route failure, or no local port or buffer to spare
+                ErrnoCause cause = Errnos.cause(errno);
+                if (TcpProber.isShortage(cause, s)) {
+                    set.close(fd);
+                    call.retryLater(cause);
+                    return;
+                }
+                TcpProber.QueuedError q = TcpProber.readErrorQueue(fd);
+                long now = System.nanoTime();
+                int localPort = q == null ? 0 : localPort(fd);
+                set.close(fd);
+                call.complete(TcpProber.failure(call, q, localPort, start, now - start, cause, null));
+                return;
+            }
+        }
+        NativeConnect c = new NativeConnect(this, call, s, again, fd, ++sequence, start);
+        if (finish(c, 0)) {
+            return; // known before connect() returned
+        }
+        errno = set.add(fd, EPOLLOUT, (long) c.sequence << 32 | fd);
+        if (errno != 0) {
+            setUpFailed(call, s, fd, errno);
+            return;
+        }
+        if (fd >= byFd.length) {
+            byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+        }
+        byFd[fd] = c;
+        inFlight++;
+        call.onAbort(c);
+    }
+
+    /** Socket options as the request asks; 0, or the errno of the first that failed. */
+    private int configure(int fd, TcpSettings s, boolean v6) {
+        int errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR, 1);
+        if (errno == 0 && s.abortiveClose()) {
+            errno = set.lingerZero(fd); // close sends a RST
+        }
+        if (errno == 0 && s.ttl() > 0) {
+            errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
+            if (errno == 0) {
+                // Trace probes: the Time Exceeded in the queue carries the kernel's arrival stamp, so its RTT ends
+                // on the wire. Only these pay the extra setsockopt; a plain check's rare ICMP error is loop-timed.
+                errno = setInt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+            }
+        }
+        if (errno == 0 && s.tos() >= 0) {
+            errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_TCLASS : IP_TOS, s.tos());
+        }
+        if (errno == 0 && s.device() != null) {
+            errno = set.bindToDevice(fd, s.device());
+        }
+        if (errno == 0 && s.source() != null) {
+            // Bind the address only; the port is picked at connect() per destination, so many probes can share
+            // one source port range as without a bind.
+            errno = setInt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1);
+            if (errno == 0) {
+                errno = set.bind(fd, new InetSocketAddress(s.source(), 0), v6);
+            }
+        }
+        return errno;
+    }
+
+    private int setInt(int fd, int level, int name, int value) {
+        return set.setInt(fd, level, name, value);
+    }
+
+    /** A socket could not be made or set up: a shortage waits its turn, anything else is the probe's error. */
+    private void setUpFailed(ProbeCall call, TcpSettings s, int fd, int errno) {
+        if (fd >= 0) {
+            set.close(fd);
+        }
+        ErrnoCause cause = Errnos.cause(errno);
+        if (TcpProber.isShortage(cause, s)) {
+            call.retryLater(cause); // out of descriptors: the engine starts it again when some are free
+            return;
+        }
+        call.complete(new ProbeOutcome.LocalError("cannot set up a socket for " + call.request().targetLabel()
+                + ": " + cause, cause));
+    }
+
+    /**
+     * Ends {@code c} if its handshake has ended: connected (TCP_INFO's state established), or failed (closed, or
+     * the loop reported an error or hang-up). Closes the socket then.
+     *
+     * @param ops the epoll events seen, 0 when looking right after connect()
+     * @return whether it ended
+     */
+    private boolean finish(NativeConnect c, int ops) {
+        int state = tcpState(c.fd);
+        long now = System.nanoTime();
+        long loopRtt = now - c.start;
+        if (handshakeDone(state)) {
+            if (!c.again && connectedToItself(c)) {
+                // A connect to a local port that nothing listens on can be given that very port as its ephemeral
+                // source and "succeed" by simultaneous open (tcp(7)): no listener's answer. Once more with
+                // another socket, which the kernel gives another port; nmap's connect scan reports these closed.
+                release(c);
+                start(c.call, c.settings, true);
+                return true;
+            }
+            long retrans = set.totalRetransmits();
+            long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), loopRtt);
+            release(c);
+            c.call.complete(new TcpConnected(rtt, c.call.address(), (int) retrans, ""));
+            return true;
+        }
+        if (ops == 0 && state != TCP_CLOSE && state >= 0) {
+            return false; // right after connect(): SYN sent, no answer yet
+        }
+        // The loop reported it (EPOLLOUT comes once the handshake is over, EPOLLERR with an error or an ICMP error
+        // queued): it ends now, so that a level-triggered event cannot repeat.
+        int errno = soError(c.fd);
+        TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
+        int localPort = q == null ? 0 : localPort(c.fd);
+        release(c);
+        ErrnoCause cause = errno > 0 ? Errnos.cause(errno) : null;
+        if (cause == null && q == null) {
+            c.call.complete(new ProbeOutcome.LocalError("connect to " + c.call.request().targetLabel()
+                    + " ended in TCP state " + state + " with no error", null));
+            return true;
+        }
+        c.call.complete(TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null));
+        return true;
+    }
+
+    /**
+     * Whether the handshake is over: established, or already past it (a server that accepts and closes at once
+     * leaves the socket in CLOSE_WAIT before connect() has even returned).
+     */
+    private static boolean handshakeDone(int state) {
+        return state > 0 && state != TCP_SYN_SENT && state != TCP_SYN_RECV && state != TCP_CLOSE
+                && state != TCP_LISTEN;
+    }
+
+    /** tcpi_state (the TCP_INFO read that {@link EpollConnects#totalRetransmits()} then reads), or -1. */
+    private int tcpState(int fd) {
+        return set.tcpState(fd);
+    }
+
+    private int soError(int fd) {
+        return set.soError(fd);
+    }
+
+    /** Whether the socket's local address and port are its remote ones (see {@link #finish}). */
+    private boolean connectedToItself(NativeConnect c) {
+        InetSocketAddress local = set.localAddress(c.fd);
+        return local != null && local.getPort() == c.call.request().port()
+                && local.getAddress().equals(c.call.address());
+    }
+
+    private int localPort(int fd) {
+        InetSocketAddress a = set.localAddress(fd);
+        return a == null ? 0 : a.getPort();
+    }
+
+    /** Takes {@code c} out of the set and closes its socket (once). */
+    void release(NativeConnect c) {
+        if (c.closed) {
+            return;
+        }
+        c.closed = true;
+        if (c.fd < byFd.length && byFd[c.fd] == c) {
+            byFd[c.fd] = null;
+            inFlight--;
+        }
+        set.close(c.fd); // also takes it out of the epoll set
+    }
+
+    /** Closes {@code c} from whichever thread aborted it (timeout: the loop; engine closed: another thread). */
+    void abort(NativeConnect c) {
+        if (loop.inEventLoop()) {
+            release(c);
+            return;
+        }
+        try {
+            loop.execute(c);
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down: close() below closes what is left
+        }
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return descriptor;
+    }
+
+    @Override
+    public void handle(IoRegistration r, IoEvent e) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            int n = set.poll();
+            for (int i = 0; i < n; i++) {
+                int ops = set.ops(i);
+                long data = set.data(i);
+                int fd = (int) data;
+                NativeConnect c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+                if (c == null || c.sequence != (int) (data >>> 32)) {
+                    continue; // closed (and maybe reused) since the kernel queued this event
+                }
+                if (c.call.isDone()) {
+                    release(c); // timed out meanwhile: a late result is not an outcome
+                } else {
+                    finish(c, ops);
+                }
+            }
+            if (n < BATCH) {
+                return;
+            }
+        }
+    }
+
+    /** {@link #close()} on the loop, from any thread. */
+    void closeOnLoop() {
+        try {
+            loop.execute(this::close);
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down and closes its handles itself
+        }
+    }
+
+    /** Closes every socket in flight and the set (the engine or the loop shutting down). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (registration != null) {
+            registration.cancel();
+        }
+        for (NativeConnect c : byFd) {
+            if (c != null) {
+                release(c);
+            }
+        }
+        set.close();
+    }
+
+    /** One connect in flight; as the call's abort action it closes the socket. */
+    static final class NativeConnect implements Runnable {
+        final ConnectSet set;
+        final ProbeCall call;
+        final TcpSettings settings;
+        /** The second try of a probe whose first connect met itself. */
+        final boolean again;
+        final int fd;
+        final int sequence;
+        final long start;
+        boolean closed;
+
+        NativeConnect(ConnectSet set, ProbeCall call, TcpSettings settings, boolean again, int fd, int sequence,
+                long start) {
+            this.set = set;
+            this.call = call;
+            this.settings = settings;
+            this.again = again;
+            this.fd = fd;
+            this.sequence = sequence;
+            this.start = start;
+        }
+
+        @Override
+        public void run() {
+            set.abort(this);
+        }
+    }
+}
