@@ -459,7 +459,7 @@ final class EchoLane {
                 return;
             }
             long rtt = clock.rtt(sent, stamp);
-            if (state == PendingTable.PENDING && rtt > call.request().timeout().toNanos()) {
+            if (state == PendingTable.PENDING && pastDeadline(call, rtt, stamp)) {
                 // It arrived after the deadline (kernel time), though before the sweep ran: late, as if the sweep
                 // had been on time. An outcome then depends on when the answer arrived, never on how busy we are.
                 timedOut(key, call.request().timeout().toNanos());
@@ -486,7 +486,7 @@ final class EchoLane {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
-        if (rtt > call.request().timeout().toNanos()) {
+        if (pastDeadline(call, rtt, stamp)) {
             timedOut(key, call.request().timeout().toNanos()); // after the deadline: as if the sweep had been on time
             return;
         }
@@ -495,6 +495,14 @@ final class EchoLane {
         call.complete(msg.kind == IcmpMessage.Kind.TIME_EXCEEDED
                 ? new ProbeOutcome.TtlExceeded(rtt, from, msg.code)
                 : new ProbeOutcome.Unreachable(rtt, from, msg.type, msg.code, msg.mtu, null));
+    }
+
+    /**
+     * Whether the kernel received the answer after the probe's deadline. Only with its time stamp: without one the
+     * arrival is unknown (the RTT then ends at the read), and the answer counts as it always did.
+     */
+    private static boolean pastDeadline(ProbeCall call, long rtt, long stamp) {
+        return stamp >= 0 && rtt > call.request().timeout().toNanos();
     }
 
     /** Whether the 4 or 16 address bytes at {@code off} are {@code a}'s. */
@@ -565,7 +573,7 @@ final class EchoLane {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
-        if (rtt > call.request().timeout().toNanos()) {
+        if (pastDeadline(call, rtt, stamp)) {
             timedOut(key, call.request().timeout().toNanos()); // after the deadline: as if the sweep had been on time
             return;
         }

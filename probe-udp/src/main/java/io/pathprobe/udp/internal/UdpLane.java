@@ -327,8 +327,9 @@ final class UdpLane {
         }
         pending.remove(key);
         long rtt = clock.rtt(p.sentNanos, stamp);
-        if (rtt > p.timeoutNanos) {
-            // arrived after the deadline, though before the sweep ran: as if the sweep had been on time
+        if (stamp >= 0 && rtt > p.timeoutNanos) {
+            // the kernel received it after the deadline, though before the sweep ran: as if the sweep had been on
+            // time (without a stamp its arrival is unknown, and it counts as it always did)
             p.call.complete(new ProbeOutcome.TimedOut(p.timeoutNanos));
             p.call.reportLate(rtt);
             return;
