@@ -3,6 +3,7 @@ package io.pathprobe.core.stats;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.PackedHistogram;
 
 /**
@@ -49,6 +50,18 @@ public final class ProbeStatistics {
     private long jinta;
     /** Made at the first RTT (see the class comment). */
     private Histogram histogram;
+    /**
+     * p50, p90 and p99 of the RTTs so far, or null when an RTT came since they were read: a packed histogram's
+     * percentile walks every bucket up to it (tens of microseconds each), which thousands of traces ending at once
+     * on one event loop cannot afford per snapshot.
+     */
+    private long[] percentiles;
+    /**
+     * The RTTs recorded so far in ascending order while there are at most {@link #FEW} of them, then null: a
+     * short series (a trace's hop over a few rounds) reads its percentiles here without walking the histogram.
+     */
+    private long[] few;
+    private static final int FEW = 16;
 
     /** A probe was sent: it is in flight until {@link #recordOutcome} (or forever, if the series stops first). */
     public void recordSent() {
@@ -127,7 +140,45 @@ public final class ProbeStatistics {
         if (histogram == null) {
             histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
         }
-        histogram.recordValue(Math.max(0, rtt));
+        long v = Math.max(0, rtt);
+        histogram.recordValue(v);
+        percentiles = null;
+        keepFew(v);
+    }
+
+    private void keepFew(long v) {
+        if (received > FEW) {
+            few = null;
+            return;
+        }
+        if (few == null) {
+            few = new long[FEW];
+        }
+        int i = (int) received - 1;
+        for (; i > 0 && few[i - 1] > v; i--) {
+            few[i] = few[i - 1];
+        }
+        few[i] = v;
+    }
+
+    /** Probes sent so far (without the copy {@link #snapshot()} makes). */
+    public long sent() {
+        return sent;
+    }
+
+    /** Probes received so far. */
+    public long received() {
+        return received;
+    }
+
+    /** Probes sent whose outcome has not been recorded yet. */
+    public long inFlight() {
+        return inFlight;
+    }
+
+    /** mtr's Drop now: probes that ended without being received (as {@link StatsSnapshot#dropped()}). */
+    public long dropped() {
+        return (sent - inFlight) - received;
     }
 
     /** An immutable copy of the figures now. */
@@ -137,12 +188,58 @@ public final class ProbeStatistics {
         double stdev = received > 1 ? Math.sqrt(ssd / (received - 1.0)) : 0;
         double mean = received == 0 ? 0 : sum / received;
         double mdev = received == 0 ? 0 : Math.sqrt(Math.max(0, sumSquares / received - mean * mean));
+        long[] p = received == 0 ? NO_PERCENTILES : percentiles();
         return new StatsSnapshot(sent, received, inFlight, duplicates, late, outcomes.clone(),
                 retransmittedConnects, synRetransmits, loss, received == 0 ? -1 : last, received == 0 ? -1 : best,
                 received == 0 ? -1 : worst, avg, stdev, mdev, received == 0 ? 0 : gmean, jitter, javg, jworst, jinta,
-                received == 0 ? -1 : histogram.getValueAtPercentile(50),
-                received == 0 ? -1 : histogram.getValueAtPercentile(90),
-                received == 0 ? -1 : histogram.getValueAtPercentile(99), corrupted);
+                p[0], p[1], p[2], corrupted);
+    }
+
+    private static final long[] NO_PERCENTILES = {-1, -1, -1};
+    private static final double[] SHOWN = {50, 90, 99};
+
+    private long[] percentiles() {
+        if (percentiles == null) {
+            long[] p = new long[SHOWN.length];
+            if (few != null) {
+                // the value at the count the percentile needs, as the histogram's bucket of it reports it
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = histogram.highestEquivalentValue(few[(int) countAt(SHOWN[i], received) - 1]);
+                }
+            } else {
+                p = valuesAtPercentiles(histogram, SHOWN);
+            }
+            percentiles = p;
+        }
+        return percentiles;
+    }
+
+    /**
+     * What {@link Histogram#getValueAtPercentile} returns for each of {@code ascending} (percentiles in (0, 100],
+     * in ascending order), in one walk over the buckets instead of one each: the same count at each percentile
+     * (its rounding included), the same value (the highest equivalent of the bucket that reaches it).
+     */
+    static long[] valuesAtPercentiles(Histogram h, double[] ascending) {
+        long[] out = new long[ascending.length];
+        long total = h.getTotalCount();
+        int next = 0;
+        long want = countAt(ascending[0], total);
+        for (HistogramIterationValue v : h.recordedValues()) {
+            while (v.getTotalCountToThisValue() >= want) {
+                out[next++] = h.highestEquivalentValue(v.getValueIteratedTo());
+                if (next == out.length) {
+                    return out;
+                }
+                want = countAt(ascending[next], total);
+            }
+        }
+        return out; // an empty histogram: zeros, as getValueAtPercentile
+    }
+
+    /** The count a percentile needs, rounded as {@link Histogram#getValueAtPercentile} rounds it. */
+    private static long countAt(double percentile, long total) {
+        double p = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0.0), 100.0);
+        return Math.max(1, (long) Math.ceil(p / 100.0 * total));
     }
 
     /**

@@ -377,15 +377,20 @@ final class EchoLane {
     // ---- receiving (on the loop)
 
     void onReadable(EchoSocket socket) {
+        read(socket, MAX_READS_PER_EVENT);
+    }
+
+    /** Reads and matches up to about {@code max} messages; returns whether the socket was left empty. */
+    private boolean read(EchoSocket socket, int max) {
         MessageBatch b = bigPayloads ? bigReceive() : smallReceive;
         int total = 0;
-        while (total < MAX_READS_PER_EVENT) {
+        while (total < max) {
             int n = b.receive(socket.fd, b.capacity(), 0);
             if (n <= 0) {
                 if (n < 0 && -n != EAGAIN && -n != EINTR) {
                     LOG.log(Level.FINE, "recvmmsg on an ICMP socket failed: {0}", NativeIo.errnoName(-n));
                 }
-                return;
+                return true;
             }
             ReceiveClock clock = ReceiveClock.now();
             for (int i = 0; i < n; i++) {
@@ -398,9 +403,10 @@ final class EchoLane {
             }
             total += n;
             if (n < b.capacity()) {
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private MessageBatch bigReceive() {
@@ -455,6 +461,13 @@ final class EchoLane {
                 return;
             }
             long rtt = clock.rtt(sent, stamp);
+            if (state == PendingTable.PENDING && pastDeadline(call, rtt, stamp)) {
+                // It arrived after the deadline (kernel time), though before the sweep ran: late, as if the sweep
+                // had been on time. An outcome then depends on when the answer arrived, never on how busy we are.
+                timedOut(key, call.request().timeout().toNanos());
+                call.reportLate(rtt);
+                return;
+            }
             if (state == PendingTable.PENDING) {
                 int ttl = msg.ttl >= 0 ? msg.ttl : b.controlInt(i,
                         v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
@@ -475,11 +488,23 @@ final class EchoLane {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
+        if (pastDeadline(call, rtt, stamp)) {
+            timedOut(key, call.request().timeout().toNanos()); // after the deadline: as if the sweep had been on time
+            return;
+        }
         InetAddress from = b.source(i);
         table.end(key, PendingTable.ENDED);
         call.complete(msg.kind == IcmpMessage.Kind.TIME_EXCEEDED
                 ? new ProbeOutcome.TtlExceeded(rtt, from, msg.code)
                 : new ProbeOutcome.Unreachable(rtt, from, msg.type, msg.code, msg.mtu, null));
+    }
+
+    /**
+     * Whether the kernel received the answer after the probe's deadline. Only with its time stamp: without one the
+     * arrival is unknown (the RTT then ends at the read), and the answer counts as it always did.
+     */
+    private static boolean pastDeadline(ProbeCall call, long rtt, long stamp) {
+        return stamp >= 0 && rtt > call.request().timeout().toNanos();
     }
 
     /** Whether the 4 or 16 address bytes at {@code off} are {@code a}'s. */
@@ -499,10 +524,14 @@ final class EchoLane {
 
     /** Ping sockets report ICMP errors about our echoes here (IP_RECVERR): Time Exceeded, Unreachable. */
     void onError(EchoSocket socket) {
+        readErrors(socket, MAX_READS_PER_EVENT);
+    }
+
+    private void readErrors(EchoSocket socket, int max) {
         if (errorQueue == null) {
             return;
         }
-        for (int n = 0; n < MAX_READS_PER_EVENT; n++) {
+        for (int n = 0; n < max; n++) {
             Optional<SocketError> next;
             try {
                 next = errorQueue.next(socket.fd);
@@ -546,6 +575,10 @@ final class EchoLane {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
+        if (pastDeadline(call, rtt, stamp)) {
+            timedOut(key, call.request().timeout().toNanos()); // after the deadline: as if the sweep had been on time
+            return;
+        }
         ProbeOutcome o;
         boolean icmp = e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP || e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP6;
         if (icmp && e.offender() != null && e.icmpType() == (v6 ? IcmpCodec.ICMP6_TIME_EXCEEDED : IcmpCodec.ICMP_TIME_EXCEEDED)) {
@@ -580,7 +613,11 @@ final class EchoLane {
     private void sweep() {
         sweepFuture = null;
         sweepAt = Long.MAX_VALUE;
-        long next = timeouts.sweep(System.nanoTime(), expiry);
+        long now = System.nanoTime();
+        // Answers that arrived in time may still wait in the sockets while the loop was busy (thousands of traces
+        // ending at once, other work on a shared machine): match them before anything times out.
+        drainAll();
+        long next = timeouts.sweep(now, expiry);
         if (next != Long.MAX_VALUE) {
             scheduleSweep(next);
         }
@@ -595,6 +632,22 @@ final class EchoLane {
             LOG.log(Level.WARNING, "completing a timed-out ICMP probe failed", e);
         }
     }
+
+    /**
+     * Reads every socket (and ping sockets' error queues) until empty, or {@link #MAX_DRAIN} messages each: a full
+     * receive buffer holds fewer, and the bound keeps a flood of foreign packets from holding the loop.
+     */
+    private void drainAll() {
+        for (EchoSocket s : sockets) {
+            if (!s.isClosed()) {
+                read(s, MAX_DRAIN);
+                readErrors(s, MAX_DRAIN);
+            }
+        }
+    }
+
+    /** Messages a drain before a sweep reads per socket at most: more than a 16 MB receive buffer holds. */
+    private static final int MAX_DRAIN = 1 << 16;
 
     // ---- helpers
 

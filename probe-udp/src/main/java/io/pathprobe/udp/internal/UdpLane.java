@@ -21,10 +21,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,7 +36,9 @@ import java.util.logging.Logger;
  * with the error queue on, bound to the source port, on one event loop; the table of probes in flight lives on that
  * loop. Each probe carries a key and a random token in its payload; the ICMP error that answers it (Time Exceeded
  * from a router, port unreachable from the destination) comes back through the error queue quoting the payload, and
- * is matched on key, token and destination: never on timing.
+ * is matched on key, token and destination: never on timing. The lane times its probes out itself, by the kernel's
+ * arrival time of the answers: before a sweep ends probes, it reads what waits in the error queue (a busy or starved
+ * loop reads late, but the answer arrived in time), and an answer stamped past the deadline counts as timed out.
  *
  * <p>What a blind (off-path) attacker must get right for a forged error to count: the kernel queues an error on this
  * socket only when the quoted source address and port are the socket's (an unconnected socket's lookup,
@@ -52,6 +57,9 @@ final class UdpLane {
     private static final int RECEIVE_BUFFER = 32 << 20;
     /** Sends of one datagram at most (each clears one pending error of an earlier probe). */
     private static final int MAX_SEND_ATTEMPTS = 8;
+    /** Errors a drain before a sweep reads at most: more than the receive buffer holds (a KB or so each). */
+    private static final int MAX_DRAIN = 1 << 16;
+    private static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final boolean v6;
     private final IoEventLoop loop;
@@ -65,18 +73,26 @@ final class UdpLane {
     private int ttl = Integer.MIN_VALUE;
     private int tos = -1;
     private boolean closed;
+    /** Probes in flight by timeout, each queue in send order and so in deadline order (one timeout per trace). */
+    private final Map<Long, ArrayDeque<Pending>> deadlines = new HashMap<>();
+    private ScheduledFuture<?> sweepFuture;
+    private long sweepAt = Long.MAX_VALUE;
 
     /** One probe in flight. */
     private static final class Pending {
+        final int key;
         final ProbeCall call;
         final long token;
         final InetSocketAddress to;
+        final long timeoutNanos;
         long sentNanos;
 
-        Pending(ProbeCall call, long token, InetSocketAddress to) {
+        Pending(int key, ProbeCall call, long token, InetSocketAddress to) {
+            this.key = key;
             this.call = call;
             this.token = token;
             this.to = to;
+            this.timeoutNanos = call.request().timeout().toNanos();
         }
     }
 
@@ -175,7 +191,7 @@ final class UdpLane {
         byte[] data = payload(size);
         ByteBuffer.wrap(data).putInt(0, key).putLong(4, token);
         InetSocketAddress to = new InetSocketAddress(call.address(), call.request().port());
-        Pending p = new Pending(call, token, to);
+        Pending p = new Pending(key, call, token, to);
         try {
             applyTtlAndTos(call.request().option(ProbeOption.TTL), call.request().option(ProbeOption.TOS));
             pending.put(key, p);
@@ -185,7 +201,10 @@ final class UdpLane {
                 pending.remove(key);
                 call.complete(new ProbeOutcome.LocalError("the UDP send buffer is full (too many probes at once)",
                         NativeTerms.cause(SocketConstants.EAGAIN)));
+                return;
             }
+            deadlines.computeIfAbsent(p.timeoutNanos, t -> new ArrayDeque<>()).add(p);
+            scheduleSweep(p.sentNanos + p.timeoutNanos);
         } catch (NativeIoException e) {
             pending.remove(key);
             int errno = e.errno();
@@ -269,7 +288,11 @@ final class UdpLane {
     }
 
     private void drainErrors() {
-        for (int n = 0; n < MAX_READS_PER_EVENT; n++) {
+        drainErrors(MAX_READS_PER_EVENT);
+    }
+
+    private void drainErrors(int max) {
+        for (int n = 0; n < max; n++) {
             Optional<SocketError> next;
             try {
                 next = errorQueue.next(socket.fd);
@@ -304,7 +327,69 @@ final class UdpLane {
         }
         pending.remove(key);
         long rtt = clock.rtt(p.sentNanos, stamp);
+        if (stamp >= 0 && rtt > p.timeoutNanos) {
+            // the kernel received it after the deadline, though before the sweep ran: as if the sweep had been on
+            // time (without a stamp its arrival is unknown, and it counts as it always did)
+            p.call.complete(new ProbeOutcome.TimedOut(p.timeoutNanos));
+            p.call.reportLate(rtt);
+            return;
+        }
         p.call.complete(outcome(e, rtt));
+    }
+
+    // ---- timeouts (on the loop)
+
+    private void scheduleSweep(long due) {
+        if (due >= sweepAt) {
+            return;
+        }
+        if (sweepFuture != null) {
+            sweepFuture.cancel(false);
+        }
+        sweepAt = due;
+        long delay = Math.max(0, due - System.nanoTime()) + SWEEP_SLACK_NANOS;
+        sweepFuture = loop.schedule(this::sweep, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void sweep() {
+        sweepFuture = null;
+        sweepAt = Long.MAX_VALUE;
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        // Answers that arrived in time may still wait in the error queue while the loop was busy or had no CPU:
+        // match them before anything times out.
+        drainErrors(MAX_DRAIN);
+        long next = Long.MAX_VALUE;
+        for (var it = deadlines.values().iterator(); it.hasNext(); ) {
+            ArrayDeque<Pending> q = it.next();
+            while (!q.isEmpty()) {
+                Pending p = q.peek();
+                if (pending.get(p.key) != p) {
+                    q.poll(); // answered or aborted
+                    continue;
+                }
+                long due = p.sentNanos + p.timeoutNanos;
+                if (due - now > 0) {
+                    next = Math.min(next, due);
+                    break;
+                }
+                q.poll();
+                pending.remove(p.key);
+                try {
+                    p.call.complete(new ProbeOutcome.TimedOut(p.timeoutNanos));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "completing a timed-out UDP probe failed", e);
+                }
+            }
+            if (q.isEmpty()) {
+                it.remove();
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            scheduleSweep(next);
+        }
     }
 
     private ProbeOutcome outcome(SocketError e, long rtt) {
@@ -336,11 +421,19 @@ final class UdpLane {
         }
     }
 
-    /** Closes the socket; probes in flight are left to the engine's timeouts. Any thread. */
+    /** Closes the socket; probes in flight end with a local error. Any thread. */
     void close() {
         Runnable r = () -> {
             closed = true;
             socket.close();
+            if (sweepFuture != null) {
+                sweepFuture.cancel(false);
+            }
+            for (Pending p : pending.values().toArray(new Pending[0])) {
+                p.call.complete(new ProbeOutcome.LocalError("the udp prober is closed", null));
+            }
+            pending.clear();
+            deadlines.clear();
         };
         if (loop.inEventLoop() || loop.isShuttingDown()) {
             r.run();

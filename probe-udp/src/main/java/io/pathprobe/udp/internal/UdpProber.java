@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The UDP prober of one engine: one {@link UdpLane} (one socket) per address family, source port and vantage
- * point, on the event loop that first needed it. The engine times probes out.
+ * point, on the event loop that first needed it. Each lane times its probes out (by when their answers arrived).
  */
 public final class UdpProber implements Prober {
     private static final Set<ProbeOption<?>> KNOWN = Set.of(ProbeOption.TTL, ProbeOption.TOS,
@@ -54,6 +54,11 @@ public final class UdpProber implements Prober {
             throw new IllegalArgumentException("udp probes run from the local host; vantage point "
                     + request.vantagePoint().id() + " is not supported");
         }
+    }
+
+    @Override
+    public boolean handlesTimeouts() {
+        return true;
     }
 
     @Override
