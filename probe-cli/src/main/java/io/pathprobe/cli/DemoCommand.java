@@ -1,5 +1,7 @@
 package io.pathprobe.cli;
 
+import io.pathprobe.core.AddressText;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -24,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress loopback = AddressText.parse("127.0.0.1");
         PrintWriter out = spec.commandLine().getOut();
         try (ServerSocket listener = new ServerSocket(0, 50, loopback)) {
             Thread acceptor = new Thread(() -> acceptAll(listener), "pathprobe-demo-listener");

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -101,19 +100,10 @@ final class FpingTargets {
 
     private static long ipv4(String text) {
         String t = text.trim();
-        if (!HostResolver.isLiteral(t) || t.indexOf(':') >= 0) {
+        byte[] b = AddressText.ipv4Bytes(t);
+        if (b == null) {
             throw new UsageException("-g '" + t + "' is not an IPv4 address: give e.g. -g 10.0.0.1 10.0.0.254");
         }
-        InetAddress a;
-        try {
-            a = InetAddress.getByName(t); // a literal: no lookup
-        } catch (java.net.UnknownHostException e) {
-            throw new UsageException("-g '" + t + "' is not an IPv4 address: give e.g. -g 10.0.0.1 10.0.0.254", e);
-        }
-        if (!(a instanceof Inet4Address)) {
-            throw new UsageException("-g '" + t + "' is not an IPv4 address: give e.g. -g 10.0.0.1 10.0.0.254");
-        }
-        byte[] b = a.getAddress();
         return ((b[0] & 255L) << 24) | ((b[1] & 255L) << 16) | ((b[2] & 255L) << 8) | (b[3] & 255L);
     }
 
