@@ -165,6 +165,19 @@ final class EchoLane {
 
     /** Hands a probe to the lane; any thread. */
     void submit(ProbeCall call) {
+        if (loop.inEventLoop() && !closed) {
+            // On the lane's own loop (a probe started as another ended): straight into the batch, no queue node;
+            // the batch goes when this turn's tasks have run (or when full).
+            if (blocked || !backlog.isEmpty()) {
+                backlog.addLast(call);
+            } else if (!call.isDone()) {
+                queue(call);
+            }
+            if (flushScheduled.compareAndSet(false, true)) {
+                loop.execute(flushTask);
+            }
+            return;
+        }
         incoming.offer(call);
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
