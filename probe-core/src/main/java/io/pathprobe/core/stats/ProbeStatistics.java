@@ -76,7 +76,8 @@ public final class ProbeStatistics {
             outcomes = java.util.Arrays.copyOf(outcomes, OutcomeType.values().size());
         }
         outcomes[kind]++;
-        Integer syn = outcome.attribute(OutcomeAttribute.SYN_RETRANSMITS);
+        // A reply carries no SYN count; asking would build its attribute map, per echo.
+        Integer syn = outcome.type() == OutcomeType.REPLY ? null : outcome.attribute(OutcomeAttribute.SYN_RETRANSMITS);
         if (syn != null && syn > 0) {
             retransmittedConnects++;
             synRetransmits += syn;
