@@ -20,8 +20,9 @@ import org.HdrHistogram.PackedHistogram;
  * with the number of distinct RTT buckets seen rather than with the range (a plain one holds ~80 KB of counts for
  * RTTs up to a second; a trace keeps one per hop and flow, a ticket capture thousands). Its percentiles are the
  * same as a plain histogram's of the same precision. A series that has recorded {@link #DENSE_AFTER} RTTs moves to a
- * plain one: a packed one costs a walk of its index per value (half the event loops' time in a many-target ping),
- * and the counts of such a series weigh less than its values did (16,384 RTTs: 128 KB as longs).
+ * plain one: a packed one costs a walk of its index per value (half the event loops' Java time in a fast ping). The
+ * plain one weighs ~100 KB more (loopback to one-second RTTs); only series that busy pay it (a one-hour ticket
+ * capture at the default 1 s interval stays packed).
  * Times are nanoseconds. Not thread-safe: one writer, or guard it (sessions do).
  */
 public final class ProbeStatistics {
