@@ -6,7 +6,8 @@
 # Order: the N-thread ceiling (one ping socket per thread, N = processors), the one-thread ceilings (ping socket,
 # raw socket: whether N threads scale on this machine now), the engine (IcmpRate, one lane per event loop, N
 # loops), the N-thread ceiling again; the ratio uses the mean of the two N-thread runs (the machine is shared:
-# figures drift while it runs).
+# figures drift while it runs). BASELINE=DIR (another checkout, its benchmarks built) runs its IcmpRate right after
+# this one's, for a before/after in the same minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-1000000}
@@ -32,9 +33,15 @@ out=$(in_ns "$ceil" dgram 1 "$total" 512 || true); echo "$out"; d1=$(echo "$out"
 out=$(in_ns "$ceil" raw 1 "$total" 512 || true); echo "$out"; r1=$(echo "$out" | rate_of)
 out=$(in_ns java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$total" 254 4096 "$threads" "$mode"); echo "$out"
 p=$(echo "$out" | rate_of)
+q=0
+if [ -n "${BASELINE:-}" ]; then
+  out=$(in_ns java -cp "$BASELINE/$jar" io.pathprobe.benchmarks.IcmpRate "$total" 254 4096 "$threads" "$mode")
+  echo "baseline $out"; q=$(echo "$out" | rate_of)
+fi
 out=$(in_ns "$ceil" dgram "$threads" "$per_thread" 512 || true); echo "$out"; b=$(echo "$out" | rate_of)
-awk -v p="$p" -v a="$a" -v b="$b" -v r="$r1" -v d="$d1" -v t="$threads" 'BEGIN {
+awk -v p="$p" -v q="$q" -v a="$a" -v b="$b" -v r="$r1" -v d="$d1" -v t="$threads" 'BEGIN {
   c = (a + b) / 2
   printf "echoceil dgram %d threads, mean of before/after: %.0f/s (%.2fx its one-thread run)\n", t, c, c / d
   printf "pathprobe / echoceil dgram %d threads = %.2f\n", t, p / c
-  printf "pathprobe / echoceil raw 1 thread    = %.2f\n", p / r }'
+  printf "pathprobe / echoceil raw 1 thread    = %.2f\n", p / r
+  if (q > 0) printf "baseline / echoceil dgram %d threads = %.2f (pathprobe / baseline = %.2fx)\n", t, q / c, p / q }'

@@ -412,7 +412,7 @@ final class SessionRun {
                 t.firstSentNanos = System.nanoTime();
             }
             t.event();
-            if (!reported && !aborted && !json) {
+            if (!reported && !aborted && !json && !quiet) { // quiet: not even formatted (a map lookup per probe)
                 print(style.lines().sent(t, sequence));
             }
         }

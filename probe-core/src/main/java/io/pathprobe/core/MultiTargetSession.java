@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -97,7 +96,8 @@ public final class MultiTargetSession {
     private final CompletableFuture<Void> all = new CompletableFuture<>();
     private final Thread pacer;
     private volatile boolean stopped;
-    private ScheduledFuture<?> deadlineTimer;
+    /** Carries the deadline and the engine's close; ends when the session does. */
+    private Repetition lifetime;
     private long startNanos;
     private volatile long endNanos;
 
@@ -154,9 +154,20 @@ public final class MultiTargetSession {
     private synchronized void begin() {
         startNanos = System.nanoTime();
         lastSendNanos = startNanos - gapNanos;
-        if (!plan.deadline().isZero()) {
-            deadlineTimer = engine.nextLoop().schedule(() -> stop(), plan.deadline().toNanos(), TimeUnit.NANOSECONDS);
-        }
+        // The deadline, and the end with the engine's close, are a repetition's: one round, held until every
+        // target has ended (or stopped by the deadline or the engine, which then ends the session).
+        lifetime = engine.repeat(plan.interval(), 1, plan.deadline(), new Repetition.Rounds() {
+            @Override
+            public void round(Repetition r, long n) {
+                r.hold();
+            }
+
+            @Override
+            public void finished(Repetition r) {
+                stop();
+            }
+        });
+        lifetime.start();
         pacer.start();
     }
 
@@ -274,15 +285,57 @@ public final class MultiTargetSession {
             t.stats.recordSent();
         }
         listener.onSent(index, seq);
+        Sent sent = new Sent(index, t, seq);
         CompletableFuture<ProbeOutcome> f;
         try {
-            f = engine.probe(t.request, extrasFor(index, t, seq));
+            f = engine.probe(t.request, sent);
         } catch (RuntimeException e) {
             ended(index, t, seq, new ProbeOutcome.LocalError("probe not started: " + e.getMessage(), null));
             throw e;
         }
-        f.whenComplete((outcome, error) -> ended(index, t, seq,
-                outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null)));
+        f.whenComplete(sent);
+    }
+
+    /** One sent probe: hears of its extra answers and of its end (one object a probe, not a listener and a lambda). */
+    private final class Sent implements ProbeEventListener, java.util.function.BiConsumer<ProbeOutcome, Throwable> {
+        private final int index;
+        private final Target t;
+        private final long seq;
+
+        Sent(int index, Target t, long seq) {
+            this.index = index;
+            this.t = t;
+            this.seq = seq;
+        }
+
+        @Override
+        public void accept(ProbeOutcome outcome, Throwable error) {
+            ended(index, t, seq, outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null));
+        }
+
+        @Override
+        public void probeDuplicate(ProbeRequest r) {
+            synchronized (t) {
+                t.stats.recordDuplicate();
+            }
+            listener.onDuplicate(index, seq);
+        }
+
+        @Override
+        public void probeLate(ProbeRequest r, long rttNanos) {
+            synchronized (t) {
+                t.stats.recordLate();
+            }
+            listener.onLate(index, seq, rttNanos);
+        }
+
+        @Override
+        public void probeCorrupted(ProbeRequest r, int byteIndex) {
+            synchronized (t) {
+                t.stats.recordCorrupted();
+            }
+            listener.onCorrupted(index, seq, byteIndex);
+        }
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
@@ -305,34 +358,6 @@ public final class MultiTargetSession {
         }
     }
 
-    private ProbeEventListener extrasFor(int index, Target t, long seq) {
-        return new ProbeEventListener() {
-            @Override
-            public void probeDuplicate(ProbeRequest r) {
-                synchronized (t) {
-                    t.stats.recordDuplicate();
-                }
-                listener.onDuplicate(index, seq);
-            }
-
-            @Override
-            public void probeLate(ProbeRequest r, long rttNanos) {
-                synchronized (t) {
-                    t.stats.recordLate();
-                }
-                listener.onLate(index, seq, rttNanos);
-            }
-
-            @Override
-            public void probeCorrupted(ProbeRequest r, int byteIndex) {
-                synchronized (t) {
-                    t.stats.recordCorrupted();
-                }
-                listener.onCorrupted(index, seq, byteIndex);
-            }
-        };
-    }
-
     private void finish(Target t) {
         StatsSnapshot s;
         synchronized (t) {
@@ -348,10 +373,12 @@ public final class MultiTargetSession {
             endNanos = System.nanoTime();
             stopped = true;
             LockSupport.unpark(pacer);
+            Repetition r;
             synchronized (this) {
-                if (deadlineTimer != null) {
-                    deadlineTimer.cancel(false);
-                }
+                r = lifetime;
+            }
+            if (r != null) {
+                r.stop();
             }
             all.complete(null);
         }

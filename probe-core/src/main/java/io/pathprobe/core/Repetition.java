@@ -90,15 +90,50 @@ public final class Repetition {
      * round has started or the repetition has ended.
      */
     public void nextNow() {
-        loop.execute(() -> {
-            synchronized (this) {
-                if (!sending || finished || ticker == null) {
-                    return;
-                }
-                ticker.cancel(false);
-                ticker = loop.scheduleAtFixedRate(this::tick, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        loop.execute(nextNowTask);
+    }
+
+    /**
+     * The round runs in this task rather than through a timer due at once (a scheduled task waits for the loop's
+     * next turn through epoll; a task runs in this one). The interval's timer is not re-armed per round either:
+     * moving the loop's nearest deadline costs a timerfd syscall each time. It fires at most once an interval and
+     * sends only when no round has gone for an interval ({@link #paceTick}).
+     */
+    private final Runnable nextNowTask = this::runNextNow;
+    /** When the last round started, once rounds are paced by {@link #nextNow}; on the loop. */
+    private long lastRoundNanos;
+    private boolean pacedByNext;
+
+    private void runNextNow() {
+        synchronized (this) {
+            if (!sending || finished || ticker == null) {
+                return;
             }
-        });
+            if (!pacedByNext) {
+                pacedByNext = true;
+                ticker.cancel(false);
+                ticker = loop.schedule(this::paceTick, interval.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        lastRoundNanos = System.nanoTime();
+        tick();
+    }
+
+    /** The interval's timer once rounds are paced by {@link #nextNow}: a round if none went for an interval. */
+    private void paceTick() {
+        long every = interval.toNanos();
+        long now = System.nanoTime();
+        long due = lastRoundNanos + every;
+        if (now - due >= 0) {
+            lastRoundNanos = now;
+            tick();
+            due = now + every;
+        }
+        synchronized (this) {
+            if (sending && !finished) {
+                ticker = loop.schedule(this::paceTick, due - now, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     private void tick() {

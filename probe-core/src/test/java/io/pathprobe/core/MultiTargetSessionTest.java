@@ -149,6 +149,23 @@ class MultiTargetSessionTest {
     }
 
     @Test
+    void closingTheEngineEndsTheSession() throws Exception {
+        Duration t = Duration.ofSeconds(30);
+        List<ProbeRequest> rs = List.of(req("held", t), req("held", t));
+        MultiTargetSession s = MultiTargetSession.start(engine, rs, SessionPlan.count(0).withInterval(Duration.ofSeconds(60)),
+                Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, null);
+        assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
+        assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
+        assertFalse(s.completion().isDone(), "count 0 runs until stopped");
+        engine.close();
+        s.completion().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(s.completion(i).isDone(), "target " + i);
+            assertEquals(1, s.snapshot(i).sent(), "target " + i);
+        }
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnythingIsSent() {
         Duration t = Duration.ofMillis(50);
         SessionPlan plan = SessionPlan.count(1);

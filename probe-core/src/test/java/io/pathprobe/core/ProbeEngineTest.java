@@ -260,6 +260,25 @@ class ProbeEngineTest {
     }
 
     @Test
+    void afterSendNextTheIntervalStillSendsWhenNoAnswerComes() throws Exception {
+        // Probe 2 goes by sendNext; its answer never comes, so only the interval's timer can send probe 3.
+        ProbeRequest held = req("held").toBuilder().timeout(Duration.ofSeconds(30)).build();
+        ProbeSession s = engine.startSession(held, SessionPlan.count(3).withInterval(Duration.ofMillis(20)), null);
+        ProbeCall first = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+        assertNotNull(first, "probe 1 started");
+        first.complete(TestOutcomes.answer(1_000_000, first.address()));
+        s.sendNext();
+        for (int i = 2; i <= 3; i++) {
+            ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+            assertNotNull(call, "probe " + i + " started");
+            call.complete(new ProbeOutcome.TimedOut(1));
+        }
+        StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);
+        assertEquals(3, st.sent());
+        assertEquals(1, st.received());
+    }
+
+    @Test
     void sessionCountsTimeoutsAsLoss() throws Exception {
         ProbeSession s = engine.startSession(req("silent"), SessionPlan.count(3).withInterval(Duration.ofMillis(5)), null);
         StatsSnapshot st = s.completion().get(10, TimeUnit.SECONDS);

@@ -136,6 +136,28 @@ class IcmpNamespaceLabTest {
     }
 
     @Test
+    void everySendThatFailsMidBatchStillEndsUnreachable(NetLab lab) throws Exception {
+        // The client's route to 203.0.113.0/24 rejects every send (EHOSTUNREACH). With the in-flight limit at one
+        // send batch (64), each failed send's completion starts the next probe on the lane's loop while the batch is
+        // still being sent: every probe must still be tried (and fail), none skipped to time out.
+        LinearPath path = path(lab);
+        path.client().replaceRoute("203.0.113.0/24", RouteType.UNREACHABLE);
+        try (ProbeEngine engine = ProbeEngine.builder().networkNamespace(path.client().namespace())
+                .probers(Probers.of(new IcmpProberProvider())).maxInFlight(64).build()) {
+            for (IcmpSocketMode mode : MODES) {
+                List<CompletableFuture<ProbeOutcome>> fs = new java.util.ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    fs.add(engine.probe(echo(InetAddress.getByName("203.0.113." + (1 + i % 200)), mode).build()));
+                }
+                for (int i = 0; i < fs.size(); i++) {
+                    assertInstanceOf(ProbeOutcome.Unreachable.class, fs.get(i).get(60, TimeUnit.SECONDS),
+                            mode + " probe " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void silenceTimesOutAfterTheRequestedTimeout(NetLab lab) throws Exception {
         LinearPath path = path(lab);
         path.server().nft().rule(Nft.Chain.INPUT, "icmp type echo-request drop")

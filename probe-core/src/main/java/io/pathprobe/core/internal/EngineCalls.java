@@ -247,13 +247,34 @@ public final class EngineCalls {
         }
     };
 
-    /** The owner of calls: the engine's end of each, and who hears of late answers (the listeners, the observer). */
-    private final class ObservedOwner implements EngineCall.Owner {
-        /** Null for the engine's own owner (made before the listeners' field is set). */
-        private final ProbeEventListener extras;
+    /**
+     * The owner of calls: the engine's end of each, and who hears of late answers (the listeners, the observer).
+     * With an observer it is also the listener telling both (one object per observed call, not two).
+     */
+    private final class ObservedOwner implements EngineCall.Owner, ProbeEventListener {
+        /** Null for the engine's own owner. */
+        private final ProbeEventListener observer;
 
         ObservedOwner(ProbeEventListener observer) {
-            this.extras = observer == null ? null : both(observer);
+            this.observer = observer;
+        }
+
+        @Override
+        public void probeDuplicate(ProbeHandle probe) {
+            extras.probeDuplicate(probe);
+            observer.probeDuplicate(probe);
+        }
+
+        @Override
+        public void probeLate(ProbeHandle probe, long rttNanos) {
+            extras.probeLate(probe, rttNanos);
+            observer.probeLate(probe, rttNanos);
+        }
+
+        @Override
+        public void probeCorrupted(ProbeHandle probe, int byteIndex) {
+            extras.probeCorrupted(probe, byteIndex);
+            observer.probeCorrupted(probe, byteIndex);
         }
 
         @Override
@@ -268,30 +289,8 @@ public final class EngineCalls {
 
         @Override
         public ProbeEventListener extras() {
-            return extras != null ? extras : EngineCalls.this.extras;
+            return observer != null ? this : EngineCalls.this.extras;
         }
-    }
-
-    private ProbeEventListener both(ProbeEventListener observer) {
-        return new ProbeEventListener() {
-            @Override
-            public void probeDuplicate(ProbeHandle probe) {
-                extras.probeDuplicate(probe);
-                observer.probeDuplicate(probe);
-            }
-
-            @Override
-            public void probeLate(ProbeHandle probe, long rttNanos) {
-                extras.probeLate(probe, rttNanos);
-                observer.probeLate(probe, rttNanos);
-            }
-
-            @Override
-            public void probeCorrupted(ProbeHandle probe, int byteIndex) {
-                extras.probeCorrupted(probe, byteIndex);
-                observer.probeCorrupted(probe, byteIndex);
-            }
-        };
     }
 
     private Stripe stripe(EngineCall call) {
@@ -358,7 +357,8 @@ public final class EngineCalls {
         }
         ProbeOutcome end = call.outcome();
         boolean failed = end.category() == OutcomeCategory.LOCAL_ERROR;
-        for (ProbeEventListener l : listeners) {
+        for (int i = 0; i < listeners.size(); i++) { // no iterator per probe
+            ProbeEventListener l = listeners.get(i);
             try {
                 if (failed) {
                     l.probeFailed(call, end);

@@ -92,8 +92,14 @@ public final class Pacer<T> {
 
     /** One started item has finished; frees its in-flight slot (and, as it ran, whatever it held). */
     public void release() {
-        stalledSince = 0;
-        retries = 0;
+        // Written only when set: a store per release to these shared fields made every loop's release miss in
+        // cache on the others' (the line holds the counters too).
+        if (stalledSince != 0) {
+            stalledSince = 0;
+        }
+        if (retries != 0) {
+            retries = 0;
+        }
         int l = limit; // 0 while a timed retry is due
         if (l < maxInFlight) {
             int c = ceiling;

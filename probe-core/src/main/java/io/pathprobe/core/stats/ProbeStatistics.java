@@ -19,11 +19,16 @@ import org.HdrHistogram.PackedHistogram;
  * Memory follows what was measured: the histogram is made at the first RTT and is a packed one, whose size grows
  * with the number of distinct RTT buckets seen rather than with the range (a plain one holds ~80 KB of counts for
  * RTTs up to a second; a trace keeps one per hop and flow, a ticket capture thousands). Its percentiles are the
- * same as a plain histogram's of the same precision.
+ * same as a plain histogram's of the same precision. A series that has recorded {@link #DENSE_AFTER} RTTs moves to a
+ * plain one: a packed one costs a walk of its index per value (half the event loops' Java time in a fast ping). The
+ * plain one weighs ~100 KB more (loopback to one-second RTTs); only series that busy pay it (a one-hour ticket
+ * capture at the default 1 s interval stays packed).
  * Times are nanoseconds. Not thread-safe: one writer, or guard it (sessions do).
  */
 public final class ProbeStatistics {
     private static final int SIGNIFICANT_DIGITS = 3;
+    /** RTTs after which the packed histogram becomes a plain one (see the class comment). */
+    static final long DENSE_AFTER = 16_384;
 
     private long sent;
     private long inFlight;
@@ -139,6 +144,10 @@ public final class ProbeStatistics {
         sumSquares += (double) rtt * rtt;
         if (histogram == null) {
             histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
+        } else if (received == DENSE_AFTER) {
+            Histogram dense = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing, as the packed one
+            dense.add(histogram);
+            histogram = dense;
         }
         long v = Math.max(0, rtt);
         histogram.recordValue(v);

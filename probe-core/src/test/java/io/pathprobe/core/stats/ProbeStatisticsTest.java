@@ -203,4 +203,26 @@ class ProbeStatisticsTest {
             assertEquals(h.getValueAtPercentile(99), s.p99Nanos(), n + " RTTs, p99");
         }
     }
+
+    @Test
+    void theHistogramKeepsEveryCountWhenItTurnsPlain() {
+        // Past DENSE_AFTER RTTs the packed histogram becomes a plain one: the same counts, the same percentiles as a
+        // packed histogram fed the same values.
+        java.util.Random random = new java.util.Random(7);
+        org.HdrHistogram.PackedHistogram reference = new org.HdrHistogram.PackedHistogram(3);
+        ProbeStatistics st = new ProbeStatistics();
+        int n = (int) ProbeStatistics.DENSE_AFTER * 2 + 17;
+        for (int i = 0; i < n; i++) {
+            long rtt = 1_000 + (long) (random.nextDouble() * random.nextDouble() * 50_000_000L);
+            st.recordSent();
+            st.recordOutcome(TestOutcomes.answer(rtt, TARGET));
+            reference.recordValue(rtt);
+        }
+        StatsSnapshot s = st.snapshot();
+        assertEquals(n, st.histogram().getTotalCount());
+        assertEquals(reference, st.histogram());
+        assertEquals(reference.getValueAtPercentile(50), s.p50Nanos());
+        assertEquals(reference.getValueAtPercentile(90), s.p90Nanos());
+        assertEquals(reference.getValueAtPercentile(99), s.p99Nanos());
+    }
 }

@@ -167,6 +167,20 @@ final class EchoLane {
 
     /** Hands a probe to the lane; any thread. */
     void submit(ProbeCall call) {
+        if (loop.inEventLoop() && !closed && !inSend) {
+            // On the lane's own loop (a probe started as another ended): straight into the batch, no queue node;
+            // the batch goes when this turn's tasks have run (or when full). Not from inside sendBatch (a failed
+            // send's completion starting the next probe): that one takes the queue, or it would send mid-batch.
+            if (blocked || !backlog.isEmpty()) {
+                backlog.addLast(call);
+            } else if (!call.isDone()) {
+                queue(call);
+            }
+            if (flushScheduled.compareAndSet(false, true)) {
+                loop.execute(flushTask);
+            }
+            return;
+        }
         incoming.offer(call);
         if (flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
@@ -281,8 +295,20 @@ final class EchoLane {
         return bigSend;
     }
 
+    /** Set while {@link #sendBatch} runs: what a failed send's completion starts must not re-enter it. */
+    private boolean inSend;
+
     /** Sends what is batched; on a full socket buffer, waits (EPOLLOUT, or a timer for ENOBUFS) and keeps the rest. */
     private void sendBatch() {
+        inSend = true;
+        try {
+            sendBatchNow();
+        } finally {
+            inSend = false;
+        }
+    }
+
+    private void sendBatchNow() {
         if (!sendPathWarm && batchFrom < batchCount) {
             // The first sendmmsg through jnr-ffi costs tens of microseconds of first-use work, which counted in the
             // first probe's RTT: one call with no messages (it sends nothing) pays it before the clock starts.
