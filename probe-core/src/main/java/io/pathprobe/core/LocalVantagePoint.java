@@ -25,6 +25,20 @@ public record LocalVantagePoint(Optional<InetAddress> sourceAddress, Optional<St
         });
     }
 
+    /**
+     * The request's vantage point, for a prober that probes from this host only.
+     *
+     * @param kind the prober's kind, for the message
+     * @throws IllegalArgumentException when the request names another vantage point
+     */
+    public static LocalVantagePoint required(ProbeRequest request, String kind) {
+        if (request.vantagePoint() instanceof LocalVantagePoint local) {
+            return local;
+        }
+        throw new IllegalArgumentException(kind + " probes run from the local host only, not from vantage point "
+                + request.vantagePoint().id());
+    }
+
     @Override
     public String id() {
         if (sourceAddress.isEmpty() && interfaceName.isEmpty()) {

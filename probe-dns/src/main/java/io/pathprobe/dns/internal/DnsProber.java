@@ -97,10 +97,7 @@ public final class DnsProber implements Prober {
                         + DnsOptions.ALL);
             }
         }
-        if (!(r.vantagePoint() instanceof LocalVantagePoint vp)) {
-            throw new IllegalArgumentException("dns probes run from the local host only, not from vantage point "
-                    + r.vantagePoint().id());
-        }
+        LocalVantagePoint vp = LocalVantagePoint.required(r, "dns");
         if (vp.interfaceName().isPresent()) {
             throw new IllegalArgumentException("dns probes bind to a source address, not an interface: give the"
                     + " vantage point a source address instead");

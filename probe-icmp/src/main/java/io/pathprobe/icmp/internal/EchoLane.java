@@ -14,6 +14,7 @@ import io.pathprobe.nativeio.ReceiveClock;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.SweepTimer;
 import io.pathprobe.icmp.EchoReply;
 import io.pathprobe.core.spi.NativeTerms;
 import io.pathprobe.icmp.IcmpOptions;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -74,6 +74,8 @@ final class EchoLane {
     private final boolean dontFragment;
     private final LocalVantagePoint vantagePoint;
     private final IoEventLoop loop;
+    /** The wake-up at the earliest probe deadline, to time probes out. */
+    private final SweepTimer sweeps;
     private final PendingTable table = new PendingTable(MAX_PAGES);
     private final TimeoutQueues timeouts = new TimeoutQueues(table);
     private final List<EchoSocket> sockets = new ArrayList<>();
@@ -100,8 +102,6 @@ final class EchoLane {
     private EchoSocket batchSocket;
     private boolean blocked;
 
-    private ScheduledFuture<?> sweepFuture;
-    private long sweepAt = Long.MAX_VALUE;
     private String lastPatternHex = "";
     private byte[] lastPattern = new byte[0];
     private InetAddress lastV6;
@@ -116,6 +116,7 @@ final class EchoLane {
         this.dontFragment = dontFragment;
         this.vantagePoint = vantagePoint;
         this.loop = loop;
+        this.sweeps = new SweepTimer(loop, this::sweep, SWEEP_SLACK_NANOS);
         SecureRandom random = new SecureRandom();
         this.idBase = random.nextInt(1 << 16);
         this.seqBase = random.nextInt(1 << 16);
@@ -277,7 +278,7 @@ final class EchoLane {
         batchKeys[i] = key;
         batchCount = i + 1;
         timeouts.add(key, call.request().timeout().toNanos());
-        scheduleSweep(now + call.request().timeout().toNanos());
+        sweeps.atOrBefore(now + call.request().timeout().toNanos());
     }
 
     private final java.util.ArrayDeque<ProbeCall> backlog = new java.util.ArrayDeque<>();
@@ -624,28 +625,14 @@ final class EchoLane {
 
     // ---- timeouts (on the loop)
 
-    private void scheduleSweep(long due) {
-        if (due >= sweepAt) {
-            return;
-        }
-        if (sweepFuture != null) {
-            sweepFuture.cancel(false);
-        }
-        sweepAt = due;
-        long delay = Math.max(0, due - System.nanoTime()) + SWEEP_SLACK_NANOS;
-        sweepFuture = loop.schedule(this::sweep, delay, TimeUnit.NANOSECONDS);
-    }
-
     private void sweep() {
-        sweepFuture = null;
-        sweepAt = Long.MAX_VALUE;
         long now = System.nanoTime();
         // Answers that arrived in time may still wait in the sockets while the loop was busy (thousands of traces
         // ending at once, other work on a shared machine): match them before anything times out.
         drainAll();
         long next = timeouts.sweep(now, expiry);
         if (next != Long.MAX_VALUE) {
-            scheduleSweep(next);
+            sweeps.atOrBefore(next);
         }
     }
 
@@ -720,9 +707,7 @@ final class EchoLane {
             for (EchoSocket s : sockets) {
                 s.close();
             }
-            if (sweepFuture != null) {
-                sweepFuture.cancel(false);
-            }
+            sweeps.cancel();
             ProbeCall call;
             while ((call = incoming.poll()) != null) {
                 call.complete(new ProbeOutcome.LocalError("the icmp prober is closed", null));

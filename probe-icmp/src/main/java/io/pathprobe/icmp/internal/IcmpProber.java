@@ -87,10 +87,7 @@ public final class IcmpProber implements Prober {
                 throw new IllegalArgumentException(FLOW_CHECKSUM_V6);
             }
         }
-        if (!(request.vantagePoint() instanceof LocalVantagePoint)) {
-            throw new IllegalArgumentException("icmp probes run from the local host; vantage point "
-                    + request.vantagePoint().id() + " is not supported");
-        }
+        LocalVantagePoint.required(request, "icmp");
     }
 
     @Override

@@ -133,11 +133,7 @@ public final class TcpProber implements Prober {
             }
             e.getKey().validate(e.getValue());
         }
-        if (!(r.vantagePoint() instanceof LocalVantagePoint)) {
-            throw new IllegalArgumentException("tcp probes run from the local host only, not from vantage point "
-                    + r.vantagePoint().id());
-        }
-        LocalVantagePoint vp = (LocalVantagePoint) r.vantagePoint();
+        LocalVantagePoint vp = LocalVantagePoint.required(r, "tcp");
         if (!epoll && vp.interfaceName().isPresent()) {
             throw new IllegalArgumentException("binding to an interface needs the epoll transport (Linux); this "
                     + "engine runs NIO: bind to a source address instead, or use an engine without forceNio");

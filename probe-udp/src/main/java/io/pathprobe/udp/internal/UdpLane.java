@@ -14,6 +14,7 @@ import io.pathprobe.nativeio.ReceiveClock;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.SweepTimer;
 import io.pathprobe.core.spi.NativeTerms;
 import io.pathprobe.udp.UdpOptions;
 
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,6 +63,8 @@ final class UdpLane {
 
     private final boolean v6;
     private final IoEventLoop loop;
+    /** The wake-up at the earliest probe deadline, to time probes out. */
+    private final SweepTimer sweeps;
     private final Socket socket;
     private final ErrorQueue errorQueue = new ErrorQueue(QUOTE_CAPACITY);
     private final Map<Integer, Pending> pending = new HashMap<>();
@@ -75,8 +77,6 @@ final class UdpLane {
     private boolean closed;
     /** Probes in flight by timeout, each queue in send order and so in deadline order (one timeout per trace). */
     private final Map<Long, ArrayDeque<Pending>> deadlines = new HashMap<>();
-    private ScheduledFuture<?> sweepFuture;
-    private long sweepAt = Long.MAX_VALUE;
 
     /** One probe in flight. */
     private static final class Pending {
@@ -117,6 +117,7 @@ final class UdpLane {
     UdpLane(boolean v6, int sourcePort, LocalVantagePoint vp, IoEventLoop loop) throws NativeIoException {
         this.v6 = v6;
         this.loop = loop;
+        this.sweeps = new SweepTimer(loop, this::sweep, SWEEP_SLACK_NANOS);
         NativeSocket s = NativeSocket.open(v6 ? SocketConstants.AF_INET6 : SocketConstants.AF_INET,
                 SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_NONBLOCK | SocketConstants.SOCK_CLOEXEC, 0);
         try {
@@ -204,7 +205,7 @@ final class UdpLane {
                 return;
             }
             deadlines.computeIfAbsent(p.timeoutNanos, t -> new ArrayDeque<>()).add(p);
-            scheduleSweep(p.sentNanos + p.timeoutNanos);
+            sweeps.atOrBefore(p.sentNanos + p.timeoutNanos);
         } catch (NativeIoException e) {
             pending.remove(key);
             int errno = e.errno();
@@ -339,21 +340,7 @@ final class UdpLane {
 
     // ---- timeouts (on the loop)
 
-    private void scheduleSweep(long due) {
-        if (due >= sweepAt) {
-            return;
-        }
-        if (sweepFuture != null) {
-            sweepFuture.cancel(false);
-        }
-        sweepAt = due;
-        long delay = Math.max(0, due - System.nanoTime()) + SWEEP_SLACK_NANOS;
-        sweepFuture = loop.schedule(this::sweep, delay, TimeUnit.NANOSECONDS);
-    }
-
     private void sweep() {
-        sweepFuture = null;
-        sweepAt = Long.MAX_VALUE;
         if (closed) {
             return;
         }
@@ -388,7 +375,7 @@ final class UdpLane {
             }
         }
         if (next != Long.MAX_VALUE) {
-            scheduleSweep(next);
+            sweeps.atOrBefore(next);
         }
     }
 
@@ -426,9 +413,7 @@ final class UdpLane {
         Runnable r = () -> {
             closed = true;
             socket.close();
-            if (sweepFuture != null) {
-                sweepFuture.cancel(false);
-            }
+            sweeps.cancel();
             for (Pending p : pending.values().toArray(new Pending[0])) {
                 p.call.complete(new ProbeOutcome.LocalError("the udp prober is closed", null));
             }

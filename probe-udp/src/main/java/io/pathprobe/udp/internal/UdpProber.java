@@ -50,10 +50,7 @@ public final class UdpProber implements Prober {
                         + " source-port and payload-size");
             }
         }
-        if (!(request.vantagePoint() instanceof LocalVantagePoint)) {
-            throw new IllegalArgumentException("udp probes run from the local host; vantage point "
-                    + request.vantagePoint().id() + " is not supported");
-        }
+        LocalVantagePoint.required(request, "udp");
     }
 
     @Override
