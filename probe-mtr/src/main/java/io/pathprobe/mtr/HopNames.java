@@ -24,6 +24,7 @@ import java.io.Closeable;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,14 @@ public final class HopNames implements Closeable {
     private final Map<InetAddress, String> known = new ConcurrentHashMap<>();
     /** Lookups under way; each completes once its result is in {@link #known}. */
     private final Map<InetAddress, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    /**
+     * The platform's way only (as getnameinfo): names from the hosts file before any query, and no query for a
+     * loopback address; null when name servers were given, which are asked for every address.
+     */
+    private final Map<InetAddress, String> hosts;
 
-    private HopNames(DnsServerAddressStreamProvider servers, Duration timeout) {
+    private HopNames(DnsServerAddressStreamProvider servers, Duration timeout, Map<InetAddress, String> hosts) {
+        this.hosts = hosts;
         this.group = new MultiThreadIoEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "pathprobe-dns");
             t.setDaemon(true);
@@ -72,7 +79,13 @@ public final class HopNames implements Closeable {
 
     /** Names from the platform's name servers ({@code /etc/resolv.conf}). */
     public static HopNames platform(Duration timeout) {
-        return new HopNames(DnsServerAddressStreamProviders.platformDefault(), checked(timeout));
+        return new HopNames(DnsServerAddressStreamProviders.platformDefault(), checked(timeout),
+                HostsFile.read(HostsFile.platform()));
+    }
+
+    /** The platform's way (the hosts file first, loopback never asked), with these name servers: for tests. */
+    static HopNames platformWith(List<InetSocketAddress> nameServers, Duration timeout, Path hostsFile) {
+        return new HopNames(servers(nameServers), checked(timeout), HostsFile.read(hostsFile));
     }
 
     /**
@@ -81,6 +94,10 @@ public final class HopNames implements Closeable {
      * @throws IllegalArgumentException for an empty list or an unresolved address
      */
     public static HopNames using(List<InetSocketAddress> nameServers, Duration timeout) {
+        return new HopNames(servers(nameServers), checked(timeout), null);
+    }
+
+    private static DnsServerAddressStreamProvider servers(List<InetSocketAddress> nameServers) {
         if (nameServers.isEmpty()) {
             throw new IllegalArgumentException("no name server given: name one, or use the platform's");
         }
@@ -90,7 +107,7 @@ public final class HopNames implements Closeable {
             }
         }
         DnsServerAddresses list = DnsServerAddresses.sequential(nameServers);
-        return new HopNames(hostname -> list.stream(), checked(timeout));
+        return hostname -> list.stream();
     }
 
     private static Duration checked(Duration timeout) {
@@ -122,9 +139,18 @@ public final class HopNames implements Closeable {
         };
     }
 
-    /** Starts a lookup of {@code a} unless it is known, under way, or the table is full. */
+    /**
+     * Starts a lookup of {@code a} unless it is known, under way, or the table is full. With the platform's name
+     * servers, a name in the hosts file is taken at once and a loopback address without one stays an address: no
+     * query for either.
+     */
     public void lookup(InetAddress a) {
         if (known.containsKey(a) || pending.containsKey(a) || known.size() + pending.size() >= MAX_ADDRESSES) {
+            return;
+        }
+        String local = hosts == null ? null : hosts.get(a);
+        if (local != null || (hosts != null && a.isLoopbackAddress())) {
+            known.put(a, local != null ? local : AddressText.of(a));
             return;
         }
         synchronized (pending) {

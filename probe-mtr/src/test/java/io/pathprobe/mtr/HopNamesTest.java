@@ -104,6 +104,34 @@ class HopNamesTest {
         }
     }
 
+    /**
+     * The platform's way, as getnameinfo: the hosts file first (its first line for an address, the line's first name), and no query
+     * for a loopback address it does not name. A hostile hosts line (an escape in the name) is left out.
+     */
+    @Test
+    void theHostsFileAnswersFirstAndLoopbackIsNeverAsked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path hosts = dir.resolve("hosts");
+        java.nio.file.Files.writeString(hosts, String.join("\n",
+                "# comment", "127.0.0.1\tlocalhost", "10.0.0.1 r1-hosts.example r1 # the router",
+                "10.0.0.1 second-line.example", "10.0.0.2 bad\u001b[2Jname", "not-an-address foo",
+                "::1 ip6-localhost ip6-loopback", ""));
+        try (PtrServer dns = PtrServer.start().answer("1.0.0.10.in-addr.arpa", "r1-dns.lab.example")
+                .answer("2.0.0.10.in-addr.arpa", "r2-dns.lab.example");
+             HopNames names = HopNames.platformWith(List.of(dns.address()), Duration.ofSeconds(2), hosts)) {
+            for (String a : new String[] {"127.0.0.1", "127.0.0.5", "::1", "10.0.0.1", "10.0.0.2"}) {
+                names.lookup(ip(a));
+            }
+            assertTrue(names.awaitPending(WAIT));
+            assertEquals("localhost", names.name(ip("127.0.0.1")));
+            assertEquals("127.0.0.5", names.name(ip("127.0.0.5")), "loopback without a hosts line: the address");
+            assertEquals("ip6-localhost", names.name(ip("::1")));
+            assertEquals("r1-hosts.example", names.name(ip("10.0.0.1")), "the first line's first name");
+            assertEquals("r2-dns.lab.example", names.name(ip("10.0.0.2")), "a bad hosts name: DNS as if absent");
+            assertEquals(1, dns.queries(), "only 10.0.0.2 was asked");
+        }
+    }
+
     @Test
     void nameServersMustBeAddresses() {
         assertThrows(IllegalArgumentException.class, () -> HopNames.using(List.of(), Duration.ofSeconds(1)));
