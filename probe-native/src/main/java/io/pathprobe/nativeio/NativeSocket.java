@@ -438,43 +438,39 @@ public final class NativeSocket implements Closeable {
                 + typeName(type) + "]";
     }
 
+    /** A socket option {@link #optionName} names. */
+    private record KnownOption(int level, int option, String name) {
+    }
+
+    private static final KnownOption[] KNOWN_OPTIONS = {
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF, "SO_RCVBUF"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, "SO_SNDBUF"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUFFORCE, "SO_RCVBUFFORCE"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUFFORCE, "SO_SNDBUFFORCE"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_BINDTODEVICE, "SO_BINDTODEVICE"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, "SO_TIMESTAMPNS"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MARK, "SO_MARK"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_TOS, "IP_TOS"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_TTL, "IP_TTL"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, "IP_RECVERR"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_RECVTTL, "IP_RECVTTL"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, "IP_MTU_DISCOVER"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_RECVERR, "IPV6_RECVERR"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_TCLASS, "IPV6_TCLASS"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_MTU_DISCOVER, "IPV6_MTU_DISCOVER"),
+            new KnownOption(SocketConstants.SOL_RAW, SocketConstants.ICMP_FILTER, "ICMP_FILTER"),
+            new KnownOption(SocketConstants.IPPROTO_ICMPV6, SocketConstants.ICMP6_FILTER, "ICMP6_FILTER")
+    };
+
     /** A readable name of a socket option for messages, e.g. "IP_TTL". */
     static String optionName(int level, int option) {
-        String name = null;
-        if (level == SocketConstants.SOL_SOCKET) {
-            switch (option) {
-                case SocketConstants.SO_RCVBUF: name = "SO_RCVBUF"; break;
-                case SocketConstants.SO_SNDBUF: name = "SO_SNDBUF"; break;
-                case SocketConstants.SO_RCVBUFFORCE: name = "SO_RCVBUFFORCE"; break;
-                case SocketConstants.SO_SNDBUFFORCE: name = "SO_SNDBUFFORCE"; break;
-                case SocketConstants.SO_BINDTODEVICE: name = "SO_BINDTODEVICE"; break;
-                case SocketConstants.SO_TIMESTAMPNS: name = "SO_TIMESTAMPNS"; break;
-                case SocketConstants.SO_MARK: name = "SO_MARK"; break;
-                default: break;
+        for (KnownOption known : KNOWN_OPTIONS) {
+            if (known.level() == level && known.option() == option) {
+                return known.name();
             }
-        } else if (level == SocketConstants.SOL_IP) {
-            switch (option) {
-                case SocketConstants.IP_TOS: name = "IP_TOS"; break;
-                case SocketConstants.IP_TTL: name = "IP_TTL"; break;
-                case SocketConstants.IP_RECVERR: name = "IP_RECVERR"; break;
-                case SocketConstants.IP_RECVTTL: name = "IP_RECVTTL"; break;
-                case SocketConstants.IP_MTU_DISCOVER: name = "IP_MTU_DISCOVER"; break;
-                default: break;
-            }
-        } else if (level == SocketConstants.SOL_IPV6) {
-            switch (option) {
-                case SocketConstants.IPV6_UNICAST_HOPS: name = "IPV6_UNICAST_HOPS"; break;
-                case SocketConstants.IPV6_RECVERR: name = "IPV6_RECVERR"; break;
-                case SocketConstants.IPV6_RECVHOPLIMIT: name = "IPV6_RECVHOPLIMIT"; break;
-                case SocketConstants.IPV6_TCLASS: name = "IPV6_TCLASS"; break;
-                case SocketConstants.IPV6_MTU_DISCOVER: name = "IPV6_MTU_DISCOVER"; break;
-                default: break;
-            }
-        } else if (level == SocketConstants.SOL_RAW && option == SocketConstants.ICMP_FILTER) {
-            name = "ICMP_FILTER";
-        } else if (level == SocketConstants.IPPROTO_ICMPV6 && option == SocketConstants.ICMP6_FILTER) {
-            name = "ICMP6_FILTER";
         }
-        return name != null ? name : "level " + level + " option " + option;
+        return "level " + level + " option " + option;
     }
 }
