@@ -338,24 +338,30 @@ public final class NativeSocket implements Closeable {
     private int send(ByteBuffer buffer, byte[] array, int length, InetSocketAddress to) throws NativeIoException {
         int f = liveFd();
         int addrLength = destination(to);
-        int errno = 0;
-        // A failure may be an earlier datagram's ICMP error that the kernel hands to the next call (sk_err); the
-        // call clears it, and with the error queue on the error is kept there, so one retry sends this datagram.
-        for (int attempt = 0; attempt < 2; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             long n = buffer != null ? libc.sendto(f, buffer, length, 0, scratch, addrLength)
                     : libc.sendto(f, array, length, 0, scratch, addrLength);
             if (n >= 0) {
                 return (int) n;
             }
-            errno = NativeIo.lastErrno();
+            int errno = NativeIo.lastErrno();
             if (errno == EAGAIN) {
                 return -EAGAIN;
             }
-            if (!errorQueueEnabled && errno != EINTR) {
-                break;
+            if (!retries(errno, attempt)) {
+                throw new NativeIoException("sendto " + to.getAddress().getHostAddress() + ":" + to.getPort(), errno);
             }
         }
-        throw new NativeIoException("sendto " + to.getAddress().getHostAddress() + ":" + to.getPort(), errno);
+    }
+
+    /**
+     * Whether a send or receive that failed with {@code errno} on its {@code attempt}th try (from 0) is tried once
+     * more: after EINTR, and with the error queue on after any error. A failure may be an earlier datagram's ICMP
+     * error that the kernel hands to the next call (sk_err); the call clears it, and with the error queue on the
+     * error is kept there, so one retry sends (or receives) this datagram.
+     */
+    private boolean retries(int errno, int attempt) {
+        return attempt == 0 && (errorQueueEnabled || errno == EINTR);
     }
 
     private int destination(InetSocketAddress to) {
@@ -381,23 +387,21 @@ public final class NativeSocket implements Closeable {
      */
     public int receive(ByteBuffer into, int flags) throws NativeIoException {
         int f = liveFd();
-        int errno = 0;
-        for (int attempt = 0; attempt < 2; attempt++) { // one retry: see send()
+        for (int attempt = 0; ; attempt++) {
             receiveAddressLength.putInt(0, NativeLayout.SOCKADDR_STORAGE_SIZE);
             long n = libc.recvfrom(f, into, into.remaining(), flags, receiveAddress, receiveAddressLength);
             if (n >= 0) {
                 into.position(into.position() + (int) Math.min(n, into.remaining()));
                 return (int) n;
             }
-            errno = NativeIo.lastErrno();
+            int errno = NativeIo.lastErrno();
             if (errno == EAGAIN) {
                 return -EAGAIN;
             }
-            if (!errorQueueEnabled && errno != EINTR) {
-                break;
+            if (!retries(errno, attempt)) {
+                throw new NativeIoException("recvfrom", errno);
             }
         }
-        throw new NativeIoException("recvfrom", errno);
     }
 
     /** The sender of the datagram last returned by {@link #receive}; null before any (or for an unknown family). */
