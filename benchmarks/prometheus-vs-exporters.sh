@@ -77,25 +77,24 @@ modules:
     timeout: 5s
     icmp: {preferred_ip_protocol: ip4}
 YML
+# probe_job NAME PORT: a scrape job that has the exporter on PORT probe each of $list by ICMP (blackbox's multi-target way).
+probe_job() {
+  cat <<YML
+  - job_name: $1
+    metrics_path: /probe
+    params: {module: [icmp]}
+    static_configs: [{targets: $list}]
+    relabel_configs:
+      - {source_labels: [__address__], target_label: __param_target}
+      - {source_labels: [__param_target], target_label: target}
+      - {target_label: __address__, replacement: "127.0.0.1:$2"}
+YML
+}
 cat > "$work/prometheus.yml" <<YML
 global: {scrape_interval: 15s, scrape_timeout: 10s}
 scrape_configs:
-  - job_name: pathprobe
-    metrics_path: /probe
-    params: {module: [icmp]}
-    static_configs: [{targets: $list}]
-    relabel_configs:
-      - {source_labels: [__address__], target_label: __param_target}
-      - {source_labels: [__param_target], target_label: target}
-      - {target_label: __address__, replacement: "127.0.0.1:19917"}
-  - job_name: blackbox
-    metrics_path: /probe
-    params: {module: [icmp]}
-    static_configs: [{targets: $list}]
-    relabel_configs:
-      - {source_labels: [__address__], target_label: __param_target}
-      - {source_labels: [__param_target], target_label: target}
-      - {target_label: __address__, replacement: "127.0.0.1:19115"}
+$(probe_job pathprobe 19917)
+$(probe_job blackbox 19115)
   - job_name: smokeping
     static_configs: [{targets: ["127.0.0.1:19374"]}]
 YML

@@ -32,15 +32,8 @@ mkdir -p "$out"
 rm -rf "$out/ticket" "$out/mtr"
 
 # A listener for the ticket's TCP checks (connects are accepted and closed at once), on a free loopback port.
-python3 - "$out/port" <<'PY' &
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(4096)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-while True:
-    c, _ = s.accept(); c.close()
-PY
-listener=$!
+. benchmarks/accept-listener.sh # the script runs from the repository root (cd above)
+start_accept_listener "$out/port"
 pids=()
 cleanup() { kill "${pids[@]}" "$listener" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT

@@ -17,15 +17,8 @@ jcmd="$(dirname "$java")/jcmd"
 [ -x "$jcmd" ] || { echo "no jcmd beside $java: use a JDK (JAVA_HOME)" >&2; exit 2; }
 [ "$n" -ge 2 ] || { echo "N must be 2 or more (the slope needs two sizes)" >&2; exit 2; }
 out=$(mktemp -d)
-python3 - "$out/port" <<'PY' &
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(4096)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-while True:
-    c, _ = s.accept(); c.close()
-PY
-listener=$!
+. benchmarks/accept-listener.sh # the script runs from the repository root (cd above)
+start_accept_listener "$out/port"
 run=""
 cleanup() { [ -n "$run" ] && kill "$run" 2>/dev/null; kill "$listener" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$out"; }
 trap cleanup EXIT

@@ -9,10 +9,8 @@ import io.pathprobe.core.spi.ProberProvider;
 import io.pathprobe.core.text.SummaryLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -49,24 +47,18 @@ final class ProbeCommand implements Callable<Integer> {
     List<String> targets;
 
     @Mixin
-    SessionOptions session;
-
-    @Mixin
-    VantageOptions vantage;
-
-    @Spec
-    CommandSpec spec;
+    RepeatedProbes probes;
 
     @Override
     public Integer call() throws InterruptedException {
-        SessionOptions.Settings settings = session.read(vantage);
+        SessionOptions.Settings settings = probes.read();
         SessionRun.checkProber(kind, "probe-" + kind);
         Map<ProbeOption<?>, Object> set = options(Probers.load().get(kind));
         List<ProbeRequest> requests = requests(settings.timeout(), settings.from(), settings.family(), set);
-        return session.run(new SessionRun.Style(NAME, kind + " probe",
+        return probes.run(new SessionRun.Style(NAME, kind + " probe",
                 (t, stats) -> SummaryLines.probes(t.label(), kind,
                         io.pathprobe.core.text.SummaryFigures.of(stats, t.elapsed.toMillis()))),
-                requests, settings, spec.commandLine().getOut()).run();
+                requests, settings);
     }
 
     /** The {@code -o} options, each checked against what the prober declares. */
@@ -121,7 +113,7 @@ final class ProbeCommand implements Callable<Integer> {
                 }
                 set.forEach((o, v) -> put(b, o, v));
                 ProbeRequest r = b.build();
-                vantage.checkTarget(r.targetLabel(), a);
+                probes.vantage.checkTarget(r.targetLabel(), a);
                 requests.add(r);
             }
         }

@@ -6,10 +6,8 @@ import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.VantagePoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -43,26 +41,20 @@ final class TcpCommand implements Callable<Integer> {
     String ports;
 
     @Mixin
-    SessionOptions session;
-
-    @Mixin
-    VantageOptions vantage;
-
-    @Spec
-    CommandSpec spec;
+    RepeatedProbes probes;
 
     @Override
     public Integer call() throws InterruptedException {
         // Every option first, then the prober, then names: the cheap checks before the slow ones.
-        SessionOptions.Settings settings = session.read(vantage);
+        SessionOptions.Settings settings = probes.read();
         List<ProbeRequest> requests = requests(settings.timeout(), settings.from(), settings.family());
         if (isSweep(settings.plan(), requests.size())) {
-            return new TcpSweep(requests, settings.plan().deadline(), settings.rate(), session.report.json,
-                    session.report.quiet, spec.commandLine().getOut()).run();
+            return new TcpSweep(requests, settings.plan().deadline(), settings.rate(), probes.session.report.json,
+                    probes.session.report.quiet, probes.out()).run();
         }
-        return session.run(new SessionRun.Style(KIND, "TCP connect",
+        return probes.run(new SessionRun.Style(KIND, "TCP connect",
                 (t, stats) -> TextFormat.tcpSummary(t.label(), stats, t.elapsed)),
-                requests, settings, spec.commandLine().getOut()).run();
+                requests, settings);
     }
 
     /**
@@ -118,7 +110,7 @@ final class TcpCommand implements Callable<Integer> {
             for (int port : s.ports().isEmpty() ? defaultPorts : s.ports()) {
                 ProbeRequest r = ProbeRequest.builder(KIND).target(s.host(), a).port(port).timeout(timeout)
                         .vantagePoint(from).build();
-                vantage.checkTarget(r.targetLabel(), a);
+                probes.vantage.checkTarget(r.targetLabel(), a);
                 requests.add(r);
             }
         }

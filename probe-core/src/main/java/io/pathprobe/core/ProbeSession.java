@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * or stop, probes still in flight are left out of the loss figure (mtr's rule). It runs on the engine's
  * {@link Repetition}. Thread-safe.
  */
-public final class ProbeSession {
+public final class ProbeSession extends RepeatedRun {
     private final ProbeEngine engine;
     private final ProbeRequest request;
     private final SessionPlan plan;
@@ -124,26 +124,9 @@ public final class ProbeSession {
         };
     }
 
-    /**
-     * Sends no more probes until {@link #resume()}; probes in flight still end and count, and an interval that
-     * passes while paused is not one of the plan's count (see {@link Repetition#pause()}).
-     */
-    public void pause() {
-        repetition.pause();
-    }
-
-    /** Sends probes again after {@link #pause()}, from the next tick of the interval. */
-    public void resume() {
-        repetition.resume();
-    }
-
-    public boolean isPaused() {
-        return repetition.isPaused();
-    }
-
-    /** Stops sending and ends the session now with what was measured; probes in flight are left out. Idempotent. */
-    public void stop() {
-        repetition.stop();
+    @Override
+    protected Repetition repetition() {
+        return repetition;
     }
 
     public ProbeRequest request() {

@@ -1,7 +1,6 @@
 package io.pathprobe.mtr;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,37 +21,35 @@ public final class MtrCsv {
     }
 
     public static String format(TraceSnapshot trace, FormatOptions options) {
-        StringBuilder sb = new StringBuilder();
-        write(trace, options, sb);
-        return sb.toString();
+        return TraceText.format(MtrCsv::body, trace, options);
     }
 
     public static void write(TraceSnapshot trace, FormatOptions options, Appendable out) {
-        try {
-            out.append("Mtr_Version,Start_Time,Status,Host,Hop,Ip,");
+        TraceText.write(MtrCsv::body, trace, options, out);
+    }
+
+    private static void body(TraceSnapshot trace, FormatOptions options, Appendable out) throws IOException {
+        out.append("Mtr_Version,Start_Time,Status,Host,Hop,Ip,");
+        for (MtrField f : options.fields()) {
+            out.append(f.title()).append(',');
+        }
+        out.append('\n');
+        String start = Long.toString(trace.info().start().getEpochSecond());
+        String target = quote(trace.info().targetHost());
+        for (HopSnapshot h : trace.hops()) {
+            StringBuilder figures = new StringBuilder();
             for (MtrField f : options.fields()) {
-                out.append(f.title()).append(',');
+                double v = f.value(h.stats());
+                figures.append(',').append(f.isCount() || f.isSpace() ? Long.toString((long) v)
+                        : String.format(Locale.ROOT, "%.2f", v));
             }
-            out.append('\n');
-            String start = Long.toString(trace.info().start().getEpochSecond());
-            String target = quote(trace.info().targetHost());
-            for (HopSnapshot h : trace.hops()) {
-                StringBuilder figures = new StringBuilder();
-                for (MtrField f : options.fields()) {
-                    double v = f.value(h.stats());
-                    figures.append(',').append(f.isCount() || f.isSpace() ? Long.toString((long) v)
-                            : String.format(Locale.ROOT, "%.2f", v));
-                }
-                row(out, start, target, h.ttl(), options.name(h.host()), figures);
-                if (options.wide()) {
-                    List<AddressCount> more = h.addresses();
-                    for (int i = 1; i < more.size(); i++) {
-                        row(out, start, target, h.ttl(), options.name(more.get(i).address()), figures);
-                    }
+            row(out, start, target, h.ttl(), options.name(h.host()), figures);
+            if (options.wide()) {
+                List<AddressCount> more = h.addresses();
+                for (int i = 1; i < more.size(); i++) {
+                    row(out, start, target, h.ttl(), options.name(more.get(i).address()), figures);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

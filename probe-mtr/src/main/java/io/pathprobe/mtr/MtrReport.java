@@ -3,7 +3,6 @@ package io.pathprobe.mtr;
 import io.pathprobe.core.AddressText;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -32,52 +31,50 @@ public final class MtrReport {
 
     /** The report as a string. */
     public static String format(TraceSnapshot trace, FormatOptions options) {
-        StringBuilder sb = new StringBuilder();
-        write(trace, options, sb);
-        return sb.toString();
+        return TraceText.format(MtrReport::body, trace, options);
     }
 
     /** Writes the report to {@code out}. */
     public static void write(TraceSnapshot trace, FormatOptions options, Appendable out) {
-        try {
-            out.append("Start: ").append(START.format(trace.info().start().atZone(options.zone()))).append('\n');
-            List<HopSnapshot> hops = trace.hops();
-            // Narrow: mtr's fixed 33-character column, figures written over whatever is longer. Wide (mtr -w):
-            // the header's and each row's name padded to the longest name, so, as in mtr, the rows' figures sit
-            // two characters right of the header's titles (" nn.|-- " is two longer than "HOST: ").
-            int nameWidth = 0;
-            if (options.wide()) {
-                nameWidth = trace.info().source().length();
-                for (HopSnapshot h : hops) {
-                    nameWidth = Math.max(nameWidth, options.name(h.host()).length());
-                }
+        TraceText.write(MtrReport::body, trace, options, out);
+    }
+
+    private static void body(TraceSnapshot trace, FormatOptions options, Appendable out) throws IOException {
+        out.append("Start: ").append(START.format(trace.info().start().atZone(options.zone()))).append('\n');
+        List<HopSnapshot> hops = trace.hops();
+        // Narrow: mtr's fixed 33-character column, figures written over whatever is longer. Wide (mtr -w):
+        // the header's and each row's name padded to the longest name, so, as in mtr, the rows' figures sit
+        // two characters right of the header's titles (" nn.|-- " is two longer than "HOST: ").
+        int nameWidth = 0;
+        if (options.wide()) {
+            nameWidth = trace.info().source().length();
+            for (HopSnapshot h : hops) {
+                nameWidth = Math.max(nameWidth, options.name(h.host()).length());
             }
-            StringBuilder line = new StringBuilder();
-            line.append(options.wide() ? pad("HOST: " + trace.info().source(), 6 + nameWidth)
-                    : fit("HOST: " + trace.info().source(), HOST_COLUMN));
+        }
+        StringBuilder line = new StringBuilder();
+        line.append(options.wide() ? pad("HOST: " + trace.info().source(), 6 + nameWidth)
+                : fit("HOST: " + trace.info().source(), HOST_COLUMN));
+        for (MtrField f : options.fields()) {
+            line.append(String.format(Locale.ROOT, "%" + f.width() + "s", f.title()));
+        }
+        out.append(line).append('\n');
+        for (HopSnapshot h : hops) {
+            line.setLength(0);
+            String name = String.format(Locale.ROOT, " %2d.|-- %s", h.ttl(), options.name(h.host()));
+            line.append(options.wide() ? pad(name, 8 + nameWidth) : fit(name, HOST_COLUMN));
             for (MtrField f : options.fields()) {
-                line.append(String.format(Locale.ROOT, "%" + f.width() + "s", f.title()));
+                line.append(f.cell(h.stats()));
             }
             out.append(line).append('\n');
-            for (HopSnapshot h : hops) {
-                line.setLength(0);
-                String name = String.format(Locale.ROOT, " %2d.|-- %s", h.ttl(), options.name(h.host()));
-                line.append(options.wide() ? pad(name, 8 + nameWidth) : fit(name, HOST_COLUMN));
-                for (MtrField f : options.fields()) {
-                    line.append(f.cell(h.stats()));
-                }
-                out.append(line).append('\n');
-                List<AddressCount> more = h.addresses();
-                for (int i = 1; i < more.size(); i++) {
-                    out.append(i == 1 ? "    |  `|-- " : "    |   |-- ")
-                            .append(AddressText.of(more.get(i).address())).append('\n');
-                }
+            List<AddressCount> more = h.addresses();
+            for (int i = 1; i < more.size(); i++) {
+                out.append(i == 1 ? "    |  `|-- " : "    |   |-- ")
+                        .append(AddressText.of(more.get(i).address())).append('\n');
             }
-            if (options.annotate()) {
-                annotate(trace, options, out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        if (options.annotate()) {
+            annotate(trace, options, out);
         }
     }
 

@@ -5,6 +5,7 @@ import io.pathprobe.core.ProbeEngine;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
+import io.pathprobe.core.RepeatedRun;
 import io.pathprobe.core.Repetition;
 import io.pathprobe.core.UnresolvedHostException;
 import io.pathprobe.icmp.IcmpOptions;
@@ -41,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #stop()}, or when the engine closes; at a stop, probes in flight are left out of the loss (mtr's rule).
  * Rounds run on the engine's scheduler ({@link ProbeEngine#repeat}), as sessions do. Thread-safe.
  */
-public final class Tracer {
+public final class Tracer extends RepeatedRun {
     /** Echo checksum of flow 0 in ICMP mode; flow i uses this + i. */
     static final int FLOW_CHECKSUM_BASE = 0x8000;
 
@@ -346,29 +347,10 @@ public final class Tracer {
     /** Time between re-probes: Linux's default {@code icmp_ratelimit}, one ICMP error per second per peer. */
     static final Duration REPROBE_SPACING = Duration.ofSeconds(1);
 
-    /**
-     * Holds the next rounds back until {@link #resume} (mtr's {@code p} key), on the trace's {@link Repetition}:
-     * probes in flight still end and count; an interval that passes while paused sends nothing and is not one of
-     * the configured count (as in mtr 0.95, whose loop neither sends nor counts a batch while paused), while the
-     * duration, if any, runs on.
-     */
-    public void pause() {
-        repetition.pause();
-    }
-
-    /** Sends rounds again after {@link #pause}, at the next tick of the interval. */
-    public void resume() {
-        repetition.resume();
-    }
-
-    /** Whether rounds are held back by {@link #pause}. */
-    public boolean isPaused() {
-        return repetition.isPaused();
-    }
-
-    /** Stops sending and ends the trace now with what was measured; probes in flight are left out. Idempotent. */
-    public void stop() {
-        repetition.stop();
+    /** The trace's schedule, for pause, resume and stop (mtr's {@code p} key holds the next rounds back). */
+    @Override
+    protected Repetition repetition() {
+        return repetition;
     }
 
     /** The trace has ended (by count, duration, stop or the engine's close): nothing is recorded after this. */

@@ -25,9 +25,8 @@ public abstract class EpollSocket implements EpollIoHandle {
     /** Its descriptor, fixed at creation. */
     public final int fd;
     private final FileDescriptor descriptor;
-    private IoRegistration registration;
+    private final EpollRegistration registration = new EpollRegistration();
     private boolean writeInterest;
-    private boolean closed;
 
     protected EpollSocket(NativeSocket socket) {
         this.socket = socket;
@@ -56,11 +55,11 @@ public abstract class EpollSocket implements EpollIoHandle {
     }
 
     private void registered(IoRegistration r) {
-        if (closed) {
+        if (registration.isClosed()) {
             r.cancel();
             return;
         }
-        this.registration = r;
+        registration.set(r);
         r.submit(writeInterest ? EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT) : EpollIoOps.EPOLLIN);
     }
 
@@ -68,8 +67,9 @@ public abstract class EpollSocket implements EpollIoHandle {
     public final void writeInterest(boolean on) {
         if (on != writeInterest) {
             writeInterest = on;
-            if (registration != null && registration.isValid()) {
-                registration.submit(on ? EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT) : EpollIoOps.EPOLLIN);
+            IoRegistration r = registration.get();
+            if (r != null && r.isValid()) {
+                r.submit(on ? EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT) : EpollIoOps.EPOLLIN);
             }
         }
     }
@@ -111,12 +111,8 @@ public abstract class EpollSocket implements EpollIoHandle {
     /** Cancels the registration and closes the socket; later calls do nothing. */
     @Override
     public void close() {
-        if (closed) {
+        if (!registration.close()) {
             return;
-        }
-        closed = true;
-        if (registration != null) {
-            registration.cancel();
         }
         try {
             socket.close();
@@ -127,6 +123,6 @@ public abstract class EpollSocket implements EpollIoHandle {
 
     /** Whether {@link #close()} was called. */
     public final boolean isClosed() {
-        return closed;
+        return registration.isClosed();
     }
 }

@@ -173,26 +173,32 @@ public final class ErrorQueue {
 
     /** The {@code SCM_TIMESTAMPNS} of an entry's control bytes in epoch nanoseconds, or -1. */
     static long timestamp(byte[] control, int controlLength) {
-        int length = Math.max(0, Math.min(controlLength, control.length));
-        int off = 0;
-        while (off + CMSG_HDR_SIZE <= length) {
-            long cmsgLen = Bytes.getLongLE(control, off + CMSG_LEN);
-            if (cmsgLen < CMSG_HDR_SIZE || cmsgLen > length - off) {
-                return -1;
-            }
-            if (Bytes.getIntLE(control, off + CMSG_LEVEL) == SocketConstants.SOL_SOCKET
-                    && Bytes.getIntLE(control, off + CMSG_TYPE) == SocketConstants.SO_TIMESTAMPNS
-                    && cmsgLen >= CMSG_HDR_SIZE + ReceiveClock.TIMESPEC_SIZE) {
-                return Bytes.getLongLE(control, off + CMSG_HDR_SIZE) * 1_000_000_000L
+        int off = findControl(control, controlLength, ReceiveClock.TIMESPEC_SIZE,
+                (level, type) -> level == SocketConstants.SOL_SOCKET && type == SocketConstants.SO_TIMESTAMPNS);
+        return off < 0 ? -1
+                : Bytes.getLongLE(control, off + CMSG_HDR_SIZE) * 1_000_000_000L
                         + Bytes.getLongLE(control, off + CMSG_HDR_SIZE + 8);
-            }
-            off += NativeLayout.cmsgAlign((int) cmsgLen);
-        }
-        return -1;
     }
 
     /** The {@code IP_TTL} or {@code IPV6_HOPLIMIT} control message of an entry's control bytes, or -1. */
     static int receivedTtl(byte[] control, int controlLength) {
+        int off = findControl(control, controlLength, 4,
+                (level, type) -> (level == SocketConstants.SOL_IP && type == SocketConstants.IP_TTL)
+                        || (level == SocketConstants.SOL_IPV6 && type == SocketConstants.IPV6_HOPLIMIT));
+        return off < 0 ? -1 : Bytes.getIntLE(control, off + CMSG_HDR_SIZE);
+    }
+
+    /** Which control messages {@link #findControl} looks for, by {@code cmsg_level} and {@code cmsg_type}. */
+    @FunctionalInterface
+    private interface ControlKind {
+        boolean matches(int level, int type);
+    }
+
+    /**
+     * The offset of the first control message of a wanted kind that carries at least {@code minData} data bytes,
+     * or -1 when there is none before the end or before a malformed header (a length the buffer cannot hold).
+     */
+    private static int findControl(byte[] control, int controlLength, int minData, ControlKind wanted) {
         int length = Math.max(0, Math.min(controlLength, control.length));
         int off = 0;
         while (off + CMSG_HDR_SIZE <= length) {
@@ -200,12 +206,9 @@ public final class ErrorQueue {
             if (cmsgLen < CMSG_HDR_SIZE || cmsgLen > length - off) {
                 return -1;
             }
-            int level = Bytes.getIntLE(control, off + CMSG_LEVEL);
-            int type = Bytes.getIntLE(control, off + CMSG_TYPE);
-            if (((level == SocketConstants.SOL_IP && type == SocketConstants.IP_TTL)
-                    || (level == SocketConstants.SOL_IPV6 && type == SocketConstants.IPV6_HOPLIMIT))
-                    && cmsgLen >= CMSG_HDR_SIZE + 4) {
-                return Bytes.getIntLE(control, off + CMSG_HDR_SIZE);
+            if (wanted.matches(Bytes.getIntLE(control, off + CMSG_LEVEL), Bytes.getIntLE(control, off + CMSG_TYPE))
+                    && cmsgLen >= CMSG_HDR_SIZE + minData) {
+                return off;
             }
             off += NativeLayout.cmsgAlign((int) cmsgLen);
         }
@@ -235,38 +238,28 @@ public final class ErrorQueue {
     /** {@code payloadSource} is a byte[] or a native {@link Pointer}; copied only once a RECVERR message is found. */
     private static SocketError parseControl(byte[] control, int controlLength, Object payloadSource,
             long payloadOffset, int payloadLength) {
-        int length = Math.max(0, Math.min(controlLength, control.length));
-        int off = 0;
-        while (off + CMSG_HDR_SIZE <= length) {
-            long cmsgLen = Bytes.getLongLE(control, off + CMSG_LEN);
-            if (cmsgLen < CMSG_HDR_SIZE || cmsgLen > length - off) {
-                return null; // a length the buffer cannot hold: malformed, stop
-            }
-            int level = Bytes.getIntLE(control, off + CMSG_LEVEL);
-            int type = Bytes.getIntLE(control, off + CMSG_TYPE);
-            int dataLength = (int) cmsgLen - CMSG_HDR_SIZE;
-            boolean recvErr = (level == SocketConstants.SOL_IP && type == SocketConstants.IP_RECVERR_CMSG)
-                    || (level == SocketConstants.SOL_IPV6 && type == SocketConstants.IPV6_RECVERR_CMSG);
-            if (recvErr && dataLength >= SOCK_EXTENDED_ERR_SIZE) {
-                int ee = off + CMSG_HDR_SIZE;
-                byte[] quoted = new byte[payloadLength];
-                if (payloadSource instanceof Pointer) {
-                    ((Pointer) payloadSource).get(payloadOffset, quoted, 0, payloadLength);
-                } else if (payloadSource instanceof byte[]) {
-                    System.arraycopy((byte[]) payloadSource, (int) payloadOffset, quoted, 0, payloadLength);
-                }
-                return new SocketError(
-                        Bytes.getIntLE(control, ee + NativeLayout.EE_ERRNO),
-                        control[ee + NativeLayout.EE_ORIGIN] & 0xff,
-                        control[ee + NativeLayout.EE_TYPE] & 0xff,
-                        control[ee + NativeLayout.EE_CODE] & 0xff,
-                        Bytes.getIntLE(control, ee + NativeLayout.EE_INFO),
-                        SockAddr.decodeAddress(control, ee + SOCK_EXTENDED_ERR_SIZE,
-                                dataLength - SOCK_EXTENDED_ERR_SIZE),
-                        quoted);
-            }
-            off += NativeLayout.cmsgAlign((int) cmsgLen);
+        int off = findControl(control, controlLength, SOCK_EXTENDED_ERR_SIZE,
+                (level, type) -> (level == SocketConstants.SOL_IP && type == SocketConstants.IP_RECVERR_CMSG)
+                        || (level == SocketConstants.SOL_IPV6 && type == SocketConstants.IPV6_RECVERR_CMSG));
+        if (off < 0) {
+            return null; // none, or a malformed length before one
         }
-        return null;
+        int dataLength = (int) Bytes.getLongLE(control, off + CMSG_LEN) - CMSG_HDR_SIZE;
+        int ee = off + CMSG_HDR_SIZE;
+        byte[] quoted = new byte[payloadLength];
+        if (payloadSource instanceof Pointer) {
+            ((Pointer) payloadSource).get(payloadOffset, quoted, 0, payloadLength);
+        } else if (payloadSource instanceof byte[]) {
+            System.arraycopy((byte[]) payloadSource, (int) payloadOffset, quoted, 0, payloadLength);
+        }
+        return new SocketError(
+                Bytes.getIntLE(control, ee + NativeLayout.EE_ERRNO),
+                control[ee + NativeLayout.EE_ORIGIN] & 0xff,
+                control[ee + NativeLayout.EE_TYPE] & 0xff,
+                control[ee + NativeLayout.EE_CODE] & 0xff,
+                Bytes.getIntLE(control, ee + NativeLayout.EE_INFO),
+                SockAddr.decodeAddress(control, ee + SOCK_EXTENDED_ERR_SIZE,
+                        dataLength - SOCK_EXTENDED_ERR_SIZE),
+                quoted);
     }
 }

@@ -338,24 +338,30 @@ public final class NativeSocket implements Closeable {
     private int send(ByteBuffer buffer, byte[] array, int length, InetSocketAddress to) throws NativeIoException {
         int f = liveFd();
         int addrLength = destination(to);
-        int errno = 0;
-        // A failure may be an earlier datagram's ICMP error that the kernel hands to the next call (sk_err); the
-        // call clears it, and with the error queue on the error is kept there, so one retry sends this datagram.
-        for (int attempt = 0; attempt < 2; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             long n = buffer != null ? libc.sendto(f, buffer, length, 0, scratch, addrLength)
                     : libc.sendto(f, array, length, 0, scratch, addrLength);
             if (n >= 0) {
                 return (int) n;
             }
-            errno = NativeIo.lastErrno();
+            int errno = NativeIo.lastErrno();
             if (errno == EAGAIN) {
                 return -EAGAIN;
             }
-            if (!errorQueueEnabled && errno != EINTR) {
-                break;
+            if (!retries(errno, attempt)) {
+                throw new NativeIoException("sendto " + to.getAddress().getHostAddress() + ":" + to.getPort(), errno);
             }
         }
-        throw new NativeIoException("sendto " + to.getAddress().getHostAddress() + ":" + to.getPort(), errno);
+    }
+
+    /**
+     * Whether a send or receive that failed with {@code errno} on its {@code attempt}th try (from 0) is tried once
+     * more: after EINTR, and with the error queue on after any error. A failure may be an earlier datagram's ICMP
+     * error that the kernel hands to the next call (sk_err); the call clears it, and with the error queue on the
+     * error is kept there, so one retry sends (or receives) this datagram.
+     */
+    private boolean retries(int errno, int attempt) {
+        return attempt == 0 && (errorQueueEnabled || errno == EINTR);
     }
 
     private int destination(InetSocketAddress to) {
@@ -381,23 +387,21 @@ public final class NativeSocket implements Closeable {
      */
     public int receive(ByteBuffer into, int flags) throws NativeIoException {
         int f = liveFd();
-        int errno = 0;
-        for (int attempt = 0; attempt < 2; attempt++) { // one retry: see send()
+        for (int attempt = 0; ; attempt++) {
             receiveAddressLength.putInt(0, NativeLayout.SOCKADDR_STORAGE_SIZE);
             long n = libc.recvfrom(f, into, into.remaining(), flags, receiveAddress, receiveAddressLength);
             if (n >= 0) {
                 into.position(into.position() + (int) Math.min(n, into.remaining()));
                 return (int) n;
             }
-            errno = NativeIo.lastErrno();
+            int errno = NativeIo.lastErrno();
             if (errno == EAGAIN) {
                 return -EAGAIN;
             }
-            if (!errorQueueEnabled && errno != EINTR) {
-                break;
+            if (!retries(errno, attempt)) {
+                throw new NativeIoException("recvfrom", errno);
             }
         }
-        throw new NativeIoException("recvfrom", errno);
     }
 
     /** The sender of the datagram last returned by {@link #receive}; null before any (or for an unknown family). */
@@ -438,43 +442,39 @@ public final class NativeSocket implements Closeable {
                 + typeName(type) + "]";
     }
 
+    /** A socket option {@link #optionName} names. */
+    private record KnownOption(int level, int option, String name) {
+    }
+
+    private static final KnownOption[] KNOWN_OPTIONS = {
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF, "SO_RCVBUF"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF, "SO_SNDBUF"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUFFORCE, "SO_RCVBUFFORCE"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUFFORCE, "SO_SNDBUFFORCE"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_BINDTODEVICE, "SO_BINDTODEVICE"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPNS, "SO_TIMESTAMPNS"),
+            new KnownOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MARK, "SO_MARK"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_TOS, "IP_TOS"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_TTL, "IP_TTL"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, "IP_RECVERR"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_RECVTTL, "IP_RECVTTL"),
+            new KnownOption(SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, "IP_MTU_DISCOVER"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_RECVERR, "IPV6_RECVERR"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_TCLASS, "IPV6_TCLASS"),
+            new KnownOption(SocketConstants.SOL_IPV6, SocketConstants.IPV6_MTU_DISCOVER, "IPV6_MTU_DISCOVER"),
+            new KnownOption(SocketConstants.SOL_RAW, SocketConstants.ICMP_FILTER, "ICMP_FILTER"),
+            new KnownOption(SocketConstants.IPPROTO_ICMPV6, SocketConstants.ICMP6_FILTER, "ICMP6_FILTER")
+    };
+
     /** A readable name of a socket option for messages, e.g. "IP_TTL". */
     static String optionName(int level, int option) {
-        String name = null;
-        if (level == SocketConstants.SOL_SOCKET) {
-            switch (option) {
-                case SocketConstants.SO_RCVBUF: name = "SO_RCVBUF"; break;
-                case SocketConstants.SO_SNDBUF: name = "SO_SNDBUF"; break;
-                case SocketConstants.SO_RCVBUFFORCE: name = "SO_RCVBUFFORCE"; break;
-                case SocketConstants.SO_SNDBUFFORCE: name = "SO_SNDBUFFORCE"; break;
-                case SocketConstants.SO_BINDTODEVICE: name = "SO_BINDTODEVICE"; break;
-                case SocketConstants.SO_TIMESTAMPNS: name = "SO_TIMESTAMPNS"; break;
-                case SocketConstants.SO_MARK: name = "SO_MARK"; break;
-                default: break;
+        for (KnownOption known : KNOWN_OPTIONS) {
+            if (known.level() == level && known.option() == option) {
+                return known.name();
             }
-        } else if (level == SocketConstants.SOL_IP) {
-            switch (option) {
-                case SocketConstants.IP_TOS: name = "IP_TOS"; break;
-                case SocketConstants.IP_TTL: name = "IP_TTL"; break;
-                case SocketConstants.IP_RECVERR: name = "IP_RECVERR"; break;
-                case SocketConstants.IP_RECVTTL: name = "IP_RECVTTL"; break;
-                case SocketConstants.IP_MTU_DISCOVER: name = "IP_MTU_DISCOVER"; break;
-                default: break;
-            }
-        } else if (level == SocketConstants.SOL_IPV6) {
-            switch (option) {
-                case SocketConstants.IPV6_UNICAST_HOPS: name = "IPV6_UNICAST_HOPS"; break;
-                case SocketConstants.IPV6_RECVERR: name = "IPV6_RECVERR"; break;
-                case SocketConstants.IPV6_RECVHOPLIMIT: name = "IPV6_RECVHOPLIMIT"; break;
-                case SocketConstants.IPV6_TCLASS: name = "IPV6_TCLASS"; break;
-                case SocketConstants.IPV6_MTU_DISCOVER: name = "IPV6_MTU_DISCOVER"; break;
-                default: break;
-            }
-        } else if (level == SocketConstants.SOL_RAW && option == SocketConstants.ICMP_FILTER) {
-            name = "ICMP_FILTER";
-        } else if (level == SocketConstants.IPPROTO_ICMPV6 && option == SocketConstants.ICMP6_FILTER) {
-            name = "ICMP6_FILTER";
         }
-        return name != null ? name : "level " + level + " option " + option;
+        return "level " + level + " option " + option;
     }
 }

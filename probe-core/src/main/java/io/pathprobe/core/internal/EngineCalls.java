@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -211,39 +212,36 @@ public final class EngineCalls {
         }
     }
 
+    /**
+     * Tells every listener of a rare event (a duplicate, late or corrupted answer); one listener's failure is logged
+     * and the others still hear of it. The probe start and end, once per probe, keep loops of their own that allocate
+     * nothing.
+     */
+    private void tellAll(Consumer<ProbeEventListener> event) {
+        for (ProbeEventListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "probe listener failed", e);
+            }
+        }
+    }
+
     /** Tells every engine listener of duplicate and late answers; one instance, so plain probes allocate nothing. */
     private final ProbeEventListener extras = new ProbeEventListener() {
         @Override
         public void probeDuplicate(ProbeHandle probe) {
-            for (ProbeEventListener l : listeners) {
-                try {
-                    l.probeDuplicate(probe);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "probe listener failed", e);
-                }
-            }
+            tellAll(l -> l.probeDuplicate(probe));
         }
 
         @Override
         public void probeLate(ProbeHandle probe, long rttNanos) {
-            for (ProbeEventListener l : listeners) {
-                try {
-                    l.probeLate(probe, rttNanos);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "probe listener failed", e);
-                }
-            }
+            tellAll(l -> l.probeLate(probe, rttNanos));
         }
 
         @Override
         public void probeCorrupted(ProbeHandle probe, int byteIndex) {
-            for (ProbeEventListener l : listeners) {
-                try {
-                    l.probeCorrupted(probe, byteIndex);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "probe listener failed", e);
-                }
-            }
+            tellAll(l -> l.probeCorrupted(probe, byteIndex));
         }
     };
 

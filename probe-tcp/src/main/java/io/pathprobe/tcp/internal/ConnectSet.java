@@ -12,6 +12,7 @@ import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.nativeio.EpollConnects;
+import io.pathprobe.nativeio.EpollRegistration;
 import io.pathprobe.nativeio.NativeIoException;
 
 import java.net.Inet6Address;
@@ -69,8 +70,7 @@ final class ConnectSet implements EpollIoHandle {
     private NativeConnect[] byFd = new NativeConnect[1024];
     private int inFlight;
     private int sequence;
-    private IoRegistration registration;
-    private boolean closed;
+    private final EpollRegistration registration = new EpollRegistration();
 
     private ConnectSet(EpollConnects set, EventLoop loop) {
         this.set = set;
@@ -99,8 +99,8 @@ final class ConnectSet implements EpollIoHandle {
             set.close();
             return null;
         }
-        set.registration = f.getNow();
-        set.registration.submit(EpollIoOps.EPOLLIN);
+        set.registration.set(f.getNow());
+        f.getNow().submit(EpollIoOps.EPOLLIN);
         set.warmUp();
         return set;
     }
@@ -131,7 +131,7 @@ final class ConnectSet implements EpollIoHandle {
 
     /** @param again whether this is the second try after a connect that met itself */
     private void start(ProbeCall call, TcpSettings s, boolean again) {
-        if (closed) {
+        if (registration.isClosed()) {
             call.complete(new ProbeOutcome.LocalError("engine closed before the probe started", null));
             return;
         }
@@ -375,12 +375,8 @@ final class ConnectSet implements EpollIoHandle {
     /** Closes every socket in flight and the set (the engine or the loop shutting down). */
     @Override
     public void close() {
-        if (closed) {
+        if (!registration.close()) {
             return;
-        }
-        closed = true;
-        if (registration != null) {
-            registration.cancel();
         }
         for (NativeConnect c : byFd) {
             if (c != null) {
