@@ -75,6 +75,27 @@ public final class ReceiveClock {
         return arrived >= sentNanos ? arrived - sentNanos : Math.max(0, nanoTime - sentNanos);
     }
 
+    /**
+     * A socket that asks for receive stamps and is held open, so that the kernel stamps every arriving packet from
+     * now on. The kernel stamps packets on arrival only while some socket asks for stamps, and when the first one
+     * asks it turns stamping on later, from a work queue: a probe socket made just before its answer arrives (a
+     * Time Exceeded from a router microseconds away) would otherwise find its answer stamped at the read, by the
+     * loop's clock. Close it with the prober; null when no socket can be made here.
+     */
+    public static NativeSocket holdKernelStamping() {
+        try {
+            NativeSocket s = NativeSocket.open(SocketConstants.AF_INET,
+                    SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_CLOEXEC, 0);
+            if (!enable(s)) {
+                s.close();
+                return null;
+            }
+            return s;
+        } catch (NativeIoException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Turns on {@code SO_TIMESTAMPNS} on {@code socket}; false when the kernel refuses (RTTs then end at the read). */
     public static boolean enable(NativeSocket socket) {
         try {
