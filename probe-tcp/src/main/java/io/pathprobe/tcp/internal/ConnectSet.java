@@ -87,13 +87,13 @@ final class ConnectSet implements EpollIoHandle {
         if (!(loop instanceof IoEventLoop)) {
             return null;
         }
-        EpollConnects native_;
+        EpollConnects connects;
         try {
-            native_ = EpollConnects.open(BATCH);
+            connects = EpollConnects.open(BATCH);
         } catch (NativeIoException e) {
             return null;
         }
-        ConnectSet set = new ConnectSet(native_, loop);
+        ConnectSet set = new ConnectSet(connects, loop);
         var f = ((IoEventLoop) loop).register(set); // on the loop: done when it returns
         if (!f.isSuccess()) {
             set.close();
@@ -241,7 +241,7 @@ final class ConnectSet implements EpollIoHandle {
      * @return whether it ended
      */
     private boolean finish(NativeConnect c, int ops) {
-        int state = tcpState(c.fd);
+        int state = set.tcpState(c.fd); // also read by set.totalRetransmits() and rttMicros() below
         long now = System.nanoTime();
         long loopRtt = now - c.start;
         if (handshakeDone(state)) {
@@ -264,7 +264,7 @@ final class ConnectSet implements EpollIoHandle {
         }
         // The loop reported it (EPOLLOUT comes once the handshake is over, EPOLLERR with an error or an ICMP error
         // queued): it ends now, so that a level-triggered event cannot repeat.
-        int errno = soError(c.fd);
+        int errno = set.soError(c.fd);
         TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
         int localPort = q == null ? 0 : localPort(c.fd);
         release(c);
@@ -285,15 +285,6 @@ final class ConnectSet implements EpollIoHandle {
     private static boolean handshakeDone(int state) {
         return state > 0 && state != TCP_SYN_SENT && state != TCP_SYN_RECV && state != TCP_CLOSE
                 && state != TCP_LISTEN;
-    }
-
-    /** tcpi_state (the TCP_INFO read that {@link EpollConnects#totalRetransmits()} then reads), or -1. */
-    private int tcpState(int fd) {
-        return set.tcpState(fd);
-    }
-
-    private int soError(int fd) {
-        return set.soError(fd);
     }
 
     /** Whether the socket's local address and port are its remote ones (see {@link #finish}). */
