@@ -9,32 +9,41 @@ import java.time.Instant;
  * include that wait. The wait is measured as wall-clock now minus the kernel's stamp, both read close together, so
  * a wall-clock step between send and receive does not matter.
  *
- * <p>One instance per batch of reads: {@link #now()} samples both clocks once.
+ * <p>One instance per batch of reads: {@link #now()} samples both clocks once. The pairing of the two clocks is
+ * known only to within half the time the wall-clock read took ({@link #uncertaintyNanos()}); an arrival that
+ * appears that little before its send is taken as arriving at the send.
  */
 public final class ReceiveClock {
     /** SCM_TIMESTAMPNS carries a struct timespec: two 64-bit fields. */
     static final int TIMESPEC_SIZE = 16;
-    private static final int PAIRING_TRIES = 3;
-    private static final long GOOD_PAIRING_NANOS = 20_000;
+    /**
+     * Pairings tried at most. The first read after the thread slept runs cold (a few microseconds here, where a warm
+     * one takes well under one): at least two are tried, and more only while none was tight.
+     */
+    private static final int PAIRING_TRIES = 5;
+    private static final int MIN_PAIRING_TRIES = 2;
+    private static final long GOOD_PAIRING_NANOS = 1_000;
 
     private final long nanoTime;
     private final long epochNanos;
+    private final long uncertaintyNanos;
 
-    private ReceiveClock(long nanoTime, long epochNanos) {
+    private ReceiveClock(long nanoTime, long epochNanos, long uncertaintyNanos) {
         this.nanoTime = nanoTime;
         this.epochNanos = epochNanos;
+        this.uncertaintyNanos = uncertaintyNanos;
     }
 
     /**
      * Both clocks, now: the wall clock read between two {@code nanoTime} reads, paired with their midpoint, the
-     * tightest of a few tries (a read that took long, e.g. the JVM's first {@code Instant.now()} with its class
-     * loading, would otherwise shift every arrival by that long).
+     * tightest of a few tries (a read that took long, e.g. a cold one after the thread slept, or the JVM's first
+     * {@code Instant.now()} with its class loading, would otherwise shift every arrival by up to half that long).
      */
     public static ReceiveClock now() {
         long bestNano = 0;
         long bestWall = 0;
         long bestSpread = Long.MAX_VALUE;
-        for (int i = 0; i < PAIRING_TRIES && bestSpread > GOOD_PAIRING_NANOS; i++) {
+        for (int i = 0; i < PAIRING_TRIES && (i < MIN_PAIRING_TRIES || bestSpread > GOOD_PAIRING_NANOS); i++) {
             long before = System.nanoTime();
             Instant wall = Instant.now();
             long after = System.nanoTime();
@@ -44,7 +53,7 @@ public final class ReceiveClock {
                 bestWall = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
             }
         }
-        return new ReceiveClock(bestNano, bestWall);
+        return new ReceiveClock(bestNano, bestWall, (bestSpread + 1) / 2);
     }
 
     /** The {@link System#nanoTime()} at which this clock was read. */
@@ -65,14 +74,27 @@ public final class ReceiveClock {
         return waited > 0 && waited < 60_000_000_000L ? nanoTime - waited : nanoTime;
     }
 
+    /** How far off the pairing of the two clocks may be, either way: half the time the wall-clock read took. */
+    public long uncertaintyNanos() {
+        return uncertaintyNanos;
+    }
+
     /**
      * The round-trip time of a probe sent at {@code sentNanos} ({@code nanoTime} scale) whose answer the kernel
-     * stamped {@code kernelEpochNanos}: up to {@link #arrival}; up to the read when the stamp would put the arrival
-     * before the send (a stamp not taken on this host's receive path, or clock granularity). Never negative.
+     * stamped {@code kernelEpochNanos}: up to {@link #arrival}. An arrival before the send by no more than the
+     * pairing's {@link #uncertaintyNanos() uncertainty} is an answer at the send, as far as the clocks can tell (a
+     * loopback answer comes a microsecond or two after it): 0. Further before the send, the stamp was not taken on
+     * this host's receive path, and the RTT runs to the read. Never negative.
      */
     public long rtt(long sentNanos, long kernelEpochNanos) {
         long arrived = arrival(kernelEpochNanos);
-        return arrived >= sentNanos ? arrived - sentNanos : Math.max(0, nanoTime - sentNanos);
+        if (arrived >= sentNanos) {
+            return arrived - sentNanos;
+        }
+        if (kernelEpochNanos >= 0 && sentNanos - arrived <= uncertaintyNanos) {
+            return 0;
+        }
+        return Math.max(0, nanoTime - sentNanos);
     }
 
     /**

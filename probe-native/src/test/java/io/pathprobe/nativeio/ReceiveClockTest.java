@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** The arithmetic from a kernel receive stamp to an RTT, with both clocks given (no network, no real time). */
 class ReceiveClockTest {
-    /** A clock read at nanoTime 5,000,000,000 and wall time 1,795,000,000 s. */
+    /** A clock read at nanoTime 5,000,000,000 and wall time 1,795,000,000 s, paired to within 1.5 µs. */
     private static ReceiveClock clock() throws Exception {
-        Constructor<ReceiveClock> c = ReceiveClock.class.getDeclaredConstructor(long.class, long.class);
+        Constructor<ReceiveClock> c = ReceiveClock.class.getDeclaredConstructor(long.class, long.class, long.class);
         c.setAccessible(true);
-        return c.newInstance(5_000_000_000L, 1_795_000_000_000_000_000L);
+        return c.newInstance(5_000_000_000L, 1_795_000_000_000_000_000L, 1_500L);
     }
 
     @Test
@@ -35,5 +35,19 @@ class ReceiveClockTest {
         // A stamp that would put the arrival before the send: the RTT runs to the read instead, never negative.
         assertEquals(2_000_000, c.rtt(4_998_000_000L, 1_795_000_000_000_000_000L - 3_000_000));
         assertTrue(c.rtt(5_000_000_001L, -1) == 0);
+    }
+
+    @Test
+    void anArrivalJustBeforeTheSendWithinThePairingsUncertaintyIsAnAnswerAtTheSend() throws Exception {
+        ReceiveClock c = clock();
+        long stamp = 1_795_000_000_000_000_000L - 1_565_000_000L; // waited 1.565 s: read after a stalled loop
+        long arrived = 5_000_000_000L - 1_565_000_000L;
+        // StarvedLoopLabTest saw this on JDK 25: the arrival 1.1 µs before the send, the clocks paired after a sleep to within a few µs. The
+        // answer came at the send, not at the read 1.565 s later.
+        assertEquals(0, c.rtt(arrived + 1_100, stamp));
+        assertEquals(0, c.rtt(arrived + 1_500, stamp), "at the uncertainty's edge");
+        // Beyond it the stamp is no arrival on this host's path: the RTT runs to the read.
+        assertEquals(1_565_000_000L - 1_501, c.rtt(arrived + 1_501, stamp));
+        assertEquals(200, c.rtt(arrived - 200, stamp), "after the send: the stamp's RTT");
     }
 }
