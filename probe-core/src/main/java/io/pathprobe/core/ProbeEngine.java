@@ -14,7 +14,11 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pathprobe.core.internal.EngineCalls;
+import io.pathprobe.nativeio.NativeIo;
+import io.pathprobe.nativeio.NativeIoException;
+import io.pathprobe.nativeio.NativeSocket;
 import io.pathprobe.nativeio.Privileges;
+import io.pathprobe.nativeio.ReceiveClock;
 import io.pathprobe.nativeio.NetworkNamespaces;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
@@ -61,6 +65,11 @@ public final class ProbeEngine implements AutoCloseable {
     /** Running repetitions (sessions, traces): stopped when the engine closes. */
     private final Set<Repetition> repetitions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /**
+     * Keeps the kernel stamping arrivals for the engine's life, so that the first answers on a prober's new socket
+     * carry their arrival time too (see {@link ReceiveClock#holdKernelStamping()}); null where none can be made.
+     */
+    private final NativeSocket stamping;
 
     private ProbeEngine(Builder b) {
         this.probers = b.probers != null ? b.probers : Probers.load();
@@ -106,6 +115,8 @@ public final class ProbeEngine implements AutoCloseable {
         };
         this.calls = new EngineCalls(group, b.maxInFlight, b.maxProbesPerSecond, List.copyOf(b.listeners),
                 active::get);
+        // Only the epoll transport's probers read stamps; the kernel's switch is one for all namespaces.
+        this.stamping = epoll && NativeIo.support().supported() ? ReceiveClock.holdKernelStamping() : null;
     }
 
     /** An engine with default settings. */
@@ -304,6 +315,13 @@ public final class ProbeEngine implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (stamping != null) {
+            try {
+                stamping.close();
+            } catch (NativeIoException ignored) {
+                // closing: nothing left to do with it
+            }
+        }
         if (!errors.isEmpty()) {
             IllegalStateException e = new IllegalStateException("closing probers failed");
             errors.forEach(e::addSuppressed);

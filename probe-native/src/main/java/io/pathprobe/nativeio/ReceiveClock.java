@@ -102,7 +102,8 @@ public final class ReceiveClock {
      * now on. The kernel stamps packets on arrival only while some socket asks for stamps, and when the first one
      * asks it turns stamping on later, from a work queue: a probe socket made just before its answer arrives (a
      * Time Exceeded from a router microseconds away) would otherwise find its answer stamped at the read, by the
-     * loop's clock. Close it with the prober; null when no socket can be made here.
+     * loop's clock. The engine holds one for its life (any socket serves every namespace: the switch is the
+     * kernel's own); null when no socket can be made here.
      */
     public static NativeSocket holdKernelStamping() {
         try {

@@ -23,7 +23,6 @@ import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.nativeio.ErrorQueue;
 import io.pathprobe.nativeio.NativeIo;
 import io.pathprobe.nativeio.NativeIoException;
-import io.pathprobe.nativeio.NativeSocket;
 import io.pathprobe.nativeio.ReceiveClock;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
@@ -91,15 +90,12 @@ public final class TcpProber implements Prober {
      */
     private final FastThreadLocal<ConnectSet> connectSets;
     private final List<ConnectSet> openSets = new CopyOnWriteArrayList<>();
-    /** Keeps the kernel stamping arrivals, so a trace probe's first Time Exceeded carries its arrival time. */
-    private final NativeSocket stamping;
 
     public TcpProber(ProberContext context) {
         this.epoll = context.transport() == Transport.EPOLL;
         this.errorQueueReadable = epoll && NativeIo.support().supported();
         this.warmUp = new ConnectWarmUp(epoll, selectorProvider);
         this.connectSets = errorQueueReadable ? new FastThreadLocal<>() : null;
-        this.stamping = errorQueueReadable ? ReceiveClock.holdKernelStamping() : null;
     }
 
     /** The set of {@code loop}, made on its first probe; null where it cannot be made. On {@code loop}. */
@@ -122,13 +118,6 @@ public final class TcpProber implements Prober {
             set.closeOnLoop();
         }
         openSets.clear();
-        if (stamping != null) {
-            try {
-                stamping.close();
-            } catch (NativeIoException ignored) {
-                // closing: nothing left to do with it
-            }
-        }
     }
 
     @Override
