@@ -260,7 +260,7 @@ public final class ProbeEngine implements AutoCloseable {
         return String.format(java.util.Locale.ROOT, "%.3f ms", d.toNanos() / 1e6);
     }
 
-    /** An engine thread for a timer of the engine's own (the many-target session's deadline). */
+    /** The engine's loops in turn: for EngineNamespaceTest, which checks each loop's namespace (no public use). */
     EventLoop nextLoop() {
         return group.next();
     }

@@ -5,7 +5,6 @@ import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.Prober;
 import io.pathprobe.core.spi.ProberContext;
@@ -97,9 +96,7 @@ public final class IcmpProber implements Prober {
 
     @Override
     public void start(ProbeCall call) {
-        if (context.transport() != Transport.EPOLL) {
-            call.complete(new ProbeOutcome.LocalError("the icmp prober needs the epoll transport (Linux); this engine "
-                    + "runs " + context.transport() + " (forceNio set, or epoll unavailable)", null));
+        if (context.endedWithoutEpoll(call, "icmp")) {
             return;
         }
         ProbeRequest r = call.request();

@@ -5,7 +5,6 @@ import io.pathprobe.core.LocalVantagePoint;
 import io.pathprobe.core.ProbeOption;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
-import io.pathprobe.core.Transport;
 import io.pathprobe.core.internal.ResourceLimits;
 import io.pathprobe.nativeio.NativeIoException;
 import io.pathprobe.core.spi.ProbeCall;
@@ -60,9 +59,7 @@ public final class UdpProber implements Prober {
 
     @Override
     public void start(ProbeCall call) {
-        if (context.transport() != Transport.EPOLL) {
-            call.complete(new ProbeOutcome.LocalError("the udp prober needs the epoll transport (Linux); this engine"
-                    + " runs " + context.transport(), null));
+        if (context.endedWithoutEpoll(call, "udp")) {
             return;
         }
         if (closed) {
