@@ -10,6 +10,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.SweepTimer;
 import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.nativeio.EpollConnects;
 import io.pathprobe.nativeio.EpollRegistration;
@@ -19,6 +20,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 
 import static io.pathprobe.nativeio.SocketConstants.EINPROGRESS;
@@ -57,11 +59,21 @@ import static io.pathprobe.nativeio.SocketConstants.TCP_SYN_SENT;
  *
  * <p>Everything runs on the loop. Each socket's epoll data is its descriptor and a sequence number, so an event
  * still queued for a descriptor that was closed and reused within one batch is not taken for the new socket's.
+ *
+ * <p>The set times its connects out itself, by when the kernel had the answer rather than when this loop read it:
+ * a loop held past the deadlines (thousands of traces at once, a machine without CPU to spare) reads at most
+ * {@link #MAX_ROUNDS} batches a turn and then runs its due timers, which would end answered connects as timed out.
+ * Its sweep first reads every ready event, then ends what is still unanswered; an answer whose arrival the kernel
+ * tells (the handshake's RTT sample or last-receive time, an ICMP error's stamp) and that came after the deadline
+ * counts as timed out and late, as if the sweep had been on time. A RST carries no arrival time: a refusal read
+ * late counts as refused.
  */
 final class ConnectSet implements EpollIoHandle {
     /** Events reaped per epoll_wait; the loop's turn ends after {@link #MAX_ROUNDS} full batches. */
     private static final int BATCH = 256;
     private static final int MAX_ROUNDS = 4;
+    /** A sweep runs this long after the earliest deadline, so that one sweep ends every connect due by then. */
+    private static final long SWEEP_SLACK_NANOS = 1_000_000;
 
     private final EpollConnects set;
     private final EventLoop loop;
@@ -71,11 +83,16 @@ final class ConnectSet implements EpollIoHandle {
     private int inFlight;
     private int sequence;
     private final EpollRegistration registration = new EpollRegistration();
+    /** Connects in flight by deadline; ended ones leave lazily, when they reach the head. */
+    private final PriorityQueue<NativeConnect> deadlines =
+            new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
+    private final SweepTimer sweeps;
 
     private ConnectSet(EpollConnects set, EventLoop loop) {
         this.set = set;
         this.loop = loop;
         this.descriptor = new FileDescriptor(set.fd());
+        this.sweeps = new SweepTimer(loop, this::sweep, SWEEP_SLACK_NANOS);
     }
 
     /**
@@ -182,6 +199,8 @@ final class ConnectSet implements EpollIoHandle {
         byFd[fd] = c;
         inFlight++;
         call.onAbort(c);
+        deadlines.add(c);
+        sweeps.atOrBefore(c.deadline);
     }
 
     /** Socket options as the request asks; 0, or the errno of the first that failed. */
@@ -254,9 +273,9 @@ final class ConnectSet implements EpollIoHandle {
                 return true;
             }
             long retrans = set.totalRetransmits();
-            long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), loopRtt);
+            long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), set.lastDataReceivedMillis(), loopRtt);
             release(c);
-            c.call.complete(new TcpConnected(rtt, c.call.address(), (int) retrans, ""));
+            end(c, new TcpConnected(rtt, c.call.address(), (int) retrans, ""), true);
             return true;
         }
         if (ops == 0 && state != TCP_CLOSE && state >= 0) {
@@ -267,6 +286,7 @@ final class ConnectSet implements EpollIoHandle {
         int errno = set.soError(c.fd);
         TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
         int localPort = q == null ? 0 : localPort(c.fd);
+        q = TcpProber.aboutThisConnect(c.call, q, localPort);
         release(c);
         ErrnoCause cause = errno > 0 ? Errnos.cause(errno) : null;
         if (cause == null && q == null) {
@@ -274,8 +294,45 @@ final class ConnectSet implements EpollIoHandle {
                     + " ended in TCP state " + state + " with no error", null));
             return true;
         }
-        c.call.complete(TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null));
+        boolean stamped = q != null && q.error().isIcmp() && q.kernelEpochNanos() >= 0;
+        end(c, TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null), stamped);
         return true;
+    }
+
+    /**
+     * Completes {@code c} with {@code o}, unless the kernel's time of the answer ({@code arrivalKnown}: o's RTT
+     * ends at it) lies past the deadline: then it is timed out and late, as if the sweep had run on time.
+     */
+    private static void end(NativeConnect c, ProbeOutcome o, boolean arrivalKnown) {
+        if (arrivalKnown && o.rttNanos() > c.timeoutNanos) {
+            c.call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
+            c.call.reportLate(o.rttNanos());
+            return;
+        }
+        c.call.complete(o);
+    }
+
+    /**
+     * Ends the connects whose deadline has passed: first every ready event is read (answers that waited while the
+     * loop was busy), so that only what is still unanswered now times out.
+     */
+    private void sweep() {
+        if (registration.isClosed()) {
+            return;
+        }
+        long now = System.nanoTime();
+        reap(inFlight / BATCH + 2); // bounded: each full batch ends BATCH connects
+        NativeConnect c;
+        while ((c = deadlines.peek()) != null && (c.closed || c.deadline - now <= 0)) {
+            deadlines.poll();
+            if (!c.closed) {
+                release(c);
+                c.call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
+            }
+        }
+        if (c != null) {
+            sweeps.atOrBefore(c.deadline);
+        }
     }
 
     /**
@@ -332,7 +389,12 @@ final class ConnectSet implements EpollIoHandle {
 
     @Override
     public void handle(IoRegistration r, IoEvent e) {
-        for (int round = 0; round < MAX_ROUNDS; round++) {
+        reap(MAX_ROUNDS);
+    }
+
+    /** Reads ready events and ends their connects, up to {@code rounds} batches or until fewer than a batch. */
+    private void reap(int rounds) {
+        for (int round = 0; round < rounds; round++) {
             int n = set.poll();
             for (int i = 0; i < n; i++) {
                 int ops = set.ops(i);
@@ -369,6 +431,8 @@ final class ConnectSet implements EpollIoHandle {
         if (!registration.close()) {
             return;
         }
+        sweeps.cancel();
+        deadlines.clear();
         for (NativeConnect c : byFd) {
             if (c != null) {
                 release(c);
@@ -387,6 +451,9 @@ final class ConnectSet implements EpollIoHandle {
         final int fd;
         final int sequence;
         final long start;
+        final long timeoutNanos;
+        /** The engine's start of the probe plus its timeout ({@link System#nanoTime()} scale). */
+        final long deadline;
         boolean closed;
 
         NativeConnect(ConnectSet set, ProbeCall call, TcpSettings settings, boolean again, int fd, int sequence,
@@ -398,6 +465,8 @@ final class ConnectSet implements EpollIoHandle {
             this.fd = fd;
             this.sequence = sequence;
             this.start = start;
+            this.timeoutNanos = call.request().timeout().toNanos();
+            this.deadline = call.startNanos() + timeoutNanos;
         }
 
         @Override

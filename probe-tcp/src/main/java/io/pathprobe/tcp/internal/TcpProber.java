@@ -80,6 +80,15 @@ public final class TcpProber implements Prober {
         }
     };
 
+    /**
+     * True: on the native path each loop's {@link ConnectSet} times its connects out by the kernel's arrival times
+     * (reading what waits before it ends any), on the channel path each attempt arms a timer of its own.
+     */
+    @Override
+    public boolean handlesTimeouts() {
+        return true;
+    }
+
     private final boolean epoll;
     /** Epoll sockets have an fd; reading its error queue needs the core native layer (libc through jnr-ffi). */
     private final boolean errorQueueReadable;
@@ -303,17 +312,23 @@ public final class TcpProber implements Prober {
      */
     static ProbeOutcome failure(ProbeCall call, QueuedError q, int localPort, long connectStart, long elapsed,
             ErrnoCause errno, Throwable failure) {
-        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
-        if (q != null && q.error().isIcmp() && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote,
-                localPort)) {
-            q = null; // not about this connection's SYN (the kernel should never queue such): not evidence
-        }
+        q = aboutThisConnect(call, q, localPort);
         SocketError queued = q == null ? null : q.error();
         if (queued != null && queued.isIcmp()) {
             elapsed = ReceiveClock.now().rtt(connectStart, q.kernelEpochNanos());
         }
         return Outcomes.failed(errno, queued, call.address(), elapsed, "connect to " + call.request().targetLabel(),
                 failure);
+    }
+
+    /**
+     * {@code q}, or null when it is an ICMP error that does not quote this connection's SYN (the kernel should never
+     * queue such): not evidence.
+     */
+    static QueuedError aboutThisConnect(ProbeCall call, QueuedError q, int localPort) {
+        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
+        return q != null && q.error().isIcmp() && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote,
+                localPort) ? null : q;
     }
 
     /**
