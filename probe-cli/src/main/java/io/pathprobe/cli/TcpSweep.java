@@ -262,10 +262,7 @@ final class TcpSweep {
     private void text(Map<String, List<Integer>> byHost) {
         EnumMap<State, Long> total = new EnumMap<>(State.class);
         for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
-            EnumMap<State, Long> counts = new EnumMap<>(State.class);
-            for (int i : h.getValue()) {
-                counts.merge(State.of(outcomes.get(i)), 1L, Long::sum);
-            }
+            EnumMap<State, Long> counts = countsOf(h.getValue());
             counts.forEach((s, n) -> total.merge(s, n, Long::sum));
             ProbeRequest first = requests.get(h.getValue().get(0));
             String label = first.address() == null || HostResolver.isLiteral(first.host()) ? first.host()
@@ -293,6 +290,21 @@ final class TcpSweep {
             out.println(byHost.size() + " hosts, " + requests.size() + " ports: " + counts(total));
         }
         out.println("swept in " + Durations.format(Duration.ofMillis(elapsedNanos / 1_000_000)));
+    }
+
+    /** How many of the pairs {@code indexes} ended in each state (only states with some); counted unboxed. */
+    private EnumMap<State, Long> countsOf(List<Integer> indexes) {
+        long[] n = new long[State.values().length];
+        for (int i : indexes) {
+            n[State.of(outcomes.get(i)).ordinal()]++;
+        }
+        EnumMap<State, Long> counts = new EnumMap<>(State.class);
+        for (State s : State.values()) {
+            if (n[s.ordinal()] > 0) {
+                counts.put(s, n[s.ordinal()]);
+            }
+        }
+        return counts;
     }
 
     /** The state a host's port list leaves out: its most common hideable one, if it covers more than one port. */
@@ -344,8 +356,7 @@ final class TcpSweep {
                 g.writeStringField("address", first.address() == null ? null : AddressText.of(first.address()));
                 g.writeStringField("vantage", first.vantagePoint().id());
                 g.writeObjectFieldStart("counts");
-                EnumMap<State, Long> c = new EnumMap<>(State.class);
-                h.getValue().forEach(i -> c.merge(State.of(outcomes.get(i)), 1L, Long::sum));
+                EnumMap<State, Long> c = countsOf(h.getValue());
                 for (State s : State.values()) {
                     g.writeNumberField(jsonName(s), c.getOrDefault(s, 0L));
                 }
