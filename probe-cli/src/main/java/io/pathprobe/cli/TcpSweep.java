@@ -187,7 +187,7 @@ final class TcpSweep {
                 }
                 LockSupport.parkNanos(this, Math.min(PARK_NANOS, stopAt - now));
             }
-            while (outstanding.get() > 0) { // each ends within its timeout: the engine times every connect out
+            while (outstanding.get() > 0) { // each ends within its timeout: the prober times every connect out
                 LockSupport.parkNanos(this, PARK_NANOS);
                 if (Thread.interrupted()) {
                     throw new InterruptedException();

@@ -236,7 +236,7 @@ public final class TcpProber implements Prober {
 
     private void configure(ChannelConfig c, TcpSettings s, boolean v6) {
         c.setAutoRead(false); // nothing is read unless a banner is asked for: saves an epoll_ctl per probe
-        c.setConnectTimeoutMillis(0); // the engine times probes out; no second timer per probe
+        c.setConnectTimeoutMillis(0); // the attempt times itself out (TcpAttempt); no second timer per probe
         if (s.abortiveClose()) {
             ((SocketChannelConfig) c).setSoLinger(0);
         }
