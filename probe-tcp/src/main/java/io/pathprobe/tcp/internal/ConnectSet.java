@@ -259,25 +259,26 @@ final class ConnectSet implements EpollIoHandle {
      * @return whether it ended
      */
     private boolean finish(NativeConnect c, int ops) {
+        ProbeCall call = c.call; // release() drops it from c
         int state = set.tcpState(c.fd); // also read by set.totalRetransmits() and rttMicros() below
         long now = System.nanoTime();
         long loopRtt = now - c.start;
         if (handshakeDone(state)) {
             if (c.settings.abortiveClose()) {
-                set.lingerZero(c.fd); // its close sends a RST (a failure only costs the RST: the close sends a FIN)
+                set.lingerZero(c.fd); // its close sends a RST, not a FIN
             }
             if (!c.again && connectedToItself(c)) {
                 // A connect to a local port that nothing listens on can be given that very port as its ephemeral
                 // source and "succeed" by simultaneous open (tcp(7)): no listener's answer. Once more with
                 // another socket, which the kernel gives another port; nmap's connect scan reports these closed.
                 release(c);
-                start(c.call, c.settings, true);
+                start(call, c.settings, true);
                 return true;
             }
             long retrans = set.totalRetransmits();
             long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), set.lastDataReceivedMillis(), loopRtt);
             release(c);
-            end(c, new TcpConnected(rtt, c.call.address(), (int) retrans, ""), true);
+            end(c, call, new TcpConnected(rtt, call.address(), (int) retrans, ""), true);
             return true;
         }
         if (ops == 0 && state != TCP_CLOSE && state >= 0) {
@@ -288,30 +289,30 @@ final class ConnectSet implements EpollIoHandle {
         int errno = set.soError(c.fd);
         TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
         int localPort = q == null ? 0 : localPort(c.fd);
-        q = TcpProber.aboutThisConnect(c.call, q, localPort);
+        q = TcpProber.aboutThisConnect(call, q, localPort);
         release(c);
         ErrnoCause cause = errno > 0 ? Errnos.cause(errno) : null;
         if (cause == null && q == null) {
-            c.call.complete(new ProbeOutcome.LocalError("connect to " + c.call.request().targetLabel()
+            call.complete(new ProbeOutcome.LocalError("connect to " + call.request().targetLabel()
                     + " ended in TCP state " + state + " with no error", null));
             return true;
         }
         boolean stamped = q != null && q.error().isIcmp() && q.kernelEpochNanos() >= 0;
-        end(c, TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null), stamped);
+        end(c, call, TcpProber.failure(call, q, localPort, c.start, loopRtt, cause, null), stamped);
         return true;
     }
 
     /**
-     * Completes {@code c} with {@code o}, unless the kernel's time of the answer ({@code arrivalKnown}: o's RTT
+     * Completes {@code c}'s call with {@code o}, unless the kernel's time of the answer ({@code arrivalKnown}: o's RTT
      * ends at it) lies past the deadline: then it is timed out and late, as if the sweep had run on time.
      */
-    private static void end(NativeConnect c, ProbeOutcome o, boolean arrivalKnown) {
+    private static void end(NativeConnect c, ProbeCall call, ProbeOutcome o, boolean arrivalKnown) {
         if (arrivalKnown && o.rttNanos() > c.timeoutNanos) {
-            c.call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
-            c.call.reportLate(o.rttNanos());
+            call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
+            call.reportLate(o.rttNanos());
             return;
         }
-        c.call.complete(o);
+        call.complete(o);
     }
 
     /**
@@ -328,8 +329,9 @@ final class ConnectSet implements EpollIoHandle {
         while ((c = deadlines.peek()) != null && (c.closed || c.deadline - now <= 0)) {
             deadlines.poll();
             if (!c.closed) {
+                ProbeCall call = c.call;
                 release(c);
-                c.call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
+                call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
             }
         }
         if (c != null) {
@@ -364,6 +366,7 @@ final class ConnectSet implements EpollIoHandle {
             return;
         }
         c.closed = true;
+        c.call = null; // it waits in the deadline queue until its deadline: without the call's weight
         if (c.fd < byFd.length && byFd[c.fd] == c) {
             byFd[c.fd] = null;
             inFlight--;
@@ -446,7 +449,8 @@ final class ConnectSet implements EpollIoHandle {
     /** One connect in flight; as the call's abort action it closes the socket. */
     static final class NativeConnect implements Runnable {
         final ConnectSet set;
-        final ProbeCall call;
+        /** Null once released. */
+        ProbeCall call;
         final TcpSettings settings;
         /** The second try of a probe whose first connect met itself. */
         final boolean again;

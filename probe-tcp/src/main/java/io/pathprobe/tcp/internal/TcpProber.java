@@ -80,15 +80,6 @@ public final class TcpProber implements Prober {
         }
     };
 
-    /**
-     * True: on the native path each loop's {@link ConnectSet} times its connects out by the kernel's arrival times
-     * (reading what waits before it ends any), on the channel path each attempt arms a timer of its own.
-     */
-    @Override
-    public boolean handlesTimeouts() {
-        return true;
-    }
-
     private final boolean epoll;
     /** Epoll sockets have an fd; reading its error queue needs the core native layer (libc through jnr-ffi). */
     private final boolean errorQueueReadable;
@@ -109,6 +100,15 @@ public final class TcpProber implements Prober {
         this.warmUp = new ConnectWarmUp(epoll, selectorProvider);
         this.connectSets = errorQueueReadable ? new FastThreadLocal<>() : null;
         this.stamping = errorQueueReadable ? ReceiveClock.holdKernelStamping() : null;
+    }
+
+    /**
+     * True: on the native path each loop's {@link ConnectSet} times its connects out by the kernel's arrival times
+     * (reading what waits before it ends any), on the channel path each attempt arms a timer of its own.
+     */
+    @Override
+    public boolean handlesTimeouts() {
+        return true;
     }
 
     /** The set of {@code loop}, made on its first probe; null where it cannot be made. On {@code loop}. */
@@ -326,9 +326,11 @@ public final class TcpProber implements Prober {
      * queue such): not evidence.
      */
     static QueuedError aboutThisConnect(ProbeCall call, QueuedError q, int localPort) {
+        if (q == null || !q.error().isIcmp()) {
+            return q;
+        }
         InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
-        return q != null && q.error().isIcmp() && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote,
-                localPort) ? null : q;
+        return Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote, localPort) ? q : null;
     }
 
     /**
