@@ -13,6 +13,12 @@
 #   benchmarks/sweep-vs-nmap.sh            (both parts)
 #   benchmarks/sweep-vs-nmap.sh loopback   (part 1 only)      benchmarks/sweep-vs-nmap.sh lab   (part 2 only)
 # States compared: open = open; nmap's closed = pathprobe's refused; nmap's filtered = timed out or unreachable.
+# RUNS=N (default 5) repeats the loopback pair N times, interleaved, each with its ratio; BASELINE=DIR (another
+# checkout, built) adds its bin/pathprobe to each loopback round, for a before/after in the same minutes.
+# nmap's loopback time is bimodal: a connect that meets itself (its ephemeral port is the port it probes, about
+# one in 28,000 of the ephemeral range's connects) is taken by nmap for a dropped packet ("Detected likely
+# self-connect", "Increased max_successful_tryno ... (packet drop)" with -d), after which it sends nothing for a
+# second; each round says how many it met.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -104,11 +110,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 if [ "$what" = all ] || [ "$what" = loopback ]; then
   echo "=== 127.0.0.1, ports 1-65535 (load before: $(load))"
-  s=$(now); nmap -sT -p- -T5 -n -oG "$tmp/lo.nmap" 127.0.0.1 >/dev/null; e=$(now); tn=$(secs "$s" "$e")
-  s=$(now); bin/pathprobe tcp 127.0.0.1 -p 1-65535 -c 1 > "$tmp/lo.txt" || true; e=$(now); tp=$(secs "$s" "$e")
-  echo "nmap -sT -p- -T5 -n 127.0.0.1                 ${tn} s"
-  echo "pathprobe tcp 127.0.0.1 -p 1-65535 -c 1       ${tp} s   (JVM start included)"
-  echo "pathprobe / nmap time = $(ratio "$tp" "$tn")   (load after: $(load))"
+  for round in $(seq 1 "${RUNS:-5}"); do
+    s=$(now); nmap -sT -p- -T5 -n -d -oG "$tmp/lo.nmap" 127.0.0.1 > "$tmp/lo.nmap.log" 2>&1; e=$(now)
+    tn=$(secs "$s" "$e")
+    selfc=$(grep -c 'self-connect' "$tmp/lo.nmap.log" || true)
+    s=$(now); bin/pathprobe tcp 127.0.0.1 -p 1-65535 -c 1 > "$tmp/lo.txt" || true; e=$(now); tp=$(secs "$s" "$e")
+    line="round $round: nmap ${tn} s (self-connects $selfc), pathprobe ${tp} s, ratio $(ratio "$tp" "$tn")"
+    if [ -n "${BASELINE:-}" ]; then
+      s=$(now); "$BASELINE/bin/pathprobe" tcp 127.0.0.1 -p 1-65535 -c 1 > /dev/null || true; e=$(now)
+      tb=$(secs "$s" "$e"); line="$line; baseline ${tb} s, ratio $(ratio "$tb" "$tn")"
+    fi
+    echo "$line   (load $(load))"
+  done
+  echo "(nmap -sT -p- -T5 -n 127.0.0.1; pathprobe tcp 127.0.0.1 -p 1-65535 -c 1, JVM start included)"
   nmap_states "$tmp/lo.nmap" 1 65535 > "$tmp/lo.n"
   pathprobe_text_states "$tmp/lo.txt" 1 65535 > "$tmp/lo.p"
   echo "pathprobe's output: $(wc -l < "$tmp/lo.txt") lines; nmap's: $(nmap -sT -p- -T5 -n 127.0.0.1 | wc -l) lines"

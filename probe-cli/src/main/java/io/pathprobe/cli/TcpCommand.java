@@ -107,11 +107,14 @@ final class TcpCommand implements Callable<Integer> {
         List<ProbeRequest> requests = new ArrayList<>();
         for (TargetSpec s : specs) {
             InetAddress a = addresses.get(s.host());
+            ProbeRequest first = null;
             for (int port : s.ports().isEmpty() ? defaultPorts : s.ports()) {
-                ProbeRequest r = ProbeRequest.builder(KIND).target(s.host(), a).port(port).timeout(timeout)
-                        .vantagePoint(from).build();
-                probes.vantage.checkTarget(r.targetLabel(), a);
-                requests.add(r);
+                if (first == null) {
+                    first = ProbeRequest.builder(KIND).target(s.host(), a).port(port).timeout(timeout)
+                            .vantagePoint(from).build();
+                    probes.vantage.checkTarget(first.targetLabel(), a); // the address's: once a host
+                }
+                requests.add(first.withPort(port)); // a sweep's 65,535 share all but the port
             }
         }
         return requests;

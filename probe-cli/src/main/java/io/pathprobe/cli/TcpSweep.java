@@ -30,11 +30,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code pathprobe tcp -c 1} over many ports (a port sweep): one connect per target and port on one engine, with
  * no session, statistics or output line per port while it runs (per-port sessions made a 65,535-port sweep take
- * 10 s, most of it their set-up and summaries). The calling thread keeps at most {@link #WINDOW} connects in
- * flight, refilling the window in batches so that it wakes once per batch rather than once per connect; the
- * engine's round-robin spreads them over its event loops. At the end it prints, per host, a line of counts by
- * state and one line per port not in the host's most common state (as nmap's "Not shown: N closed");
- * {@code --json} keeps every port.
+ * 10 s, most of it their set-up and summaries). At most {@link #WINDOW} connects are in flight. The calling
+ * thread fills the window (the engine's round-robin spreads those over its event loops); after that each connect
+ * that ends starts the next pair on its own loop, where the engine starts it at once: no hand-over between threads
+ * per connect, and both loops submit in parallel instead of one thread feeding both (on loopback, where a connect
+ * ends inside connect(), the calling thread was as busy as each loop). A loop starts at most {@link #CHAIN} pairs
+ * in one go and then leaves the slots to the calling thread, so that it still reads its sockets and runs its
+ * timers. At the end it prints, per host, a line of counts by state and one line per port not in the host's most
+ * common state (as nmap's "Not shown: N closed"); {@code --json} keeps every port.
  */
 final class TcpSweep {
     /**
@@ -42,8 +45,10 @@ final class TcpSweep {
      * ports cost: each holds its slot for the timeout, so a sweep runs at least WINDOW / timeout of them a second.
      */
     static final int WINDOW = 4096;
-    /** The window is refilled when this few are left in flight. */
+    /** The calling thread is woken to refill the window when this few are left in flight. */
     static final int REFILL_AT = WINDOW / 2;
+    /** Most pairs a loop starts one after another before it leaves the rest to the calling thread. */
+    static final int CHAIN = 1024;
     /** Longest park of the submitting thread: it looks at the deadline and Ctrl-C at least this often. */
     private static final long PARK_NANOS = 10_000_000L;
     /** Most target:port pairs one sweep takes, so that a typo cannot become a scan of a whole network's ports. */
@@ -112,6 +117,12 @@ final class TcpSweep {
     private final AtomicReferenceArray<ProbeOutcome> outcomes;
     /** Connects started and not ended. */
     private final AtomicInteger outstanding = new AtomicInteger();
+    /** The next pair to start. */
+    private final AtomicInteger next = new AtomicInteger();
+    /** Per thread: the slots owed by connects that ended while that thread was already starting pairs. */
+    private final ThreadLocal<Chain> chains = ThreadLocal.withInitial(Chain::new);
+    private volatile ProbeEngine engine;
+    private volatile long stopAt = Long.MAX_VALUE;
     private volatile Thread runner;
     private final Instant startTime = Instant.now();
     private final Object lock = new Object();
@@ -146,34 +157,37 @@ final class TcpSweep {
         runner = Thread.currentThread();
         try (ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).maxInFlight(WINDOW)
                 .build(); Interrupts ctrlC = Interrupts.during(this::interrupted, Interrupts.Status.SIGNALLED)) {
+            this.engine = engine;
             startNanos = System.nanoTime();
-            long stopAt = deadline.isZero() ? Long.MAX_VALUE : startNanos + deadline.toNanos();
+            stopAt = deadline.isZero() ? Long.MAX_VALUE : startNanos + deadline.toNanos();
             // The first submit validates (all requests share kind, options and vantage point): before any output.
+            next.set(1);
+            outstanding.incrementAndGet();
             submit(engine, 0);
             if (!json && !quiet) {
                 out.println(header());
                 out.flush();
             }
-            int i = 1;
-            while (i < requests.size() && !stopping) {
+            while (next.get() < requests.size() && !stopping) {
                 long now = System.nanoTime();
                 if (now - stopAt >= 0) {
                     break;
                 }
                 int room = WINDOW - outstanding.get();
-                if (room < WINDOW - REFILL_AT) {
-                    // Wait for the window to drain to REFILL_AT (ended() wakes this thread once then), then refill
-                    // it in one go: one wake-up per batch, not one per connect. The cap keeps the deadline on time.
+                if (room <= 0) {
+                    // The loops keep the window full themselves; this thread fills what they leave (a chain that
+                    // reached CHAIN) and is woken for it. The cap keeps the deadline on time.
                     LockSupport.parkNanos(this, Math.min(PARK_NANOS, stopAt - now));
                     continue;
                 }
-                for (int k = 0; k < room && i < requests.size() && !stopping; k++, i++) {
-                    if (!submit(engine, i)) {
-                        stopping = true; // the engine is closing under the run: the rest stay unprobed
+                for (int k = 0; k < room && !stopping; k++) {
+                    if (!startNext()) {
+                        break;
                     }
                 }
+                LockSupport.parkNanos(this, Math.min(PARK_NANOS, stopAt - now));
             }
-            while (outstanding.get() > 0) { // each ends within its timeout: the engine times every connect out
+            while (outstanding.get() > 0) { // each ends within its timeout: the prober times every connect out
                 LockSupport.parkNanos(this, PARK_NANOS);
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
@@ -186,14 +200,13 @@ final class TcpSweep {
         }
     }
 
-    /** Starts pair {@code i}'s connect; false when the engine closed under the run (Ctrl-C). */
+    /** Starts pair {@code i}'s connect, already counted outstanding; false when the engine closed under the run. */
     private boolean submit(ProbeEngine engine, int i) {
-        outstanding.incrementAndGet();
         CompletableFuture<ProbeOutcome> f;
         try {
             f = engine.probe(requests.get(i));
         } catch (RuntimeException e) { // invalid request (the first), or the engine closed: this pair is unprobed
-            outstanding.decrementAndGet();
+            release();
             if (e instanceof IllegalStateException) {
                 return false;
             }
@@ -203,15 +216,89 @@ final class TcpSweep {
         return true;
     }
 
-    /** A connect ended (or the engine closed under it: then it stays "not probed"). On its event loop. */
-    private void ended(int index, ProbeOutcome o) {
-        if (o != null) {
-            outcomes.set(index, o);
+    /**
+     * Starts the next pair, if any is left and the deadline has not passed; false when none was started (then
+     * none will be: the pairs ran out, the deadline passed, or the engine closed).
+     */
+    private boolean startNext() {
+        if (stopping) {
+            return false;
         }
+        // Counted before the pair is taken, so that the calling thread never sees none outstanding while a pair
+        // taken on a loop is still about to start.
+        outstanding.incrementAndGet();
+        int i = next.getAndIncrement();
+        if (i >= requests.size() || System.nanoTime() - stopAt >= 0) {
+            if (i < requests.size()) {
+                stopping = true; // the run's deadline: this pair and the rest stay unprobed
+            }
+            release();
+            return false;
+        }
+        if (!submit(engine, i)) {
+            stopping = true; // the engine is closing under the run: the rest stay unprobed
+            return false;
+        }
+        return true;
+    }
+
+    /** One fewer outstanding; wakes the calling thread when it should refill or report. */
+    private int release() {
         int left = outstanding.decrementAndGet();
         if (left == REFILL_AT || left == 0) {
             LockSupport.unpark(runner);
         }
+        return left;
+    }
+
+    /**
+     * A connect ended (or the engine closed under it: then it stays "not probed"); on its event loop, or on the
+     * thread that started it when it had ended by then. Starts the next pair in its slot, there.
+     */
+    private void ended(int index, ProbeOutcome o) {
+        if (o != null) {
+            outcomes.set(index, o);
+        }
+        if (!stopping && next.get() < requests.size()) {
+            refill(); // before this slot is released: the count never drops to none while pairs are left
+        }
+        release();
+    }
+
+    /**
+     * Starts a pair in the slot of one that ended. A connect that ends inside its own start (loopback) comes back
+     * here before the start returns: then only its slot is counted, and the outermost call on this thread starts
+     * them one after another, so the stack does not grow with the sweep.
+     */
+    private void refill() {
+        Chain c = chains.get();
+        c.owed++;
+        if (c.running) {
+            return;
+        }
+        c.running = true;
+        try {
+            for (int started = 0; c.owed > 0; started++) {
+                if (started == CHAIN) {
+                    c.owed = 0;
+                    LockSupport.unpark(runner); // the calling thread fills these slots; this loop gets its turn
+                    return;
+                }
+                c.owed--;
+                if (!startNext()) {
+                    c.owed = 0;
+                    return;
+                }
+            }
+        } finally {
+            c.running = false;
+        }
+    }
+
+    /** One thread's refill in progress (see {@link #refill}). */
+    private static final class Chain {
+        boolean running;
+        int owed;
     }
 
     /** Ctrl-C: stop starting connects; the run reports once those started have ended. */
@@ -262,10 +349,7 @@ final class TcpSweep {
     private void text(Map<String, List<Integer>> byHost) {
         EnumMap<State, Long> total = new EnumMap<>(State.class);
         for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
-            EnumMap<State, Long> counts = new EnumMap<>(State.class);
-            for (int i : h.getValue()) {
-                counts.merge(State.of(outcomes.get(i)), 1L, Long::sum);
-            }
+            EnumMap<State, Long> counts = countsOf(h.getValue());
             counts.forEach((s, n) -> total.merge(s, n, Long::sum));
             ProbeRequest first = requests.get(h.getValue().get(0));
             String label = first.address() == null || HostResolver.isLiteral(first.host()) ? first.host()
@@ -293,6 +377,21 @@ final class TcpSweep {
             out.println(byHost.size() + " hosts, " + requests.size() + " ports: " + counts(total));
         }
         out.println("swept in " + Durations.format(Duration.ofMillis(elapsedNanos / 1_000_000)));
+    }
+
+    /** How many of the pairs {@code indexes} ended in each state (only states with some); counted unboxed. */
+    private EnumMap<State, Long> countsOf(List<Integer> indexes) {
+        long[] n = new long[State.values().length];
+        for (int i : indexes) {
+            n[State.of(outcomes.get(i)).ordinal()]++;
+        }
+        EnumMap<State, Long> counts = new EnumMap<>(State.class);
+        for (State s : State.values()) {
+            if (n[s.ordinal()] > 0) {
+                counts.put(s, n[s.ordinal()]);
+            }
+        }
+        return counts;
     }
 
     /** The state a host's port list leaves out: its most common hideable one, if it covers more than one port. */
@@ -344,8 +443,7 @@ final class TcpSweep {
                 g.writeStringField("address", first.address() == null ? null : AddressText.of(first.address()));
                 g.writeStringField("vantage", first.vantagePoint().id());
                 g.writeObjectFieldStart("counts");
-                EnumMap<State, Long> c = new EnumMap<>(State.class);
-                h.getValue().forEach(i -> c.merge(State.of(outcomes.get(i)), 1L, Long::sum));
+                EnumMap<State, Long> c = countsOf(h.getValue());
                 for (State s : State.values()) {
                     g.writeNumberField(jsonName(s), c.getOrDefault(s, 0L));
                 }

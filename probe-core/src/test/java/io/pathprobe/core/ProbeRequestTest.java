@@ -40,6 +40,15 @@ class ProbeRequestTest {
         assertEquals(3, r2.option(ProbeOption.TTL));
         assertEquals(ProbeRequest.DEFAULT_TIMEOUT, r2.timeout());
         assertEquals("local", r2.vantagePoint().id());
+        ProbeRequest r3 = r.withPort(22);
+        assertEquals(22, r3.port());
+        assertEquals("[::1]:22", r3.targetLabel());
+        assertEquals(3, r3.option(ProbeOption.TTL));
+        assertEquals(r.options(), r3.options());
+        assertEquals(r.timeout(), r3.timeout());
+        assertEquals(r.address(), r3.address());
+        assertEquals(443, r.port(), "the original keeps its port");
+        assertThrows(IllegalArgumentException.class, () -> r.withPort(65536));
     }
 
     @Test

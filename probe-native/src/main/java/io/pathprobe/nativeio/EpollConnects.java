@@ -134,7 +134,8 @@ public final class EpollConnects implements AutoCloseable {
 
     /**
      * Reads {@code TCP_INFO}: the socket's {@code tcpi_state}, or -1 when it could not be read. The figures of the
-     * same read are then {@link #totalRetransmits()} and {@link #rttMicros()}.
+     * same read are then {@link #totalRetransmits()}, {@link #rttMicros()} and
+     * {@link #lastDataReceivedMillis()}.
      */
     public int tcpState(int fd) {
         length.putInt(0, NativeLayout.TCP_INFO_SIZE);
@@ -152,6 +153,14 @@ public final class EpollConnects implements AutoCloseable {
     /** {@code tcpi_rtt} (microseconds) of the last {@link #tcpState} read. */
     public long rttMicros() {
         return info.getInt(NativeLayout.TCPI_RTT) & 0xffffffffL;
+    }
+
+    /**
+     * {@code tcpi_last_data_recv} of the last {@link #tcpState} read: milliseconds (whole jiffies) since the kernel
+     * last received data, which for a socket that has just connected is since the SYN-ACK (tcp_finish_connect).
+     */
+    public long lastDataReceivedMillis() {
+        return info.getInt(NativeLayout.TCPI_LAST_DATA_RECV) & 0xffffffffL;
     }
 
     /** {@code SO_ERROR}: the socket's pending error (0 for none), or the errno of the getsockopt itself. */

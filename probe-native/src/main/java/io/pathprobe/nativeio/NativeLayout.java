@@ -70,8 +70,12 @@ final class NativeLayout {
     public static final int EPOLL_DATA = EPOLL_PACKED ? 4 : 8;
     public static final int EPOLL_EVENT_SIZE = EPOLL_PACKED ? 12 : 16;
 
-    /** {@code struct tcp_info}, the fields read here (u8 state, u32 rtt in µs, u32 total_retrans). */
+    /**
+     * {@code struct tcp_info}, the fields read here (u8 state, u32 last_data_recv in ms, u32 rtt in µs, u32
+     * total_retrans).
+     */
     public static final int TCPI_STATE = 0;
+    public static final int TCPI_LAST_DATA_RECV = 52;
     public static final int TCPI_RTT = 68;
     public static final int TCPI_TOTAL_RETRANS = 100;
     /** The length asked for: up to and including tcpi_total_retrans (every kernel since 2.6 has it). */

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Timeout;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -34,29 +36,45 @@ class TcpKernelClockTest {
 
     /**
      * Holds the probe's loop busy right after its connect(): the trigger probe's start event (on the engine's only
-     * loop) submits the measured probe and then the blocker; a probe submitted on a loop starts there at once, so
-     * the measured connect() is issued and the blocker's start event sleeps {@link #BLOCK_MS} in the same loop
-     * task, before the loop can handle any completion.
+     * loop) submits the measured probes and then the blocker; a probe submitted on a loop starts there at once, so
+     * the measured connects are issued and the blocker's start event sleeps the block in the same loop task, before
+     * the loop can handle any completion.
      */
     static final class LoopHolder implements ProbeEventListener {
+        final long blockMillis;
         volatile ProbeEngine engine;
-        volatile ProbeRequest measured;
+        volatile List<ProbeRequest> measured;
         volatile InetAddress helperTarget;
-        final CompletableFuture<CompletableFuture<ProbeOutcome>> started = new CompletableFuture<>();
+        final CompletableFuture<List<CompletableFuture<ProbeOutcome>>> started = new CompletableFuture<>();
         volatile long blockStart;
         volatile long measuredEnded;
+        /** How many measured probes had ended when the block began. */
+        volatile int endedBeforeBlock;
+
+        LoopHolder() {
+            this(BLOCK_MS);
+        }
+
+        LoopHolder(long blockMillis) {
+            this.blockMillis = blockMillis;
+        }
 
         @Override
         public void probeStarted(ProbeRequest r) {
             if (r.port() == TRIGGER_PORT) {
-                CompletableFuture<ProbeOutcome> f = engine.probe(measured);
-                f.whenComplete((o, e) -> measuredEnded = System.nanoTime());
-                started.complete(f);
+                List<CompletableFuture<ProbeOutcome>> all = new ArrayList<>();
+                for (ProbeRequest m : measured) {
+                    CompletableFuture<ProbeOutcome> f = engine.probe(m);
+                    f.whenComplete((o, e) -> measuredEnded = System.nanoTime());
+                    all.add(f);
+                }
+                started.complete(all);
                 engine.probe(helper(BLOCKER_PORT));
             } else if (r.port() == BLOCKER_PORT) {
                 blockStart = System.nanoTime();
+                endedBeforeBlock = (int) started.join().stream().filter(CompletableFuture::isDone).count();
                 try {
-                    Thread.sleep(BLOCK_MS);
+                    Thread.sleep(blockMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -67,22 +85,28 @@ class TcpKernelClockTest {
             return ProbeRequest.builder("tcp").target(helperTarget).port(port).timeout(Duration.ofSeconds(10)).build();
         }
 
+        /** Starts the trigger, which runs {@code measured} as above; their outcomes to come. */
+        List<CompletableFuture<ProbeOutcome>> start(ProbeEngine engine, List<ProbeRequest> measured,
+                InetAddress helperTarget) throws Exception {
+            this.engine = engine;
+            this.measured = measured;
+            this.helperTarget = helperTarget;
+            engine.probe(helper(TRIGGER_PORT));
+            return started.get(20, TimeUnit.SECONDS);
+        }
+
         /**
          * Runs {@code measured} as above; checks that its result came after the block, or before the block began
          * (the native connect path ends a probe inside its start when the kernel had the answer by the time
          * connect() returned, as on loopback: then no loop can delay it), and returns the outcome.
          */
         ProbeOutcome run(ProbeEngine engine, ProbeRequest measured, InetAddress helperTarget) throws Exception {
-            this.engine = engine;
-            this.measured = measured;
-            this.helperTarget = helperTarget;
-            engine.probe(helper(TRIGGER_PORT));
-            ProbeOutcome o = started.get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS);
+            ProbeOutcome o = start(engine, List.of(measured), helperTarget).get(0).get(20, TimeUnit.SECONDS);
             long ended = measuredEnded;
             long afterBlockStart = ended - blockStart;
             boolean beforeBlock = blockStart == 0 || afterBlockStart < 0;
-            assertTrue(beforeBlock || afterBlockStart >= BLOCK_MS * 1_000_000, "precondition: the loop was held "
-                    + BLOCK_MS + " ms, the result came " + afterBlockStart / 1e6 + " ms after the block began");
+            assertTrue(beforeBlock || afterBlockStart >= blockMillis * 1_000_000, "precondition: the loop was held "
+                    + blockMillis + " ms, the result came " + afterBlockStart / 1e6 + " ms after the block began");
             return o;
         }
     }

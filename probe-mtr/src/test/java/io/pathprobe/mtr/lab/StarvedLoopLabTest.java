@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * processes taking the CPU) until well past every probe's deadline. Once free, the loop reads at most a batch of
  * answers per socket before it runs its due timers; those used to time out every probe whose answer was still
  * queued. Each answer counts by when the kernel received it, so all of them count, with RTTs inside the timeout.
- * (TCP mode has no lane of this kind: each connect is its own socket, its outcome the kernel's.)
+ * (TCP mode's connects are timed out by their loop's connect set the same way: probe-tcp's TcpStarvedLoopLabTest.)
  */
 @Tag("netns")
 @ExtendWith(NetLabExtension.class)

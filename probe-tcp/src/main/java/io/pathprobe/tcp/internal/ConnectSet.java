@@ -10,6 +10,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.spi.ProbeCall;
+import io.pathprobe.core.spi.SweepTimer;
 import io.pathprobe.tcp.TcpConnected;
 import io.pathprobe.nativeio.EpollConnects;
 import io.pathprobe.nativeio.EpollRegistration;
@@ -19,6 +20,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 
 import static io.pathprobe.nativeio.SocketConstants.EINPROGRESS;
@@ -57,11 +59,21 @@ import static io.pathprobe.nativeio.SocketConstants.TCP_SYN_SENT;
  *
  * <p>Everything runs on the loop. Each socket's epoll data is its descriptor and a sequence number, so an event
  * still queued for a descriptor that was closed and reused within one batch is not taken for the new socket's.
+ *
+ * <p>The set times its connects out itself, by when the kernel had the answer rather than when this loop read it:
+ * a loop held past the deadlines (thousands of traces at once, a machine without CPU to spare) reads at most
+ * {@link #MAX_ROUNDS} batches a turn and then runs its due timers, which would end answered connects as timed out.
+ * Its sweep first reads every ready event, then ends what is still unanswered; an answer whose arrival the kernel
+ * tells (the handshake's RTT sample or last-receive time, an ICMP error's stamp) and that came after the deadline
+ * counts as timed out and late, as if the sweep had been on time. A RST carries no arrival time: a refusal read
+ * late counts as refused.
  */
 final class ConnectSet implements EpollIoHandle {
     /** Events reaped per epoll_wait; the loop's turn ends after {@link #MAX_ROUNDS} full batches. */
     private static final int BATCH = 256;
     private static final int MAX_ROUNDS = 4;
+    /** A sweep runs this long after the earliest deadline, so that one sweep ends every connect due by then. */
+    private static final long SWEEP_SLACK_NANOS = 1_000_000;
 
     private final EpollConnects set;
     private final EventLoop loop;
@@ -71,11 +83,16 @@ final class ConnectSet implements EpollIoHandle {
     private int inFlight;
     private int sequence;
     private final EpollRegistration registration = new EpollRegistration();
+    /** Connects in flight by deadline; ended ones leave lazily, when they reach the head. */
+    private final PriorityQueue<NativeConnect> deadlines =
+            new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
+    private final SweepTimer sweeps;
 
     private ConnectSet(EpollConnects set, EventLoop loop) {
         this.set = set;
         this.loop = loop;
         this.descriptor = new FileDescriptor(set.fd());
+        this.sweeps = new SweepTimer(loop, this::sweep, SWEEP_SLACK_NANOS);
     }
 
     /**
@@ -182,14 +199,15 @@ final class ConnectSet implements EpollIoHandle {
         byFd[fd] = c;
         inFlight++;
         call.onAbort(c);
+        deadlines.add(c);
+        sweeps.atOrBefore(c.deadline);
     }
 
     /** Socket options as the request asks; 0, or the errno of the first that failed. */
     private int configure(int fd, TcpSettings s, boolean v6) {
+        // No SO_LINGER here: only a connected socket's close sends anything, so finish() sets it on those
+        // alone, and a refused or unanswered connect costs one system call fewer (a port sweep: 7 instead of 8).
         int errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR, 1);
-        if (errno == 0 && s.abortiveClose()) {
-            errno = set.lingerZero(fd); // close sends a RST
-        }
         if (errno == 0 && s.ttl() > 0) {
             errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
             if (errno == 0) {
@@ -241,22 +259,26 @@ final class ConnectSet implements EpollIoHandle {
      * @return whether it ended
      */
     private boolean finish(NativeConnect c, int ops) {
+        ProbeCall call = c.call; // release() drops it from c
         int state = set.tcpState(c.fd); // also read by set.totalRetransmits() and rttMicros() below
         long now = System.nanoTime();
         long loopRtt = now - c.start;
         if (handshakeDone(state)) {
+            if (c.settings.abortiveClose()) {
+                set.lingerZero(c.fd); // its close sends a RST, not a FIN
+            }
             if (!c.again && connectedToItself(c)) {
                 // A connect to a local port that nothing listens on can be given that very port as its ephemeral
                 // source and "succeed" by simultaneous open (tcp(7)): no listener's answer. Once more with
                 // another socket, which the kernel gives another port; nmap's connect scan reports these closed.
                 release(c);
-                start(c.call, c.settings, true);
+                start(call, c.settings, true);
                 return true;
             }
             long retrans = set.totalRetransmits();
-            long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), loopRtt);
+            long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), set.lastDataReceivedMillis(), loopRtt);
             release(c);
-            c.call.complete(new TcpConnected(rtt, c.call.address(), (int) retrans, ""));
+            end(c, call, new TcpConnected(rtt, call.address(), (int) retrans, ""), true);
             return true;
         }
         if (ops == 0 && state != TCP_CLOSE && state >= 0) {
@@ -267,15 +289,54 @@ final class ConnectSet implements EpollIoHandle {
         int errno = set.soError(c.fd);
         TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
         int localPort = q == null ? 0 : localPort(c.fd);
+        q = TcpProber.aboutThisConnect(call, q, localPort);
         release(c);
         ErrnoCause cause = errno > 0 ? Errnos.cause(errno) : null;
         if (cause == null && q == null) {
-            c.call.complete(new ProbeOutcome.LocalError("connect to " + c.call.request().targetLabel()
+            call.complete(new ProbeOutcome.LocalError("connect to " + call.request().targetLabel()
                     + " ended in TCP state " + state + " with no error", null));
             return true;
         }
-        c.call.complete(TcpProber.failure(c.call, q, localPort, c.start, loopRtt, cause, null));
+        boolean stamped = q != null && q.error().isIcmp() && q.kernelEpochNanos() >= 0;
+        end(c, call, TcpProber.failure(call, q, localPort, c.start, loopRtt, cause, null), stamped);
         return true;
+    }
+
+    /**
+     * Completes {@code c}'s call with {@code o}, unless the kernel's time of the answer ({@code arrivalKnown}: o's RTT
+     * ends at it) lies past the deadline: then it is timed out and late, as if the sweep had run on time.
+     */
+    private static void end(NativeConnect c, ProbeCall call, ProbeOutcome o, boolean arrivalKnown) {
+        if (arrivalKnown && o.rttNanos() > c.timeoutNanos) {
+            call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
+            call.reportLate(o.rttNanos());
+            return;
+        }
+        call.complete(o);
+    }
+
+    /**
+     * Ends the connects whose deadline has passed: first every ready event is read (answers that waited while the
+     * loop was busy), so that only what is still unanswered now times out.
+     */
+    private void sweep() {
+        if (registration.isClosed()) {
+            return;
+        }
+        long now = System.nanoTime();
+        reap(inFlight / BATCH + 2); // bounded: each full batch ends BATCH connects
+        NativeConnect c;
+        while ((c = deadlines.peek()) != null && (c.closed || c.deadline - now <= 0)) {
+            deadlines.poll();
+            if (!c.closed) {
+                ProbeCall call = c.call;
+                release(c);
+                call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
+            }
+        }
+        if (c != null) {
+            sweeps.atOrBefore(c.deadline);
+        }
     }
 
     /**
@@ -305,6 +366,7 @@ final class ConnectSet implements EpollIoHandle {
             return;
         }
         c.closed = true;
+        c.call = null; // it waits in the deadline queue until its deadline: without the call's weight
         if (c.fd < byFd.length && byFd[c.fd] == c) {
             byFd[c.fd] = null;
             inFlight--;
@@ -332,7 +394,12 @@ final class ConnectSet implements EpollIoHandle {
 
     @Override
     public void handle(IoRegistration r, IoEvent e) {
-        for (int round = 0; round < MAX_ROUNDS; round++) {
+        reap(MAX_ROUNDS);
+    }
+
+    /** Reads ready events and ends their connects, up to {@code rounds} batches or until fewer than a batch. */
+    private void reap(int rounds) {
+        for (int round = 0; round < rounds; round++) {
             int n = set.poll();
             for (int i = 0; i < n; i++) {
                 int ops = set.ops(i);
@@ -369,6 +436,8 @@ final class ConnectSet implements EpollIoHandle {
         if (!registration.close()) {
             return;
         }
+        sweeps.cancel();
+        deadlines.clear();
         for (NativeConnect c : byFd) {
             if (c != null) {
                 release(c);
@@ -380,13 +449,17 @@ final class ConnectSet implements EpollIoHandle {
     /** One connect in flight; as the call's abort action it closes the socket. */
     static final class NativeConnect implements Runnable {
         final ConnectSet set;
-        final ProbeCall call;
+        /** Null once released. */
+        ProbeCall call;
         final TcpSettings settings;
         /** The second try of a probe whose first connect met itself. */
         final boolean again;
         final int fd;
         final int sequence;
         final long start;
+        final long timeoutNanos;
+        /** The engine's start of the probe plus its timeout ({@link System#nanoTime()} scale). */
+        final long deadline;
         boolean closed;
 
         NativeConnect(ConnectSet set, ProbeCall call, TcpSettings settings, boolean again, int fd, int sequence,
@@ -398,6 +471,8 @@ final class ConnectSet implements EpollIoHandle {
             this.fd = fd;
             this.sequence = sequence;
             this.start = start;
+            this.timeoutNanos = call.request().timeout().toNanos();
+            this.deadline = call.startNanos() + timeoutNanos;
         }
 
         @Override

@@ -50,15 +50,20 @@ final class Outcomes {
      * handshake's ACK, tcp_ack_update_rtt takes the SYN's send stamp to now, and tcp_rtt_estimator sets the first
      * smoothed RTT to that sample, so it is the wire's SYN to SYN-ACK, whatever kept this loop busy meanwhile. After
      * a retransmission Karn's rule makes that sample refer to a later SYN, and what a person waits (telnet's time)
-     * is from connect() to now: the loop's measure, as on NIO.
+     * is from connect() to the SYN-ACK: the loop's measure less how long ago the kernel took the SYN-ACK
+     * (tcpi_last_data_recv, whole milliseconds, so at most a jiffy too long), which is 0 unless the loop read late.
      *
      * @param totalRetrans tcpi_total_retrans, or -1 when TCP_INFO is unknown
      * @param rttMicros    tcpi_rtt
+     * @param sinceAnswerMillis tcpi_last_data_recv
      * @param loopRtt      nanoseconds from connect() to the loop seeing the handshake done
      */
-    static long handshakeRtt(long totalRetrans, long rttMicros, long loopRtt) {
-        if (totalRetrans != 0 || rttMicros <= 0) {
+    static long handshakeRtt(long totalRetrans, long rttMicros, long sinceAnswerMillis, long loopRtt) {
+        if (totalRetrans < 0) {
             return loopRtt;
+        }
+        if (totalRetrans != 0 || rttMicros <= 0) {
+            return Math.max(0, loopRtt - sinceAnswerMillis * 1_000_000L);
         }
         return Math.min(loopRtt, rttMicros * 1000L);
     }

@@ -12,10 +12,13 @@ import io.pathprobe.tcp.TcpConnected;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One probe's connect: listens first to the channel's registration, then to its connect; as the call's abort
- * action it closes the channel (timeout, engine closed). Runs on the probe's event loop.
+ * One probe's connect: listens first to the channel's registration, then to its connect; times itself out (the
+ * prober handles timeouts); as the call's abort action it closes the channel (engine closed). Runs on the probe's
+ * event loop.
  */
 final class TcpAttempt implements ChannelFutureListener, Runnable {
     private final TcpProber prober;
@@ -28,6 +31,7 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     private long connectStart;
     private boolean closeScheduled;
     private boolean closed;
+    private ScheduledFuture<?> timer;
 
     TcpAttempt(TcpProber prober, ProbeCall call, Channel ch, TcpSettings settings) {
         this.prober = prober;
@@ -37,6 +41,13 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     }
 
     void register() {
+        long timeout = call.request().timeout().toNanos();
+        long left = call.startNanos() + timeout - System.nanoTime();
+        timer = call.eventLoop().schedule(() -> {
+            if (!closed && !closeScheduled) {
+                closeAndComplete(new ProbeOutcome.TimedOut(timeout));
+            }
+        }, Math.max(0, left), TimeUnit.NANOSECONDS);
         ChannelFuture f = call.eventLoop().register(ch);
         if (f.isDone()) {
             operationComplete(f); // registering from the loop itself completes at once
@@ -93,7 +104,8 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     }
 
     private static long handshakeRtt(EpollTcpInfo info, long loopRtt) {
-        return info == null ? loopRtt : Outcomes.handshakeRtt(info.totalRetrans(), info.rtt(), loopRtt);
+        return info == null ? loopRtt
+                : Outcomes.handshakeRtt(info.totalRetrans(), info.rtt(), info.lastDataRecv(), loopRtt);
     }
 
     /** The banner wait, cut so that it ends before the engine's timeout fires. */
@@ -146,6 +158,9 @@ final class TcpAttempt implements ChannelFutureListener, Runnable {
     private void close() {
         if (!closeScheduled) {
             closeScheduled = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
             closeLater();
         }
     }

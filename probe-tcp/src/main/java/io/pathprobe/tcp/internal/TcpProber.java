@@ -98,6 +98,15 @@ public final class TcpProber implements Prober {
         this.connectSets = errorQueueReadable ? new FastThreadLocal<>() : null;
     }
 
+    /**
+     * True: on the native path each loop's {@link ConnectSet} times its connects out by the kernel's arrival times
+     * (reading what waits before it ends any), on the channel path each attempt arms a timer of its own.
+     */
+    @Override
+    public boolean handlesTimeouts() {
+        return true;
+    }
+
     /** The set of {@code loop}, made on its first probe; null where it cannot be made. On {@code loop}. */
     private ConnectSet connectSet(EventLoop loop) {
         if (connectSets.isSet()) {
@@ -216,7 +225,7 @@ public final class TcpProber implements Prober {
 
     private void configure(ChannelConfig c, TcpSettings s, boolean v6) {
         c.setAutoRead(false); // nothing is read unless a banner is asked for: saves an epoll_ctl per probe
-        c.setConnectTimeoutMillis(0); // the engine times probes out; no second timer per probe
+        c.setConnectTimeoutMillis(0); // the attempt times itself out (TcpAttempt); no second timer per probe
         if (s.abortiveClose()) {
             ((SocketChannelConfig) c).setSoLinger(0);
         }
@@ -292,17 +301,25 @@ public final class TcpProber implements Prober {
      */
     static ProbeOutcome failure(ProbeCall call, QueuedError q, int localPort, long connectStart, long elapsed,
             ErrnoCause errno, Throwable failure) {
-        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
-        if (q != null && q.error().isIcmp() && !Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote,
-                localPort)) {
-            q = null; // not about this connection's SYN (the kernel should never queue such): not evidence
-        }
+        q = aboutThisConnect(call, q, localPort);
         SocketError queued = q == null ? null : q.error();
         if (queued != null && queued.isIcmp()) {
             elapsed = ReceiveClock.now().rtt(connectStart, q.kernelEpochNanos());
         }
         return Outcomes.failed(errno, queued, call.address(), elapsed, "connect to " + call.request().targetLabel(),
                 failure);
+    }
+
+    /**
+     * {@code q}, or null when it is an ICMP error that does not quote this connection's SYN (the kernel should never
+     * queue such): not evidence.
+     */
+    static QueuedError aboutThisConnect(ProbeCall call, QueuedError q, int localPort) {
+        if (q == null || !q.error().isIcmp()) {
+            return q;
+        }
+        InetSocketAddress remote = new InetSocketAddress(call.address(), call.request().port());
+        return Outcomes.quotesConnection(q.error(), q.quotedDestination(), remote, localPort) ? q : null;
     }
 
     /**

@@ -123,10 +123,13 @@ class OutcomesTest {
 
     @Test
     void handshakeTimeIsTheKernelsSampleOnlyWithoutRetransmission() {
-        assertEquals(250_000, Outcomes.handshakeRtt(0, 250, 9_000_000)); // tcpi_rtt 250 µs, loop saw it at 9 ms
-        assertEquals(9_000_000, Outcomes.handshakeRtt(0, 20_000, 9_000_000)); // never longer than the loop's time
-        assertEquals(1_009_000_000, Outcomes.handshakeRtt(1, 250, 1_009_000_000)); // Karn: the loop's measure
-        assertEquals(9_000_000, Outcomes.handshakeRtt(-1, 250, 9_000_000)); // no TCP_INFO
-        assertEquals(9_000_000, Outcomes.handshakeRtt(0, 0, 9_000_000)); // no sample yet
+        assertEquals(250_000, Outcomes.handshakeRtt(0, 250, 0, 9_000_000)); // tcpi_rtt 250 µs, loop saw it at 9 ms
+        assertEquals(9_000_000, Outcomes.handshakeRtt(0, 20_000, 0, 9_000_000)); // never longer than the loop's time
+        assertEquals(1_009_000_000, Outcomes.handshakeRtt(1, 250, 0, 1_009_000_000)); // Karn: the loop's measure
+        // Karn, read 2 s after the kernel took the SYN-ACK: the loop's measure less that wait
+        assertEquals(1_009_000_000, Outcomes.handshakeRtt(1, 250, 2_000, 3_009_000_000L));
+        assertEquals(0, Outcomes.handshakeRtt(1, 250, 5_000, 3_009_000_000L)); // never negative
+        assertEquals(9_000_000, Outcomes.handshakeRtt(-1, 250, 7, 9_000_000)); // no TCP_INFO
+        assertEquals(9_000_000, Outcomes.handshakeRtt(0, 0, 0, 9_000_000)); // no sample yet
     }
 }
