@@ -13,67 +13,113 @@ import java.util.Arrays;
  * a new bucket appears (most of the event loops' Java time in a fast many-target ping); a plain one is cheap to
  * increment but holds ~100 KB of counts for loopback to one-second RTTs in each series.
  *
- * <p>A bucket is keyed by its lowest equivalent value, so {@link #histogram()} rebuilds exactly the histogram the
- * values would have made (the same counts, minimum, maximum and percentiles). Values are non-negative.
+ * <p>A bucket is keyed by its place in the histogram (which gives its lowest equivalent value back), so
+ * {@link #histogram()} rebuilds exactly the histogram the values would have made: the same counts, minimum, maximum
+ * and percentiles. 8 bytes a slot, at most 3/4 of them in use. Values are non-negative.
  * Single-writer and not thread-safe: {@link ProbeStatistics} is its one owner.
  */
 final class RttBuckets {
     static final int SIGNIFICANT_DIGITS = 3;
-    /** Bucket arithmetic only (lowest and highest equivalent values, which read final fields); never recorded in. */
+    /** Bucket arithmetic only (equivalent values and ranges, which read final fields); never recorded in. */
     private static final Histogram SHAPE = new Histogram(SIGNIFICANT_DIGITS);
+    /**
+     * Bits of a bucket's sub-bucket number: a bucket's lowest value is {@code sub << shift} with {@code sub} below
+     * 2^SUB_BITS, where 2^SUB_BITS is the first value whose bucket spans two values (2,048 at 3 digits).
+     */
+    private static final int SUB_BITS;
+    static {
+        int bits = 1;
+        while (SHAPE.sizeOfEquivalentValueRange(1L << bits) == 1) {
+            bits++;
+        }
+        SUB_BITS = bits;
+    }
+    /** A slot is {@code code << COUNT_BITS | count}; 0 is an empty slot (a counted bucket's count is at least 1). */
+    private static final int COUNT_BITS = 42;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     private static final int FIRST_CAPACITY = 16;
 
-    /** A bucket's lowest equivalent value where {@code counts} is not 0. */
-    private long[] keys = new long[FIRST_CAPACITY];
-    private long[] counts = new long[FIRST_CAPACITY];
+    /** One long a bucket, so that an increment touches one cache line (254 busy series do not fit in a cache). */
+    private long[] slots = new long[FIRST_CAPACITY];
     /** 64 - log2(capacity): the table index is the hash's top bits. */
     private int shift = 64 - Integer.numberOfTrailingZeros(FIRST_CAPACITY);
     private int size;
     private long total;
 
-    /** Counts one value (nanoseconds, not negative). */
+    /**
+     * A bucket's number, ascending with its values: its shift above its sub-bucket number (a higher shift's lowest
+     * value, 2^(SUB_BITS-1) << shift, is above every value of the shift below it).
+     */
+    private static long code(long value) {
+        long lowest = SHAPE.lowestEquivalentValue(value);
+        int s = Long.numberOfTrailingZeros(SHAPE.sizeOfEquivalentValueRange(lowest));
+        return (long) s << SUB_BITS | lowest >>> s;
+    }
+
+    private static long lowestValue(long code) {
+        return (code & ((1L << SUB_BITS) - 1)) << (code >>> SUB_BITS);
+    }
+
+    /**
+     * Counts one value (nanoseconds, not negative).
+     *
+     * @throws ArithmeticException when one bucket would count 2^42 values (50 days of a million a second in it)
+     */
     void record(long value) {
-        long key = SHAPE.lowestEquivalentValue(value);
-        int mask = keys.length - 1;
-        for (int i = slot(key); ; i = (i + 1) & mask) {
-            if (counts[i] == 0) {
-                keys[i] = key;
-                counts[i] = 1;
+        long code = code(value);
+        int mask = slots.length - 1;
+        for (int i = slot(code); ; i = (i + 1) & mask) {
+            long s = slots[i];
+            if (s == 0) {
+                slots[i] = code << COUNT_BITS | 1;
                 total++;
-                if (++size > keys.length >> 1) { // at most half full: probes stay short
+                if (++size > (slots.length >> 2) * 3) { // at most 3/4 full: probes stay short
                     grow();
                 }
                 return;
             }
-            if (keys[i] == key) {
-                counts[i]++;
+            if (s >>> COUNT_BITS == code) {
+                if ((s & COUNT_MASK) == COUNT_MASK) {
+                    throw new ArithmeticException("an RTT bucket would count 2^" + COUNT_BITS + " values");
+                }
+                slots[i] = s + 1;
                 total++;
                 return;
             }
         }
     }
 
-    private int slot(long key) {
-        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift); // Fibonacci hashing: neighbouring buckets spread
+    private int slot(long code) {
+        return (int) ((code * 0x9E3779B97F4A7C15L) >>> shift); // Fibonacci hashing: neighbouring buckets spread
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        long[] oldCounts = counts;
-        keys = new long[oldKeys.length * 2];
-        counts = new long[oldKeys.length * 2];
+        long[] old = slots;
+        slots = new long[old.length * 2];
         shift--;
-        int mask = keys.length - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            if (oldCounts[j] != 0) {
-                int i = slot(oldKeys[j]);
-                while (counts[i] != 0) {
+        int mask = slots.length - 1;
+        for (long s : old) {
+            if (s != 0) {
+                int i = slot(s >>> COUNT_BITS);
+                while (slots[i] != 0) {
                     i = (i + 1) & mask;
                 }
-                keys[i] = oldKeys[j];
-                counts[i] = oldCounts[j];
+                slots[i] = s;
             }
         }
+    }
+
+    /** The counted buckets as slots, in ascending order of their values (codes sort as the values). */
+    private long[] sorted() {
+        long[] out = new long[size];
+        int n = 0;
+        for (long s : slots) {
+            if (s != 0) {
+                out[n++] = s;
+            }
+        }
+        Arrays.sort(out); // codes are in the high bits, and below 2^(63 - COUNT_BITS): unsigned order is signed
+        return out;
     }
 
     /** Values counted. */
@@ -97,25 +143,13 @@ final class RttBuckets {
         if (total == 0) {
             return out;
         }
-        long[] sorted = new long[size];
-        long[] at = new long[size];
-        int n = 0;
-        for (int i = 0; i < keys.length; i++) {
-            if (counts[i] != 0) {
-                sorted[n++] = keys[i];
-            }
-        }
-        Arrays.sort(sorted);
-        for (int j = 0; j < n; j++) {
-            at[j] = countOf(sorted[j]);
-        }
         int next = 0;
         long want = countAt(ascending[0], total);
         long running = 0;
-        for (int j = 0; j < n; j++) {
-            running += at[j];
+        for (long s : sorted()) {
+            running += s & COUNT_MASK;
             while (running >= want) {
-                out[next++] = highestEquivalent(sorted[j]);
+                out[next++] = highestEquivalent(lowestValue(s >>> COUNT_BITS));
                 if (next == out.length) {
                     return out;
                 }
@@ -123,16 +157,6 @@ final class RttBuckets {
             }
         }
         return out;
-    }
-
-    private long countOf(long key) {
-        int mask = keys.length - 1;
-        for (int i = slot(key); counts[i] != 0; i = (i + 1) & mask) {
-            if (keys[i] == key) {
-                return counts[i];
-            }
-        }
-        return 0;
     }
 
     /** The count a percentile needs, rounded as {@link Histogram#getValueAtPercentile} rounds it. */
@@ -144,10 +168,8 @@ final class RttBuckets {
     /** The histogram these values make: a new packed one (its size follows the buckets, as this table's). */
     Histogram histogram() {
         PackedHistogram h = new PackedHistogram(SIGNIFICANT_DIGITS);
-        for (int i = 0; i < keys.length; i++) {
-            if (counts[i] != 0) {
-                h.recordValueWithCount(keys[i], counts[i]);
-            }
+        for (long s : sorted()) {
+            h.recordValueWithCount(lowestValue(s >>> COUNT_BITS), s & COUNT_MASK);
         }
         return h;
     }
