@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,6 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * bounded queue. A target ends when its count has been sent and every probe has ended; the whole session ends when
  * every target has, when the plan's deadline passes, or on {@link #stop()} (probes in flight are then left out of
  * the loss figure, as in {@link ProbeSession}). Thread-safe.
+ *
+ * <p>Concurrency: a target's figures are guarded by the target, and only ends of probes (on the event loops) and
+ * readers take that lock; a send counts itself with one compare-and-set on the target's send count, which also
+ * carries the target's end, so that a send never waits for an outcome being counted (nor an event loop for a
+ * pacing thread descheduled while holding the lock) and no probe is sent or counted after its target ended.
  */
 public final class MultiTargetSession {
     /**
@@ -55,11 +61,18 @@ public final class MultiTargetSession {
         }
     }
 
-    /** One target's account. Guarded by itself. */
+    /** One target's account. Guarded by itself, but for {@link #sends}. */
     private static final class Target {
+        /** In {@link #sends}: the target has ended, and counts no more sends. */
+        private static final long ENDED = Long.MIN_VALUE;
+
         final ProbeRequest request;
         final ProbeStatistics stats = new ProbeStatistics();
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
+        /** Probes sent, with {@link #ENDED} set once the target has ended; no lock. */
+        final AtomicLong sends = new AtomicLong();
+        /** How many of {@link #sends} the statistics have counted. */
+        long folded;
         long ended;
         long endNanos;
         /** Written under the target's lock; read without it by the scheduler, to pass over ended targets. */
@@ -67,6 +80,41 @@ public final class MultiTargetSession {
 
         Target(ProbeRequest request) {
             this.request = request;
+        }
+
+        /** Counts a send, unless the target has ended; whether it did. */
+        boolean countSend() {
+            while (true) {
+                long s = sends.get();
+                if (s < 0) {
+                    return false;
+                }
+                if (sends.compareAndSet(s, s + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Ends the send count; false when it had ended already. */
+        boolean endSends() {
+            while (true) {
+                long s = sends.get();
+                if (s < 0) {
+                    return false;
+                }
+                if (sends.compareAndSet(s, s | ENDED)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Brings the statistics' send count up to date: before an outcome or a read. Holds the lock. */
+        void fold() {
+            long s = sends.get() & ~ENDED;
+            if (s > folded) {
+                stats.recordSent(s - folded);
+                folded = s;
+            }
         }
     }
 
@@ -277,12 +325,9 @@ public final class MultiTargetSession {
         int index = (int) (k % n);
         long seq = k / n + 1;
         Target t = targets.get(index);
-        synchronized (t) {
-            if (t.finished) {
-                outstanding.decrementAndGet();
-                return;
-            }
-            t.stats.recordSent();
+        if (!t.countSend()) {
+            outstanding.decrementAndGet(); // ended since the claim
+            return;
         }
         listener.onSent(index, seq);
         Sent sent = new Sent(index, t, seq);
@@ -345,6 +390,7 @@ public final class MultiTargetSession {
             if (t.finished) {
                 return; // after a stop: left as in flight
             }
+            t.fold();
             t.stats.recordOutcome(outcome);
             t.ended++;
             last = plan.count() > 0 && t.ended >= plan.count();
@@ -359,13 +405,14 @@ public final class MultiTargetSession {
     }
 
     private void finish(Target t) {
+        if (!t.endSends()) {
+            return;
+        }
         StatsSnapshot s;
         synchronized (t) {
-            if (t.finished) {
-                return;
-            }
             t.finished = true;
             t.endNanos = System.nanoTime();
+            t.fold();
             s = t.stats.snapshot();
         }
         t.done.complete(s);
@@ -415,6 +462,7 @@ public final class MultiTargetSession {
     public StatsSnapshot snapshot(int index) {
         Target t = targets.get(index);
         synchronized (t) {
+            t.fold();
             return t.stats.snapshot();
         }
     }

@@ -69,6 +69,20 @@ public final class ProbeStatistics {
         inFlight++;
     }
 
+    /**
+     * {@code probes} probes were sent, for an owner that counts sends elsewhere and folds them in before the next
+     * outcome (as {@link #recordSent()} that many times).
+     *
+     * @throws IllegalArgumentException when {@code probes} is negative
+     */
+    public void recordSent(long probes) {
+        if (probes < 0) {
+            throw new IllegalArgumentException("probes sent must not be negative, was " + probes);
+        }
+        sent += probes;
+        inFlight += probes;
+    }
+
     /** The outcome of a sent probe; a success ({@link ProbeOutcome#isSuccess()}) counts as received. */
     public void recordOutcome(ProbeOutcome outcome) {
         recordOutcome(outcome, outcome.isSuccess());

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Each figure against values computed by hand from mtr's (ui/net.c) and ping's definitions. */
 class ProbeStatisticsTest {
@@ -233,5 +234,26 @@ class ProbeStatisticsTest {
         assertEquals(reference.getValueAtPercentile(99), s.p99Nanos());
         assertEquals(reference.getMaxValue(), st.histogram().getMaxValue());
         assertEquals(reference.getMinValue(), st.histogram().getMinValue());
+    }
+
+    /** Sends counted in one step are the same as one at a time; a negative count is refused. */
+    @Test
+    void sendsCountedAtOnceAreSendsCountedOneByOne() {
+        ProbeStatistics once = new ProbeStatistics();
+        ProbeStatistics each = new ProbeStatistics();
+        once.recordSent(3);
+        for (int i = 0; i < 3; i++) {
+            each.recordSent();
+        }
+        once.recordOutcome(reply(5));
+        each.recordOutcome(reply(5));
+        StatsSnapshot a = once.snapshot();
+        StatsSnapshot b = each.snapshot();
+        assertEquals(b.sent(), a.sent());
+        assertEquals(b.received(), a.received());
+        assertEquals(b.inFlight(), a.inFlight());
+        assertEquals(b.lossPercent(), a.lossPercent());
+        assertEquals(2, once.inFlight());
+        assertThrows(IllegalArgumentException.class, () -> once.recordSent(-1));
     }
 }
