@@ -43,7 +43,8 @@ public final class ProbeStatistics {
     private double ssd;
     private double sum;
     private double sumSquares;
-    private double gmean;
+    /** Σ ln(RTT): the geometric mean is exp of its mean (one log per RTT, where mtr's update costs two pow). */
+    private double sumLog;
     private long jitter;
     private double javg;
     private long jworst;
@@ -132,7 +133,6 @@ public final class ProbeStatistics {
         last = rtt;
         if (received == 0) {
             best = worst = rtt;
-            gmean = rtt;
             jitter = 0;
             jworst = 0;
             jinta = 0;
@@ -146,9 +146,7 @@ public final class ProbeStatistics {
         ssd += (rtt - oldAvg) * (rtt - avg);
         javg += (jitter - javg) / received;
         jinta += jitter - ((jinta + 8) >> 4);
-        if (received > 1) {
-            gmean = Math.pow(gmean, (received - 1.0) / received) * Math.pow(rtt, 1.0 / received);
-        }
+        sumLog += Math.log(rtt); // -Infinity for a 0 RTT: the mean is 0 from then on, as mtr's
         sum += rtt;
         sumSquares += (double) rtt * rtt;
         if (buckets == null) {
@@ -202,10 +200,11 @@ public final class ProbeStatistics {
         double stdev = received > 1 ? Math.sqrt(ssd / (received - 1.0)) : 0;
         double mean = received == 0 ? 0 : sum / received;
         double mdev = received == 0 ? 0 : Math.sqrt(Math.max(0, sumSquares / received - mean * mean));
+        double gmean = received == 0 ? 0 : Math.exp(sumLog / received);
         long[] p = received == 0 ? NO_PERCENTILES : percentiles();
         return new StatsSnapshot(sent, received, inFlight, duplicates, late, outcomes.clone(),
                 retransmittedConnects, synRetransmits, loss, received == 0 ? -1 : last, received == 0 ? -1 : best,
-                received == 0 ? -1 : worst, avg, stdev, mdev, received == 0 ? 0 : gmean, jitter, javg, jworst, jinta,
+                received == 0 ? -1 : worst, avg, stdev, mdev, gmean, jitter, javg, jworst, jinta,
                 p[0], p[1], p[2], corrupted);
     }
 

@@ -109,7 +109,7 @@ final class RttBuckets {
         }
     }
 
-    /** The counted buckets as slots, in ascending order of their values (codes sort as the values). */
+    /** The counted buckets as slots, in ascending order of their values (codes sort as the values); for histogram(). */
     private long[] sorted() {
         long[] out = new long[size];
         int n = 0;
@@ -134,29 +134,56 @@ final class RttBuckets {
 
     /**
      * What {@link Histogram#getValueAtPercentile} of the histogram of these values returns for each of
-     * {@code ascending} (percentiles in (0, 100], in ascending order), in one walk over the buckets in order: the
-     * same count at each percentile (its rounding included), the same value (the highest equivalent of the bucket
-     * that reaches it). All zeros when empty, as the histogram's.
+     * {@code ascending} (percentiles in (0, 100], in ascending order): the same count at each percentile (its
+     * rounding included), the same value (the highest equivalent of the bucket that reaches it). All zeros when
+     * empty, as the histogram's. Without sorting the table: one pass counts by shift (a power of two of values),
+     * then only the shifts that hold a percentile are counted by sub-bucket, in order (a sort of every bucket was
+     * most of a 254-target sweep's end, where each target's last snapshot reads its percentiles).
      */
     long[] valuesAtPercentiles(double[] ascending) {
         long[] out = new long[ascending.length];
         if (total == 0) {
             return out;
         }
-        int next = 0;
-        long want = countAt(ascending[0], total);
-        long running = 0;
-        for (long s : sorted()) {
-            running += s & COUNT_MASK;
-            while (running >= want) {
-                out[next++] = highestEquivalent(lowestValue(s >>> COUNT_BITS));
-                if (next == out.length) {
-                    return out;
-                }
-                want = countAt(ascending[next], total);
+        long[] byShift = new long[64];
+        for (long s : slots) {
+            if (s != 0) {
+                byShift[(int) (s >>> COUNT_BITS >>> SUB_BITS)] += s & COUNT_MASK;
             }
         }
+        int shift = 0;
+        long below = 0; // values in the shifts under 'shift'
+        long[] subs = null;
+        int subsShift = -1;
+        for (int i = 0; i < ascending.length; i++) {
+            long want = countAt(ascending[i], total);
+            while (below + byShift[shift] < want) {
+                below += byShift[shift++];
+            }
+            if (subsShift != shift) {
+                subs = bySub(shift);
+                subsShift = shift;
+            }
+            long running = below;
+            int sub = 0;
+            while ((running += subs[sub]) < want) {
+                sub++;
+            }
+            out[i] = highestEquivalent(lowestValue((long) shift << SUB_BITS | sub));
+        }
         return out;
+    }
+
+    /** The counts of the buckets of one shift, by sub-bucket number. */
+    private long[] bySub(int shift) {
+        long[] subs = new long[1 << SUB_BITS];
+        for (long s : slots) {
+            long code = s >>> COUNT_BITS;
+            if (s != 0 && code >>> SUB_BITS == shift) {
+                subs[(int) (code & ((1L << SUB_BITS) - 1))] += s & COUNT_MASK;
+            }
+        }
+        return subs;
     }
 
     /** The count a percentile needs, rounded as {@link Histogram#getValueAtPercentile} rounds it. */
