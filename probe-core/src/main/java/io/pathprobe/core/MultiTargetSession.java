@@ -66,6 +66,8 @@ public final class MultiTargetSession {
         /** In {@link #sends}: the target has ended, and counts no more sends. */
         private static final long ENDED = Long.MIN_VALUE;
 
+        final MultiTargetSession session;
+        final int index;
         final ProbeRequest request;
         final ProbeStatistics stats = new ProbeStatistics();
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
@@ -78,7 +80,9 @@ public final class MultiTargetSession {
         /** Written under the target's lock; read without it by the scheduler, to pass over ended targets. */
         volatile boolean finished;
 
-        Target(ProbeRequest request) {
+        Target(MultiTargetSession session, int index, ProbeRequest request) {
+            this.session = session;
+            this.index = index;
             this.request = request;
         }
 
@@ -158,7 +162,9 @@ public final class MultiTargetSession {
         this.periodNanos = plan.interval().toNanos();
         this.listener = listener;
         this.targets = new ArrayList<>(requests.size());
-        requests.forEach(r -> targets.add(new Target(r)));
+        for (ProbeRequest r : requests) {
+            targets.add(new Target(this, targets.size(), r));
+        }
         this.unfinished = new AtomicInteger(targets.size());
         this.pacer = new Thread(this::pace, "pathprobe-rounds");
         pacer.setDaemon(true);
@@ -330,7 +336,7 @@ public final class MultiTargetSession {
             return;
         }
         listener.onSent(index, seq);
-        Sent sent = new Sent(index, t, seq);
+        Sent sent = new Sent(t, seq);
         CompletableFuture<ProbeOutcome> f;
         try {
             f = engine.probe(t.request, sent);
@@ -341,21 +347,25 @@ public final class MultiTargetSession {
         f.whenComplete(sent);
     }
 
-    /** One sent probe: hears of its extra answers and of its end (one object a probe, not a listener and a lambda). */
-    private final class Sent implements ProbeEventListener, java.util.function.BiConsumer<ProbeOutcome, Throwable> {
-        private final int index;
+    /**
+     * One sent probe: hears of its extra answers and of its end (one object a probe, not a listener and a lambda).
+     * It lives as long as the engine tells of the probe's late and duplicate answers (twice its timeout), so it
+     * holds only its target and number: 24 bytes.
+     */
+    private static final class Sent implements ProbeEventListener,
+            java.util.function.BiConsumer<ProbeOutcome, Throwable> {
         private final Target t;
         private final long seq;
 
-        Sent(int index, Target t, long seq) {
-            this.index = index;
+        Sent(Target t, long seq) {
             this.t = t;
             this.seq = seq;
         }
 
         @Override
         public void accept(ProbeOutcome outcome, Throwable error) {
-            ended(index, t, seq, outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null));
+            t.session.ended(t.index, t, seq,
+                    outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null));
         }
 
         @Override
@@ -363,7 +373,7 @@ public final class MultiTargetSession {
             synchronized (t) {
                 t.stats.recordDuplicate();
             }
-            listener.onDuplicate(index, seq);
+            t.session.listener.onDuplicate(t.index, seq);
         }
 
         @Override
@@ -371,7 +381,7 @@ public final class MultiTargetSession {
             synchronized (t) {
                 t.stats.recordLate();
             }
-            listener.onLate(index, seq, rttNanos);
+            t.session.listener.onLate(t.index, seq, rttNanos);
         }
 
         @Override
@@ -379,7 +389,7 @@ public final class MultiTargetSession {
             synchronized (t) {
                 t.stats.recordCorrupted();
             }
-            listener.onCorrupted(index, seq, byteIndex);
+            t.session.listener.onCorrupted(t.index, seq, byteIndex);
         }
     }
 
