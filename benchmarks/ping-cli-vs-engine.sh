@@ -11,6 +11,8 @@
 #   engine      IcmpRate LARGE_TOTAL 254 (engine.probe in a loop, JIT warmed, no JVM start)
 # and the ratios: cli-small / fping (target >= 1.5) and cli-large / engine (target >= 0.9).
 # BASELINE=DIR (another checkout, built) adds its bin/pathprobe ping at LARGE_TOTAL, for a before/after in one run.
+# RUNS=N repeats the whole set N times, interleaved (each round runs every command once), and ends with the median
+# of each figure and the ratios of the medians: on a shared machine one round's ratios swing by half.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-254000}
@@ -28,30 +30,47 @@ vreplies() { awk -F' : ' '{ n = split($2, a, " "); for (i = 1; i <= n; i++) if (
 # Replies in ping's summaries.
 preplies() { awk '/packets transmitted/ { r += $4 } END { print r + 0 }'; }
 
-# fping refuses more than 65,535 probes per 10 s (its sequence-number space): at most 250 a target.
-per=$(( small / 254 )); fper=$(( per < 250 ? per : 250 ))
-s=$(now); n=$(fping -q -C "$fper" -i 0 -p 0 -t 1000 $targets 2>&1 | vreplies || true); e=$(now)
-frate=$(rate "$n" "$s" "$e"); echo "fping      sent=$(( fper * 254 )) received=$n rate=${frate}/s"
-
-s=$(now); n=$(bin/pathprobe ping -q -c "$per" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
-srate=$(rate "$n" "$s" "$e"); echo "cli-small  sent=$(( per * 254 )) received=$n rate=${srate}/s (bin/pathprobe ping, incl. JVM start)"
-
-s=$(now); n=$(bin/pathprobe fping -q -C "$fper" -i 0 -p 0 -t 1000 -g 127.0.1.0/24 2>&1 | vreplies || true); e=$(now)
-crate=$(rate "$n" "$s" "$e"); echo "fping-cmd  sent=$(( fper * 254 )) received=$n rate=${crate}/s (bin/pathprobe fping, incl. JVM start)"
-
-lper=$(( large / 254 ))
-s=$(now); n=$(bin/pathprobe ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
-lrate=$(rate "$n" "$s" "$e"); echo "cli-large  sent=$(( lper * 254 )) received=$n rate=${lrate}/s (bin/pathprobe ping, incl. JVM start)"
-
-if [ -n "${BASELINE:-}" ]; then
-  s=$(now); n=$("$BASELINE/bin/pathprobe" ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
-  echo "baseline   sent=$(( lper * 254 )) received=$n rate=$(rate "$n" "$s" "$e")/s ($BASELINE/bin/pathprobe ping, incl. JVM start)"
-fi
-
-eout=$(java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$(( lper * 254 ))" 254 4096)
-erate=$(echo "$eout" | sed -n 's/.*: \([0-9]*\)\/s$/\1/p'); echo "engine     $eout"
-
-awk -v s="$srate" -v f="$frate" -v c="$crate" -v l="$lrate" -v e="$erate" 'BEGIN {
+ratios() { awk -v s="$1" -v f="$2" -v c="$3" -v l="$4" -v e="$5" 'BEGIN {
   printf "cli-small / fping  = %.2fx (target >= 1.5)\n", s / f
   printf "fping-cmd / fping  = %.2fx\n", c / f
-  printf "cli-large / engine = %.2f (target >= 0.9)\n", l / e }'
+  printf "cli-large / engine = %.2f (target >= 0.9)\n", l / e }'; }
+runs=${RUNS:-1}
+all=$(mktemp); trap 'rm -f "$all"' EXIT
+
+# fping refuses more than 65,535 probes per 10 s (its sequence-number space): at most 250 a target.
+per=$(( small / 254 )); fper=$(( per < 250 ? per : 250 ))
+lper=$(( large / 254 ))
+for round in $(seq 1 "$runs"); do
+  [ "$runs" -gt 1 ] && echo "round $round of $runs ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  s=$(now); n=$(fping -q -C "$fper" -i 0 -p 0 -t 1000 $targets 2>&1 | vreplies || true); e=$(now)
+  frate=$(rate "$n" "$s" "$e"); echo "fping      sent=$(( fper * 254 )) received=$n rate=${frate}/s"
+
+  s=$(now); n=$(bin/pathprobe ping -q -c "$per" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+  srate=$(rate "$n" "$s" "$e"); echo "cli-small  sent=$(( per * 254 )) received=$n rate=${srate}/s (bin/pathprobe ping, incl. JVM start)"
+
+  s=$(now); n=$(bin/pathprobe fping -q -C "$fper" -i 0 -p 0 -t 1000 -g 127.0.1.0/24 2>&1 | vreplies || true); e=$(now)
+  crate=$(rate "$n" "$s" "$e"); echo "fping-cmd  sent=$(( fper * 254 )) received=$n rate=${crate}/s (bin/pathprobe fping, incl. JVM start)"
+
+  s=$(now); n=$(bin/pathprobe ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+  lrate=$(rate "$n" "$s" "$e"); echo "cli-large  sent=$(( lper * 254 )) received=$n rate=${lrate}/s (bin/pathprobe ping, incl. JVM start)"
+
+  if [ -n "${BASELINE:-}" ]; then
+    s=$(now); n=$("$BASELINE/bin/pathprobe" ping -q -c "$lper" -i 0.000001 127.0.1.0/24 2>&1 | preplies || true); e=$(now)
+    brate=$(rate "$n" "$s" "$e")
+    echo "baseline   sent=$(( lper * 254 )) received=$n rate=${brate}/s ($BASELINE/bin/pathprobe ping, incl. JVM start)"
+  fi
+
+  eout=$(java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$(( lper * 254 ))" 254 4096)
+  erate=$(echo "$eout" | sed -n 's/.*: \([0-9]*\)\/s$/\1/p'); echo "engine     $eout"
+
+  ratios "$srate" "$frate" "$crate" "$lrate" "$erate"
+  echo "$frate $srate $crate $lrate ${brate:-0} $erate" >> "$all"
+done
+
+if [ "$runs" -gt 1 ]; then
+  med() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  m=(); for col in 1 2 3 4 5 6; do m+=("$(awk -v c=$col '{ print $c }' "$all" | med)"); done
+  echo "medians of $runs rounds: fping ${m[0]}/s cli-small ${m[1]}/s fping-cmd ${m[2]}/s cli-large ${m[3]}/s" \
+    "baseline ${m[4]}/s engine ${m[5]}/s"
+  ratios "${m[1]}" "${m[0]}" "${m[2]}" "${m[3]}" "${m[5]}"
+fi

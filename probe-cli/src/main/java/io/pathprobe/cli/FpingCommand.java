@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code pathprobe fping}: fping 5's options and output for many targets, probed in rounds by one
@@ -125,7 +126,10 @@ final class FpingCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One target's figures as fping keeps them; guarded by the run's lock. */
+    /**
+     * One target's figures as fping keeps them; guarded by the account itself, taken inside the run's lock when an
+     * outcome prints (a quiet run shares no lock between its event loops per outcome).
+     */
     private static final class Account {
         final String host;
         final long[] rtts;
@@ -148,14 +152,17 @@ final class FpingCommand implements Callable<Integer> {
 
     private final Object lock = new Object();
     private final List<Account> accounts = new ArrayList<>();
-    private long timeouts;
-    private long otherIcmp;
-    private long duplicates;
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong otherIcmp = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private int width;
     private boolean countMode;
     private boolean perReply;
     private boolean verbose;
-    private boolean reported;
+    /** Whether an outcome can print anything: else outcomes take only their account's lock. */
+    private boolean silentOutcomes;
+    /** Written under the run's lock; read under an account's by outcomes that print nothing. */
+    private volatile boolean reported;
     private int unknown;
     private MultiTargetSession session;
     private PrintWriter out;
@@ -173,6 +180,7 @@ final class FpingCommand implements Callable<Integer> {
         long n = vcount != null ? vcount : count != null ? count : loop ? 0 : 1L + retry;
         perReply = countMode && !quiet && !json;
         verbose = !countMode && !alive && !unreachable && !quiet && !json;
+        silentOutcomes = quiet && !(alive && !countMode); // -q prints no reply, error or timeout line; -a its alive ones
         long timeoutMs = timeoutMillis();
         ProbeRequest.Builder template = PingCommand.echoTemplate(
                 Duration.ofNanos(Math.max(1, Math.round(timeoutMs * 1e6))), vp, size, ttl);
@@ -309,64 +317,80 @@ final class FpingCommand implements Callable<Integer> {
 
             @Override
             public void onDuplicate(int target, long sequence) {
-                synchronized (lock) {
-                    duplicates++;
-                }
+                duplicates.incrementAndGet();
             }
         };
     }
 
     private void outcomeOf(int target, long seq, ProbeOutcome o) {
-        boolean done = false;
-        synchronized (lock) {
-            if (reported) {
-                return;
+        Account a = accounts.get(target);
+        boolean done;
+        if (silentOutcomes) {
+            synchronized (a) {
+                if (reported) {
+                    return;
+                }
+                done = record(a, seq, o);
             }
-            Account a = accounts.get(target);
-            long index = seq - 1; // fping counts from 0
-            if (o.category() == OutcomeCategory.ANSWERED && o.rttNanos() >= 0) {
-                long rtt = o.rttNanos();
-                a.received++;
-                a.totalNanos += rtt;
-                a.min = Math.min(a.min, rtt);
-                a.max = Math.max(a.max, rtt);
-                if (index < a.rtts.length) {
-                    a.rtts[(int) index] = rtt;
+        } else {
+            synchronized (lock) {
+                if (reported) {
+                    return;
                 }
-                if (!a.announced) {
-                    a.announced = true;
-                    if (verbose || alive && !countMode) {
-                        out.println(FpingFormat.alive(a.host, verbose, elapsed, rtt));
-                    }
+                synchronized (a) {
+                    done = record(a, seq, o);
                 }
-                if (perReply) {
-                    Integer bytes = o.attribute(EchoReply.BYTES);
-                    out.println(FpingFormat.reply(a.host, width, index, bytes == null ? 0 : bytes, rtt, a.avg(), seq,
-                            a.received));
-                }
-                done = !countMode; // one answer is enough without -c/-C/-l
-            } else {
-                if (o instanceof ProbeOutcome.TimedOut) {
-                    timeouts++;
-                } else if (o instanceof ProbeOutcome.Unreachable || o instanceof ProbeOutcome.TtlExceeded) {
-                    otherIcmp++;
-                    if (!quiet && !json) {
-                        err.println(FpingTargets.icmpError(o, a.host));
-                        err.flush();
-                    }
-                } else if (o instanceof ProbeOutcome.LocalError e && !quiet) {
-                    err.println(NAME + ": " + a.host + ": " + e.message());
-                    err.flush();
-                }
-                if (perReply) {
-                    out.println(FpingFormat.timedOut(a.host, width, index, a.avg(), seq, a.received));
-                }
+                out.flush();
             }
-            out.flush();
         }
         if (done) {
             session.stop(target);
         }
+    }
+
+    /** Counts one outcome in its account and prints its lines; whether the target is done. Holds the account. */
+    private boolean record(Account a, long seq, ProbeOutcome o) {
+        boolean done = false;
+        long index = seq - 1; // fping counts from 0
+        if (o.category() == OutcomeCategory.ANSWERED && o.rttNanos() >= 0) {
+            long rtt = o.rttNanos();
+            a.received++;
+            a.totalNanos += rtt;
+            a.min = Math.min(a.min, rtt);
+            a.max = Math.max(a.max, rtt);
+            if (index < a.rtts.length) {
+                a.rtts[(int) index] = rtt;
+            }
+            if (!a.announced) {
+                a.announced = true;
+                if (verbose || alive && !countMode) {
+                    out.println(FpingFormat.alive(a.host, verbose, elapsed, rtt));
+                }
+            }
+            if (perReply) {
+                Integer bytes = o.attribute(EchoReply.BYTES);
+                out.println(FpingFormat.reply(a.host, width, index, bytes == null ? 0 : bytes, rtt, a.avg(), seq,
+                        a.received));
+            }
+            done = !countMode; // one answer is enough without -c/-C/-l
+        } else {
+            if (o instanceof ProbeOutcome.TimedOut) {
+                timeouts.incrementAndGet();
+            } else if (o instanceof ProbeOutcome.Unreachable || o instanceof ProbeOutcome.TtlExceeded) {
+                otherIcmp.incrementAndGet();
+                if (!quiet && !json) {
+                    err.println(FpingTargets.icmpError(o, a.host));
+                    err.flush();
+                }
+            } else if (o instanceof ProbeOutcome.LocalError e && !quiet) {
+                err.println(NAME + ": " + a.host + ": " + e.message());
+                err.flush();
+            }
+            if (perReply) {
+                out.println(FpingFormat.timedOut(a.host, width, index, a.avg(), seq, a.received));
+            }
+        }
+        return done;
     }
 
     /** Ctrl-C: the run ends with what was measured; the command's thread prints it. */
@@ -383,15 +407,18 @@ final class FpingCommand implements Callable<Integer> {
     /** Prints the end of the run once and returns the exit status. */
     private int report() {
         synchronized (lock) {
+            boolean again = reported;
+            reported = true;
             int alive = 0;
             for (Account a : accounts) {
-                alive += a.received > 0 ? 1 : 0;
+                synchronized (a) { // an outcome counted before 'reported' was seen has finished with it
+                    alive += a.received > 0 ? 1 : 0;
+                }
             }
             int code = unknown > 0 ? UNKNOWN_HOST : alive < accounts.size() ? SOME_UNREACHABLE : ALL_ALIVE;
-            if (reported) {
+            if (again) {
                 return code;
             }
-            reported = true;
             if (json) {
                 out.println(json());
             } else {
@@ -415,7 +442,7 @@ final class FpingCommand implements Callable<Integer> {
             }
             if (stats) {
                 long sent = 0;
-                long replies = duplicates;
+                long replies = duplicates.get();
                 long total = 0;
                 long min = Long.MAX_VALUE;
                 long max = 0;
@@ -427,9 +454,9 @@ final class FpingCommand implements Callable<Integer> {
                     min = Math.min(min, a.min);
                     max = Math.max(max, a.max);
                 }
-                long received = replies - duplicates;
-                FpingFormat.stats(accounts.size(), alive, accounts.size() - alive, unknown, timeouts, sent, replies,
-                        otherIcmp, received > 0 ? min : 0, received > 0 ? total / received : 0, max,
+                long received = replies - duplicates.get();
+                FpingFormat.stats(accounts.size(), alive, accounts.size() - alive, unknown, timeouts.get(), sent,
+                        replies, otherIcmp.get(), received > 0 ? min : 0, received > 0 ? total / received : 0, max,
                         session.elapsed().toNanos()).forEach(err::println);
             }
             err.flush();

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
@@ -30,6 +31,12 @@ import java.util.function.Predicate;
  * them all), all at once on one engine, prints each outcome as it arrives and the
  * summaries (or one JSON document) at the end — exactly once, whether the sessions end by themselves or Ctrl-C
  * ({@link Interrupts}) stops them.
+ *
+ * <p>Concurrency: outcomes come on the engine's event loops, sends on a pacing thread or a loop. A target's figures
+ * ({@link Track}) are guarded by the track itself; the run's lock guards the output (the lines, the report) and is
+ * taken per probe only when lines are printed per probe, so a quiet or JSON run over many targets shares no lock
+ * between its loops (a lock for every send and outcome made them queue behind each other, and behind a pacing
+ * thread descheduled while holding it).
  */
 final class SessionRun {
     /** Longest wait for outcome lines still being delivered when the report starts; they are microseconds away. */
@@ -185,22 +192,28 @@ final class SessionRun {
         }
     }
 
-    /** One target and what it produced. Fields guarded by the run's lock. */
+    /**
+     * One target and what it produced. Fields guarded by the track itself (the run's lock is taken first when both
+     * are), except the send-side ones: one target's sends come one at a time, and may come while an outcome of it
+     * is being counted on an event loop.
+     */
     static final class Track {
         final ProbeRequest request;
         /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
         final List<Result> results = new ArrayList<>();
         long delivered;
-        /** Probes sent so far, and {@link System#nanoTime()} of the first send and of the last send or answer. */
-        long sent;
-        long firstSentNanos;
+        /** Probes sent so far, and {@link System#nanoTime()} of the first send and of the last send; sends write them. */
+        final AtomicLong sent = new AtomicLong();
+        volatile long firstSentNanos;
+        volatile long lastSentNanos;
+        /** {@link System#nanoTime()} of the last answer (or duplicate, late, corrupted one). */
         long lastEventNanos;
         /** iputils ping's "pipe": the most probes that were out when one of them was answered. */
         long pipe;
         /** ping's moving average of reply RTTs (each reply weighs 1/8), in ns; 0 before the first reply. */
         double ewmaNanos;
         /** Set when the run starts. */
-        Account account;
+        volatile Account account;
         StatsSnapshot finalStats;
         Duration elapsed = Duration.ZERO;
 
@@ -217,11 +230,20 @@ final class SessionRun {
          * answer that never came (the last probe's timeout) does not count.
          */
         Duration activeTime() {
-            return sent == 0 ? Duration.ZERO : Duration.ofNanos(lastEventNanos - firstSentNanos);
+            return sent.get() == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(lastEventNanos, lastSentNanos) - firstSentNanos);
         }
 
         private void event() {
             lastEventNanos = System.nanoTime();
+        }
+
+        /** Counts a send, without the track's lock (a send need not wait for an outcome being counted). */
+        private void countSent() {
+            long now = System.nanoTime();
+            lastSentNanos = now;
+            if (sent.getAndIncrement() == 0) {
+                firstSentNanos = now; // the first probe's answer, which may move it, comes after this
+            }
         }
     }
 
@@ -236,11 +258,15 @@ final class SessionRun {
     private final boolean json;
     private final boolean quiet;
     private final PrintWriter out;
+    /** Guards the output and the report; taken before a track's lock. */
     private final Object lock = new Object();
     private final Instant startTime = Instant.now();
     private boolean reporting;
-    private boolean reported;
-    private boolean aborted;
+    /** Written under the lock; read without it by the per-probe paths of a run that prints no line per probe. */
+    private volatile boolean reported;
+    private volatile boolean aborted;
+    /** Set while the report waits for outcomes still being counted: each one then wakes it. */
+    private volatile boolean awaiting;
     private boolean outputGone;
     private int exitCode;
     private boolean inRounds;
@@ -406,57 +432,93 @@ final class SessionRun {
         };
     }
 
+    /** Whether a line may be printed per probe, so the per-probe paths take the output lock. */
+    private boolean linesPerProbe() {
+        return !json && !quiet;
+    }
+
     private void sentOf(Track t, long sequence) {
+        if (!linesPerProbe()) { // quiet: not even formatted (a map lookup per probe), and no shared lock
+            t.countSent();
+            return;
+        }
         synchronized (lock) {
-            if (t.sent++ == 0) {
-                t.firstSentNanos = System.nanoTime();
-            }
-            t.event();
-            if (!reported && !aborted && !json && !quiet) { // quiet: not even formatted (a map lookup per probe)
+            t.countSent();
+            if (!reported && !aborted) {
                 print(style.lines().sent(t, sequence));
             }
         }
     }
 
     private void outcomeOf(Track t, long sequence, ProbeOutcome outcome) {
+        boolean counted;
+        if (linesPerProbe()) {
+            synchronized (lock) {
+                counted = count(t, sequence, outcome);
+                if (counted) {
+                    print(style.lines().outcome(t.label(), sequence, outcome));
+                    lock.notifyAll();
+                }
+            }
+        } else {
+            counted = count(t, sequence, outcome);
+            if (counted && awaiting) {
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
+            }
+        }
+        Account account = t.account; // null while the session is being started: the interval sends the next
+        if (counted && paceByAnswers && account != null && answered(outcome)) {
+            account.sendNext();
+        }
+    }
+
+    private static boolean answered(ProbeOutcome outcome) {
         OutcomeCategory category = outcome.category();
-        boolean answered = category != OutcomeCategory.NO_ANSWER && category != OutcomeCategory.LOCAL_ERROR;
-        synchronized (lock) {
+        return category != OutcomeCategory.NO_ANSWER && category != OutcomeCategory.LOCAL_ERROR;
+    }
+
+    /** Counts an outcome in its track, unless the report has started; whether it did. */
+    private boolean count(Track t, long sequence, ProbeOutcome outcome) {
+        synchronized (t) {
             if (reported || aborted) {
-                return;
+                return false;
             }
             t.delivered++;
-            if (answered) {
+            if (answered(outcome)) {
                 t.event();
                 if (sequence == 1 && outcome.rttNanos() >= 0) {
                     // The first send leaves later than its slot while the prober starts up (sockets, class
                     // loading): ping's time starts at the send itself, which the answer's RTT dates.
                     t.firstSentNanos = Math.max(t.firstSentNanos, t.lastEventNanos - outcome.rttNanos());
                 }
-                t.pipe = Math.max(t.pipe, t.sent - sequence + 1);
+                t.pipe = Math.max(t.pipe, t.sent.get() - sequence + 1);
             }
-            if (category == OutcomeCategory.ANSWERED && outcome.rttNanos() >= 0) {
+            if (outcome.category() == OutcomeCategory.ANSWERED && outcome.rttNanos() >= 0) {
                 long rtt = outcome.rttNanos();
                 t.ewmaNanos = t.ewmaNanos == 0 ? rtt : t.ewmaNanos + (rtt - t.ewmaNanos) / 8;
             }
             if (json) {
                 t.results.add(new Result(sequence, outcome));
-            } else if (!quiet) { // not even formatted when quiet: a fast sweep's outcomes cost a count each
-                print(style.lines().outcome(t.label(), sequence, outcome));
             }
-            lock.notifyAll();
-        }
-        Account account = t.account; // null while the session is being started: the interval sends the next
-        if (answered && paceByAnswers && account != null) {
-            account.sendNext();
+            return true;
         }
     }
 
     /** A duplicate, late or corrupted answer's line (null: not shown). */
     private void extra(Track t, String line) {
+        if (json || quiet) {
+            synchronized (t) {
+                t.event();
+            }
+            return;
+        }
         synchronized (lock) {
-            t.event();
-            if (!reported && !aborted && !json) {
+            synchronized (t) {
+                t.event();
+            }
+            if (!reported && !aborted) {
                 print(line);
             }
         }
@@ -526,8 +588,10 @@ final class SessionRun {
             reported = true;
             boolean allGood = true;
             for (Track t : tracks) {
-                allGood &= style.targetOk().test(t.finalStats);
-                t.results.sort(Comparator.comparingLong(Result::seq));
+                synchronized (t) { // an outcome counted before 'reported' was seen has finished with the track
+                    allGood &= style.targetOk().test(t.finalStats);
+                    t.results.sort(Comparator.comparingLong(Result::seq));
+                }
             }
             exitCode = allGood ? 0 : 1;
             if (json) {
@@ -535,7 +599,11 @@ final class SessionRun {
             } else {
                 for (Track t : tracks) {
                     out.println();
-                    style.summary().apply(t, t.finalStats).forEach(out::println);
+                    List<String> summary;
+                    synchronized (t) {
+                        summary = style.summary().apply(t, t.finalStats);
+                    }
+                    summary.forEach(out::println);
                 }
             }
             out.flush();
@@ -550,20 +618,31 @@ final class SessionRun {
      */
     private void awaitDeliveries() {
         long deadline = System.nanoTime() + STRAGGLER_WAIT_NANOS;
-        for (Track t : tracks) {
-            long ended = t.finalStats.sent() - t.finalStats.inFlight();
-            while (t.delivered < ended) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+        awaiting = true; // before reading a count: an outcome counted after the read then wakes the wait below
+        try {
+            for (Track t : tracks) {
+                long ended = t.finalStats.sent() - t.finalStats.inFlight();
+                while (delivered(t) < ended) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
+        } finally {
+            awaiting = false;
+        }
+    }
+
+    private static long delivered(Track t) {
+        synchronized (t) {
+            return t.delivered;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,6 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * bounded queue. A target ends when its count has been sent and every probe has ended; the whole session ends when
  * every target has, when the plan's deadline passes, or on {@link #stop()} (probes in flight are then left out of
  * the loss figure, as in {@link ProbeSession}). Thread-safe.
+ *
+ * <p>Concurrency: a target's figures are guarded by the target, and only ends of probes (on the event loops) and
+ * readers take that lock; a send counts itself with one compare-and-set on the target's send count, which also
+ * carries the target's end, so that a send never waits for an outcome being counted (nor an event loop for a
+ * pacing thread descheduled while holding the lock) and no probe is sent or counted after its target ended.
  */
 public final class MultiTargetSession {
     /**
@@ -55,18 +61,64 @@ public final class MultiTargetSession {
         }
     }
 
-    /** One target's account. Guarded by itself. */
+    /** One target's account. Guarded by itself, but for {@link #sends}. */
     private static final class Target {
+        /** In {@link #sends}: the target has ended, and counts no more sends. */
+        private static final long ENDED = Long.MIN_VALUE;
+
+        final MultiTargetSession session;
+        final int index;
         final ProbeRequest request;
         final ProbeStatistics stats = new ProbeStatistics();
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
+        /** Probes sent, with {@link #ENDED} set once the target has ended; no lock. */
+        final AtomicLong sends = new AtomicLong();
+        /** How many of {@link #sends} the statistics have counted. */
+        long folded;
         long ended;
         long endNanos;
         /** Written under the target's lock; read without it by the scheduler, to pass over ended targets. */
         volatile boolean finished;
 
-        Target(ProbeRequest request) {
+        Target(MultiTargetSession session, int index, ProbeRequest request) {
+            this.session = session;
+            this.index = index;
             this.request = request;
+        }
+
+        /** Counts a send, unless the target has ended; whether it did. */
+        boolean countSend() {
+            while (true) {
+                long s = sends.get();
+                if (s < 0) {
+                    return false;
+                }
+                if (sends.compareAndSet(s, s + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Ends the send count; false when it had ended already. */
+        boolean endSends() {
+            while (true) {
+                long s = sends.get();
+                if (s < 0) {
+                    return false;
+                }
+                if (sends.compareAndSet(s, s | ENDED)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Brings the statistics' send count up to date: before an outcome or a read. Holds the lock. */
+        void fold() {
+            long s = sends.get() & ~ENDED;
+            if (s > folded) {
+                stats.recordSent(s - folded);
+                folded = s;
+            }
         }
     }
 
@@ -110,7 +162,9 @@ public final class MultiTargetSession {
         this.periodNanos = plan.interval().toNanos();
         this.listener = listener;
         this.targets = new ArrayList<>(requests.size());
-        requests.forEach(r -> targets.add(new Target(r)));
+        for (ProbeRequest r : requests) {
+            targets.add(new Target(this, targets.size(), r));
+        }
         this.unfinished = new AtomicInteger(targets.size());
         this.pacer = new Thread(this::pace, "pathprobe-rounds");
         pacer.setDaemon(true);
@@ -277,15 +331,12 @@ public final class MultiTargetSession {
         int index = (int) (k % n);
         long seq = k / n + 1;
         Target t = targets.get(index);
-        synchronized (t) {
-            if (t.finished) {
-                outstanding.decrementAndGet();
-                return;
-            }
-            t.stats.recordSent();
+        if (!t.countSend()) {
+            outstanding.decrementAndGet(); // ended since the claim
+            return;
         }
         listener.onSent(index, seq);
-        Sent sent = new Sent(index, t, seq);
+        Sent sent = new Sent(t, seq);
         CompletableFuture<ProbeOutcome> f;
         try {
             f = engine.probe(t.request, sent);
@@ -296,21 +347,25 @@ public final class MultiTargetSession {
         f.whenComplete(sent);
     }
 
-    /** One sent probe: hears of its extra answers and of its end (one object a probe, not a listener and a lambda). */
-    private final class Sent implements ProbeEventListener, java.util.function.BiConsumer<ProbeOutcome, Throwable> {
-        private final int index;
+    /**
+     * One sent probe: hears of its extra answers and of its end (one object a probe, not a listener and a lambda).
+     * It lives as long as the engine tells of the probe's late and duplicate answers (twice its timeout), so it
+     * holds only its target and number: 24 bytes.
+     */
+    private static final class Sent implements ProbeEventListener,
+            java.util.function.BiConsumer<ProbeOutcome, Throwable> {
         private final Target t;
         private final long seq;
 
-        Sent(int index, Target t, long seq) {
-            this.index = index;
+        Sent(Target t, long seq) {
             this.t = t;
             this.seq = seq;
         }
 
         @Override
         public void accept(ProbeOutcome outcome, Throwable error) {
-            ended(index, t, seq, outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null));
+            t.session.ended(t.index, t, seq,
+                    outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null));
         }
 
         @Override
@@ -318,7 +373,7 @@ public final class MultiTargetSession {
             synchronized (t) {
                 t.stats.recordDuplicate();
             }
-            listener.onDuplicate(index, seq);
+            t.session.listener.onDuplicate(t.index, seq);
         }
 
         @Override
@@ -326,7 +381,7 @@ public final class MultiTargetSession {
             synchronized (t) {
                 t.stats.recordLate();
             }
-            listener.onLate(index, seq, rttNanos);
+            t.session.listener.onLate(t.index, seq, rttNanos);
         }
 
         @Override
@@ -334,7 +389,7 @@ public final class MultiTargetSession {
             synchronized (t) {
                 t.stats.recordCorrupted();
             }
-            listener.onCorrupted(index, seq, byteIndex);
+            t.session.listener.onCorrupted(t.index, seq, byteIndex);
         }
     }
 
@@ -345,6 +400,7 @@ public final class MultiTargetSession {
             if (t.finished) {
                 return; // after a stop: left as in flight
             }
+            t.fold();
             t.stats.recordOutcome(outcome);
             t.ended++;
             last = plan.count() > 0 && t.ended >= plan.count();
@@ -359,13 +415,14 @@ public final class MultiTargetSession {
     }
 
     private void finish(Target t) {
+        if (!t.endSends()) {
+            return;
+        }
         StatsSnapshot s;
         synchronized (t) {
-            if (t.finished) {
-                return;
-            }
             t.finished = true;
             t.endNanos = System.nanoTime();
+            t.fold();
             s = t.stats.snapshot();
         }
         t.done.complete(s);
@@ -415,6 +472,7 @@ public final class MultiTargetSession {
     public StatsSnapshot snapshot(int index) {
         Target t = targets.get(index);
         synchronized (t) {
+            t.fold();
             return t.stats.snapshot();
         }
     }

@@ -3,7 +3,6 @@ package io.pathprobe.core.stats;
 import io.pathprobe.core.OutcomeType;
 import io.pathprobe.core.ProbeOutcome;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.PackedHistogram;
 
 /**
@@ -16,19 +15,15 @@ import org.HdrHistogram.PackedHistogram;
  *       Jint the RFC 1889 A.8 estimator {@code J += |D| − ((J + 8) >> 4)}, kept ×16 as mtr shows it (mtr);</li>
  *   <li>Gmean the geometric mean of the RTTs (mtr); percentiles from an HdrHistogram (3 significant digits).</li>
  * </ul>
- * Memory follows what was measured: the histogram is made at the first RTT and is a packed one, whose size grows
- * with the number of distinct RTT buckets seen rather than with the range (a plain one holds ~80 KB of counts for
- * RTTs up to a second; a trace keeps one per hop and flow, a ticket capture thousands). Its percentiles are the
- * same as a plain histogram's of the same precision. A series that has recorded {@link #DENSE_AFTER} RTTs moves to a
- * plain one: a packed one costs a walk of its index per value (half the event loops' Java time in a fast ping). The
- * plain one weighs ~100 KB more (loopback to one-second RTTs); only series that busy pay it (a one-hour ticket
- * capture at the default 1 s interval stays packed).
+ * The histogram's counts are kept by bucket ({@link RttBuckets}), made at the first RTT: memory follows the number
+ * of distinct buckets seen, and an increment is a hash from the first RTT on (a packed histogram's walk and growth
+ * per value was most of the event loops' Java time in a fast many-target ping; a plain one holds ~100 KB of counts
+ * for loopback to one-second RTTs, and a ticket capture holds thousands of series). Percentiles are the same as a
+ * plain histogram's of the same precision.
  * Times are nanoseconds. Not thread-safe: one writer, or guard it (sessions do).
  */
 public final class ProbeStatistics {
-    private static final int SIGNIFICANT_DIGITS = 3;
-    /** RTTs after which the packed histogram becomes a plain one (see the class comment). */
-    static final long DENSE_AFTER = 16_384;
+    private static final int SIGNIFICANT_DIGITS = RttBuckets.SIGNIFICANT_DIGITS;
 
     private long sent;
     private long inFlight;
@@ -48,17 +43,18 @@ public final class ProbeStatistics {
     private double ssd;
     private double sum;
     private double sumSquares;
-    private double gmean;
+    /** Σ ln(RTT): the geometric mean is exp of its mean (one log per RTT, where mtr's update costs two pow). */
+    private double sumLog;
     private long jitter;
     private double javg;
     private long jworst;
     private long jinta;
-    /** Made at the first RTT (see the class comment). */
-    private Histogram histogram;
+    /** The histogram's counts, made at the first RTT (see the class comment). */
+    private RttBuckets buckets;
     /**
-     * p50, p90 and p99 of the RTTs so far, or null when an RTT came since they were read: a packed histogram's
-     * percentile walks every bucket up to it (tens of microseconds each), which thousands of traces ending at once
-     * on one event loop cannot afford per snapshot.
+     * p50, p90 and p99 of the RTTs so far, or null when an RTT came since they were read: reading them sorts the
+     * buckets (tens of microseconds for a long series), which thousands of traces ending at once on one event
+     * loop cannot afford per snapshot.
      */
     private long[] percentiles;
     /**
@@ -72,6 +68,20 @@ public final class ProbeStatistics {
     public void recordSent() {
         sent++;
         inFlight++;
+    }
+
+    /**
+     * {@code probes} probes were sent, for an owner that counts sends elsewhere and folds them in before the next
+     * outcome (as {@link #recordSent()} that many times).
+     *
+     * @throws IllegalArgumentException when {@code probes} is negative
+     */
+    public void recordSent(long probes) {
+        if (probes < 0) {
+            throw new IllegalArgumentException("probes sent must not be negative, was " + probes);
+        }
+        sent += probes;
+        inFlight += probes;
     }
 
     /** The outcome of a sent probe; a success ({@link ProbeOutcome#isSuccess()}) counts as received. */
@@ -123,7 +133,6 @@ public final class ProbeStatistics {
         last = rtt;
         if (received == 0) {
             best = worst = rtt;
-            gmean = rtt;
             jitter = 0;
             jworst = 0;
             jinta = 0;
@@ -137,20 +146,14 @@ public final class ProbeStatistics {
         ssd += (rtt - oldAvg) * (rtt - avg);
         javg += (jitter - javg) / received;
         jinta += jitter - ((jinta + 8) >> 4);
-        if (received > 1) {
-            gmean = Math.pow(gmean, (received - 1.0) / received) * Math.pow(rtt, 1.0 / received);
-        }
+        sumLog += Math.log(rtt); // -Infinity for a 0 RTT: the mean is 0 from then on, as mtr's
         sum += rtt;
         sumSquares += (double) rtt * rtt;
-        if (histogram == null) {
-            histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
-        } else if (received == DENSE_AFTER) {
-            Histogram dense = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing, as the packed one
-            dense.add(histogram);
-            histogram = dense;
+        if (buckets == null) {
+            buckets = new RttBuckets();
         }
         long v = Math.max(0, rtt);
-        histogram.recordValue(v);
+        buckets.record(v);
         percentiles = null;
         keepFew(v);
     }
@@ -197,10 +200,11 @@ public final class ProbeStatistics {
         double stdev = received > 1 ? Math.sqrt(ssd / (received - 1.0)) : 0;
         double mean = received == 0 ? 0 : sum / received;
         double mdev = received == 0 ? 0 : Math.sqrt(Math.max(0, sumSquares / received - mean * mean));
+        double gmean = received == 0 ? 0 : Math.exp(sumLog / received);
         long[] p = received == 0 ? NO_PERCENTILES : percentiles();
         return new StatsSnapshot(sent, received, inFlight, duplicates, late, outcomes.clone(),
                 retransmittedConnects, synRetransmits, loss, received == 0 ? -1 : last, received == 0 ? -1 : best,
-                received == 0 ? -1 : worst, avg, stdev, mdev, received == 0 ? 0 : gmean, jitter, javg, jworst, jinta,
+                received == 0 ? -1 : worst, avg, stdev, mdev, gmean, jitter, javg, jworst, jinta,
                 p[0], p[1], p[2], corrupted);
     }
 
@@ -213,10 +217,10 @@ public final class ProbeStatistics {
             if (few != null) {
                 // the value at the count the percentile needs, as the histogram's bucket of it reports it
                 for (int i = 0; i < p.length; i++) {
-                    p[i] = histogram.highestEquivalentValue(few[(int) countAt(SHOWN[i], received) - 1]);
+                    p[i] = RttBuckets.highestEquivalent(few[(int) RttBuckets.countAt(SHOWN[i], received) - 1]);
                 }
             } else {
-                p = valuesAtPercentiles(histogram, SHOWN);
+                p = buckets.valuesAtPercentiles(SHOWN);
             }
             percentiles = p;
         }
@@ -224,38 +228,10 @@ public final class ProbeStatistics {
     }
 
     /**
-     * What {@link Histogram#getValueAtPercentile} returns for each of {@code ascending} (percentiles in (0, 100],
-     * in ascending order), in one walk over the buckets instead of one each: the same count at each percentile
-     * (its rounding included), the same value (the highest equivalent of the bucket that reaches it).
-     */
-    static long[] valuesAtPercentiles(Histogram h, double[] ascending) {
-        long[] out = new long[ascending.length];
-        long total = h.getTotalCount();
-        int next = 0;
-        long want = countAt(ascending[0], total);
-        for (HistogramIterationValue v : h.recordedValues()) {
-            while (v.getTotalCountToThisValue() >= want) {
-                out[next++] = h.highestEquivalentValue(v.getValueIteratedTo());
-                if (next == out.length) {
-                    return out;
-                }
-                want = countAt(ascending[next], total);
-            }
-        }
-        return out; // an empty histogram: zeros, as getValueAtPercentile
-    }
-
-    /** The count a percentile needs, rounded as {@link Histogram#getValueAtPercentile} rounds it. */
-    private static long countAt(double percentile, long total) {
-        double p = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0.0), 100.0);
-        return Math.max(1, (long) Math.ceil(p / 100.0 * total));
-    }
-
-    /**
-     * The RTT histogram itself (nanoseconds), for percentiles beyond those in the snapshot: a copy, empty before
-     * the first RTT.
+     * The RTT histogram itself (nanoseconds), for percentiles beyond those in the snapshot: a new one at each
+     * call, empty before the first RTT.
      */
     public Histogram histogram() {
-        return histogram == null ? new PackedHistogram(SIGNIFICANT_DIGITS) : histogram.copy();
+        return buckets == null ? new PackedHistogram(SIGNIFICANT_DIGITS) : buckets.histogram();
     }
 }

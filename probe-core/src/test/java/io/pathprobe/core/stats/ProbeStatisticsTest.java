@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Each figure against values computed by hand from mtr's (ui/net.c) and ping's definitions. */
 class ProbeStatisticsTest {
@@ -142,25 +143,33 @@ class ProbeStatisticsTest {
     }
 
     /**
-     * The one-walk percentiles are HdrHistogram's own, value for value: over packed and plain histograms of 1 to
-     * 3,000 RTTs spread from a microsecond to 10 s (seeded, so a failure reproduces), with percentiles at the
-     * rounding edges of small counts.
+     * The bucket table's percentiles are HdrHistogram's own, value for value, and the histogram it rebuilds is the
+     * one the values make: 1 to 3,000 RTTs spread from a microsecond to 10 s, some repeated, against packed and
+     * plain histograms (seeded, so a failure reproduces), with percentiles at the rounding edges of small counts.
      */
     @Test
-    void oneWalkPercentilesAreTheHistogramsOwn() {
+    void bucketPercentilesAreTheHistogramsOwn() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(12);
         double[] ps = {1, 33.3, 50, 66.7, 90, 99, 99.9, 100};
         for (int round = 0; round < 300; round++) {
             org.HdrHistogram.Histogram h = round % 2 == 0 ? new org.HdrHistogram.PackedHistogram(3)
                     : new org.HdrHistogram.Histogram(3);
+            RttBuckets b = new RttBuckets();
             int n = 1 + random.nextInt(round < 100 ? 10 : 3000);
+            long v = 0;
             for (int i = 0; i < n; i++) {
-                h.recordValue((long) Math.pow(10, 3 + 7 * random.nextDouble()));
+                if (i == 0 || random.nextInt(4) != 0) { // else the same value again: a count above 1 per bucket
+                    v = round % 3 == 0 ? random.nextInt(3) : (long) Math.pow(10, 3 + 7 * random.nextDouble());
+                }
+                h.recordValue(v);
+                b.record(v);
             }
-            long[] got = ProbeStatistics.valuesAtPercentiles(h, ps);
+            long[] got = b.valuesAtPercentiles(ps);
             for (int i = 0; i < ps.length; i++) {
                 assertEquals(h.getValueAtPercentile(ps[i]), got[i], n + " values, p" + ps[i]);
             }
+            assertEquals(n, b.total());
+            assertEquals(h, b.histogram(), n + " values");
         }
     }
 
@@ -204,14 +213,13 @@ class ProbeStatisticsTest {
         }
     }
 
+    /** A long series (past the table's growth steps) keeps every count: its histogram is the values' own. */
     @Test
-    void theHistogramKeepsEveryCountWhenItTurnsPlain() {
-        // Past DENSE_AFTER RTTs the packed histogram becomes a plain one: the same counts, the same percentiles as a
-        // packed histogram fed the same values.
+    void theHistogramKeepsEveryCount() {
         java.util.Random random = new java.util.Random(7);
         org.HdrHistogram.PackedHistogram reference = new org.HdrHistogram.PackedHistogram(3);
         ProbeStatistics st = new ProbeStatistics();
-        int n = (int) ProbeStatistics.DENSE_AFTER * 2 + 17;
+        int n = 50_000;
         for (int i = 0; i < n; i++) {
             long rtt = 1_000 + (long) (random.nextDouble() * random.nextDouble() * 50_000_000L);
             st.recordSent();
@@ -224,5 +232,28 @@ class ProbeStatisticsTest {
         assertEquals(reference.getValueAtPercentile(50), s.p50Nanos());
         assertEquals(reference.getValueAtPercentile(90), s.p90Nanos());
         assertEquals(reference.getValueAtPercentile(99), s.p99Nanos());
+        assertEquals(reference.getMaxValue(), st.histogram().getMaxValue());
+        assertEquals(reference.getMinValue(), st.histogram().getMinValue());
+    }
+
+    /** Sends counted in one step are the same as one at a time; a negative count is refused. */
+    @Test
+    void sendsCountedAtOnceAreSendsCountedOneByOne() {
+        ProbeStatistics once = new ProbeStatistics();
+        ProbeStatistics each = new ProbeStatistics();
+        once.recordSent(3);
+        for (int i = 0; i < 3; i++) {
+            each.recordSent();
+        }
+        once.recordOutcome(reply(5));
+        each.recordOutcome(reply(5));
+        StatsSnapshot a = once.snapshot();
+        StatsSnapshot b = each.snapshot();
+        assertEquals(b.sent(), a.sent());
+        assertEquals(b.received(), a.received());
+        assertEquals(b.inFlight(), a.inFlight());
+        assertEquals(b.lossPercent(), a.lossPercent());
+        assertEquals(2, once.inFlight());
+        assertThrows(IllegalArgumentException.class, () -> once.recordSent(-1));
     }
 }
