@@ -46,6 +46,11 @@ public final class IcmpRate {
             for (int i = 0; i < n; i++) {
                 fs[i] = engine.probe(requests[(done + i) % requests.length]);
             }
+            // The last first: by the time it ends nearly all before it have, so this thread sleeps and is woken about
+            // once a chunk. Joining each in order parked it on nearly every probe, and each wake-up was a futex call
+            // on the event loop ending that probe (1.4 million for 2.2 million probes: more kernel time than the
+            // echo's own path).
+            fs[n - 1].join();
             for (int i = 0; i < n; i++) {
                 if (fs[i].join().isSuccess()) {
                     replies++;

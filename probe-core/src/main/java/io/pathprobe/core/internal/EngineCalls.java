@@ -75,7 +75,7 @@ public final class EngineCalls {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
-        this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start);
+        this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start, loops);
     }
 
     public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request) {

@@ -1,11 +1,17 @@
 package io.pathprobe.core.internal;
 
+import io.netty.util.concurrent.EventExecutor;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -18,6 +24,15 @@ import java.util.function.LongSupplier;
  * refills its own probes as they end and the loops share the work. With a rate limit one thread at a time drains
  * the queue (the others leave it work), through a token bucket holding at most 10 ms of tokens, so a paced run
  * sends smoothly instead of in bursts.
+ *
+ * <p>Lanes (without a rate limit, when made with the engine's event loops): each loop has a queue of its own
+ * ({@link HandOffQueue}: no node per item, polled by that loop alone), so the loops never meet on one queue. A loop
+ * queues what it submits on its own queue; another thread spreads its items over the loops' queues in turn and asks
+ * the loop to drain (one task for a batch). A loop whose item ends while its queue holds more hands the slot straight
+ * to the next one: the shared in-flight count is not touched, so a busy loop refills itself without a shared write.
+ * Every slot that is freed (the count falls) is followed by a look at every lane's queue, so an item never waits
+ * while a slot is free; a lane that waits with nothing of its own running marks itself starved, and the others then
+ * free their slots instead of handing them over, so it gets its turn.
  *
  * <p>Backpressure: an item whose start ran out of a local resource (descriptors, buffers, ports) is
  * {@link #hold held}: its slot is freed, the item goes first in line, and the effective limit drops below what is
@@ -53,13 +68,91 @@ public final class Pacer<T> {
     private final LongSupplier clock;
     /** Time at which the next token is available; only touched by the draining thread. */
     private long nextTokenNanos;
+    /** One per event loop (unpaced pacers made with loops), else null: everything goes through {@link #queue}. */
+    private final Lane<T>[] lanes;
+    /** Which lane a submitter that is not a loop queues on next (a lost update only skews the turn). */
+    private int nextLane;
+
+    private static final VarHandle RUNNING;
+
+    static {
+        try {
+            RUNNING = MethodHandles.lookup().findVarHandle(Lane.class, "running", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One event loop's queue and what the pacer knows of the items that loop runs. */
+    private static final class Lane<T> implements Runnable {
+        final Pacer<T> pacer;
+        final EventExecutor loop;
+        final HandOffQueue<T> queue = new HandOffQueue<>();
+        /** Items offered and polled: another thread's test for a non-empty queue (never falsely empty). */
+        final AtomicLong offered = new AtomicLong();
+        final AtomicLong polled = new AtomicLong();
+        final AtomicBoolean drainScheduled = new AtomicBoolean();
+        /** Items waiting with nothing of this lane's own running: the other lanes free slots rather than hand over. */
+        volatile boolean starved;
+        /** Items this loop started and has not seen end; written by the loop alone (release stores). */
+        @SuppressWarnings("unused") // through RUNNING
+        volatile int running;
+        /** Whether this loop is in {@link #drainLane} (an item ending inside its start must not nest another). */
+        int depth;
+
+        Lane(Pacer<T> pacer, EventExecutor loop) {
+            this.pacer = pacer;
+            this.loop = loop;
+        }
+
+        T poll() {
+            T item = queue.poll();
+            if (item != null) {
+                polled.lazySet(polled.get() + 1);
+            }
+            return item;
+        }
+
+        boolean looksNonEmpty() {
+            return offered.get() != polled.get();
+        }
+
+        int running() {
+            return (int) RUNNING.getAcquire(this);
+        }
+
+        void addRunning(int d) {
+            RUNNING.setRelease(this, (int) RUNNING.get(this) + d);
+        }
+
+        /** A drain asked for by another thread. */
+        @Override
+        public void run() {
+            drainScheduled.set(false);
+            pacer.drainLane(this);
+        }
+    }
 
     public Pacer(int maxInFlight, long maxPerSecond, ScheduledExecutorService timer, Consumer<T> starter) {
-        this(maxInFlight, maxPerSecond, timer, starter, System::nanoTime);
+        this(maxInFlight, maxPerSecond, timer, starter, System::nanoTime, null);
+    }
+
+    /**
+     * With a lane per event loop in {@code loops} (without a rate limit; with one, a single queue as above): an item
+     * starts on the loop whose queue it was on, or on the submitting thread when that is a loop and nothing waits.
+     */
+    public Pacer(int maxInFlight, long maxPerSecond, ScheduledExecutorService timer, Consumer<T> starter,
+                 EventExecutor[] loops) {
+        this(maxInFlight, maxPerSecond, timer, starter, System::nanoTime, loops);
     }
 
     /** With an explicit clock (nanoseconds), so tests can drive time. */
     Pacer(int maxInFlight, long maxPerSecond, ScheduledExecutorService timer, Consumer<T> starter, LongSupplier clock) {
+        this(maxInFlight, maxPerSecond, timer, starter, clock, null);
+    }
+
+    private Pacer(int maxInFlight, long maxPerSecond, ScheduledExecutorService timer, Consumer<T> starter,
+                  LongSupplier clock, EventExecutor[] loops) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
@@ -75,9 +168,23 @@ public final class Pacer<T> {
         this.starter = starter;
         this.clock = clock;
         this.nextTokenNanos = clock.getAsLong() - burstNanos; // start with a full bucket
+        if (loops != null && loops.length > 0 && nanosPerToken == 0) {
+            @SuppressWarnings("unchecked")
+            Lane<T>[] ls = new Lane[loops.length];
+            for (int i = 0; i < loops.length; i++) {
+                ls[i] = new Lane<>(this, loops[i]);
+            }
+            this.lanes = ls;
+        } else {
+            this.lanes = null;
+        }
     }
 
     public void submit(T item) {
+        if (lanes != null) {
+            submitToLane(item);
+            return;
+        }
         if (nanosPerToken == 0 && held.isEmpty() && queue.isEmpty()) {
             // Nothing waiting and no rate limit: take a slot and start it here, without a queue node or a hand-over.
             int n = inFlight.get();
@@ -109,12 +216,23 @@ public final class Pacer<T> {
             if (l < c) {
                 limit = l + 1; // a lost update only slows the growth
             }
+        } else if (lanes != null && handOver()) {
+            return;
         }
         releaseWithoutProgress();
     }
 
     /** One started item has ended without having run (it failed for lack of a resource): frees its slot only. */
     public void releaseWithoutProgress() {
+        if (lanes != null) {
+            Lane<T> me = currentLane();
+            if (me != null && me.running() > 0) {
+                me.addRunning(-1);
+            }
+            inFlight.decrementAndGet();
+            slotFreed(me);
+            return;
+        }
         inFlight.decrementAndGet();
         if (!queue.isEmpty() || !held.isEmpty()) {
             drain();
@@ -147,6 +265,10 @@ public final class Pacer<T> {
         // thread must not start the item again at once, in a loop.
         limit = running == 0 ? 0 : c;
         held.add(item);
+        Lane<T> me = lanes == null ? null : currentLane();
+        if (me != null && me.running() > 0) {
+            me.addRunning(-1);
+        }
         inFlight.decrementAndGet();
         if (running == 0) {
             scheduleRetry();
@@ -166,10 +288,26 @@ public final class Pacer<T> {
     }
 
     public int queued() {
-        return queue.size() + held.size();
+        int n = queue.size() + held.size();
+        if (lanes != null) {
+            for (Lane<T> l : lanes) {
+                n += (int) (l.offered.get() - l.polled.get());
+            }
+        }
+        return n;
     }
 
     private void drain() {
+        if (lanes != null) {
+            Lane<T> me = currentLane();
+            if (me != null) {
+                drainLane(me);
+            } else {
+                drainUnpaced(); // the held items, on this thread
+            }
+            notifyOthers(me);
+            return;
+        }
         if (nanosPerToken == 0) {
             drainUnpaced();
             return;
@@ -235,7 +373,7 @@ public final class Pacer<T> {
     private final ThreadLocal<int[]> draining = ThreadLocal.withInitial(() -> new int[1]);
 
     private void drainUnpacedLoop() {
-        while (!held.isEmpty() || !queue.isEmpty()) {
+        while (!held.isEmpty() || !queue.isEmpty()) { // with lanes, only held items: the lanes' queues are theirs
             int n = inFlight.get();
             if (n >= limit) {
                 return; // a release() will drain again
@@ -252,6 +390,169 @@ public final class Pacer<T> {
                 continue;
             }
             starter.accept(item);
+        }
+    }
+
+    // ---- lanes
+
+    /** The lane of the calling thread, or null when it is not one of the loops. */
+    private Lane<T> currentLane() {
+        for (Lane<T> l : lanes) {
+            if (l.loop.inEventLoop()) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private void submitToLane(T item) {
+        Lane<T> me = currentLane();
+        if (me != null) {
+            if (me.depth == 0 && held.isEmpty() && me.queue.isEmpty() && !othersStarved(me)) {
+                int n = inFlight.get();
+                if (n < limit && inFlight.compareAndSet(n, n + 1)) {
+                    me.addRunning(1);
+                    starter.accept(item); // nothing waits: start it here, without a queue slot
+                    return;
+                }
+            }
+            me.queue.offer(item);
+            me.offered.incrementAndGet();
+            drainLane(me);
+            return;
+        }
+        int i = nextLane;
+        nextLane = i + 1 == lanes.length ? 0 : i + 1;
+        Lane<T> l = lanes[i];
+        l.queue.offer(item);
+        l.offered.incrementAndGet(); // before the look at the count: a release after it sees the item
+        if (inFlight.get() < limit || !held.isEmpty()) {
+            scheduleDrain(l);
+        } else if (l.running() == 0) {
+            // Full, and that loop runs nothing whose end would start this: the others must free a slot for it.
+            l.starved = true;
+            if (inFlight.get() < limit) {
+                scheduleDrain(l);
+            }
+        }
+    }
+
+    /**
+     * On a loop whose item ended: starts its lane's next item in the freed slot, the count unchanged. Only while the
+     * limit is the configured one, nothing is held (held items go first, through a drain) and no lane is starved.
+     *
+     * @return whether the slot went to a next item
+     */
+    private boolean handOver() {
+        Lane<T> me = currentLane();
+        if (me == null || me.depth != 0 || !held.isEmpty() || othersStarved(me)) {
+            return false;
+        }
+        T next = me.poll();
+        if (next == null) {
+            return false;
+        }
+        me.depth = 1;
+        try {
+            starter.accept(next);
+        } finally {
+            me.depth = 0;
+        }
+        if (!me.queue.isEmpty() || !held.isEmpty()) {
+            drainLane(me); // items that ended inside that start freed slots
+        }
+        return true;
+    }
+
+    /** After the in-flight count fell: the freed slot goes to whoever waits, on this lane or another. */
+    private void slotFreed(Lane<T> me) {
+        if (me != null && othersStarved(me)) {
+            // Left for the starved lane's drain (asked for below), not taken again by this lane's own queue; if that
+            // lane has nothing left after all, it asks the others to drain.
+            if (!held.isEmpty()) {
+                drainLane(me);
+            }
+        } else if (me != null) {
+            drainLane(me);
+        } else if (!held.isEmpty()) {
+            drainUnpaced();
+        }
+        notifyOthers(me);
+    }
+
+    /** Asks every other lane with something queued to drain (never misses one: see {@link Lane#offered}). */
+    private void notifyOthers(Lane<T> me) {
+        for (Lane<T> l : lanes) {
+            if (l != me && l.looksNonEmpty()) {
+                scheduleDrain(l);
+            }
+        }
+    }
+
+    private boolean othersStarved(Lane<T> me) {
+        for (Lane<T> l : lanes) {
+            if (l != me && l.starved) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void scheduleDrain(Lane<T> l) {
+        if (!l.drainScheduled.get() && l.drainScheduled.compareAndSet(false, true)) {
+            try {
+                l.loop.execute(l);
+            } catch (RejectedExecutionException e) {
+                l.drainScheduled.set(false); // the loop has stopped (engine closed): its calls were ended already
+            }
+        }
+    }
+
+    /** Starts held items and this lane's queue in the free slots; on the lane's loop. */
+    void drainLane(Lane<T> me) {
+        if (me.depth != 0) {
+            return; // an item this loop started ended at once and released: the loop below goes on
+        }
+        me.depth = 1;
+        try {
+            while (true) {
+                if (held.isEmpty() && me.queue.isEmpty()) {
+                    if (me.starved) {
+                        me.starved = false;
+                        notifyOthers(me); // a slot left for this lane may be free: the others' queues may use it
+                    }
+                    return;
+                }
+                int n = inFlight.get();
+                if (n >= limit) {
+                    if (me.running() == 0 && !me.queue.isEmpty()) {
+                        me.starved = true;
+                        if (inFlight.get() < limit) {
+                            continue; // a slot came free meanwhile
+                        }
+                    }
+                    return; // a release will drain again
+                }
+                if (!inFlight.compareAndSet(n, n + 1)) {
+                    continue;
+                }
+                T item = held.poll();
+                if (item == null) {
+                    item = me.poll();
+                }
+                if (item == null) {
+                    inFlight.decrementAndGet();
+                    notifyOthers(me); // a submitter may have seen the slot taken: its item is on another lane
+                    continue;
+                }
+                if (me.starved) {
+                    me.starved = false;
+                }
+                me.addRunning(1);
+                starter.accept(item);
+            }
+        } finally {
+            me.depth = 0;
         }
     }
 
