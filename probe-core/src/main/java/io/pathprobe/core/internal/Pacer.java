@@ -26,13 +26,12 @@ import java.util.function.LongSupplier;
  * sends smoothly instead of in bursts.
  *
  * <p>Lanes (without a rate limit, when made with the engine's event loops): each loop has a queue of its own
- * ({@link HandOffQueue}: no node per item, polled by that loop alone), so the loops never meet on one queue. A loop
+ * ({@link HandOffQueue}: no node per item), so the loops and the submitters do not all meet on one queue. A loop
  * queues what it submits on its own queue; another thread spreads its items over the loops' queues in turn and asks
- * the loop to drain (one task for a batch). A loop whose item ends while its queue holds more hands the slot straight
- * to the next one: the shared in-flight count is not touched, so a busy loop refills itself without a shared write.
- * Every slot that is freed (the count falls) is followed by a look at every lane's queue, so an item never waits
- * while a slot is free; a lane that waits with nothing of its own running marks itself starved, and the others then
- * free their slots instead of handing them over, so it gets its turn.
+ * the loop to drain (one task for a batch). A loop whose item ends starts the next queued one in that slot, its own
+ * queue's first and else another loop's (an idle loop takes work from a busy one), without touching the shared
+ * in-flight count: a busy loop refills itself without a shared write. Every fall of the count is followed by a look
+ * at every lane's queue, so an item never waits while a slot is free.
  *
  * <p>Backpressure: an item whose start ran out of a local resource (descriptors, buffers, ports) is
  * {@link #hold held}: its slot is freed, the item goes first in line, and the effective limit drops below what is
@@ -73,56 +72,27 @@ public final class Pacer<T> {
     /** Which lane a submitter that is not a loop queues on next (a lost update only skews the turn). */
     private int nextLane;
 
-    private static final VarHandle RUNNING;
-
-    static {
-        try {
-            RUNNING = MethodHandles.lookup().findVarHandle(Lane.class, "running", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** One event loop's queue and what the pacer knows of the items that loop runs. */
+    /** One event loop's queue, and whether a drain of it is asked for. */
     private static final class Lane<T> implements Runnable {
         final Pacer<T> pacer;
         final EventExecutor loop;
         final HandOffQueue<T> queue = new HandOffQueue<>();
-        /** Items offered and polled: another thread's test for a non-empty queue (never falsely empty). */
+        /** Items offered: with the queue's count of those taken, another thread's test for a non-empty queue. */
         final AtomicLong offered = new AtomicLong();
-        final AtomicLong polled = new AtomicLong();
         final AtomicBoolean drainScheduled = new AtomicBoolean();
-        /** Items waiting with nothing of this lane's own running: the other lanes free slots rather than hand over. */
-        volatile boolean starved;
-        /** Items this loop started and has not seen end; written by the loop alone (release stores). */
-        @SuppressWarnings("unused") // through RUNNING
-        volatile int running;
-        /** Whether this loop is in {@link #drainLane} (an item ending inside its start must not nest another). */
+        /** Whether this loop is in {@link #drainLane} or a hand-over (an item ending inside its start must not nest). */
         int depth;
+        /** Items this loop has picked for a slot (this loop's alone): which queue goes first ({@link #next}). */
+        int picks;
 
         Lane(Pacer<T> pacer, EventExecutor loop) {
             this.pacer = pacer;
             this.loop = loop;
         }
 
-        T poll() {
-            T item = queue.poll();
-            if (item != null) {
-                polled.lazySet(polled.get() + 1);
-            }
-            return item;
-        }
-
+        /** Never falsely false: the count taken is read after the count offered, and neither goes back. */
         boolean looksNonEmpty() {
-            return offered.get() != polled.get();
-        }
-
-        int running() {
-            return (int) RUNNING.getAcquire(this);
-        }
-
-        void addRunning(int d) {
-            RUNNING.setRelease(this, (int) RUNNING.get(this) + d);
+            return offered.get() != queue.taken();
         }
 
         /** A drain asked for by another thread. */
@@ -225,12 +195,8 @@ public final class Pacer<T> {
     /** One started item has ended without having run (it failed for lack of a resource): frees its slot only. */
     public void releaseWithoutProgress() {
         if (lanes != null) {
-            Lane<T> me = currentLane();
-            if (me != null && me.running() > 0) {
-                me.addRunning(-1);
-            }
             inFlight.decrementAndGet();
-            slotFreed(me);
+            slotFreed(currentLane());
             return;
         }
         inFlight.decrementAndGet();
@@ -265,10 +231,6 @@ public final class Pacer<T> {
         // thread must not start the item again at once, in a loop.
         limit = running == 0 ? 0 : c;
         held.add(item);
-        Lane<T> me = lanes == null ? null : currentLane();
-        if (me != null && me.running() > 0) {
-            me.addRunning(-1);
-        }
         inFlight.decrementAndGet();
         if (running == 0) {
             scheduleRetry();
@@ -291,7 +253,7 @@ public final class Pacer<T> {
         int n = queue.size() + held.size();
         if (lanes != null) {
             for (Lane<T> l : lanes) {
-                n += (int) (l.offered.get() - l.polled.get());
+                n += (int) (l.offered.get() - l.queue.taken());
             }
         }
         return n;
@@ -408,11 +370,10 @@ public final class Pacer<T> {
     private void submitToLane(T item) {
         Lane<T> me = currentLane();
         if (me != null) {
-            if (me.depth == 0 && held.isEmpty() && me.queue.isEmpty() && !othersStarved(me)) {
+            if (me.depth == 0 && held.isEmpty() && me.queue.isEmpty()) {
                 int n = inFlight.get();
                 if (n < limit && inFlight.compareAndSet(n, n + 1)) {
-                    me.addRunning(1);
-                    starter.accept(item); // nothing waits: start it here, without a queue slot
+                    starter.accept(item); // nothing waits here: start it now, without a queue slot
                     return;
                 }
             }
@@ -428,27 +389,47 @@ public final class Pacer<T> {
         l.offered.incrementAndGet(); // before the look at the count: a release after it sees the item
         if (inFlight.get() < limit || !held.isEmpty()) {
             scheduleDrain(l);
-        } else if (l.running() == 0) {
-            // Full, and that loop runs nothing whose end would start this: the others must free a slot for it.
-            l.starved = true;
-            if (inFlight.get() < limit) {
-                scheduleDrain(l);
-            }
         }
     }
 
     /**
-     * On a loop whose item ended: starts its lane's next item in the freed slot, the count unchanged. Only while the
-     * limit is the configured one, nothing is held (held items go first, through a drain) and no lane is starved.
+     * The next queued item for a slot of this loop's, null when none waits: its own lane's first, else another's;
+     * but every {@value #OTHERS_FIRST_EVERY}th pick the others' first, so that a loop that keeps its own queue full
+     * (a flood ending and starting probes) cannot hold every slot while another loop's items wait.
+     */
+    private T next(Lane<T> me) {
+        if (++me.picks % OTHERS_FIRST_EVERY == 0) {
+            T item = others(me);
+            return item != null ? item : me.queue.poll();
+        }
+        T item = me.queue.poll();
+        return item != null ? item : others(me);
+    }
+
+    private static final int OTHERS_FIRST_EVERY = 16;
+
+    private T others(Lane<T> me) {
+        for (Lane<T> l : lanes) {
+            T item;
+            if (l != me && (item = l.queue.poll()) != null) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * On a loop whose item ended: starts the next queued item in the freed slot, the count unchanged. Only while the
+     * limit is the configured one and nothing is held (held items go first, through a drain).
      *
      * @return whether the slot went to a next item
      */
     private boolean handOver() {
         Lane<T> me = currentLane();
-        if (me == null || me.depth != 0 || !held.isEmpty() || othersStarved(me)) {
+        if (me == null || me.depth != 0 || !held.isEmpty()) {
             return false;
         }
-        T next = me.poll();
+        T next = next(me);
         if (next == null) {
             return false;
         }
@@ -466,13 +447,7 @@ public final class Pacer<T> {
 
     /** After the in-flight count fell: the freed slot goes to whoever waits, on this lane or another. */
     private void slotFreed(Lane<T> me) {
-        if (me != null && othersStarved(me)) {
-            // Left for the starved lane's drain (asked for below), not taken again by this lane's own queue; if that
-            // lane has nothing left after all, it asks the others to drain.
-            if (!held.isEmpty()) {
-                drainLane(me);
-            }
-        } else if (me != null) {
+        if (me != null) {
             drainLane(me);
         } else if (!held.isEmpty()) {
             drainUnpaced();
@@ -480,22 +455,13 @@ public final class Pacer<T> {
         notifyOthers(me);
     }
 
-    /** Asks every other lane with something queued to drain (never misses one: see {@link Lane#offered}). */
+    /** Asks every other lane with something queued to drain (never misses one: see {@link Lane#looksNonEmpty}). */
     private void notifyOthers(Lane<T> me) {
         for (Lane<T> l : lanes) {
             if (l != me && l.looksNonEmpty()) {
                 scheduleDrain(l);
             }
         }
-    }
-
-    private boolean othersStarved(Lane<T> me) {
-        for (Lane<T> l : lanes) {
-            if (l != me && l.starved) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void scheduleDrain(Lane<T> l) {
@@ -508,7 +474,7 @@ public final class Pacer<T> {
         }
     }
 
-    /** Starts held items and this lane's queue in the free slots; on the lane's loop. */
+    /** Starts held items, then this lane's queue, then the others', in the free slots; on the lane's loop. */
     void drainLane(Lane<T> me) {
         if (me.depth != 0) {
             return; // an item this loop started ended at once and released: the loop below goes on
@@ -516,44 +482,39 @@ public final class Pacer<T> {
         me.depth = 1;
         try {
             while (true) {
-                if (held.isEmpty() && me.queue.isEmpty()) {
-                    if (me.starved) {
-                        me.starved = false;
-                        notifyOthers(me); // a slot left for this lane may be free: the others' queues may use it
-                    }
-                    return;
-                }
                 int n = inFlight.get();
                 if (n >= limit) {
-                    if (me.running() == 0 && !me.queue.isEmpty()) {
-                        me.starved = true;
-                        if (inFlight.get() < limit) {
-                            continue; // a slot came free meanwhile
-                        }
-                    }
                     return; // a release will drain again
+                }
+                if (held.isEmpty() && me.queue.isEmpty() && !othersLookNonEmpty(me)) {
+                    return;
                 }
                 if (!inFlight.compareAndSet(n, n + 1)) {
                     continue;
                 }
                 T item = held.poll();
                 if (item == null) {
-                    item = me.poll();
+                    item = next(me);
                 }
                 if (item == null) {
                     inFlight.decrementAndGet();
                     notifyOthers(me); // a submitter may have seen the slot taken: its item is on another lane
-                    continue;
+                    return;
                 }
-                if (me.starved) {
-                    me.starved = false;
-                }
-                me.addRunning(1);
                 starter.accept(item);
             }
         } finally {
             me.depth = 0;
         }
+    }
+
+    private boolean othersLookNonEmpty(Lane<T> me) {
+        for (Lane<T> l : lanes) {
+            if (l != me && l.looksNonEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

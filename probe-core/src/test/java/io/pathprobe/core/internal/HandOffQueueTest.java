@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The lanes' queue: many producers, one consumer, every element exactly once and each producer's in order. */
+/** The lanes' queue: many producers and consumers, every element exactly once, each producer's in order for one consumer. */
 @Timeout(60)
 class HandOffQueueTest {
     @Test
@@ -82,5 +82,50 @@ class HandOffQueueTest {
         assertNull(failure[0]);
         assertEquals((long) producers * each, seen[0]);
         assertNull(q.poll());
+    }
+
+    @Test
+    void twoConsumersTakeEveryElementExactlyOnce() throws Exception {
+        // A loop draining its own queue while another, idle, takes from it too.
+        int producers = 3;
+        int each = 100_000;
+        int total = producers * each;
+        HandOffQueue<Integer> q = new HandOffQueue<>();
+        java.util.concurrent.atomic.AtomicIntegerArray taken = new java.util.concurrent.atomic.AtomicIntegerArray(total);
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int base = p * each;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    q.offer(base + i);
+                }
+            }));
+        }
+        for (int c = 0; c < 2; c++) {
+            threads.add(new Thread(() -> {
+                long deadline = System.nanoTime() + 50_000_000_000L;
+                while (count.get() < total && System.nanoTime() < deadline) {
+                    Integer v = q.poll();
+                    if (v == null) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    taken.incrementAndGet(v);
+                    count.incrementAndGet();
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(total, count.get());
+        for (int i = 0; i < total; i++) {
+            assertEquals(1, taken.get(i), "element " + i);
+        }
+        assertNull(q.poll());
+        assertEquals(0, q.size());
+        assertEquals(total, q.taken());
     }
 }

@@ -108,7 +108,7 @@ class PacerLanesTest {
     }
 
     @Test
-    void aLaneWithNothingRunningGetsASlotWhileAnotherKeepsItsOwnQueueFull() throws Exception {
+    void aLoopsItemsGetSlotsWhileAnotherKeepsItsOwnQueueFull() throws Exception {
         // Loop 0 keeps refilling its own queue from its own ends (a flood); items queued on loop 1 while every slot
         // is taken must still start, although loop 0's ends could always hand their slots to loop 0's next item.
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
