@@ -43,9 +43,15 @@ public final class EngineCalls {
     private final Stripe[] stripes = new Stripe[STRIPES];
     private static final int STRIPES = 16;
 
-    /** One list of outstanding calls and its lock. */
+    /**
+     * One list of outstanding calls and its lock. Padded past 64 bytes: the stripes are made one after another, and
+     * at 16 bytes each four lock words shared a cache line, so the loops and the submitter locking different stripes
+     * still took the line from each other.
+     */
+    @SuppressWarnings("unused") // p1..p7: padding
     private static final class Stripe {
         EngineCall head;
+        long p1, p2, p3, p4, p5, p6, p7;
     }
     /** One instance for every call without an observer (a method reference made per call would cost 16 bytes each). */
     private final EngineCall.Owner owner = new ObservedOwner(null);

@@ -23,7 +23,9 @@ final class HandOffQueue<T> {
     private static final VarHandle NEXT;
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
-    private static final VarHandle TAKEN;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Where in {@link #taken} the count is: 64 bytes or more from either end of the array, alone on its cache line. */
+    private static final int PADDED = 8;
 
     static {
         try {
@@ -32,7 +34,6 @@ final class HandOffQueue<T> {
             NEXT = l.findVarHandle(Chunk.class, "next", Chunk.class);
             TAIL = l.findVarHandle(HandOffQueue.class, "tail", Chunk.class);
             HEAD = l.findVarHandle(HandOffQueue.class, "head", Chunk.class);
-            TAKEN = l.findVarHandle(HandOffQueue.class, "taken", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -58,9 +59,11 @@ final class HandOffQueue<T> {
     /** The chunk holding the next element to take; may lag (a consumer finding it used up moves it on). */
     @SuppressWarnings("FieldMayBeFinal") // through HEAD
     private volatile Chunk head;
-    /** Elements taken so far: the queue-wide index of the next to take. */
-    @SuppressWarnings("unused") // through TAKEN
-    private volatile long taken;
+    /**
+     * Elements taken so far (the queue-wide index of the next to take), at {@link #PADDED}: written at every take, so
+     * kept off the line of {@link #tail}, which every offer reads (sharing it made each take and offer miss in cache).
+     */
+    private final long[] taken = new long[2 * PADDED + 1];
 
     HandOffQueue() {
         Chunk c = new Chunk(0);
@@ -96,12 +99,12 @@ final class HandOffQueue<T> {
     @SuppressWarnings("unchecked")
     T poll() {
         while (true) {
-            long g = taken;
+            long g = taken();
             Object o = at(g);
             if (o == null) {
                 return null;
             }
-            if (o != RETRY && TAKEN.compareAndSet(this, g, g + 1)) {
+            if (o != RETRY && LONGS.compareAndSet(taken, PADDED, g, g + 1)) {
                 return (T) o;
             }
         }
@@ -110,7 +113,7 @@ final class HandOffQueue<T> {
     /** Whether {@link #poll} would return null now. */
     boolean isEmpty() {
         while (true) {
-            Object o = at(taken);
+            Object o = at(taken());
             if (o != RETRY) {
                 return o == null;
             }
@@ -144,7 +147,7 @@ final class HandOffQueue<T> {
     /** Elements stored and not yet taken (from a thread other than the consumers', an estimate). */
     int size() {
         long n = 0;
-        long from = taken;
+        long from = taken();
         for (Chunk c = head; c != null; c = c.next == c ? null : c.next) {
             long end = c.base + Math.min((int) CLAIMED.getVolatile(c), CHUNK);
             n += Math.max(0, end - Math.max(from, c.base));
@@ -154,6 +157,6 @@ final class HandOffQueue<T> {
 
     /** Elements taken so far (never more than were offered; another thread may read a value a little behind). */
     long taken() {
-        return taken;
+        return (long) LONGS.getVolatile(taken, PADDED);
     }
 }

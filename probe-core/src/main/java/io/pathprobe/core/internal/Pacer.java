@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -72,18 +71,48 @@ public final class Pacer<T> {
     /** Which lane a submitter that is not a loop queues on next (a lost update only skews the turn). */
     private int nextLane;
 
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** An index 64 bytes or more from either end of an array one longer than twice it: its element alone on a line. */
+    private static final int PADDED = 8;
+
     /** One event loop's queue, and whether a drain of it is asked for. */
     private static final class Lane<T> implements Runnable {
         final Pacer<T> pacer;
         final EventExecutor loop;
         final HandOffQueue<T> queue = new HandOffQueue<>();
-        /** Items offered: with the queue's count of those taken, another thread's test for a non-empty queue. */
-        final AtomicLong offered = new AtomicLong();
+        /**
+         * Items offered (with the queue's count of those taken, another thread's test for a non-empty queue), at
+         * {@link #PADDED}: alone on a cache line, as submitters write it and every loop reads this lane's fields.
+         */
+        private final long[] offered = new long[2 * PADDED + 1];
         final AtomicBoolean drainScheduled = new AtomicBoolean();
-        /** Whether this loop is in {@link #drainLane} or a hand-over (an item ending inside its start must not nest). */
-        int depth;
-        /** Items this loop has picked for a slot (this loop's alone): which queue goes first ({@link #next}). */
-        int picks;
+        /**
+         * This loop's own state, at {@link #PADDED} and after, on a line of its own: whether it is in
+         * {@link #drainLane} or a hand-over (an item ending inside its start must not nest), and the items it has
+         * picked for a slot (which queue goes first, {@link #next}). Written at every pick, so kept off the line of
+         * the fields the other threads read.
+         */
+        private final int[] own = new int[6 * PADDED];
+
+        int depth() {
+            return own[2 * PADDED];
+        }
+
+        void depth(int d) {
+            own[2 * PADDED] = d;
+        }
+
+        int nextPick() {
+            return ++own[2 * PADDED + 1];
+        }
+
+        void offered() {
+            LONGS.getAndAdd(offered, PADDED, 1L);
+        }
+
+        long offeredCount() {
+            return (long) LONGS.getVolatile(offered, PADDED);
+        }
 
         Lane(Pacer<T> pacer, EventExecutor loop) {
             this.pacer = pacer;
@@ -92,7 +121,7 @@ public final class Pacer<T> {
 
         /** Never falsely false: the count taken is read after the count offered, and neither goes back. */
         boolean looksNonEmpty() {
-            return offered.get() != queue.taken();
+            return offeredCount() != queue.taken();
         }
 
         /** A drain asked for by another thread. */
@@ -253,7 +282,7 @@ public final class Pacer<T> {
         int n = queue.size() + held.size();
         if (lanes != null) {
             for (Lane<T> l : lanes) {
-                n += (int) (l.offered.get() - l.queue.taken());
+                n += (int) (l.offeredCount() - l.queue.taken());
             }
         }
         return n;
@@ -370,7 +399,7 @@ public final class Pacer<T> {
     private void submitToLane(T item) {
         Lane<T> me = currentLane();
         if (me != null) {
-            if (me.depth == 0 && held.isEmpty() && me.queue.isEmpty()) {
+            if (me.depth() == 0 && held.isEmpty() && me.queue.isEmpty()) {
                 int n = inFlight.get();
                 if (n < limit && inFlight.compareAndSet(n, n + 1)) {
                     starter.accept(item); // nothing waits here: start it now, without a queue slot
@@ -378,7 +407,7 @@ public final class Pacer<T> {
                 }
             }
             me.queue.offer(item);
-            me.offered.incrementAndGet();
+            me.offered();
             drainLane(me);
             return;
         }
@@ -386,7 +415,7 @@ public final class Pacer<T> {
         nextLane = i + 1 == lanes.length ? 0 : i + 1;
         Lane<T> l = lanes[i];
         l.queue.offer(item);
-        l.offered.incrementAndGet(); // before the look at the count: a release after it sees the item
+        l.offered(); // before the look at the count: a release after it sees the item
         if (inFlight.get() < limit || !held.isEmpty()) {
             scheduleDrain(l);
         }
@@ -398,7 +427,7 @@ public final class Pacer<T> {
      * (a flood ending and starting probes) cannot hold every slot while another loop's items wait.
      */
     private T next(Lane<T> me) {
-        if (++me.picks % OTHERS_FIRST_EVERY == 0) {
+        if (me.nextPick() % OTHERS_FIRST_EVERY == 0) {
             T item = others(me);
             return item != null ? item : me.queue.poll();
         }
@@ -426,18 +455,18 @@ public final class Pacer<T> {
      */
     private boolean handOver() {
         Lane<T> me = currentLane();
-        if (me == null || me.depth != 0 || !held.isEmpty()) {
+        if (me == null || me.depth() != 0 || !held.isEmpty()) {
             return false;
         }
         T next = next(me);
         if (next == null) {
             return false;
         }
-        me.depth = 1;
+        me.depth(1);
         try {
             starter.accept(next);
         } finally {
-            me.depth = 0;
+            me.depth(0);
         }
         if (!me.queue.isEmpty() || !held.isEmpty()) {
             drainLane(me); // items that ended inside that start freed slots
@@ -476,10 +505,10 @@ public final class Pacer<T> {
 
     /** Starts held items, then this lane's queue, then the others', in the free slots; on the lane's loop. */
     void drainLane(Lane<T> me) {
-        if (me.depth != 0) {
+        if (me.depth() != 0) {
             return; // an item this loop started ended at once and released: the loop below goes on
         }
-        me.depth = 1;
+        me.depth(1);
         try {
             while (true) {
                 int n = inFlight.get();
@@ -504,7 +533,7 @@ public final class Pacer<T> {
                 starter.accept(item);
             }
         } finally {
-            me.depth = 0;
+            me.depth(0);
         }
     }
 
