@@ -87,7 +87,7 @@ public final class Pacer<T> {
         private final long[] offered = new long[2 * PADDED + 1];
         final AtomicBoolean drainScheduled = new AtomicBoolean();
         /**
-         * This loop's own state, at {@link #PADDED} and after, on a line of its own: whether it is in
+         * This loop's own state, at twice {@link #PADDED} and after, on a line of its own: whether it is in
          * {@link #drainLane} or a hand-over (an item ending inside its start must not nest), and the items it has
          * picked for a slot (which queue goes first, {@link #next}). Written at every pick, so kept off the line of
          * the fields the other threads read.
@@ -267,6 +267,26 @@ public final class Pacer<T> {
             drain(); // a release may have come between the count above and the hold
         }
         return true;
+    }
+
+    /**
+     * Takes every queued and held item off its queue and gives it to {@code end}, without starting it (for a
+     * shutdown: the items were never started, so no slot is theirs). Any thread.
+     */
+    public void drainQueued(Consumer<T> end) {
+        for (T item = held.poll(); item != null; item = held.poll()) {
+            end.accept(item);
+        }
+        for (T item = queue.poll(); item != null; item = queue.poll()) {
+            end.accept(item);
+        }
+        if (lanes != null) {
+            for (Lane<T> l : lanes) {
+                for (T item = l.queue.poll(); item != null; item = l.queue.poll()) {
+                    end.accept(item);
+                }
+            }
+        }
     }
 
     /** The in-flight limit now in force (lower than the configured one while a resource is short). */
