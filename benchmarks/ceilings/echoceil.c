@@ -7,7 +7,8 @@
  *     THREADS  threads, each with a socket of its own and TOTAL echoes (so THREADS * TOTAL in all)
  *     WINDOW   echoes in flight per thread, round-robin over 127.0.1.1-127.0.1.254 (all of 127/8 answers on lo)
  *
- * Prints "echoceil MODE threads=T sent=N matched=M in S s: R/s". A reply counts once, matched on the socket (ping
+ * Prints "echoceil MODE threads=T sent=N matched=M in S s: R/s", then the CPU time per echo in user space and in the
+ * kernel (getrusage, all threads), to set beside pathprobe's (IcmpRate prints the same line). A reply counts once, matched on the socket (ping
  * sockets: the kernel hands each socket the replies to its identifier) or the identifier (raw sockets: each
  * thread its own, with a classic BPF filter so that a thread's socket takes only its own replies, as iputils
  * does), then on the sequence number. A thread stops after 1 s without a reply: what is missing is reported as lost.
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,5 +182,10 @@ int main(int argc, char **argv) {
     double t = now() - t0;
     printf("echoceil %s threads=%d sent=%ld matched=%ld lost=%ld in %.2fs: %.0f/s\n", argv[1], threads, sent, matched,
            sent - matched, t, matched / t);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    printf("echoceil cpu per echo: user %.2f us, kernel %.2f us (wall %.2f us on %d threads)\n", user * 1e6 / matched,
+           sys * 1e6 / matched, t * 1e6 * threads / matched, threads);
     return matched == sent ? 0 : 1;
 }

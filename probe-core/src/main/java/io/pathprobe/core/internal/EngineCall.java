@@ -204,8 +204,18 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
-        LOOP.compareAndSet(this, null, ENDED_UNADMITTED); // ended while queued: admit() will fail
-        Runnable action = (Runnable) ABORT_ACTION.getAndSet(this, null);
+        if (loop == null) { // read first: nearly every call ends admitted, and a CAS each is not free
+            LOOP.compareAndSet(this, null, ENDED_UNADMITTED); // ended while queued: admit() will fail
+        }
+        // Only an abort runs the actions, so only an abort needs them taken atomically; otherwise they are dropped,
+        // and an onAbort racing with this store drops its action as it would after it (see onAbort).
+        Runnable action;
+        if (abort) {
+            action = (Runnable) ABORT_ACTION.getAndSet(this, null);
+        } else {
+            action = null;
+            ABORT_ACTION.setRelease(this, null);
+        }
         ScheduledFuture<?> t = timeout;
         if (t != null) {
             t.cancel(false);

@@ -36,16 +36,22 @@ public final class EngineCalls {
     private final Pacer<Pending> pacer;
     private final List<ProbeEventListener> listeners;
     /**
-     * Calls submitted and not finished, for {@link #shutdown()}: doubly-linked lists through the calls themselves
-     * (8 bytes a call, where a concurrent set cost about 40), one per stripe, so that the submitting thread and the
-     * event loops ending calls rarely meet on one lock. A call's stripe is its identity hash's low bits.
+     * Calls admitted and not finished, for {@link #shutdown()}: doubly-linked lists through the calls themselves
+     * (8 bytes a call, where a concurrent set cost about 40), one per event loop, holding the calls that run on it.
+     * So a list's lock and its calls are touched by their loop nearly alone: with lists picked by identity hash,
+     * the submitting thread and both loops wrote into each other's calls and locks at every probe. Calls still
+     * queued are in the pacer's queues, which shutdown empties.
      */
-    private final Stripe[] stripes = new Stripe[STRIPES];
-    private static final int STRIPES = 16;
+    private final Stripe[] stripes;
 
-    /** One list of outstanding calls and its lock. */
+    /**
+     * One list of outstanding calls and its lock. Padded past 64 bytes: the stripes are made one after another, and
+     * lock words sharing a cache line would make the loops take the line from each other.
+     */
+    @SuppressWarnings("unused") // p1..p7: padding
     private static final class Stripe {
         EngineCall head;
+        long p1, p2, p3, p4, p5, p6, p7;
     }
     /** One instance for every call without an observer (a method reference made per call would cost 16 bytes each). */
     private final EngineCall.Owner owner = new ObservedOwner(null);
@@ -72,10 +78,11 @@ public final class EngineCalls {
         this.listeners = listeners;
         this.probers = probers;
         this.giveUpNanos = giveUpNanos;
-        for (int i = 0; i < STRIPES; i++) {
+        this.stripes = new Stripe[Math.max(1, loops.length)];
+        for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Stripe();
         }
-        this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start);
+        this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start, loops);
     }
 
     public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request) {
@@ -91,8 +98,12 @@ public final class EngineCalls {
             throw new IllegalStateException("this ProbeEngine is closed");
         }
         EngineCall call = new EngineCall(request, observer == null ? owner : new ObservedOwner(observer));
-        link(call);
         pacer.submit(new Pending(prober, call));
+        if (shutdown) {
+            // Closed meanwhile: shutdown may have emptied the queues before this call was in one (it ends the calls
+            // it finds); ending it here too is harmless, as a call ends once.
+            call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null));
+        }
         return call.future();
     }
 
@@ -115,8 +126,13 @@ public final class EngineCalls {
             call.complete(new ProbeOutcome.LocalError(shutdown ? "engine closed" : ResourceLimits.gaveUp(cause), cause));
             return;
         }
+        unlink(call); // off its loop's list (which it is told by its loop, until unstart clears that)
         if (!call.unstart()) {
             return; // ended meanwhile (engine closed)
+        }
+        if (shutdown) {
+            call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null)); // shutdown may not see it
+            return;
         }
         if (!pacer.hold(new Pending(prober, call), giveUpNanos)) {
             pacer.releaseWithoutProgress(); // unstarted, so its end gives no slot back itself; before it is seen
@@ -130,6 +146,11 @@ public final class EngineCalls {
         EventLoop loop = loopFor();
         if (!call.admit(loop)) {
             pacer.release(); // ended while queued (engine closed): nobody else gives this slot back
+            return;
+        }
+        link(call);
+        if (call.isDone()) {
+            unlink(call); // ended between its admission and the link (its own unlink came first)
             return;
         }
         InetAddress address = call.request().address();
@@ -291,8 +312,15 @@ public final class EngineCalls {
         }
     }
 
+    /** The list of the loop the call was admitted to (the first, for a call not admitted: on no list). */
     private Stripe stripe(EngineCall call) {
-        return stripes[System.identityHashCode(call) & (STRIPES - 1)];
+        EventLoop l = call.eventLoop();
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i] == l) {
+                return stripes[i];
+            }
+        }
+        return stripes[0];
     }
 
     private void link(EngineCall call) {
@@ -391,12 +419,14 @@ public final class EngineCalls {
     public void shutdown() {
         shutdown = true;
         // One at a time off the lists: calls that finish meanwhile take themselves off, so this ends. (A call
-        // submitted meanwhile sees the flag: submit refuses it, or it is ended when it starts.)
+        // submitted meanwhile sees the flag: submit refuses or ends it, or it is ended when it starts.)
         for (Stripe st : stripes) {
             for (EngineCall call = unlinkFirst(st); call != null; call = unlinkFirst(st)) {
                 call.completeAndAbort(new ProbeOutcome.LocalError("engine closed", null));
             }
         }
+        // Those still queued (or held for a retry): taken off the queues, never admitted, so no slot to give back.
+        pacer.drainQueued(p -> p.call().completeAndAbort(new ProbeOutcome.LocalError("engine closed", null)));
         NameResolver r;
         synchronized (this) {
             r = resolver;

@@ -177,7 +177,8 @@ final class EchoLane {
             } else if (!call.isDone()) {
                 queue(call);
             }
-            if (flushScheduled.compareAndSet(false, true)) {
+            // Read first: within a turn the flush is nearly always asked for already, and a CAS per probe is not free.
+            if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
                 loop.execute(flushTask);
             }
             return;
