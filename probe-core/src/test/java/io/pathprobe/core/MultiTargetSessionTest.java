@@ -114,12 +114,22 @@ class MultiTargetSessionTest {
         }
     }
 
+    /** Two targets whose probes the test prober holds until the test ends them. */
+    private static List<ProbeRequest> twoHeldTargets() {
+        Duration t = Duration.ofSeconds(30);
+        return List.of(req("held", t), req("held", t));
+    }
+
+    /** A session of count 0 over {@code rs}: it runs until stopped. */
+    private MultiTargetSession untilStopped(List<ProbeRequest> rs) {
+        return MultiTargetSession.start(engine, rs, SessionPlan.count(0).withInterval(Duration.ofSeconds(60)),
+                Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, null);
+    }
+
     @Test
     void stopLeavesProbesInFlightOutOfTheLoss() throws Exception {
-        Duration t = Duration.ofSeconds(30);
-        List<ProbeRequest> rs = List.of(req("held", t), req("held", t));
-        MultiTargetSession s = MultiTargetSession.start(engine, rs, SessionPlan.count(0).withInterval(Duration.ofSeconds(60)),
-                Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, null);
+        List<ProbeRequest> rs = twoHeldTargets();
+        MultiTargetSession s = untilStopped(rs);
         ProbeCall a = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
         assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
         a.complete(TestOutcomes.answer(1_000_000, a.address()));
@@ -150,10 +160,8 @@ class MultiTargetSessionTest {
 
     @Test
     void closingTheEngineEndsTheSession() throws Exception {
-        Duration t = Duration.ofSeconds(30);
-        List<ProbeRequest> rs = List.of(req("held", t), req("held", t));
-        MultiTargetSession s = MultiTargetSession.start(engine, rs, SessionPlan.count(0).withInterval(Duration.ofSeconds(60)),
-                Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, null);
+        List<ProbeRequest> rs = twoHeldTargets();
+        MultiTargetSession s = untilStopped(rs);
         assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
         assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS));
         assertFalse(s.completion().isDone(), "count 0 runs until stopped");
