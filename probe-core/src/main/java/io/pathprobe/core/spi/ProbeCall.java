@@ -25,6 +25,26 @@ public interface ProbeCall {
      */
     boolean complete(ProbeOutcome outcome);
 
+    /**
+     * Completes with {@code answer}, an answer the prober read once the deadline may already have passed: if the
+     * kernel's time of its arrival is known ({@code arrivalKnown}; the answer's RTT then ends at that time) and lies
+     * past {@code timeoutNanos}, the probe ends {@link ProbeOutcome.TimedOut timed out} and the answer is
+     * {@linkplain #reportLate reported late}, as if the deadline had been kept however busy the loop was. Without an
+     * arrival time the answer counts as it is. The one rule for every prober that owns its timeouts: an outcome
+     * depends on when the answer arrived, never on when it was read.
+     *
+     * @return whether the answer came in time (false: it came late)
+     */
+    default boolean completeUnlessLate(ProbeOutcome answer, long timeoutNanos, boolean arrivalKnown) {
+        if (arrivalKnown && answer.rttNanos() > timeoutNanos) {
+            complete(new ProbeOutcome.TimedOut(timeoutNanos));
+            reportLate(answer.rttNanos());
+            return false;
+        }
+        complete(answer);
+        return true;
+    }
+
     /** Whether an outcome has been recorded. */
     boolean isDone();
 

@@ -489,19 +489,13 @@ final class EchoLane {
                 return;
             }
             long rtt = clock.rtt(sent, stamp);
-            if (state == PendingTable.PENDING && pastDeadline(call, rtt, stamp)) {
-                // It arrived after the deadline (kernel time), though before the sweep ran: late, as if the sweep
-                // had been on time. An outcome then depends on when the answer arrived, never on how busy we are.
-                timedOut(key, call.request().timeout().toNanos());
-                call.reportLate(rtt);
-                return;
-            }
             if (state == PendingTable.PENDING) {
                 int ttl = msg.ttl >= 0 ? msg.ttl : b.controlInt(i,
                         v6 ? SocketConstants.IPPROTO_IPV6 : SocketConstants.SOL_IP,
                         v6 ? SocketConstants.IPV6_HOPLIMIT : SocketConstants.IP_TTL);
-                table.end(key, PendingTable.ANSWERED);
-                call.complete(new EchoReply(rtt, target, ttl, msg.icmpLength));
+                table.end(key, PendingTable.ANSWERED); // a further copy is a duplicate, this one in time or late
+                call.completeUnlessLate(new EchoReply(rtt, target, ttl, msg.icmpLength), timeoutNanos(call),
+                        stamp >= 0);
             } else if (state == PendingTable.ANSWERED) {
                 call.reportDuplicate();
             } else if (state == PendingTable.TIMED_OUT) {
@@ -516,23 +510,16 @@ final class EchoLane {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
-        if (pastDeadline(call, rtt, stamp)) {
-            timedOut(key, call.request().timeout().toNanos()); // after the deadline: as if the sweep had been on time
-            return;
-        }
         InetAddress from = b.source(i);
         table.end(key, PendingTable.ENDED);
-        call.complete(msg.kind == IcmpMessage.Kind.TIME_EXCEEDED
+        call.completeUnlessLate(msg.kind == IcmpMessage.Kind.TIME_EXCEEDED
                 ? new ProbeOutcome.TtlExceeded(rtt, from, msg.code)
-                : new ProbeOutcome.Unreachable(rtt, from, msg.type, msg.code, msg.mtu, null));
+                : new ProbeOutcome.Unreachable(rtt, from, msg.type, msg.code, msg.mtu, null),
+                timeoutNanos(call), stamp >= 0);
     }
 
-    /**
-     * Whether the kernel received the answer after the probe's deadline. Only with its time stamp: without one the
-     * arrival is unknown (the RTT then ends at the read), and the answer counts as it always did.
-     */
-    private static boolean pastDeadline(ProbeCall call, long rtt, long stamp) {
-        return stamp >= 0 && rtt > call.request().timeout().toNanos();
+    private static long timeoutNanos(ProbeCall call) {
+        return call.request().timeout().toNanos();
     }
 
     /** Whether the 4 or 16 address bytes at {@code off} are {@code a}'s. */
@@ -603,10 +590,6 @@ final class EchoLane {
             return;
         }
         long rtt = clock.rtt(sent, stamp);
-        if (pastDeadline(call, rtt, stamp)) {
-            timedOut(key, call.request().timeout().toNanos()); // after the deadline: as if the sweep had been on time
-            return;
-        }
         ProbeOutcome o;
         boolean icmp = e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP || e.origin() == SocketConstants.SO_EE_ORIGIN_ICMP6;
         if (icmp && e.offender() != null && e.icmpType() == (v6 ? IcmpCodec.ICMP6_TIME_EXCEEDED : IcmpCodec.ICMP_TIME_EXCEEDED)) {
@@ -621,7 +604,7 @@ final class EchoLane {
                     + (e.info() > 0 ? " (path MTU " + e.info() + ")" : ""), NativeTerms.cause(e));
         }
         table.end(key, PendingTable.ENDED);
-        call.complete(o);
+        call.completeUnlessLate(o, timeoutNanos(call), stamp >= 0);
     }
 
     // ---- timeouts (on the loop)

@@ -278,7 +278,7 @@ final class ConnectSet implements EpollIoHandle {
             long retrans = set.totalRetransmits();
             long rtt = Outcomes.handshakeRtt(retrans, set.rttMicros(), set.lastDataReceivedMillis(), loopRtt);
             release(c);
-            end(c, call, new TcpConnected(rtt, call.address(), (int) retrans, ""), true);
+            call.completeUnlessLate(new TcpConnected(rtt, call.address(), (int) retrans, ""), c.timeoutNanos, true);
             return true;
         }
         if (ops == 0 && state != TCP_CLOSE && state >= 0) {
@@ -298,21 +298,9 @@ final class ConnectSet implements EpollIoHandle {
             return true;
         }
         boolean stamped = q != null && q.error().isIcmp() && q.kernelEpochNanos() >= 0;
-        end(c, call, TcpProber.failure(call, q, localPort, c.start, loopRtt, cause, null), stamped);
+        call.completeUnlessLate(TcpProber.failure(call, q, localPort, c.start, loopRtt, cause, null), c.timeoutNanos,
+                stamped);
         return true;
-    }
-
-    /**
-     * Completes {@code c}'s call with {@code o}, unless the kernel's time of the answer ({@code arrivalKnown}: o's RTT
-     * ends at it) lies past the deadline: then it is timed out and late, as if the sweep had run on time.
-     */
-    private static void end(NativeConnect c, ProbeCall call, ProbeOutcome o, boolean arrivalKnown) {
-        if (arrivalKnown && o.rttNanos() > c.timeoutNanos) {
-            call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
-            call.reportLate(o.rttNanos());
-            return;
-        }
-        call.complete(o);
     }
 
     /**

@@ -327,15 +327,7 @@ final class UdpLane {
             return; // an ICMP error always names the quoted destination: it must be the probe's
         }
         pending.remove(key);
-        long rtt = clock.rtt(p.sentNanos, stamp);
-        if (stamp >= 0 && rtt > p.timeoutNanos) {
-            // the kernel received it after the deadline, though before the sweep ran: as if the sweep had been on
-            // time (without a stamp its arrival is unknown, and it counts as it always did)
-            p.call.complete(new ProbeOutcome.TimedOut(p.timeoutNanos));
-            p.call.reportLate(rtt);
-            return;
-        }
-        p.call.complete(outcome(e, rtt));
+        p.call.completeUnlessLate(outcome(e, clock.rtt(p.sentNanos, stamp)), p.timeoutNanos, stamp >= 0);
     }
 
     // ---- timeouts (on the loop)
