@@ -9,6 +9,7 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.spi.DeadlineQueue;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.SweepTimer;
 import io.pathprobe.tcp.TcpConnected;
@@ -20,7 +21,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.RejectedExecutionException;
 
 import static io.pathprobe.nativeio.SocketConstants.EINPROGRESS;
@@ -84,8 +86,9 @@ final class ConnectSet implements EpollIoHandle {
     private int sequence;
     private final EpollRegistration registration = new EpollRegistration();
     /** Connects in flight by deadline; ended ones leave lazily, when they reach the head. */
-    private final PriorityQueue<NativeConnect> deadlines =
-            new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
+    private final DeadlineQueue<NativeConnect> deadlines = new DeadlineQueue<>(c -> c.deadline);
+    private final Predicate<NativeConnect> open = c -> !c.closed;
+    private final Consumer<NativeConnect> timedOut = this::timedOut;
     private final SweepTimer sweeps;
 
     private ConnectSet(EpollConnects set, EventLoop loop) {
@@ -199,7 +202,7 @@ final class ConnectSet implements EpollIoHandle {
         byFd[fd] = c;
         inFlight++;
         call.onAbort(c);
-        deadlines.add(c);
+        deadlines.add(c, c.timeoutNanos);
         sweeps.atOrBefore(c.deadline);
     }
 
@@ -313,18 +316,16 @@ final class ConnectSet implements EpollIoHandle {
         }
         long now = System.nanoTime();
         reap(inFlight / BATCH + 2); // bounded: each full batch ends BATCH connects
-        NativeConnect c;
-        while ((c = deadlines.peek()) != null && (c.closed || c.deadline - now <= 0)) {
-            deadlines.poll();
-            if (!c.closed) {
-                ProbeCall call = c.call;
-                release(c);
-                call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
-            }
+        long next = deadlines.expire(now, open, timedOut);
+        if (next != Long.MAX_VALUE) {
+            sweeps.atOrBefore(next);
         }
-        if (c != null) {
-            sweeps.atOrBefore(c.deadline);
-        }
+    }
+
+    private void timedOut(NativeConnect c) {
+        ProbeCall call = c.call;
+        release(c);
+        call.complete(new ProbeOutcome.TimedOut(c.timeoutNanos));
     }
 
     /**

@@ -13,6 +13,7 @@ import io.pathprobe.nativeio.NativeSocket;
 import io.pathprobe.nativeio.ReceiveClock;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
+import io.pathprobe.core.spi.DeadlineQueue;
 import io.pathprobe.core.spi.ProbeCall;
 import io.pathprobe.core.spi.SweepTimer;
 import io.pathprobe.core.spi.NativeTerms;
@@ -22,11 +23,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -76,7 +78,10 @@ final class UdpLane {
     private int tos = -1;
     private boolean closed;
     /** Probes in flight by timeout, each queue in send order and so in deadline order (one timeout per trace). */
-    private final Map<Long, ArrayDeque<Pending>> deadlines = new HashMap<>();
+    private final DeadlineQueue<Pending> deadlines = new DeadlineQueue<>(p -> p.sentNanos + p.timeoutNanos);
+    /** Not yet answered nor aborted: the probe the key's entry still names. */
+    private final Predicate<Pending> stillPending = p -> pending.get(p.key) == p;
+    private final Consumer<Pending> timedOut = this::timedOut;
 
     /** One probe in flight. */
     private static final class Pending {
@@ -204,7 +209,7 @@ final class UdpLane {
                         NativeTerms.cause(SocketConstants.EAGAIN)));
                 return;
             }
-            deadlines.computeIfAbsent(p.timeoutNanos, t -> new ArrayDeque<>()).add(p);
+            deadlines.add(p, p.timeoutNanos);
             sweeps.atOrBefore(p.sentNanos + p.timeoutNanos);
         } catch (NativeIoException e) {
             pending.remove(key);
@@ -340,34 +345,18 @@ final class UdpLane {
         // Answers that arrived in time may still wait in the error queue while the loop was busy or had no CPU:
         // match them before anything times out.
         drainErrors(MAX_DRAIN);
-        long next = Long.MAX_VALUE;
-        for (var it = deadlines.values().iterator(); it.hasNext(); ) {
-            ArrayDeque<Pending> q = it.next();
-            while (!q.isEmpty()) {
-                Pending p = q.peek();
-                if (pending.get(p.key) != p) {
-                    q.poll(); // answered or aborted
-                    continue;
-                }
-                long due = p.sentNanos + p.timeoutNanos;
-                if (due - now > 0) {
-                    next = Math.min(next, due);
-                    break;
-                }
-                q.poll();
-                pending.remove(p.key);
-                try {
-                    p.call.complete(new ProbeOutcome.TimedOut(p.timeoutNanos));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "completing a timed-out UDP probe failed", e);
-                }
-            }
-            if (q.isEmpty()) {
-                it.remove();
-            }
-        }
+        long next = deadlines.expire(now, stillPending, timedOut);
         if (next != Long.MAX_VALUE) {
             sweeps.atOrBefore(next);
+        }
+    }
+
+    private void timedOut(Pending p) {
+        pending.remove(p.key);
+        try {
+            p.call.complete(new ProbeOutcome.TimedOut(p.timeoutNanos));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "completing a timed-out UDP probe failed", e);
         }
     }
 
