@@ -25,7 +25,9 @@ public interface Prober extends AutoCloseable {
 
     /**
      * Whether this prober times its probes out itself (e.g. a table scan that is cheaper than a timer per probe
-     * with a million probes in flight). Default: the engine arms a timer per probe.
+     * with a million probes in flight). Default: the engine arms a timer per probe. Such a prober keeps its probes
+     * in a {@link DeadlineQueue} (or a form of its own), wakes with a {@link SweepTimer}, reads what waits before it
+     * times anything out, and ends an answer read after its deadline with {@link ProbeCall#completeUnlessLate}.
      */
     default boolean handlesTimeouts() {
         return false;
