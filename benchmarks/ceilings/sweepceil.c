@@ -8,10 +8,11 @@
  * (each its own epoll set and an interleaved share of the ports: thread t takes FIRST+t, FIRST+t+THREADS, ...),
  * at most 4096 connects in flight per thread. A port is open (handshake done), closed (ECONNREFUSED), filtered (no
  * answer within TIMEOUT_MS, default 2000 as
- * pathprobe's --timeout, or an ICMP error) or an error (a local failure). What a closed port costs: socket,
- * connect (EINPROGRESS), getsockopt(SO_ERROR) and close, where the answer came during connect() (on loopback the
- * kernel runs the peer's RST inside the call and the socket takes it as the call returns); an open one adds a
- * TCP_INFO read, SO_LINGER and a getsockname; one with no answer yet goes into the epoll set. A connect
+ * pathprobe's --timeout, or an ICMP error) or an error (a local failure). What a closed port costs: two connect()
+ * calls on a socket the previous closed port left unconnected, where the answer came during connect() (on
+ * loopback the kernel runs the peer's RST inside the call and the socket takes it as the call returns; the second
+ * call reports it and dissolves the association); an open one adds SO_LINGER, a getsockname and close; one with
+ * no answer yet goes into the epoll set. A connect
  * that meets itself (its ephemeral source port is the probed port, simultaneous open with nothing listening) is
  * tried once more on another socket, as pathprobe does; nmap reports those closed too.
  *
@@ -77,27 +78,24 @@ static int state_of(int err) {
 }
 
 /*
- * Starts port's connect: returns its state when it ended inside connect() (or a self-connect's retry did),
- * -1 when it is under way (then it is in the epoll set and *fd holds its socket).
+ * Starts port's connect on *spare (a socket a refused connect left unconnected) or a new socket: returns its state
+ * when it ended inside connect() (or a self-connect's retry did), -1 when it is under way (then it is in the epoll
+ * set and *fd holds its socket). A refused socket becomes *spare.
  */
-static int start(const struct sweep *s, int ep, int port, int again, int *fd) {
+static int start(const struct sweep *s, int ep, int port, int again, int *fd, int *spare) {
     struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr = s->addr };
-    int f = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (f < 0) return ERROR;
+    int f = *spare;
+    *spare = -1;
+    if (f < 0 && (f = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0) return ERROR;
     int err = connect(f, (struct sockaddr *)&to, sizeof to) == 0 ? 0 : errno;
     if (err == EINPROGRESS) {
-        /* connect() holds the socket's lock, so an answer that came during the call is handled as it returns:
-           a RST has set the error by now. Only a connect with none yet (0) goes into the epoll set. */
-        socklen_t len = sizeof err;
-        if (getsockopt(f, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+        /* connect() holds the socket's lock, so an answer that came during the call is taken as it returns; a
+           second connect() says how it went: 0 connected, EALREADY under way, or the error, after which the
+           socket is unconnected and takes the next port's connect (no socket() and close() a closed port). */
+        err = connect(f, (struct sockaddr *)&to, sizeof to) == 0 ? 0 : errno;
+        if (err == EISCONN) err = 0;
     }
-    if (err == 0) {
-        struct tcp_info ti;
-        socklen_t len = sizeof ti;
-        if (getsockopt(f, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 || ti.tcpi_state != TCP_ESTABLISHED)
-            err = EINPROGRESS; /* no answer yet (or a listener's SYN-ACK not in: rare, and the set sees it) */
-    }
-    if (err == EINPROGRESS) {
+    if (err == EALREADY) {
         struct epoll_event e = { .events = EPOLLOUT, .data.fd = f };
         if (epoll_ctl(ep, EPOLL_CTL_ADD, f, &e) < 0) {
             close(f);
@@ -106,10 +104,14 @@ static int start(const struct sweep *s, int ep, int port, int again, int *fd) {
         *fd = f;
         return -1;
     }
+    if (err == ECONNREFUSED) {
+        *spare = f;
+        return CLOSED;
+    }
     if (err == 0) {
         if (!again && met_itself(f, port)) {
             close(f);
-            return start(s, ep, port, 1, fd);
+            return start(s, ep, port, 1, fd, spare);
         }
         struct linger l = { 1, 0 }; /* a RST, not a FIN: no TIME_WAIT left for a listener's port */
         setsockopt(f, SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -130,11 +132,11 @@ static void *run(void *arg) {
     struct pending *byfd = malloc(cap * sizeof *byfd);
     for (int fd = 0; fd < cap; fd++) byfd[fd].fd = -1;
     struct epoll_event events[BATCH];
-    int next = s->first, inflight = 0;
+    int next = s->first, inflight = 0, spare = -1;
     double timeout = s->timeout_ms / 1e3, sweep_at = now() + timeout;
     while (next <= s->last || inflight > 0) {
         while (inflight < WINDOW && next <= s->last) {
-            int fd, st = start(s, ep, next, 0, &fd);
+            int fd, st = start(s, ep, next, 0, &fd, &spare);
             if (st >= 0) {
                 s->count[st]++;
             } else if (fd >= cap) {
@@ -157,7 +159,7 @@ static void *run(void *arg) {
             inflight--;
             if (err == 0 && !again && met_itself(fd, port)) {
                 close(fd);
-                int f, st = start(s, ep, port, 1, &f);
+                int f, st = start(s, ep, port, 1, &f, &spare);
                 if (st >= 0) {
                     s->count[st]++;
                 } else {
@@ -182,6 +184,7 @@ static void *run(void *arg) {
             sweep_at = t + 0.01;
         }
     }
+    if (spare >= 0) close(spare);
     close(ep);
     free(byfd);
     return NULL;
