@@ -19,6 +19,12 @@
 # one in 28,000 of the ephemeral range's connects) is taken by nmap for a dropped packet ("Detected likely
 # self-connect", "Increased max_successful_tryno ... (packet drop)" with -d), after which it sends nothing for a
 # second; each round says how many it met.
+# Each loopback round also measures the floor under any JVM sweep, in the same minutes: the C sweep ceiling
+# (benchmarks/ceilings/sweepceil.c, one thread and two, the same ports) and the JVM's own start with bin/pathprobe
+# tcp's options and class-data archive (a class that does nothing, from exec to its main and to its exit), and
+# prints the bound "JVM floor + best ceiling sweep" beside nmap's quick rounds (those without a self-connect). A
+# bound above nmap's quick time proves the target out of reach for a JVM here; below it, it is what to aim at.
+# pathprobe's "first probe" is from exec to its header line, which it prints once the first connect has started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -108,21 +114,99 @@ json_agrees() { # text_states_file json_file
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+# The JVM floor's command: bin/pathprobe's own java options for "tcp" (read through a stand-in java that prints its
+# arguments, beside a copy of the real JDK's release file, so the launcher picks the same heap, JIT and archive),
+# with a class that does nothing appended to the class path (a class-data archive takes a longer class path).
+floor_setup() {
+  local real fake="$tmp/jdk" arg
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then real="$JAVA_HOME/bin/java"; else real=$(command -v java); fi
+  mkdir -p "$fake/bin" "$tmp/floor"
+  cp "$(dirname "$(dirname "$(readlink -f "$real")")")/release" "$fake/release"
+  printf '#!/bin/sh\nfor a; do printf "%%s\\n" "$a"; done\n' > "$fake/bin/java"; chmod +x "$fake/bin/java"
+  cat > "$tmp/floor/Floor.java" <<'EOF'
+public final class Floor {
+    public static void main(String[] args) {
+        System.out.println(System.currentTimeMillis()); // main reached
+    }
+}
+EOF
+  "$(dirname "$real")/javac" -d "$tmp/floor" "$tmp/floor/Floor.java"
+  floor_cmd=("$real")
+  while IFS= read -r arg; do
+    [ "$arg" = -jar ] && break
+    floor_cmd+=("$arg")
+  done < <(JAVA_HOME="$fake" bin/pathprobe tcp 127.0.0.1)
+  floor_cmd+=(-cp "probe-cli/target/pathprobe.jar:$tmp/floor" Floor)
+}
+
+# One empty JVM run: "MAIN EXIT", seconds from exec to main and to the process's end.
+floor_run() {
+  local s e m
+  s=$EPOCHREALTIME; m=$("${floor_cmd[@]}"); e=$EPOCHREALTIME
+  awk -v s="$s" -v e="$e" -v m="$m" 'BEGIN { printf "%.3f %.3f\n", m / 1000 - s, e - s }'
+}
+
+# One sweep by pathprobe (arguments: the launcher), its output in $tmp/lo.txt: "FIRST END", seconds from exec to
+# the header line and to the end.
+pathprobe_run() {
+  local s f="" e line
+  s=$EPOCHREALTIME
+  { "$@" tcp 127.0.0.1 -p 1-65535 -c 1 || true; } | {
+    while IFS= read -r line; do
+      [ -z "$f" ] && f=$EPOCHREALTIME
+      printf '%s\n' "$line"
+    done > "$tmp/lo.txt"
+    printf '%s' "${f:-$EPOCHREALTIME}" > "$tmp/lo.first"
+  }
+  e=$EPOCHREALTIME
+  awk -v s="$s" -v e="$e" -v f="$(cat "$tmp/lo.first")" 'BEGIN { printf "%.3f %.3f\n", f - s, e - s }'
+}
+
+# One run of the C ceiling: "WALL USER SYS OPEN CLOSED OTHER".
+ceil_run() { # threads
+  benchmarks/target/ceilings/sweepceil 127.0.0.1 "$1" | awk '{ for (i = 3; i <= NF; i++) { split($i, f, "="); v[f[1]] = f[2] }
+    printf "%s %s %s %d %d %d\n", v["wall"], v["user"], v["sys"], v["open"], v["closed"], v["filtered"] + v["errors"] }'
+}
+
 if [ "$what" = all ] || [ "$what" = loopback ]; then
+  benchmarks/ceilings/build.sh
+  floor_setup
   echo "=== 127.0.0.1, ports 1-65535 (load before: $(load))"
+  quick=() bounds=()
   for round in $(seq 1 "${RUNS:-5}"); do
     s=$(now); nmap -sT -p- -T5 -n -d -oG "$tmp/lo.nmap" 127.0.0.1 > "$tmp/lo.nmap.log" 2>&1; e=$(now)
     tn=$(secs "$s" "$e")
     selfc=$(grep -c 'self-connect' "$tmp/lo.nmap.log" || true)
-    s=$(now); bin/pathprobe tcp 127.0.0.1 -p 1-65535 -c 1 > "$tmp/lo.txt" || true; e=$(now); tp=$(secs "$s" "$e")
-    line="round $round: nmap ${tn} s (self-connects $selfc), pathprobe ${tp} s, ratio $(ratio "$tp" "$tn")"
+    [ "$selfc" = 0 ] && quick+=("$tn")
+    read -r pf tp < <(pathprobe_run bin/pathprobe)
+    line="round $round: nmap ${tn} s (self-connects $selfc), pathprobe ${tp} s (first probe at ${pf} s), ratio $(ratio "$tp" "$tn")"
     if [ -n "${BASELINE:-}" ]; then
-      s=$(now); "$BASELINE/bin/pathprobe" tcp 127.0.0.1 -p 1-65535 -c 1 > /dev/null || true; e=$(now)
-      tb=$(secs "$s" "$e"); line="$line; baseline ${tb} s, ratio $(ratio "$tb" "$tn")"
+      cp "$tmp/lo.txt" "$tmp/lo.txt.keep"
+      read -r bf tb < <(pathprobe_run "$BASELINE/bin/pathprobe")
+      mv "$tmp/lo.txt.keep" "$tmp/lo.txt"
+      line="$line; baseline ${tb} s (first probe at ${bf} s), ratio $(ratio "$tb" "$tn")"
     fi
     echo "$line   (load $(load))"
+    read -r w1 u1 k1 o1 c1 x1 < <(ceil_run 1)
+    read -r w2 u2 k2 o2 c2 x2 < <(ceil_run 2)
+    read -r fm fe < <(floor_run)
+    best=$(awk -v a="$w1" -v b="$w2" 'BEGIN { print (a < b ? a : b) }')
+    bound=$(awk -v f="$fe" -v b="$best" 'BEGIN { printf "%.3f", f + b }')
+    bounds+=("$bound")
+    echo "         sweepceil 1 thread ${w1} s (user $u1, sys $k1; open $o1, closed $c1, other $x1)," \
+      "2 threads ${w2} s (user $u2, sys $k2; open $o2, closed $c2, other $x2)"
+    echo "         JVM floor (tcp's options and archive, empty main): main at ${fm} s, exit at ${fe} s;" \
+      "bound = floor + best ceiling = ${bound} s   (load $(load))"
   done
   echo "(nmap -sT -p- -T5 -n 127.0.0.1; pathprobe tcp 127.0.0.1 -p 1-65535 -c 1, JVM start included)"
+  echo "JVM floor's command: ${floor_cmd[*]}"
+  lowest() { printf '%s\n' "$@" | sort -g | head -1; }
+  if [ ${#quick[@]} -gt 0 ]; then
+    echo "nmap's quick rounds (no self-connect): ${quick[*]} s; bounds: ${bounds[*]} s;" \
+      "lowest bound $(lowest "${bounds[@]}") s against the quickest nmap $(lowest "${quick[@]}") s"
+  else
+    echo "no quick nmap round (every one met itself); bounds: ${bounds[*]} s"
+  fi
   nmap_states "$tmp/lo.nmap" 1 65535 > "$tmp/lo.n"
   pathprobe_text_states "$tmp/lo.txt" 1 65535 > "$tmp/lo.p"
   echo "pathprobe's output: $(wc -l < "$tmp/lo.txt") lines; nmap's: $(nmap -sT -p- -T5 -n 127.0.0.1 | wc -l) lines"

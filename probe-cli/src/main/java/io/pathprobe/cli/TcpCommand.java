@@ -47,14 +47,14 @@ final class TcpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         // Every option first, then the prober, then names: the cheap checks before the slow ones.
         SessionOptions.Settings settings = probes.read();
-        List<ProbeRequest> requests = requests(settings.timeout(), settings.from(), settings.family());
-        if (isSweep(settings.plan(), requests.size())) {
-            return new TcpSweep(requests, settings.plan().deadline(), settings.rate(), probes.session.report.json,
+        SweepPairs pairs = requests(settings.timeout(), settings.from(), settings.family());
+        if (isSweep(settings.plan(), pairs.size())) {
+            return new TcpSweep(pairs, settings.plan().deadline(), settings.rate(), probes.session.report.json,
                     probes.session.report.quiet, probes.out()).run();
         }
         return probes.run(new SessionRun.Style(KIND, "TCP connect",
                 (t, stats) -> TextFormat.tcpSummary(t.label(), stats, t.elapsed)),
-                requests, settings);
+                pairs.toList(), settings);
     }
 
     /**
@@ -71,7 +71,7 @@ final class TcpCommand implements Callable<Integer> {
     static final int SWEEP_ABOVE = 25;
 
     /** Parses the targets, checks the prober, then resolves every host before anything is sent. */
-    private List<ProbeRequest> requests(Duration timeout, VantagePoint from, NameResolver.Family family) {
+    private SweepPairs requests(Duration timeout, VantagePoint from, NameResolver.Family family) {
         List<Integer> defaultPorts = List.of();
         if (ports != null) {
             try {
@@ -104,20 +104,16 @@ final class TcpCommand implements Callable<Integer> {
                 addresses.put(s.host(), HostResolver.resolve(s.host(), family));
             }
         }
-        List<ProbeRequest> requests = new ArrayList<>();
+        SweepPairs all = new SweepPairs();
         for (TargetSpec s : specs) {
             InetAddress a = addresses.get(s.host());
-            ProbeRequest first = null;
-            for (int port : s.ports().isEmpty() ? defaultPorts : s.ports()) {
-                if (first == null) {
-                    first = ProbeRequest.builder(KIND).target(s.host(), a).port(port).timeout(timeout)
-                            .vantagePoint(from).build();
-                    probes.vantage.checkTarget(first.targetLabel(), a); // the address's: once a host
-                }
-                requests.add(first.withPort(port)); // a sweep's 65,535 share all but the port
-            }
+            List<Integer> targetPorts = s.ports().isEmpty() ? defaultPorts : s.ports();
+            ProbeRequest first = ProbeRequest.builder(KIND).target(s.host(), a).port(targetPorts.get(0))
+                    .timeout(timeout).vantagePoint(from).build();
+            probes.vantage.checkTarget(first.targetLabel(), a); // the address's: once a host
+            all.add(first, targetPorts); // a sweep's 65,535 share all but the port
         }
-        return requests;
+        return all;
     }
 
     /** One target argument: a host with its ports, or an IPv4 range (10.0.0.0/24 or 10.0.0.0/24:80,443). */

@@ -108,7 +108,7 @@ final class TcpSweep {
         }
     }
 
-    private final List<ProbeRequest> requests;
+    private final SweepPairs pairs;
     private final Duration deadline;
     private final long maxProbesPerSecond;
     private final boolean json;
@@ -136,15 +136,15 @@ final class TcpSweep {
     /**
      * @param deadline when to stop starting connects (zero: none); ports not started by then are "not probed"
      */
-    TcpSweep(List<ProbeRequest> requests, Duration deadline, long maxProbesPerSecond, boolean json, boolean quiet,
+    TcpSweep(SweepPairs pairs, Duration deadline, long maxProbesPerSecond, boolean json, boolean quiet,
              PrintWriter out) {
-        this.requests = requests;
+        this.pairs = pairs;
         this.deadline = deadline;
         this.maxProbesPerSecond = maxProbesPerSecond;
         this.json = json;
         this.quiet = quiet;
         this.out = out;
-        this.outcomes = new AtomicReferenceArray<>(requests.size());
+        this.outcomes = new AtomicReferenceArray<>(pairs.size());
     }
 
     /**
@@ -168,7 +168,7 @@ final class TcpSweep {
                 out.println(header());
                 out.flush();
             }
-            while (next.get() < requests.size() && !stopping) {
+            while (next.get() < pairs.size() && !stopping) {
                 long now = System.nanoTime();
                 if (now - stopAt >= 0) {
                     break;
@@ -204,7 +204,7 @@ final class TcpSweep {
     private boolean submit(ProbeEngine engine, int i) {
         CompletableFuture<ProbeOutcome> f;
         try {
-            f = engine.probe(requests.get(i));
+            f = engine.probe(pairs.get(i));
         } catch (RuntimeException e) { // invalid request (the first), or the engine closed: this pair is unprobed
             release();
             if (e instanceof IllegalStateException) {
@@ -228,8 +228,8 @@ final class TcpSweep {
         // taken on a loop is still about to start.
         outstanding.incrementAndGet();
         int i = next.getAndIncrement();
-        if (i >= requests.size() || System.nanoTime() - stopAt >= 0) {
-            if (i < requests.size()) {
+        if (i >= pairs.size() || System.nanoTime() - stopAt >= 0) {
+            if (i < pairs.size()) {
                 stopping = true; // the run's deadline: this pair and the rest stay unprobed
             }
             release();
@@ -259,7 +259,7 @@ final class TcpSweep {
         if (o != null) {
             outcomes.set(index, o);
         }
-        if (!stopping && next.get() < requests.size()) {
+        if (!stopping && next.get() < pairs.size()) {
             refill(); // before this slot is released: the count never drops to none while pairs are left
         }
         release();
@@ -311,11 +311,11 @@ final class TcpSweep {
     }
 
     private String header() {
-        long hosts = requests.stream().map(ProbeRequest::host).distinct().count();
-        ProbeRequest first = requests.get(0);
+        long hosts = pairs.hosts();
+        ProbeRequest first = pairs.first(0);
         String what = hosts == 1 ? first.host() + (first.address() != null && !HostResolver.isLiteral(first.host())
                 ? " (" + AddressText.of(first.address()) + ")" : "") : hosts + " hosts";
-        return "TCP sweep of " + what + ": " + requests.size() + (requests.size() == 1 ? " port" : " ports")
+        return "TCP sweep of " + what + ": " + pairs.size() + (pairs.size() == 1 ? " port" : " ports")
                 + ", one connect each, timeout " + Durations.format(first.timeout())
                 + (deadline.isZero() ? "" : ", deadline " + Durations.format(deadline));
     }
@@ -328,11 +328,14 @@ final class TcpSweep {
             }
             reported = true;
             Map<String, List<Integer>> byHost = new LinkedHashMap<>();
-            for (int i = 0; i < requests.size(); i++) {
-                byHost.computeIfAbsent(requests.get(i).host(), h -> new ArrayList<>()).add(i);
+            for (int t = 0; t < pairs.targets(); t++) {
+                List<Integer> host = byHost.computeIfAbsent(pairs.first(t).host(), h -> new ArrayList<>());
+                for (int i = pairs.start(t), end = i + pairs.pairs(t); i < end; i++) {
+                    host.add(i);
+                }
             }
             boolean allOpen = true;
-            for (int i = 0; i < requests.size(); i++) {
+            for (int i = 0; i < pairs.size(); i++) {
                 allOpen &= State.of(outcomes.get(i)) == State.OPEN;
             }
             exitCode = allOpen ? 0 : 1;
@@ -351,7 +354,7 @@ final class TcpSweep {
         for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
             EnumMap<State, Long> counts = countsOf(h.getValue());
             counts.forEach((s, n) -> total.merge(s, n, Long::sum));
-            ProbeRequest first = requests.get(h.getValue().get(0));
+            ProbeRequest first = pairs.get(h.getValue().get(0));
             String label = first.address() == null || HostResolver.isLiteral(first.host()) ? first.host()
                     : first.host() + " (" + AddressText.of(first.address()) + ")";
             out.println();
@@ -368,13 +371,13 @@ final class TcpSweep {
                 ProbeOutcome o = outcomes.get(i);
                 State s = State.of(o);
                 if (s != hidden && s != State.NOT_PROBED) {
-                    out.println(TextFormat.outcome(requests.get(i).targetLabel(), o));
+                    out.println(TextFormat.outcome(pairs.get(i).targetLabel(), o));
                 }
             }
         }
         if (byHost.size() > 1) {
             out.println();
-            out.println(byHost.size() + " hosts, " + requests.size() + " ports: " + counts(total));
+            out.println(byHost.size() + " hosts, " + pairs.size() + " ports: " + counts(total));
         }
         out.println("swept in " + Durations.format(Duration.ofMillis(elapsedNanos / 1_000_000)));
     }
@@ -437,7 +440,7 @@ final class TcpSweep {
             g.writeNumberField("timeMs", elapsedNanos / 1e6);
             g.writeArrayFieldStart("hosts");
             for (Map.Entry<String, List<Integer>> h : byHost.entrySet()) {
-                ProbeRequest first = requests.get(h.getValue().get(0));
+                ProbeRequest first = pairs.get(h.getValue().get(0));
                 g.writeStartObject();
                 g.writeStringField("host", first.host());
                 g.writeStringField("address", first.address() == null ? null : AddressText.of(first.address()));
@@ -451,7 +454,7 @@ final class TcpSweep {
                 g.writeArrayFieldStart("ports");
                 for (int i : h.getValue()) {
                     ProbeOutcome o = outcomes.get(i);
-                    Json.MAPPER.writeValue(g, new Port(requests.get(i).port(), jsonName(State.of(o)),
+                    Json.MAPPER.writeValue(g, new Port(pairs.port(i), jsonName(State.of(o)),
                             o == null ? null : CaptureEvent.of(0, "", 0, "", "", 0, 0, 0, o)));
                 }
                 g.writeEndArray();

@@ -178,5 +178,6 @@ public final class SocketConstants {
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;
+    public static final int EALREADY = 114;
     public static final int EINPROGRESS = 115;
 }

@@ -279,6 +279,39 @@ class TcpProberLoopbackTest {
     }
 
     /**
+     * A refused connect leaves its socket to the loop's next probe (a second connect() dissolved the association):
+     * probes one after another on one loop, refused and connected, IPv4 and IPv6, with and without a TTL, each end as
+     * they should, and 300 refused ones in a row leave no more open files than the one spare socket.
+     */
+    @Test
+    void aRefusedConnectsSocketServesTheNextProbes() throws Exception {
+        assumeEpoll();
+        try (ProbeEngine one = ProbeEngine.builder().threads(1).build();
+             TcpListener s = TcpListener.readingToEnd(V4)) {
+            int closed = TcpListener.closedPort(V4);
+            assertRefused(probe(one, tcp(V4, closed).build()), V4); // the loop's set and its first spare
+            assertConnected(probe(one, tcp(V4, s.port()).build()), V4, 0);
+            assertRefused(probe(one, tcp(V4, closed).build()), V4);
+            assertRefused(probe(one, tcp(V4, closed).build()), V4);
+            assertConnected(probe(one, tcp(V4, s.port()).option(ProbeOption.TTL, 5).build()), V4, 0);
+            assertRefused(probe(one, tcp(V4, closed).option(ProbeOption.TTL, 5).build()), V4);
+            assertRefused(probe(one, tcp(V4, closed).build()), V4);
+            if (TcpListener.hasIpv6Loopback()) {
+                InetAddress v6 = InetAddress.getByName("::1");
+                assertRefused(probe(one, tcp(v6, TcpListener.closedPort(v6)).build()), v6);
+                assertRefused(probe(one, tcp(V4, closed).build()), V4);
+            }
+            long fdsBefore = openFiles();
+            for (int i = 0; i < 300; i++) {
+                assertRefused(probe(one, tcp(V4, closed).build()), V4);
+            }
+            assertTrue(openFiles() <= fdsBefore + 1, "open files " + openFiles() + ", before " + fdsBefore);
+            assertConnected(probe(one, tcp(V4, s.port()).build()), V4, 0);
+            assertTrue(s.awaitFinished(3, Duration.ofMillis(10_000)), "server finished " + s.finished() + " of 3");
+        }
+    }
+
+    /**
      * Many probes in flight at once on both loops, connected and refused: every one ends as it should, none is
      * lost or mixed up, and every socket is closed afterwards (the process's open files return to what they were).
      */

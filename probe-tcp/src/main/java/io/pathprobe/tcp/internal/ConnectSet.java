@@ -25,7 +25,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.concurrent.RejectedExecutionException;
 
+import static io.pathprobe.nativeio.SocketConstants.EALREADY;
+import static io.pathprobe.nativeio.SocketConstants.ECONNREFUSED;
 import static io.pathprobe.nativeio.SocketConstants.EINPROGRESS;
+import static io.pathprobe.nativeio.SocketConstants.EISCONN;
 import static io.pathprobe.nativeio.SocketConstants.EPOLLERR;
 import static io.pathprobe.nativeio.SocketConstants.EPOLLHUP;
 import static io.pathprobe.nativeio.SocketConstants.EPOLLOUT;
@@ -56,8 +59,13 @@ import static io.pathprobe.nativeio.SocketConstants.TCP_SYN_SENT;
  * whether the handshake finished), on failure SO_ERROR and the error queue, and one close: what a C program does.
  *
  * <p>Where the answer is known before connect() returns (loopback, a veth into a namespace: the kernel runs the
- * peer's reply in the same call), the TCP_INFO read right after connect() finds the socket established or closed,
- * and the probe ends without touching the set at all.
+ * peer's reply in the same call, and the socket, which connect() holds locked, takes it as the call returns), the
+ * probe ends without touching the set at all: a second connect() to the same address says how it went, 0 connected
+ * (TCP_INFO then has the handshake's figures), EALREADY still under way, or the failure. A failed one leaves the
+ * socket unconnected and able to connect again (connect(2)'s "dissolve the association"), so a plain refusal (a
+ * RST, nothing in the error queue) keeps its socket as this set's one spare, and the next probe with the same
+ * settings connects on it. A sweep's closed port then costs connect, connect and the error-queue read, where a
+ * socket of its own added socket(), IP_RECVERR and close() (sweepceil.c does the same: a third less kernel time).
  *
  * <p>Everything runs on the loop. Each socket's epoll data is its descriptor and a sequence number, so an event
  * still queued for a descriptor that was closed and reused within one batch is not taken for the new socket's.
@@ -90,6 +98,10 @@ final class ConnectSet implements EpollIoHandle {
     private final Predicate<NativeConnect> open = c -> !c.closed;
     private final Consumer<NativeConnect> timedOut = this::timedOut;
     private final SweepTimer sweeps;
+    /** A socket left unconnected by a refused connect, set up as {@link #spareSettings} say, or -1. */
+    private int spareFd = -1;
+    private boolean spareV6;
+    private TcpSettings spareSettings;
 
     private ConnectSet(EpollConnects set, EventLoop loop) {
         this.set = set;
@@ -157,39 +169,47 @@ final class ConnectSet implements EpollIoHandle {
         }
         InetAddress target = call.address();
         boolean v6 = target instanceof Inet6Address;
-        int fd = set.tcpSocket(v6);
+        int fd = takeSpare(v6, s);
+        int errno;
         if (fd < 0) {
-            setUpFailed(call, s, -1, -fd);
-            return;
-        }
-        int errno = configure(fd, s, v6);
-        if (errno != 0) {
-            setUpFailed(call, s, fd, errno);
-            return;
+            fd = set.tcpSocket(v6);
+            if (fd < 0) {
+                setUpFailed(call, s, -1, -fd);
+                return;
+            }
+            errno = configure(fd, s, v6);
+            if (errno != 0) {
+                setUpFailed(call, s, fd, errno);
+                return;
+            }
         }
         InetSocketAddress remote = new InetSocketAddress(target, call.request().port());
         long start = System.nanoTime();
         errno = set.connect(fd, remote, v6);
-        if (errno != 0) {
-            if (errno != EINPROGRESS) {
-                // connect() itself failed: a local route failure, or no local port or buffer to spare
-                ErrnoCause cause = Errnos.cause(errno);
-                if (TcpProber.isShortage(cause, s)) {
-                    set.close(fd);
-                    call.retryLater(cause);
-                    return;
-                }
-                TcpProber.QueuedError q = TcpProber.readErrorQueue(fd);
-                long now = System.nanoTime();
-                int localPort = q == null ? 0 : localPort(fd);
+        if (errno != 0 && errno != EINPROGRESS) {
+            // connect() itself failed: a local route failure, or no local port or buffer to spare
+            ErrnoCause cause = Errnos.cause(errno);
+            if (TcpProber.isShortage(cause, s)) {
                 set.close(fd);
-                call.complete(TcpProber.failure(call, q, localPort, start, now - start, cause, null));
+                call.retryLater(cause);
                 return;
             }
+            TcpProber.QueuedError q = TcpProber.readErrorQueue(fd);
+            long now = System.nanoTime();
+            int localPort = q == null ? 0 : localPort(fd);
+            set.close(fd);
+            call.complete(TcpProber.failure(call, q, localPort, start, now - start, cause, null));
+            return;
         }
+        // Under way: connect() once more says whether the answer came during the call (class comment).
+        int answer = errno == 0 ? 0 : set.connect(fd, remote, v6);
         NativeConnect c = new NativeConnect(this, call, s, again, fd, ++sequence, start);
-        if (finish(c, 0)) {
-            return; // known before connect() returned
+        if (answer != 0 && answer != EALREADY && answer != EISCONN) {
+            failed(c, call, answer, TCP_CLOSE, v6);
+            return; // refused (or unreachable) before connect() returned
+        }
+        if (answer != EALREADY && finish(c, 0)) {
+            return; // connected before connect() returned
         }
         errno = set.add(fd, EPOLLOUT, (long) c.sequence << 32 | fd);
         if (errno != 0) {
@@ -209,7 +229,7 @@ final class ConnectSet implements EpollIoHandle {
     /** Socket options as the request asks; 0, or the errno of the first that failed. */
     private int configure(int fd, TcpSettings s, boolean v6) {
         // No SO_LINGER here: only a connected socket's close sends anything, so finish() sets it on those
-        // alone, and a refused or unanswered connect costs one system call fewer (a port sweep: 7 instead of 8).
+        // alone, and a refused or unanswered connect costs one system call fewer; a spare socket keeps these.
         int errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR, 1);
         if (errno == 0 && s.ttl() > 0) {
             errno = setInt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, s.ttl());
@@ -289,21 +309,64 @@ final class ConnectSet implements EpollIoHandle {
         }
         // The loop reported it (EPOLLOUT comes once the handshake is over, EPOLLERR with an error or an ICMP error
         // queued): it ends now, so that a level-triggered event cannot repeat.
-        int errno = set.soError(c.fd);
-        TcpProber.QueuedError q = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
-        int localPort = q == null ? 0 : localPort(c.fd);
-        q = TcpProber.aboutThisConnect(call, q, localPort);
-        release(c);
+        failed(c, call, set.soError(c.fd), state, null);
+        return true;
+    }
+
+    /**
+     * Ends {@code c}, whose connect failed with {@code errno} (0 when the socket holds none) in TCP {@code state},
+     * and closes its socket, or keeps it as the spare when the failure came during connect() ({@code inlineV6}
+     * non-null: whether it is an IPv6 socket) as a plain refusal: a RST, nothing in the error queue.
+     */
+    private void failed(NativeConnect c, ProbeCall call, int errno, int state, Boolean inlineV6) {
+        long loopRtt = System.nanoTime() - c.start;
+        TcpProber.QueuedError queued = TcpProber.readErrorQueue(c.fd); // before close: the queue dies with the socket
+        int localPort = queued == null ? 0 : localPort(c.fd);
+        TcpProber.QueuedError q = TcpProber.aboutThisConnect(call, queued, localPort);
+        if (inlineV6 != null && errno == ECONNREFUSED && queued == null && c.settings.source() == null) {
+            keepAsSpare(c, inlineV6);
+        } else {
+            release(c);
+        }
         ErrnoCause cause = errno > 0 ? Errnos.cause(errno) : null;
         if (cause == null && q == null) {
             call.complete(new ProbeOutcome.LocalError("connect to " + call.request().targetLabel()
                     + " ended in TCP state " + state + " with no error", null));
-            return true;
+            return;
         }
         boolean stamped = q != null && q.error().isIcmp() && q.kernelEpochNanos() >= 0;
         call.completeUnlessLate(TcpProber.failure(call, q, localPort, c.start, loopRtt, cause, null), c.timeoutNanos,
                 stamped);
-        return true;
+    }
+
+    /**
+     * Keeps the socket of {@code c} (refused during connect(), so unconnected again, and never in the epoll set) for
+     * the next probe with the same settings; closes it when a spare is already kept.
+     */
+    private void keepAsSpare(NativeConnect c, boolean v6) {
+        if (spareFd >= 0 || registration.isClosed()) {
+            release(c);
+            return;
+        }
+        c.closed = true;
+        c.call = null;
+        spareFd = c.fd;
+        spareV6 = v6;
+        spareSettings = c.settings;
+    }
+
+    /** The spare socket if it was set up as {@code s} asks for a {@code v6} target (it is then taken), else -1. */
+    private int takeSpare(boolean v6, TcpSettings s) {
+        int fd = spareFd;
+        if (fd < 0) {
+            return -1;
+        }
+        spareFd = -1;
+        if (spareV6 == v6 && spareSettings.equals(s)) {
+            return fd;
+        }
+        set.close(fd);
+        return -1;
     }
 
     /**
@@ -427,6 +490,10 @@ final class ConnectSet implements EpollIoHandle {
         }
         sweeps.cancel();
         deadlines.clear();
+        if (spareFd >= 0) {
+            set.close(spareFd);
+            spareFd = -1;
+        }
         for (NativeConnect c : byFd) {
             if (c != null) {
                 release(c);
