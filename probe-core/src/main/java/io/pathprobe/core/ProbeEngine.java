@@ -182,6 +182,16 @@ public final class ProbeEngine implements AutoCloseable {
         return calls.submit(prober, request, observer);
     }
 
+    /**
+     * Like {@link #probe(ProbeRequest, ProbeEventListener)} for a request already {@link #validate validated} (a
+     * session's own, checked once at its start), with {@code observer} told of the probe's end as well
+     * ({@link ProbeEventListener#probeFinished(ProbeHandle, ProbeOutcome)} or {@code probeFailed}), so that the
+     * caller needs no completion stage on the future.
+     */
+    void submitValidated(ProbeRequest request, ProbeEventListener observer) {
+        calls.submit(prober(request.kind()), request, observer);
+    }
+
     /** Checks {@code request} against its prober without running it (for {@link MultiTargetSession}). */
     void validate(ProbeRequest request) {
         prober(request.kind()).validate(request);
