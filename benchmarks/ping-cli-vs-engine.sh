@@ -40,7 +40,7 @@ vreplies() { awk -F' : ' '{ n = split($2, a, " "); for (i = 1; i <= n; i++) if (
 preplies() { awk '/packets transmitted/ { r += $4 } END { print r + 0 }'; }
 # The probe phase of a ping run (its summaries on stdin): replies over the longest "time" (ms), as a rate.
 pphase() { awk '/packets transmitted/ { r += $4; t = $NF; sub(/ms$/, "", t); if (t + 0 > m) m = t + 0 }
-  END { printf "%.0f", m > 0 ? r / (m / 1000) : 0 }'; }
+  END { printf "%.0f", (m > 0 ? r / (m / 1000) : 0) }'; }
 # IcmpRate's rate from its first line.
 erate() { sed -n '1s/.*: \([0-9]*\)\/s$/\1/p'; }
 
