@@ -331,7 +331,8 @@ public final class MultiTargetSession {
     /**
      * One sent probe: hears of its end and of its extra answers from the engine (one object a probe, and no
      * completion stage on its future). It lives as long as the engine tells of the probe's late and duplicate
-     * answers (twice its timeout), so it holds only its target and number: 24 bytes.
+     * answers (for ICMP until its timeout, a timeout longer if it timed out), so it holds only its target and number:
+     * 24 bytes.
      */
     private static final class Sent implements ProbeEventListener {
         private final Target t;
