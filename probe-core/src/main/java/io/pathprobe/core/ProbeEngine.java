@@ -174,19 +174,11 @@ public final class ProbeEngine implements AutoCloseable {
         return calls.submit(prober, request);
     }
 
-    /** Like {@link #probe}, telling {@code observer} of this probe's duplicate and late answers (for sessions). */
-    CompletableFuture<ProbeOutcome> probe(ProbeRequest request, ProbeEventListener observer) {
-        Objects.requireNonNull(request, "request");
-        Prober prober = prober(request.kind());
-        prober.validate(request);
-        return calls.submit(prober, request, observer);
-    }
-
     /**
-     * Like {@link #probe(ProbeRequest, ProbeEventListener)} for a request already {@link #validate validated} (a
-     * session's own, checked once at its start), with {@code observer} told of the probe's end as well
-     * ({@link ProbeEventListener#probeFinished(ProbeHandle, ProbeOutcome)} or {@code probeFailed}), so that the
-     * caller needs no completion stage on the future.
+     * Starts a probe for a session, whose request was {@link #validate validated} once when it started (not at each
+     * probe), telling {@code observer} of this probe's end
+     * ({@link ProbeEventListener#probeFinished(ProbeHandle, ProbeOutcome)} or {@code probeFailed}: no completion
+     * stage on a future) and of its duplicate and late answers. Same exceptions as {@link #probe} but the check's.
      */
     void submitValidated(ProbeRequest request, ProbeEventListener observer) {
         calls.submit(prober(request.kind()), request, observer);
