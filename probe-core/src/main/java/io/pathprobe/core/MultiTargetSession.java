@@ -88,28 +88,12 @@ public final class MultiTargetSession {
 
         /** Counts a send, unless the target has ended; whether it did. */
         boolean countSend() {
-            while (true) {
-                long s = sends.get();
-                if (s < 0) {
-                    return false;
-                }
-                if (sends.compareAndSet(s, s + 1)) {
-                    return true;
-                }
-            }
+            return sends.getAndUpdate(s -> s < 0 ? s : s + 1) >= 0;
         }
 
         /** Ends the send count; false when it had ended already. */
         boolean endSends() {
-            while (true) {
-                long s = sends.get();
-                if (s < 0) {
-                    return false;
-                }
-                if (sends.compareAndSet(s, s | ENDED)) {
-                    return true;
-                }
-            }
+            return sends.getAndUpdate(s -> s | ENDED) >= 0;
         }
 
         /** Brings the statistics' send count up to date: before an outcome or a read. Holds the lock. */
@@ -197,7 +181,7 @@ public final class MultiTargetSession {
             ProbeEngine.checkInterval(gap);
         }
         for (ProbeRequest r : requests) {
-            engine.validate(r);
+            engine.validate(r); // once a target: its probes are submitted without a check each
         }
         MultiTargetSession s = new MultiTargetSession(engine, requests, plan, gap, window,
                 listener == null ? new Listener() { } : listener);
@@ -336,24 +320,21 @@ public final class MultiTargetSession {
             return;
         }
         listener.onSent(index, seq);
-        Sent sent = new Sent(t, seq);
-        CompletableFuture<ProbeOutcome> f;
         try {
-            f = engine.probe(t.request, sent);
+            engine.submitValidated(t.request, new Sent(t, seq)); // validated once, at the start
         } catch (RuntimeException e) {
             ended(index, t, seq, new ProbeOutcome.LocalError("probe not started: " + e.getMessage(), null));
             throw e;
         }
-        f.whenComplete(sent);
     }
 
     /**
-     * One sent probe: hears of its extra answers and of its end (one object a probe, not a listener and a lambda).
-     * It lives as long as the engine tells of the probe's late and duplicate answers (twice its timeout), so it
-     * holds only its target and number: 24 bytes.
+     * One sent probe: hears of its end and of its extra answers from the engine (one object a probe, and no
+     * completion stage on its future). It lives as long as the engine tells of the probe's late and duplicate
+     * answers (for ICMP until its timeout, a timeout longer if it timed out), so it holds only its target and number:
+     * 24 bytes.
      */
-    private static final class Sent implements ProbeEventListener,
-            java.util.function.BiConsumer<ProbeOutcome, Throwable> {
+    private static final class Sent implements ProbeEventListener {
         private final Target t;
         private final long seq;
 
@@ -363,9 +344,13 @@ public final class MultiTargetSession {
         }
 
         @Override
-        public void accept(ProbeOutcome outcome, Throwable error) {
-            t.session.ended(t.index, t, seq,
-                    outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null));
+        public void probeFinished(ProbeHandle probe, ProbeOutcome outcome) {
+            t.session.ended(t.index, t, seq, outcome);
+        }
+
+        @Override
+        public void probeFailed(ProbeHandle probe, ProbeOutcome outcome) {
+            t.session.ended(t.index, t, seq, outcome);
         }
 
         @Override

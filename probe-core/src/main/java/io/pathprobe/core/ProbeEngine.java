@@ -174,12 +174,14 @@ public final class ProbeEngine implements AutoCloseable {
         return calls.submit(prober, request);
     }
 
-    /** Like {@link #probe}, telling {@code observer} of this probe's duplicate and late answers (for sessions). */
-    CompletableFuture<ProbeOutcome> probe(ProbeRequest request, ProbeEventListener observer) {
-        Objects.requireNonNull(request, "request");
-        Prober prober = prober(request.kind());
-        prober.validate(request);
-        return calls.submit(prober, request, observer);
+    /**
+     * Starts a probe for a session, whose request was {@link #validate validated} once when it started (not at each
+     * probe), telling {@code observer} of this probe's end
+     * ({@link ProbeEventListener#probeFinished(ProbeHandle, ProbeOutcome)} or {@code probeFailed}: no completion
+     * stage on a future) and of its duplicate and late answers. Same exceptions as {@link #probe} but the check's.
+     */
+    void submitValidated(ProbeRequest request, ProbeEventListener observer) {
+        calls.submit(prober(request.kind()), request, observer);
     }
 
     /** Checks {@code request} against its prober without running it (for {@link MultiTargetSession}). */

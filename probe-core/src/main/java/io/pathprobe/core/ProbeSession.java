@@ -58,10 +58,7 @@ public final class ProbeSession extends RepeatedRun {
         }
         listener.onSent(this, seq);
         try {
-            engine.probe(request, extrasFor(seq)).whenComplete((outcome, error) -> {
-                ProbeOutcome o = outcome != null ? outcome : new ProbeOutcome.LocalError(String.valueOf(error), null);
-                ended(seq, o);
-            });
+            engine.submitValidated(request, observer(seq)); // validated when the session started
         } catch (RuntimeException e) {
             ended(seq, new ProbeOutcome.LocalError("probe not started: " + e.getMessage(), null));
             stop();
@@ -101,9 +98,22 @@ public final class ProbeSession extends RepeatedRun {
         stats.recordCorrupted();
     }
 
-    /** Routes probe {@code seq}'s duplicate, late and corrupted answers into the statistics and to the listener. */
-    private ProbeEventListener extrasFor(long seq) {
+    /**
+     * Hears of probe {@code seq}'s end, and routes its duplicate, late and corrupted answers into the statistics and to
+     * the listener (one object a probe, and no completion stage on its future).
+     */
+    private ProbeEventListener observer(long seq) {
         return new ProbeEventListener() {
+            @Override
+            public void probeFinished(ProbeHandle probe, ProbeOutcome outcome) {
+                ended(seq, outcome);
+            }
+
+            @Override
+            public void probeFailed(ProbeHandle probe, ProbeOutcome outcome) {
+                ended(seq, outcome);
+            }
+
             @Override
             public void probeDuplicate(ProbeRequest r) {
                 recordDuplicate();

@@ -90,8 +90,8 @@ public final class EngineCalls {
     }
 
     /**
-     * Queues a probe; {@code observer} (may be null) hears of this probe's duplicate and late answers, as the
-     * engine's listeners do.
+     * Queues a probe; {@code observer} (may be null) hears of this probe's end and of its duplicate and late
+     * answers, as the engine's listeners do (its end after theirs, before the future completes).
      */
     public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request, ProbeEventListener observer) {
         if (shutdown) {
@@ -299,6 +299,9 @@ public final class EngineCalls {
         @Override
         public void finished(EngineCall call) {
             EngineCalls.this.finished(call);
+            if (observer != null) { // a session hears of the end here: no completion stage per probe
+                tell(observer, call);
+            }
         }
 
         @Override
@@ -381,19 +384,22 @@ public final class EngineCalls {
                 pacer.release();
             }
         }
-        ProbeOutcome end = call.outcome();
-        boolean failed = end.category() == OutcomeCategory.LOCAL_ERROR;
         for (int i = 0; i < listeners.size(); i++) { // no iterator per probe
-            ProbeEventListener l = listeners.get(i);
-            try {
-                if (failed) {
-                    l.probeFailed(call, end);
-                } else {
-                    l.probeFinished(call, end);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "probe listener failed", e);
+            tell(listeners.get(i), call);
+        }
+    }
+
+    /** Tells {@code l} of {@code call}'s end; a failing listener is logged, and the probe still ends. */
+    private static void tell(ProbeEventListener l, EngineCall call) {
+        ProbeOutcome end = call.outcome();
+        try {
+            if (end.category() == OutcomeCategory.LOCAL_ERROR) {
+                l.probeFailed(call, end);
+            } else {
+                l.probeFinished(call, end);
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "probe listener failed", e);
         }
     }
 

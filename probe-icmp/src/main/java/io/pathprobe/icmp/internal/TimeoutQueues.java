@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Timeouts for a million probes without a timer each: probes with the same timeout go into one FIFO ring of
  * {@code (generation, key)} longs in send order, so each ring is sorted by deadline and a sweep only looks at ring
- * heads. A probe passes through two rings' worth of time: until its timeout (then, if still pending, it times
- * out) and then as long again lingering (so a late or duplicate answer is recognised), after which its key is freed.
+ * heads. A probe passes through up to two rings' worth of time: until its timeout (then, if still pending, it times
+ * out), while an answer to it is told as a duplicate; then, once timed out, as long again lingering (so a late answer
+ * is recognised), after which its key is freed. An answered or otherwise ended probe's key is freed at its timeout.
  * 8 bytes per probe. Confined to the lane's event loop.
  */
 public final class TimeoutQueues {
@@ -80,7 +81,14 @@ public final class TimeoutQueues {
             if (table.state(key) == PendingTable.PENDING) {
                 expiry.timedOut(key, r.timeoutNanos);
             }
-            r.lingering.add(e);
+            byte state = table.state(key);
+            if (state == PendingTable.ANSWERED || state == PendingTable.ENDED) {
+                // Nothing needs it longer: a duplicate is counted within the probe's own wait, and an ended probe
+                // ignores answers. Held a second timeout, answered echoes were most of a fast ping's live heap.
+                table.free(key);
+            } else {
+                r.lingering.add(e);
+            }
         }
         return Long.MAX_VALUE;
     }

@@ -65,6 +65,33 @@ class PendingTableTest {
     }
 
     @Test
+    void answeredAndEndedProbesAreFreedAtTheirTimeoutAndOnlyTimedOutOnesLinger() {
+        PendingTable t = new PendingTable(1);
+        t.addPage();
+        TimeoutQueues q = new TimeoutQueues(t);
+        int answered = t.allocate("answered", 100);
+        q.add(answered, 50);
+        int ended = t.allocate("ended", 100);
+        q.add(ended, 50);
+        int silent = t.allocate("silent", 100);
+        q.add(silent, 50);
+        t.end(answered, PendingTable.ANSWERED);
+        t.end(ended, PendingTable.ENDED);
+        TimeoutQueues.Expiry e = (k, timeout) -> t.end(k, PendingTable.TIMED_OUT);
+        assertEquals(150, q.sweep(149, e), "nothing due before 100 + 50");
+        assertEquals(PendingTable.ANSWERED, t.state(answered), "a duplicate within the wait is still told");
+        assertEquals(200, q.sweep(150, e), "only the timed-out probe is left, lingering until 100 + 2*50");
+        assertEquals(PendingTable.FREE, t.state(answered));
+        assertNull(t.owner(answered), "the answered probe's owner is let go at its timeout");
+        assertEquals(PendingTable.FREE, t.state(ended));
+        assertEquals(PendingTable.TIMED_OUT, t.state(silent), "a late answer to it is still recognised");
+        assertEquals(1, q.size());
+        assertEquals(Long.MAX_VALUE, q.sweep(200, e));
+        assertEquals(PendingTable.FREE, t.state(silent));
+        assertEquals(0, q.size());
+    }
+
+    @Test
     void timeoutQueuesTimeOutPendingProbesInOrderAndFreeAfterLingering() {
         PendingTable t = new PendingTable(1);
         t.addPage();
