@@ -451,7 +451,8 @@ final class EchoLane {
         ByteBuffer d = b.data();
         int off = b.dataOffset(i);
         int len = b.length(i);
-        boolean ok = raw && !v6 ? IcmpCodec.parseIpv4(d, off, len, msg) : IcmpCodec.parseIcmp(d, off, len, v6, msg);
+        // A raw socket gets a message before the kernel's ICMP checks; a ping socket only one that passed them.
+        boolean ok = raw && !v6 ? IcmpCodec.parseIpv4(d, off, len, msg) : IcmpCodec.parseIcmp(d, off, len, v6, raw, msg);
         if (!ok) {
             return;
         }
