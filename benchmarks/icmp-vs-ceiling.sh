@@ -9,9 +9,10 @@
 # from each reply's control message, IP_RECVERR, IP_RECVTTL, sendmmsg/recvmmsg of 64 with control buffers), so a
 # ratio tells the engine's own cost from what an accurate prober must have the kernel do. The one-thread
 # ceilings (ping socket, raw socket) run once, first: whether N threads scale on this machine now.
-# Then ROUNDS rounds of: both N-thread ceilings, the engine (IcmpRate, one lane per event loop, N loops, as many
-# echoes in flight as the ceilings' N x 512), BASELINE's IcmpRate when set (another checkout, its benchmarks built,
-# for a before/after in the same minutes); and both ceilings once more. A round's ratio is against the mean of the
+# Then ROUNDS rounds of: both N-thread ceilings, the engine (IcmpRate, one lane per event loop, N loops, 4,096
+# echoes in flight: with the ceilings' N x 512 its loops sat idle part of the time), BASELINE's IcmpRate when set
+# (another checkout, its benchmarks built, for a before/after in the same minutes; before the engine's in even
+# rounds, after it in odd ones); and both ceilings once more. A round's ratio is against the mean of the
 # ceiling runs either side of it (the machine is shared: figures drift while it runs). With several rounds it also
 # prints the median of the rounds' ratios and the best engine run against the best ceiling run: on a machine
 # others share, a run that had both cores to itself shows what the code can do, and the medians what it did.
@@ -22,6 +23,7 @@ mode=${2:-DGRAM}
 rounds=${ROUNDS:-1}
 threads=$(nproc)
 window=512
+engine_window=4096
 jar=benchmarks/target/benchmarks.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -q -pl benchmarks -am package -DskipTests" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root (a network namespace, raw sockets)" >&2; exit 2; }
@@ -49,16 +51,20 @@ ceilings() { # round
   record "$(in_ns "$ceil" dgram "$threads" "$per_thread" "$window" || true)" plain "$1"
   record "$(in_ns "$ceil" dgram "$threads" "$per_thread" "$window" engine || true)" work "$1"
 }
+baseline() { # round
+  local out
+  out=$(in_ns java -cp "$BASELINE/$jar" io.pathprobe.benchmarks.IcmpRate "$total" 254 "$engine_window" "$threads" "$mode")
+  echo "baseline $out"; echo "baseline $1 $(echo "$out" | rate_of) $(echo "$out" | cpu_of)" >> "$results"
+}
 echo "load average $(load)"
 out=$(in_ns "$ceil" dgram 1 "$total" "$window" || true); echo "$out"; d1=$(echo "$out" | rate_of)
 out=$(in_ns "$ceil" raw 1 "$total" "$window" || true); echo "$out"; r1=$(echo "$out" | rate_of)
 for r in $(seq "$rounds"); do
   ceilings "$r"
-  record "$(in_ns java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$total" 254 $((threads * window)) "$threads" "$mode")" engine "$r"
-  if [ -n "${BASELINE:-}" ]; then
-    out=$(in_ns java -cp "$BASELINE/$jar" io.pathprobe.benchmarks.IcmpRate "$total" 254 $((threads * window)) "$threads" "$mode")
-    echo "baseline $out"; echo "baseline $r $(echo "$out" | rate_of) $(echo "$out" | cpu_of)" >> "$results"
-  fi
+  # With a baseline, every other round runs it first: the run right after the ceilings was slower in some rounds.
+  if [ -n "${BASELINE:-}" ] && [ $((r % 2)) = 0 ]; then baseline "$r"; fi
+  record "$(in_ns java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$total" 254 "$engine_window" "$threads" "$mode")" engine "$r"
+  if [ -n "${BASELINE:-}" ] && [ $((r % 2)) = 1 ]; then baseline "$r"; fi
   echo "load average $(load)"
 done
 ceilings $((rounds + 1))
