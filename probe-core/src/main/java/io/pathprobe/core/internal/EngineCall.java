@@ -34,6 +34,8 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
     private static final VarHandle ABORT_ACTION;
     private static final VarHandle OUTCOME;
     private static final VarHandle LOOP;
+    private static final VarHandle ADDRESS;
+    private static final VarHandle START_NANOS;
     /** In {@link #loop} of a call that ended before the pacer admitted it. */
     private static final Object ENDED_UNADMITTED = new Object();
     /** In {@link #startNanos} of a call handed back for lack of a resource, until it starts again. */
@@ -58,6 +60,8 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
             ABORT_ACTION = l.findVarHandle(EngineCall.class, "abortAction", Runnable.class);
             OUTCOME = l.findVarHandle(EngineCall.class, "outcome", ProbeOutcome.class);
             LOOP = l.findVarHandle(EngineCall.class, "loop", Object.class);
+            ADDRESS = l.findVarHandle(EngineCall.class, "address", InetAddress.class);
+            START_NANOS = l.findVarHandle(EngineCall.class, "startNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -99,7 +103,17 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
      * failed {@link #admit} happens for an admitted call, so its in-flight slot is given back once.
      */
     boolean wasAdmitted() {
-        return loop instanceof EventLoop;
+        return isLoop(loop);
+    }
+
+    /**
+     * Whether {@code l}, a value of {@link #loop}, is an event loop: neither null nor the sentinel. Compared rather
+     * than tested with {@code instanceof EventLoop}: a type test against an interface can scan the loop class's
+     * interfaces (and on JDK 17 write the class's one-entry cache of the last match, shared by every loop), and it
+     * ran at every probe's end.
+     */
+    private static boolean isLoop(Object l) {
+        return l != null && l != ENDED_UNADMITTED;
     }
 
     /**
@@ -111,7 +125,7 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
      */
     boolean unstart() {
         Object l = loop;
-        if (outcome != null || !(l instanceof EventLoop) || !LOOP.compareAndSet(this, l, null)) {
+        if (outcome != null || !isLoop(l) || !LOOP.compareAndSet(this, l, null)) {
             return false;
         }
         ScheduledFuture<?> t = timeout;
@@ -131,12 +145,19 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
         return startNanos == RETRYING;
     }
 
+    /*
+     * The two stores of every start are release stores, not volatile ones: each is followed on its thread by the
+     * prober's start and, before anyone else acts on the call, by a compare-and-set (the outcome's) that publishes
+     * it; nothing reads another field expecting this store to be seen first, so a volatile store's fence bought
+     * nothing, twice a probe.
+     */
+
     void resolved(InetAddress address) {
-        this.address = address;
+        ADDRESS.setRelease(this, address);
     }
 
     void started(long startNanos) {
-        this.startNanos = startNanos;
+        START_NANOS.setRelease(this, startNanos);
     }
 
     void timeout(ScheduledFuture<?> timeout) {
@@ -165,7 +186,7 @@ public final class EngineCall extends CompletableFuture<ProbeOutcome> implements
     @Override
     public EventLoop eventLoop() {
         Object l = loop;
-        return l instanceof EventLoop ? (EventLoop) l : null;
+        return isLoop(l) ? (EventLoop) l : null;
     }
 
     @Override

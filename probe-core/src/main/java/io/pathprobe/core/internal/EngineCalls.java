@@ -82,7 +82,7 @@ public final class EngineCalls {
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Stripe();
         }
-        this.pacer = new Pacer<>(maxInFlight, maxPerSecond, group.next(), this::start, loops);
+        this.pacer = Pacer.create(maxInFlight, maxPerSecond, group.next(), this::start, loops);
     }
 
     public CompletableFuture<ProbeOutcome> submit(Prober prober, ProbeRequest request) {

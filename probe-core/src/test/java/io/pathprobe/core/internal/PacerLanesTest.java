@@ -42,7 +42,7 @@ class PacerLanesTest {
             AtomicInteger offLoop = new AtomicInteger();
             CountDownLatch all = new CountDownLatch(total);
             AtomicReference<Pacer<Integer>> ref = new AtomicReference<>();
-            Pacer<Integer> pacer = new Pacer<>(limit, 0, group.next(), item -> {
+            Pacer<Integer> pacer = Pacer.create(limit, 0, group.next(), item -> {
                 starts.incrementAndGet(item);
                 most.accumulateAndGet(running.incrementAndGet(), Math::max);
                 EventExecutor here = null;
@@ -122,7 +122,7 @@ class PacerLanesTest {
             AtomicReference<Pacer<Integer>> ref = new AtomicReference<>();
             CountDownLatch others = new CountDownLatch(100);
             CountDownLatch floodGoing = new CountDownLatch(1000);
-            Pacer<Integer> pacer = new Pacer<>(limit, 0, group.next(), item -> {
+            Pacer<Integer> pacer = Pacer.create(limit, 0, group.next(), item -> {
                 if (item < 0) {
                     floodGoing.countDown();
                     flood.execute(() -> {

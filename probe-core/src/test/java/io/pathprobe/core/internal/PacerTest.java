@@ -19,7 +19,7 @@ class PacerTest {
     @Test
     void neverMoreThanMaxInFlight() {
         List<Integer> started = new ArrayList<>();
-        Pacer<Integer> pacer = new Pacer<>(3, 0, timer, started::add);
+        Pacer<Integer> pacer = Pacer.create(3, 0, timer, started::add);
         for (int i = 0; i < 10; i++) {
             pacer.submit(i);
         }
@@ -46,7 +46,7 @@ class PacerTest {
         java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<Pacer<Integer>> ref = new java.util.concurrent.atomic.AtomicReference<>();
-        Pacer<Integer> pacer = new Pacer<>(limit, 0, timer, item -> {
+        Pacer<Integer> pacer = Pacer.create(limit, 0, timer, item -> {
             starts.incrementAndGet(item);
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
             running.decrementAndGet();
@@ -84,7 +84,7 @@ class PacerTest {
         int n = 100_000;
         java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<Pacer<Integer>> ref = new java.util.concurrent.atomic.AtomicReference<>();
-        Pacer<Integer> pacer = new Pacer<>(1, 0, timer, item -> {
+        Pacer<Integer> pacer = Pacer.create(1, 0, timer, item -> {
             started.incrementAndGet();
             if (item != 0) {
                 ref.get().release();
@@ -126,7 +126,7 @@ class PacerTest {
             }
         });
         // 1000/s: one token per ms; the bucket holds 10 ms, so 11 tokens (t-10ms .. t) are there at the start.
-        Pacer<Integer> pacer = new Pacer<>(1_000_000, 1000, manual, started::add, now::get);
+        Pacer<Integer> pacer = Pacer.create(1_000_000, 1000, manual, started::add, now::get);
         for (int i = 0; i < 100; i++) {
             pacer.submit(i);
         }
@@ -147,7 +147,7 @@ class PacerTest {
         List<Integer> started = new ArrayList<>();
         // Real clock, 100/s: the first 2 start at once (10 ms bucket = 1 token + the current one); the rest are
         // started by scheduled wake-ups. Only the final count is asserted, not how long it took.
-        Pacer<Integer> pacer = new Pacer<>(1000, 100, timer, i -> {
+        Pacer<Integer> pacer = Pacer.create(1000, 100, timer, i -> {
             synchronized (started) {
                 started.add(i);
                 started.notifyAll();
@@ -170,7 +170,7 @@ class PacerTest {
     void aHeldItemGoesFirstAndTheLimitDropsBelowWhatStillRuns() {
         AtomicLong now = new AtomicLong(1_000_000_000L);
         List<Integer> started = new ArrayList<>();
-        Pacer<Integer> pacer = new Pacer<>(100, 0, timer, started::add, now::get);
+        Pacer<Integer> pacer = Pacer.create(100, 0, timer, started::add, now::get);
         for (int i = 0; i < 200; i++) {
             pacer.submit(i);
         }
@@ -209,7 +209,7 @@ class PacerTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Pacer<Integer> pacer = new Pacer<>(10, 0, held, started::add, now::get);
+        Pacer<Integer> pacer = Pacer.create(10, 0, held, started::add, now::get);
         long bound = TimeUnit.SECONDS.toNanos(5);
         pacer.submit(1);
         assertEquals(true, pacer.hold(1, bound), "a shortage begins: held");

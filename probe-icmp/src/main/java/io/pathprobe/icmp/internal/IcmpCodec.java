@@ -307,11 +307,20 @@ public final class IcmpCodec {
      * pseudo-header).
      */
     public static boolean parseIcmp(ByteBuffer b, int off, int len, boolean v6, IcmpMessage m) {
+        return parseIcmp(b, off, len, v6, true, m);
+    }
+
+    /**
+     * As {@link #parseIcmp(ByteBuffer, int, int, boolean, IcmpMessage)}, with {@code verify} false for what an
+     * ICMPv4 ping socket delivers: the kernel verified that checksum already (icmp_rcv drops a message with a bad
+     * one before ping_rcv hands it to a socket), so summing it again cost every reply a pass over its bytes.
+     */
+    public static boolean parseIcmp(ByteBuffer b, int off, int len, boolean v6, boolean verify, IcmpMessage m) {
         m.reset();
         if (len < HEADER) {
             return false;
         }
-        if (!v6 && checksum(b, off, len) != 0) {
+        if (verify && !v6 && checksum(b, off, len) != 0) {
             return false;
         }
         int type = b.get(off) & 0xff;

@@ -105,6 +105,22 @@ class IcmpCodecTest {
     }
 
     @Test
+    void aBadIcmpv4ChecksumIsRefusedUnlessTheKernelVerifiedIt() {
+        // Raw sockets see a message before the kernel's checks: its checksum is ours to verify. A ping socket only
+        // gets what passed them, so its replies are parsed without summing them again (verify false).
+        ByteBuffer b = ByteBuffer.allocate(100);
+        int len = IcmpCodec.encodeEchoRequest(b, 0, false, 7, 8, TOKEN, SENT, 56, new byte[0]);
+        b.put(0, (byte) IcmpCodec.ICMP_ECHO_REPLY);
+        b.putShort(2, (short) 0);
+        b.putShort(2, (short) (IcmpCodec.checksum(b, 0, len) ^ 1));
+        IcmpMessage m = new IcmpMessage();
+        assertFalse(IcmpCodec.parseIcmp(b, 0, len, false, m), "a wrong checksum");
+        assertFalse(IcmpCodec.parseIcmp(b, 0, len, false, true, m), "a wrong checksum, verified");
+        assertTrue(IcmpCodec.parseIcmp(b, 0, len, false, false, m), "verified by the kernel");
+        assertEquals(8, m.seq());
+    }
+
+    @Test
     void flowChecksumRefusesWhatItCannotSteer() {
         ByteBuffer b = ByteBuffer.allocate(100);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
