@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pathprobe.core.AddressText;
 import io.pathprobe.core.OutcomeCategory;
 import io.pathprobe.core.ProbeEngine;
+import io.pathprobe.core.ProbeEventListener;
+import io.pathprobe.core.ProbeHandle;
 import io.pathprobe.core.ProbeOutcome;
 import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.ticket.agent.CaptureEvent;
@@ -113,6 +115,8 @@ final class TcpSweep {
     private final boolean json;
     private final boolean quiet;
     private final PrintWriter out;
+    /** Whether a probe's port names its pair: the engine's end events then stand for a stage on each future. */
+    private final boolean byPort;
     /**
      * Each pair's outcome and its state ({@link State#ordinal()} + 1; 0 not probed), written on the loops in
      * {@link #ended} before its slot's release, read by the report once none is outstanding (that release and the
@@ -152,6 +156,7 @@ final class TcpSweep {
         this.json = json;
         this.quiet = quiet;
         this.out = out;
+        this.byPort = pairs.indexOfPort(pairs.first(0).port()) == 0;
         this.outcomes = new ProbeOutcome[pairs.size()];
         this.states = new byte[pairs.size()];
     }
@@ -164,8 +169,11 @@ final class TcpSweep {
      */
     int run() throws InterruptedException {
         runner = Thread.currentThread();
-        try (ProbeEngine engine = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).maxInFlight(WINDOW)
-                .build(); Interrupts ctrlC = Interrupts.during(this::interrupted, Interrupts.Status.SIGNALLED)) {
+        ProbeEngine.Builder b = ProbeEngine.builder().maxProbesPerSecond(maxProbesPerSecond).maxInFlight(WINDOW);
+        if (byPort) {
+            b.eventListener(new Ends());
+        }
+        try (ProbeEngine engine = b.build(); Interrupts ctrlC = Interrupts.during(this::interrupted, Interrupts.Status.SIGNALLED)) {
             this.engine = engine;
             startNanos = System.nanoTime();
             stopAt = deadline.isZero() ? Long.MAX_VALUE : startNanos + deadline.toNanos();
@@ -221,8 +229,27 @@ final class TcpSweep {
             }
             throw e;
         }
-        f.whenComplete((o, ex) -> ended(i, o));
+        if (!byPort) {
+            f.whenComplete((o, ex) -> ended(i, o));
+        }
         return true;
+    }
+
+    /**
+     * The end of each pair's connect when its port names its pair ({@link SweepPairs#indexOfPort}): told by the
+     * engine as the probe ends, before its future completes, where a completion stage on each future cost three
+     * objects a port (the action, its node and the dependent future) and a walk of the future's stack.
+     */
+    private final class Ends implements ProbeEventListener {
+        @Override
+        public void probeFinished(ProbeHandle probe, ProbeOutcome outcome) {
+            ended(pairs.indexOfPort(probe.request().port()), outcome);
+        }
+
+        @Override
+        public void probeFailed(ProbeHandle probe, ProbeOutcome outcome) {
+            ended(pairs.indexOfPort(probe.request().port()), outcome);
+        }
     }
 
     /**

@@ -110,6 +110,31 @@ class TcpSweepTest {
         }
     }
 
+    /**
+     * One host over a run of ports (whose port names its pair, so the sweep takes each end from the engine's events):
+     * the listener's port, inside the run, is the one reported open there, in text and JSON. (Another program's
+     * listener in the run would be open too: the test asks only that the listener's port is, and every port ended.)
+     */
+    @Test
+    void aRunOfPortsReportsEachPortsOwnState() throws Exception {
+        int lo = Math.max(1, Math.min(listener.port() - 15, 65535 - 30));
+        String run = lo + "-" + (lo + 30);
+        Cli r = Cli.run("tcp", "-c", "1", "-p", run, "127.0.0.1");
+        assertEquals("--- 127.0.0.1 tcp sweep: 31 ports ---", r.outLines().get(2), r.out());
+        assertTrue(r.out().contains("connected to 127.0.0.1:" + listener.port() + " "), r.out());
+        JsonNode host = new ObjectMapper().readTree(Cli.run("tcp", "-c", "1", "--json", "-p", run, "127.0.0.1").out())
+                .get("hosts").get(0);
+        assertEquals(0, host.get("counts").get("notProbed").asInt());
+        assertEquals(31, host.get("counts").get("open").asInt() + host.get("counts").get("refused").asInt());
+        JsonNode ports = host.get("ports");
+        for (int i = 0; i < 31; i++) {
+            assertEquals(lo + i, ports.get(i).get("port").asInt());
+            if (lo + i == listener.port()) {
+                assertEquals("open", ports.get(i).get("state").asText(), ports.get(i).toString());
+            }
+        }
+    }
+
     /** A host named by two targets is one host of the report, its ports in the order given; another host beside. */
     @Test
     void aHostNamedTwiceIsOneHostOfTheReport() throws Exception {
