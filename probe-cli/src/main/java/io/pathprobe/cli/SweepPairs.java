@@ -20,6 +20,9 @@ final class SweepPairs {
     /** Index of each target's first pair; grows with {@link #add}. */
     private int[] starts = new int[8];
     private int size;
+    /** Whether the pairs are one target's ports counting up by one from {@link #firstPort} (set by {@link #add}). */
+    private boolean oneRun;
+    private int firstPort;
 
     /** Adds a target: {@code first} (a request to one of {@code targetPorts}) and every port to probe there. */
     void add(ProbeRequest first, List<Integer> targetPorts) {
@@ -34,6 +37,12 @@ final class SweepPairs {
         firsts.add(first);
         ports.add(p);
         size = Math.addExact(size, p.length);
+        boolean run = firsts.size() == 1 && p.length > 0;
+        for (int k = 1; run && k < p.length; k++) {
+            run = p[k] == p[k - 1] + 1;
+        }
+        oneRun = run;
+        firstPort = run ? p[0] : 0;
     }
 
     /** How many pairs. */
@@ -89,6 +98,16 @@ final class SweepPairs {
             all.add(get(i));
         }
         return all;
+    }
+
+    /**
+     * Pair index of a probe of {@code port} when the pairs are one target's ascending run of ports (a sweep of one
+     * host, -p 1-65535): then a port names its pair, and a sweep needs no completion stage per pair to know which
+     * ended. -1 otherwise (several targets, or ports not one run: a port may then name several pairs).
+     */
+    int indexOfPort(int port) {
+        int i = port - firstPort;
+        return oneRun && i >= 0 && i < size ? i : -1;
     }
 
     /** The target pair {@code i} belongs to. */

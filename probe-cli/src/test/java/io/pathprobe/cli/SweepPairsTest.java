@@ -58,6 +58,25 @@ class SweepPairsTest {
         }
     }
 
+    /** A port names its pair only for one target whose ports count up by one. */
+    @Test
+    void aPortNamesItsPairOnlyInOneTargetsRunOfPorts() throws Exception {
+        SweepPairs run = new SweepPairs();
+        run.add(first("10.0.0.1", 100), List.of(100, 101, 102, 103));
+        for (int i = 0; i < run.size(); i++) {
+            assertEquals(i, run.indexOfPort(run.port(i)));
+        }
+        assertEquals(-1, run.indexOfPort(99));
+        assertEquals(-1, run.indexOfPort(104));
+        SweepPairs shuffled = new SweepPairs();
+        shuffled.add(first("10.0.0.1", 1), List.of(1, 3, 2, 4));
+        assertEquals(-1, shuffled.indexOfPort(1));
+        SweepPairs twoTargets = new SweepPairs();
+        twoTargets.add(first("10.0.0.1", 1), List.of(1, 2));
+        twoTargets.add(first("10.0.0.2", 1), List.of(1, 2));
+        assertEquals(-1, twoTargets.indexOfPort(1), "port 1 is two pairs");
+    }
+
     @Test
     void outOfRange() throws Exception {
         SweepPairs pairs = new SweepPairs();

@@ -110,6 +110,67 @@ class TcpSweepTest {
         }
     }
 
+    /**
+     * One host over a run of ports (whose port names its pair, so the sweep takes each end from the engine's events):
+     * the listener's port, inside the run, is the one reported open there, in text and JSON. (Another program's
+     * listener in the run would be open too: the test asks only that the listener's port is, and every port ended.)
+     */
+    @Test
+    void aRunOfPortsReportsEachPortsOwnState() throws Exception {
+        int lo = Math.max(1, Math.min(listener.port() - 15, 65535 - 30));
+        String run = lo + "-" + (lo + 30);
+        Cli r = Cli.run("tcp", "-c", "1", "-p", run, "127.0.0.1");
+        assertEquals("--- 127.0.0.1 tcp sweep: 31 ports ---", r.outLines().get(2), r.out());
+        assertTrue(r.out().contains("connected to 127.0.0.1:" + listener.port() + " "), r.out());
+        JsonNode host = new ObjectMapper().readTree(Cli.run("tcp", "-c", "1", "--json", "-p", run, "127.0.0.1").out())
+                .get("hosts").get(0);
+        assertEquals(0, host.get("counts").get("notProbed").asInt());
+        assertEquals(31, host.get("counts").get("open").asInt() + host.get("counts").get("refused").asInt());
+        JsonNode ports = host.get("ports");
+        for (int i = 0; i < 31; i++) {
+            assertEquals(lo + i, ports.get(i).get("port").asInt());
+            if (lo + i == listener.port()) {
+                assertEquals("open", ports.get(i).get("state").asText(), ports.get(i).toString());
+            }
+        }
+    }
+
+    /** A host named by two targets is one host of the report, its ports in the order given; another host beside. */
+    @Test
+    void aHostNamedTwiceIsOneHostOfTheReport() throws Exception {
+        String first = closed.subList(0, 10).stream().map(String::valueOf).collect(Collectors.joining(","));
+        String second = listener.port() + "," + closed.subList(10, 20).stream().map(String::valueOf)
+                .collect(Collectors.joining(","));
+        String other = closed.subList(20, 28).stream().map(String::valueOf).collect(Collectors.joining(","));
+        String[] args = {"tcp", "-c", "1", "127.0.0.1:" + first, "127.0.0.2:" + other, "127.0.0.1:" + second};
+        Cli r = Cli.run(args);
+        assertEquals(1, r.code(), r.err());
+        List<String> lines = r.outLines();
+        assertEquals("TCP sweep of 2 hosts: 29 ports, one connect each, timeout 2 s", lines.get(0), r.out());
+        assertEquals("--- 127.0.0.1 tcp sweep: 21 ports ---", lines.get(2), r.out());
+        assertEquals("1 open, 20 refused, 0 timed out, 0 unreachable", lines.get(3), r.out());
+        assertEquals("20 refused ports not listed", lines.get(4), r.out());
+        assertTrue(lines.get(5).startsWith("connected to 127.0.0.1:" + listener.port() + " "), r.out());
+        assertEquals("--- 127.0.0.2 tcp sweep: 8 ports ---", lines.get(7), r.out());
+        assertEquals("0 open, 8 refused, 0 timed out, 0 unreachable", lines.get(8), r.out());
+        assertEquals("8 refused ports not listed", lines.get(9), r.out());
+        assertEquals("2 hosts, 29 ports: 1 open, 28 refused, 0 timed out, 0 unreachable", lines.get(11), r.out());
+
+        String[] json = new String[args.length + 1];
+        System.arraycopy(args, 0, json, 0, args.length);
+        json[args.length] = "--json";
+        JsonNode hosts = new ObjectMapper().readTree(Cli.run(json).out()).get("hosts");
+        assertEquals(2, hosts.size());
+        List<String> asked = new ArrayList<>(List.of((first + "," + second).split(",")));
+        JsonNode ports = hosts.get(0).get("ports");
+        assertEquals(21, ports.size());
+        for (int i = 0; i < ports.size(); i++) {
+            assertEquals(Integer.parseInt(asked.get(i)), ports.get(i).get("port").asInt(), "in the order given");
+        }
+        assertEquals(1, hosts.get(0).get("counts").get("open").asInt());
+        assertEquals(8, hosts.get(1).get("counts").get("refused").asInt());
+    }
+
     @Test
     void rangesExpandToTheirHostsWithTheirPorts() {
         Cli r = Cli.run("tcp", "-c", "1", "-q", "127.0.0.0/30:" + portList(13));

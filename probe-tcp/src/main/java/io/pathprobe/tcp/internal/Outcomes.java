@@ -3,6 +3,7 @@ package io.pathprobe.tcp.internal;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.IcmpCodes;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
 
@@ -73,11 +74,12 @@ final class Outcomes {
      * @param queued  the socket's error-queue entry, or {@code null} (none, or NIO)
      * @param target  the probed address
      * @param elapsed nanoseconds from connect() to the failure
-     * @param what    what failed, for a local error's message, e.g. "connect to 10.0.0.1:80"
+     * @param request the probe's request, for a local error's message ("connect to 10.0.0.1:80 failed: ..."), made
+     *                only then: a sweep's 65,535 refused ports built and dropped two strings each
      * @param failure the exception, for a local error's message when no errno is known
      */
-    static ProbeOutcome failed(ErrnoCause cause, SocketError queued, InetAddress target, long elapsed, String what,
-            Throwable failure) {
+    static ProbeOutcome failed(ErrnoCause cause, SocketError queued, InetAddress target, long elapsed,
+            ProbeRequest request, Throwable failure) {
         if (queued != null && queued.isIcmp()) {
             ErrnoCause icmpCause = queued.errno() > 0 ? Errnos.cause(queued.errno()) : cause;
             boolean v6 = queued.origin() == SocketConstants.SO_EE_ORIGIN_ICMP6;
@@ -96,7 +98,7 @@ final class Outcomes {
             cause = Errnos.cause(queued.errno());
         }
         if (cause == null) {
-            return new ProbeOutcome.LocalError(what + " failed: " + failure, null);
+            return new ProbeOutcome.LocalError(what(request) + " failed: " + failure, null);
         }
         switch (cause.errno()) {
             case SocketConstants.ECONNREFUSED:
@@ -109,7 +111,11 @@ final class Outcomes {
             case SocketConstants.ETIMEDOUT: // the kernel gave up retransmitting the SYN before our timeout
                 return new ProbeOutcome.TimedOut(elapsed);
             default:
-                return new ProbeOutcome.LocalError(what + " failed: " + cause, cause);
+                return new ProbeOutcome.LocalError(what(request) + " failed: " + cause, cause);
         }
+    }
+
+    private static String what(ProbeRequest request) {
+        return "connect to " + request.targetLabel();
     }
 }

@@ -306,7 +306,7 @@ public final class TcpProber implements Prober {
         if (queued != null && queued.isIcmp()) {
             elapsed = ReceiveClock.now().rtt(connectStart, q.kernelEpochNanos());
         }
-        return Outcomes.failed(errno, queued, call.address(), elapsed, "connect to " + call.request().targetLabel(),
+        return Outcomes.failed(errno, queued, call.address(), elapsed, call.request(),
                 failure);
     }
 

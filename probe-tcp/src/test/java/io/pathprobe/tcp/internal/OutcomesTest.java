@@ -3,6 +3,7 @@ package io.pathprobe.tcp.internal;
 import io.netty.channel.unix.Errors;
 import io.pathprobe.core.ErrnoCause;
 import io.pathprobe.core.ProbeOutcome;
+import io.pathprobe.core.ProbeRequest;
 import io.pathprobe.nativeio.SocketConstants;
 import io.pathprobe.nativeio.SocketError;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ class OutcomesTest {
     private static final InetAddress ROUTER = addr("198.51.100.1");
     private static final InetAddress ROUTER6 = addr("2001:db8::1");
     private static final Exception X = new ConnectException("test");
+    private static final ProbeRequest REQUEST = ProbeRequest.builder("tcp").target("192.0.2.10", TARGET).port(80).build();
 
     private static InetAddress addr(String s) {
         try {
@@ -32,7 +34,7 @@ class OutcomesTest {
     }
 
     private static ProbeOutcome failed(ErrnoCause cause, SocketError q) {
-        return Outcomes.failed(cause, q, TARGET, 1234, "connect", X);
+        return Outcomes.failed(cause, q, TARGET, 1234, REQUEST, X);
     }
 
     @Test
