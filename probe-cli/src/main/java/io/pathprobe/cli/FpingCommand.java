@@ -130,7 +130,7 @@ final class FpingCommand implements Callable<Integer> {
      * One target's figures as fping keeps them; guarded by the account itself, taken inside the run's lock when an
      * outcome prints (a quiet run shares no lock between its event loops per outcome).
      */
-    private static final class Account {
+    static final class Account {
         final String host;
         final long[] rtts;
         long received;
@@ -138,6 +138,8 @@ final class FpingCommand implements Callable<Integer> {
         long min = Long.MAX_VALUE;
         long max;
         boolean announced;
+        /** The highest sequence number with an outcome so far: so many were sent, at least. */
+        long highestEnded;
 
         Account(String host, int vector) {
             this.host = host;
@@ -147,6 +149,16 @@ final class FpingCommand implements Callable<Integer> {
 
         long avg() {
             return received > 0 ? totalNanos / received : -1;
+        }
+
+        /**
+         * Probe {@code seq} ended: how many were sent by then, at least, for its line's loss as fping counts it.
+         * Outcomes from two event loops can end out of order, and an earlier probe's line must not count more
+         * replies than sends (a negative loss).
+         */
+        long sentBy(long seq) {
+            highestEnded = Math.max(highestEnded, seq);
+            return highestEnded;
         }
     }
 
@@ -352,6 +364,7 @@ final class FpingCommand implements Callable<Integer> {
     private boolean record(Account a, long seq, ProbeOutcome o) {
         boolean done = false;
         long index = seq - 1; // fping counts from 0
+        long sent = a.sentBy(seq);
         if (o.category() == OutcomeCategory.ANSWERED && o.rttNanos() >= 0) {
             long rtt = o.rttNanos();
             a.received++;
@@ -369,7 +382,7 @@ final class FpingCommand implements Callable<Integer> {
             }
             if (perReply) {
                 Integer bytes = o.attribute(EchoReply.BYTES);
-                out.println(FpingFormat.reply(a.host, width, index, bytes == null ? 0 : bytes, rtt, a.avg(), seq,
+                out.println(FpingFormat.reply(a.host, width, index, bytes == null ? 0 : bytes, rtt, a.avg(), sent,
                         a.received));
             }
             done = !countMode; // one answer is enough without -c/-C/-l
@@ -387,7 +400,7 @@ final class FpingCommand implements Callable<Integer> {
                 err.flush();
             }
             if (perReply) {
-                out.println(FpingFormat.timedOut(a.host, width, index, a.avg(), seq, a.received));
+                out.println(FpingFormat.timedOut(a.host, width, index, a.avg(), sent, a.received));
             }
         }
         return done;

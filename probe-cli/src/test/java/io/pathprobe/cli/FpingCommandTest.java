@@ -44,6 +44,16 @@ class FpingCommandTest {
     }
 
     @Test
+    void aLineOfAProbeThatEndedAfterALaterOneCountsTheLatersSend() {
+        FpingCommand.Account a = new FpingCommand.Account("10.0.0.1", 0);
+        assertEquals(1, a.sentBy(1));
+        assertEquals(6, a.sentBy(6)); // probe 6 ended first, on the other event loop
+        a.received = 6;
+        assertEquals(6, a.sentBy(5), "probe 5's line: 6 sent, 6 received, 0% loss, not -20%");
+        assertEquals(0, FpingFormat.loss(a.sentBy(5), a.received));
+    }
+
+    @Test
     void onlyUnknownHostsExitWith2() {
         Cli r = Cli.run("fping", "no-such-host.invalid");
         assertEquals(FpingCommand.UNKNOWN_HOST, r.code(), r.err());
