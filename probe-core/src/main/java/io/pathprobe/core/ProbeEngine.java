@@ -184,6 +184,23 @@ public final class ProbeEngine implements AutoCloseable {
         calls.submit(prober(request.kind()), request, observer);
     }
 
+    /** The number of event loops, for sessions that deal their targets out to them. */
+    int loopCount() {
+        return group.executorCount();
+    }
+
+    /** The calling thread's place among the event loops (as iterated), or -1 when it is not one of them. */
+    int loopIndex() {
+        int i = 0;
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
+    }
+
     /** Checks {@code request} against its prober without running it (for {@link MultiTargetSession}). */
     void validate(ProbeRequest request) {
         prober(request.kind()).validate(request);

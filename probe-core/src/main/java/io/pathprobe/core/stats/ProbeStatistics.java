@@ -15,11 +15,11 @@ import org.HdrHistogram.PackedHistogram;
  *       Jint the RFC 1889 A.8 estimator {@code J += |D| − ((J + 8) >> 4)}, kept ×16 as mtr shows it (mtr);</li>
  *   <li>Gmean the geometric mean of the RTTs (mtr); percentiles from an HdrHistogram (3 significant digits).</li>
  * </ul>
- * The histogram's counts are kept by bucket ({@link RttBuckets}), made at the first RTT: memory follows the number
- * of distinct buckets seen, and an increment is a hash from the first RTT on (a packed histogram's walk and growth
- * per value was most of the event loops' Java time in a fast many-target ping; a plain one holds ~100 KB of counts
- * for loopback to one-second RTTs, and a ticket capture holds thousands of series). Percentiles are the same as a
- * plain histogram's of the same precision.
+ * The histogram's counts are kept by bucket ({@link RttBuckets}), made at the first RTT: memory follows the range
+ * of buckets seen, and an increment is an index and a store from the first RTT on (a packed histogram's walk and
+ * growth per value was most of the event loops' Java time in a fast many-target ping; a plain one holds ~100 KB of
+ * counts for loopback to one-second RTTs, and a ticket capture holds thousands of series). Percentiles are the same
+ * as a plain histogram's of the same precision.
  * Times are nanoseconds. Not thread-safe: one writer, or guard it (sessions do).
  */
 public final class ProbeStatistics {

@@ -173,6 +173,41 @@ class ProbeStatisticsTest {
         }
     }
 
+    /**
+     * A bucket's number is HdrHistogram's counts index (contiguous, ascending): its lowest value is the histogram's
+     * lowest equivalent value, at every bucket edge from 0 to Long.MAX_VALUE, and values of one bucket share it.
+     */
+    @Test
+    void bucketNumbersAreTheHistogramsCountsIndex() {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        int previous = -1;
+        for (long v = 0; v >= 0 && v < Long.MAX_VALUE; v = h.nextNonEquivalentValue(v)) {
+            int i = RttBuckets.index(v);
+            assertEquals(previous + 1, i, "bucket after " + previous + " at " + v);
+            assertEquals(h.lowestEquivalentValue(v), RttBuckets.lowestValue(i), "bucket " + i);
+            assertEquals(i, RttBuckets.index(h.highestEquivalentValue(v)), "the top of bucket " + i);
+            previous = i;
+        }
+        assertEquals(previous, RttBuckets.index(Long.MAX_VALUE));
+    }
+
+    /** Values far below and above the first ones (the chunk directory widened both ways) keep every count. */
+    @Test
+    void bucketsWidenDownAndUp() {
+        long[] values = {5_000_000, 4_000, 3, 9_000_000_000L, 0, Long.MAX_VALUE, 5_000_000, 70_000};
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.PackedHistogram(3);
+        RttBuckets b = new RttBuckets();
+        for (long v : values) {
+            h.recordValue(v);
+            b.record(v);
+            assertEquals(h, b.histogram(), "after " + v);
+        }
+        long[] got = b.valuesAtPercentiles(new double[] {1, 50, 100});
+        assertEquals(h.getValueAtPercentile(1), got[0]);
+        assertEquals(h.getValueAtPercentile(50), got[1]);
+        assertEquals(h.getValueAtPercentile(100), got[2]);
+    }
+
     /** A snapshot after a new RTT shows it in the percentiles (they are kept between snapshots, not stale). */
     @Test
     void percentilesFollowEachNewRtt() {
