@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code pathprobe agent}: a vantage point others can run ticket captures on, over HTTP(S). Secure by default: it
@@ -214,9 +215,15 @@ final class AgentCommand implements Callable<Integer> {
         if (nats.given()) {
             return runOnBroker(cfg, policy, err);
         }
+        // The SIGHUP handler goes in before the port opens: the JVM's own handling of SIGHUP ends the process, and
+        // whoever sees the agent answer may signal it at once (a signal while it starts is dropped: it reads its
+        // file as it starts).
+        AtomicReference<AgentServer> started = new AtomicReference<>();
+        reloadOnHangup(started, err);
         AgentServer server;
         try {
             server = AgentServer.start(cfg);
+            started.set(server);
         } catch (IOException e) {
             throw new UsageException(e.getMessage() + ": is another agent running there, or is the address not"
                     + " this host's?", e);
@@ -226,7 +233,6 @@ final class AgentCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, Interrupts.Status.SIGNALLED);
-        reloadOnHangup(server, err);
         err.println("pathprobe agent " + cfg.name() + " listening on " + (cfg.tlsCert() == null ? "http" : "https")
                 + "://" + HostResolver.hostPort(server.address()) + " (" + policy.rules().size() + " allow rule"
                 + (policy.rules().size() == 1 ? "" : "s") + ", " + (tokens == null ? "no" : tokens.ids().size())
@@ -241,9 +247,13 @@ final class AgentCommand implements Callable<Integer> {
 
     /** SIGHUP reloads the configuration file, as for Prometheus and its exporters. */
     @SuppressWarnings("sunapi")
-    private static void reloadOnHangup(AgentServer server, PrintWriter err) {
+    private static void reloadOnHangup(AtomicReference<AgentServer> started, PrintWriter err) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                AgentServer server = started.get();
+                if (server == null) {
+                    return; // still starting
+                }
                 String line;
                 try {
                     line = server.reload();

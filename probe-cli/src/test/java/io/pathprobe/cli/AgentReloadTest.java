@@ -42,20 +42,25 @@ class AgentReloadTest {
                     dir.resolve("audit").toString()));
             Process agent = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("agent.out").toFile()).start();
-            String base = "http://127.0.0.1:" + port;
             String probe = "/probe?module=tcp3&target=127.0.0.1:" + listener.port();
             try {
-                int status = 0;
-                for (int i = 0; i < 100 && status != 200; i++) { // the JVM starts: bounded wait
-                    Thread.sleep(200);
-                    status = code(base + "/-/healthy");
+                // Up once it says so: an answer on the port alone could be another program's, which took the port
+                // after closedPort() let it go (then this agent fails to bind, and a signal to it reloads nothing).
+                Path out = dir.resolve("agent.out");
+                String up = "listening on http://127.0.0.1:" + port + " ";
+                for (int i = 0; i < 300 && agent.isAlive() && !output(out).contains(up); i++) { // bounded wait
+                    Thread.sleep(100);
                 }
-                assertEquals(200, status, "the agent came up");
+                assertTrue(agent.isAlive() && output(out).contains(up), () -> "the agent came up: " + output(out));
+                String base = "http://127.0.0.1:" + port;
+                assertEquals(200, code(base + "/-/healthy"), "the agent answers");
                 assertEquals(400, code(base + probe), "no module tcp3 yet");
 
                 Files.writeString(yml, "allow: [127.0.0.1/32]\nmodules:\n  tcp3: {prober: tcp, packets: 3}\n");
                 hangUp(agent);
-                assertTrue(eventually(() -> code(base + probe) == 200), "SIGHUP applied the new module");
+                assertTrue(eventually(() -> code(base + probe) == 200), () -> "SIGHUP applied the new module; agent "
+                        + (agent.isAlive() ? "running" : "exited " + agent.exitValue()) + ", its output:\n"
+                        + output(dir.resolve("agent.out")));
 
                 Files.writeString(yml, "allow: [127.0.0.1/32]\nmodules:\n  tcp3: {prober: tcp, packetz: 3}\n");
                 hangUp(agent);
@@ -95,6 +100,14 @@ class AgentReloadTest {
             Thread.sleep(100);
         }
         return false;
+    }
+
+    static String output(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     static void hangUp(Process p) throws Exception {
