@@ -249,7 +249,7 @@ final class AgentCommand implements Callable<Integer> {
     @SuppressWarnings("sunapi")
     private static void reloadOnHangup(AtomicReference<AgentServer> started, PrintWriter err) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
                 AgentServer server = started.get();
                 if (server == null) {
                     return; // still starting
@@ -265,6 +265,11 @@ final class AgentCommand implements Callable<Integer> {
                     err.flush();
                 }
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // Ignored when the agent started (nohup, some supervisors): the JVM then leaves it ignored.
+                err.println("SIGHUP is ignored in this process (started under nohup?), so it reloads nothing: use"
+                        + " POST /-/reload");
+            }
         } catch (IllegalArgumentException e) {
             err.println("SIGHUP cannot be handled here (" + e.getMessage() + "); use POST /-/reload");
         }

@@ -36,7 +36,10 @@ class AgentReloadTest {
             Path yml = dir.resolve("agent.yml");
             Files.writeString(yml, "allow: [127.0.0.1/32]\n");
             int port = TcpListener.closedPort(InetAddress.getLoopbackAddress());
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+            // env --default-signal: a SIGHUP ignored by whatever started the tests (nohup) stays ignored in a child
+            // JVM, which then cannot handle it
+            List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=HUP",
+                    Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
                     "--listen", "127.0.0.1:" + port, "--config", yml.toString(), "--audit-log",
                     dir.resolve("audit").toString()));
