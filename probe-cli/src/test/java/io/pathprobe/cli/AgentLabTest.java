@@ -240,11 +240,14 @@ class AgentLabTest {
                 // Cause 4: router ra (agent a's path only) drops 20% of what it receives. The same namespace is
                 // also measured in-process by the coordinator at the same time: through the agent or not, the
                 // same plan on the same path measures the same loss.
-                l.ra().nft().dropRandomPercent(20);
+                // Only the traffic to and from the VIP: the coordinator's connection to agent a also crosses ra,
+                // and its losses are another test's subject (connectsAgainWhenTheFirstConnectTimesOut).
+                l.ra().nft().dropRandomPercent(20, l.vipAddress());
                 String inProcess = "netns:" + l.a().namespace();
                 JsonNode lossy = ticket(l, "lossy", Duration.ofSeconds(8), List.of(inProcess), a, b);
                 assertEquals("client-path", verdict(lossy), () -> lossy.get("diagnosis").toString());
                 for (JsonNode v : List.of(vantage(lossy, a), vantageById(lossy, inProcess))) {
+                    assertEquals("complete", v.get("status").asText(), v::toString);
                     JsonNode st = v.get("ping").get("stats");
                     long n = st.get("sent").asLong() - st.get("inFlight").asLong();
                     long lost = n - st.get("received").asLong();
@@ -259,6 +262,52 @@ class AgentLabTest {
                 l.ra().nft().flush();
             } finally {
                 listener.close();
+            }
+        }
+    }
+
+    /**
+     * Agent a's host drops every SYN to the agent's port from the first one until 5.5 s later: the coordinator's
+     * first connect (however many SYNs the kernel sends in it) times out after 5 s having sent no request, and a
+     * later connect is answered. Without another connect the vantage point would be lost before its capture began.
+     */
+    @Test
+    void connectsAgainWhenTheFirstConnectTimesOut() throws Exception {
+        try (NetLab net = NetLab.create()) {
+            Lab l = topology(net);
+            l.vip().listenTcp(l.vipAddress(), 80);
+            try (Agent a = startAgent(l, l.a(), "a")) {
+                String syn = "tcp dport " + AGENT_PORT + " tcp flags & (syn | ack) == syn";
+                l.a().nft().count(Nft.Chain.INPUT, syn, "agent-syn").rule(Nft.Chain.INPUT, syn + " drop");
+                long[] dropped = {0, 0}; // SYNs dropped; how long the drop lasted after the first, ms
+                Thread opener = new Thread(() -> {
+                    long first = 0;
+                    try {
+                        for (int i = 0; i < 1200; i++) {
+                            Thread.sleep(50);
+                            dropped[0] = l.a().nft().packets("agent-syn");
+                            if (dropped[0] > 0 && first == 0) {
+                                first = System.nanoTime();
+                            }
+                            if (first != 0 && System.nanoTime() - first > 5_500_000_000L) {
+                                break;
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        dropped[1] = first == 0 ? 0 : (System.nanoTime() - first) / 1_000_000;
+                        l.a().nft().flush();
+                    }
+                }, "syn-opener");
+                opener.start();
+                JsonNode r = ticket(l, "syn", Duration.ofSeconds(2), a);
+                opener.join(10_000);
+                assertTrue(dropped[1] > 5_000, dropped[0] + " SYNs dropped for " + dropped[1]
+                        + " ms: the first connect was not held for its 5 s");
+                JsonNode v = vantage(r, a);
+                assertEquals("complete", v.get("status").asText(), v::toString);
+                assertTrue(v.get("ping").get("stats").get("received").asLong() > 0, v::toString);
             }
         }
     }

@@ -51,10 +51,30 @@ public final class Nft {
      * @param percent 0..100
      */
     public Nft dropRandomPercent(int percent) {
+        return add(List.of(Chain.PREROUTING), randomDrop(percent));
+    }
+
+    /** The statement dropping {@code percent}% (nft refuses {@code < 100} after {@code mod 100}: 100 is all). */
+    private static String randomDrop(int percent) {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("drop percentage " + percent + " is outside 0..100");
         }
-        return add(List.of(Chain.PREROUTING), "numgen random mod 100 < " + percent + " drop");
+        return percent == 100 ? "drop" : "numgen random mod 100 < " + percent + " drop";
+    }
+
+    /**
+     * As {@link #dropRandomPercent(int)}, for the packets to or from {@code peer} only: a path that loses the
+     * traffic to one destination while other traffic through this node (e.g. an agent's control connection) is
+     * left whole. A packet is judged once, whichever of the two addresses matches.
+     *
+     * @param percent 0..100
+     */
+    public Nft dropRandomPercent(int percent, InetAddress peer) {
+        String drop = randomDrop(percent);
+        String f = family(peer);
+        String a = peer.getHostAddress();
+        return add(List.of(Chain.PREROUTING), f + " daddr " + a + " " + drop)
+                .add(List.of(Chain.PREROUTING), f + " saddr " + a + " " + drop);
     }
 
     /** Silently drops TCP to {@code port} (a firewall that drops: connects time out). */

@@ -192,6 +192,31 @@ class LinearPathTest {
     }
 
     /**
+     * A drop restricted to one peer loses all of that peer's traffic at 100% and none of another's through the same
+     * router: 5 pings to the server, none answered; 5 to the router beyond, all answered.
+     */
+    @Test
+    void randomDropForOnePeerLeavesOtherTrafficWhole(NetLab lab) {
+        LinearPath path = lab.linearPath(3);
+        path.router(2).nft().dropRandomPercent(100, path.server().address(INET));
+        String[] ping = {"ping", "-n", "-q", "-c", "5", "-i", "0.02", "-W", "1"};
+        String toServer = path.client().run(concat(ping, text(path.server().address(INET)))).stdout();
+        Matcher m = RECEIVED.matcher(toServer);
+        assertTrue(m.find(), toServer);
+        assertEquals(0, Integer.parseInt(m.group(2)), toServer);
+        String toRouter = path.client().run(concat(ping, text(path.router(3).addressTowardClient(INET)))).stdout();
+        m = RECEIVED.matcher(toRouter);
+        assertTrue(m.find(), toRouter);
+        assertEquals(5, Integer.parseInt(m.group(2)), toRouter);
+    }
+
+    private static String[] concat(String[] a, String last) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + 1);
+        r[a.length] = last;
+        return r;
+    }
+
+    /**
      * The kernel's ICMP rate limits are off in labs: 10 TTL-1 pings 10 ms apart all get Time Exceeded from r1
      * (the kernel default would allow one per second per destination after a short burst). With an nft limit
      * of 1/second burst 1, at most burst + elapsed seconds + 1 come back.
