@@ -13,6 +13,7 @@ import io.pathprobe.testkit.Epoll;
 import io.pathprobe.testkit.LinearPath;
 import io.pathprobe.testkit.NetLab;
 import io.pathprobe.testkit.NetLabExtension;
+import io.pathprobe.testkit.Nft;
 import io.pathprobe.testkit.RouteType;
 import io.pathprobe.testkit.Router;
 import io.pathprobe.testkit.TcpListener;
@@ -121,7 +122,7 @@ class TcpNamespaceLabTest {
 
     /**
      * The server's firewall answers the SYN with a TCP reset ({@code reject with tcp reset}) although a listener
-     * is there: refused, reported by the server. (An ICMP port unreachable would give Unreachable instead.)
+     * is there: refused, reported by the server. (An ICMP port unreachable gives Unreachable: the next test.)
      */
     @ParameterizedTest
     @EnumSource(value = StandardProtocolFamily.class, names = {"INET", "INET6"})
@@ -135,6 +136,28 @@ class TcpNamespaceLabTest {
         assertEquals("ECONNREFUSED", r.cause().name());
         assertEquals(server, r.responder());
         assertTrue(r.rttNanos() > 0);
+        assertEquals(0, listener.accepted());
+    }
+
+    /**
+     * The server's firewall answers the SYN with an ICMP port unreachable ({@code reject}'s default in nftables and
+     * iptables): the kernel gives connect() the same ECONNREFUSED as for a RST, but the error queue shows the
+     * ICMP, so this is unreachable from the server, a firewall's answer, not a closed port. (nmap's SYN scan counts
+     * it filtered; its connect scan, which sees only the errno, closed.)
+     */
+    @ParameterizedTest
+    @EnumSource(value = StandardProtocolFamily.class, names = {"INET", "INET6"})
+    void serverIcmpPortUnreachableRejectIsUnreachableNotRefused(StandardProtocolFamily family) throws Exception {
+        InetAddress server = path.server().address(family);
+        TcpListener listener = path.server().listenTcp(server, PORT);
+        path.server().nft().rule(Nft.Chain.INPUT, "tcp dport " + PORT + " reject with icmpx type port-unreachable");
+        ProbeOutcome o = probe(tcp(server));
+        ProbeOutcome.Unreachable u = assertInstanceOf(ProbeOutcome.Unreachable.class, o, () -> "outcome " + o);
+        assertEquals(server, u.responder());
+        assertEquals(v4(family) ? 3 : 1, u.icmpType(), ICMP_TYPE);
+        assertEquals(v4(family) ? 3 : 4, u.icmpCode()); // port unreachable
+        assertEquals("ECONNREFUSED", u.cause().name());
+        assertEquals("port unreachable from " + server.getHostAddress(), u.describe());
         assertEquals(0, listener.accepted());
     }
 
