@@ -156,4 +156,55 @@ class PacerLanesTest {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+
+    @Test
+    void slotsFreedAtOnceAreSharedAsTheItemsWereSpread() throws Exception {
+        // Every slot free and an outside thread spreading items over both lanes (a benchmark's next chunk of probes):
+        // loop 0, draining first, starts its own lane's items and leaves loop 1's to loop 1, whose drain is on its
+        // way. Had it taken them all, it would keep every slot (each end hands its slot to its own loop's next item)
+        // while loop 1 idled.
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        CountDownLatch hold0 = new CountDownLatch(1);
+        CountDownLatch hold1 = new CountDownLatch(1);
+        try {
+            List<EventExecutor> loops = new ArrayList<>();
+            group.forEach(loops::add);
+            int limit = 64;
+            AtomicIntegerArray startedOn = new AtomicIntegerArray(2);
+            AtomicInteger started = new AtomicInteger();
+            Pacer<Integer> pacer = Pacer.create(limit, 0, group.next(), item -> {
+                startedOn.incrementAndGet(loops.get(0).inEventLoop() ? 0 : 1);
+                started.incrementAndGet(); // never released: the slot stays with the loop that took it
+            }, loops.toArray(new EventExecutor[0]));
+            // Both loops busy while the items are queued, so their drains wait behind these tasks.
+            loops.get(0).execute(() -> awaitQuietly(hold0));
+            loops.get(1).execute(() -> awaitQuietly(hold1));
+            for (int i = 0; i < limit; i++) {
+                pacer.submit(i); // from a thread that is no loop: the lanes in turn
+            }
+            hold0.countDown();
+            loops.get(0).submit(() -> { }).get(30, TimeUnit.SECONDS); // loop 0's drain, queued before, has run
+            int onFirst = startedOn.get(0);
+            hold1.countDown();
+            for (int i = 0; i < 30_000 && started.get() < limit; i++) {
+                Thread.sleep(1);
+            }
+            assertEquals(limit, started.get(), "every item started");
+            assertEquals(limit / 2, onFirst, "loop 0 started its own lane's items only");
+            assertEquals(limit / 2, startedOn.get(1), "loop 1 started its lane's items");
+            assertEquals(0, pacer.queued());
+        } finally {
+            hold0.countDown();
+            hold1.countDown();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
