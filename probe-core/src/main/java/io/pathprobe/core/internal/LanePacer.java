@@ -198,14 +198,9 @@ final class LanePacer<T> extends Pacer<T> {
     private static final int OTHERS_FIRST_EVERY = 16;
 
     private T others(Lane<T> me) {
-        return others(me, false);
-    }
-
-    /** Another lane's first item; with {@code unscheduled}, only of a lane whose own loop is not about to drain it. */
-    private T others(Lane<T> me, boolean unscheduled) {
         for (Lane<T> l : lanes) {
             T item;
-            if (l != me && !(unscheduled && l.drainScheduled.get()) && (item = l.queue.poll()) != null) {
+            if (l != me && (item = l.queue.poll()) != null) {
                 return item;
             }
         }
@@ -287,7 +282,7 @@ final class LanePacer<T> extends Pacer<T> {
                 }
                 T item = held.poll();
                 if (item == null) {
-                    item = nextToRefill(me);
+                    item = next(me);
                 }
                 if (item == null) {
                     inFlight.decrementAndGet();
@@ -299,23 +294,6 @@ final class LanePacer<T> extends Pacer<T> {
         } finally {
             me.depth(0);
         }
-    }
-
-    /**
-     * The next item for a free slot in a {@link #drainLane}: this lane's own first, else one of a lane whose own loop
-     * is not about to drain it. Free slots are filled from the queues by whichever loop drains first, and a slot then
-     * stays with the loop that took it (each end hands it to that loop's next item): a loop that woke first and took
-     * the other lanes' items too kept nearly every slot while the others idled. A lane whose drain is scheduled gets
-     * its items started by its own loop, so the slots are shared as the items were spread; an idle loop still takes
-     * from a lane whose loop is not coming, and a loop's ends still hand slots to any lane's items ({@link #next}).
-     */
-    private T nextToRefill(Lane<T> me) {
-        if (me.nextPick() % OTHERS_FIRST_EVERY == 0) {
-            T item = others(me, true);
-            return item != null ? item : me.queue.poll();
-        }
-        T item = me.queue.poll();
-        return item != null ? item : others(me, true);
     }
 
     private boolean othersLookNonEmpty(Lane<T> me) {
