@@ -58,6 +58,12 @@ public final class IcmpRate {
                             (e.getValue()[1] - before[1]) * tick / total));
                 }
                 System.out.println(b);
+                // Whether the loops' cores went unused: a voluntary switch is a loop that found nothing to do and
+                // slept in epoll; an involuntary one a loop put off its core by another thread (a shared machine).
+                long[] sw = threads1.getOrDefault("loops", new long[4]);
+                long[] sw0 = threads0.getOrDefault("loops", new long[4]);
+                System.out.printf("pathprobe loops' context switches: voluntary %d, involuntary %d%n", sw[2] - sw0[2],
+                        sw[3] - sw0[3]);
             }
         }
     }
@@ -73,7 +79,10 @@ public final class IcmpRate {
         }
     }
 
-    /** User and kernel clock ticks of this process's threads so far, summed by kind (loops, main, jit, gc, other). */
+    /**
+     * User and kernel clock ticks of this process's threads so far, and their voluntary and involuntary context
+     * switches, summed by kind (loops, main, jit, gc, other).
+     */
     private static java.util.Map<String, long[]> threadCpuTicks() {
         java.util.Map<String, long[]> byKind = new java.util.TreeMap<>();
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
@@ -85,9 +94,16 @@ public final class IcmpRate {
                     String kind = name.startsWith("pathprobe") ? "loops" : name.equals("java") ? "main"
                             : name.contains("Compiler") ? "jit" : name.startsWith("GC") || name.startsWith("G1") ? "gc"
                             : "other";
-                    long[] sum = byKind.computeIfAbsent(kind, k -> new long[2]);
+                    long[] sum = byKind.computeIfAbsent(kind, k -> new long[4]);
                     sum[0] += Long.parseLong(f[11]);
                     sum[1] += Long.parseLong(f[12]);
+                    for (String line : java.nio.file.Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            sum[2] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum[3] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
                 } catch (java.io.IOException | RuntimeException e) {
                     // a thread that ended meanwhile
                 }
@@ -98,29 +114,46 @@ public final class IcmpRate {
         return byKind;
     }
 
-    /** Sends {@code total} probes in chunks (bounding the futures held), returns {replies, lost}. */
+    /**
+     * Sends {@code total} probes in chunks (bounding the futures held), returns {replies, lost}. The next chunk is
+     * submitted before this one is joined, so the engine's queues never run dry at a chunk's end: joined one after
+     * the other, every chunk's tail left the loops with fewer and fewer probes, then none, until this thread woke
+     * and submitted again.
+     */
     @SuppressWarnings("unchecked")
     static long[] run(ProbeEngine engine, ProbeRequest[] requests, int total) {
         int chunk = 50_000;
-        CompletableFuture<ProbeOutcome>[] fs = new CompletableFuture[chunk];
+        CompletableFuture<ProbeOutcome>[][] fs = new CompletableFuture[][] {new CompletableFuture[chunk],
+                new CompletableFuture[chunk]};
         long replies = 0;
         long lost = 0;
-        for (int done = 0; done < total; done += chunk) {
-            int n = Math.min(chunk, total - done);
-            for (int i = 0; i < n; i++) {
-                fs[i] = engine.probe(requests[(done + i) % requests.length]);
-            }
+        int submitted = submit(engine, requests, fs[0], 0, Math.min(chunk, total));
+        for (int k = 0, done = 0; done < total; k ^= 1) {
+            int n = submitted - done;
+            int next = submit(engine, requests, fs[k ^ 1], submitted, Math.min(chunk, total - submitted));
             // Last first: each loop ends its probes about in the order it got them, so when a loop's last has ended
             // so have its others, and this thread sleeps and is woken about once a loop and chunk, not once a probe
             // (1.4 million futex calls for 2.2 million probes when joined in order).
             for (int i = n - 1; i >= 0; i--) {
-                if (fs[i].join().isSuccess()) {
+                if (fs[k][i].join().isSuccess()) {
                     replies++;
                 } else {
                     lost++;
                 }
+                fs[k][i] = null;
             }
+            done = submitted;
+            submitted += next;
         }
         return new long[] {replies, lost};
+    }
+
+    /** Submits {@code n} probes into {@code into}, the {@code from}th first; returns {@code n}. */
+    private static int submit(ProbeEngine engine, ProbeRequest[] requests, CompletableFuture<ProbeOutcome>[] into,
+                              int from, int n) {
+        for (int i = 0; i < n; i++) {
+            into[i] = engine.probe(requests[(from + i) % requests.length]);
+        }
+        return n;
     }
 }
