@@ -62,12 +62,20 @@ public final class Main implements Callable<Integer> {
     private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
     public static void main(String[] args) {
-        Interrupts.handleSigintEvenIfInheritedIgnored();
         if (!Arrays.asList(args).contains("--debug")) {
             // Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
-            // developers; a command-line user sees outcomes and one-line errors instead.
+            // developers; a command-line user sees outcomes and one-line errors instead. Set before the warm-up
+            // below loads Netty.
             NETTY_LOG.setLevel(Level.SEVERE);
         }
+        // The native warm-up first: binding libc is the longest step before a probe can start (about 0.1 s of code
+        // generation, where this thread needs half that to build the command), so the rest of the start runs
+        // beside it instead of before it.
+        Class<?> only = invoked(args);
+        if (only != null && PROBING.contains(only)) {
+            warmNativeLayer();
+        }
+        Interrupts.handleSigintEvenIfInheritedIgnored();
         // The JDK reads its time-zone data on first use; do it now, before probes may hold every file descriptor
         // the process is allowed (ulimit -n): the engine then holds probes back, but a JDK file it cannot open fails.
         java.time.ZoneId.systemDefault().getRules();
@@ -75,10 +83,6 @@ public final class Main implements Callable<Integer> {
         // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
-        Class<?> only = invoked(args);
-        if (only != null && PROBING.contains(only)) {
-            warmNativeLayer();
-        }
         System.exit(commandLine(out, err, only).execute(args));
     }
 
