@@ -138,7 +138,7 @@ public final class Main implements Callable<Integer> {
      * a tenth of a second of class loading and code generation at start, and a second core is usually idle then. A
      * command that needs them first waits on their class initialisation, which the JVM makes safe.
      */
-    private static void warmNativeLayer() {
+    static void warmNativeLayer() {
         Thread t = new Thread(() -> {
             NativeIo.support();
             ProbeEngine.epollUnavailabilityCause();
