@@ -18,7 +18,7 @@ final class ClassDataTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        Main.warmNativeLayer(); // main's own start (the runs below enter through Main.run), so its lambda is archived
+        Main.warmNativeLayer(args); // main's own start (the runs below enter through Main.run), so its lambda is archived
         int port = closedLoopbackPort();
         String closed = String.valueOf(port);
         // A sweep's range starts at a listening port, so that the classes of a connected port's outcome come from
