@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -54,20 +53,20 @@ public final class Main implements Callable<Integer> {
             MtrCommand.class, TicketCommand.class, AgentCommand.class, AgentsCommand.class, HostcheckCommand.class,
             ProbersCommand.class, ProbeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 
-    /** Subcommands that send probes: their runs warm the native layer while the command line is parsed. */
-    private static final Set<Class<?>> PROBING = Set.of(TcpCommand.class, PingCommand.class, FpingCommand.class,
-            MtrCommand.class, TicketCommand.class, AgentCommand.class, HostcheckCommand.class, ProbeCommand.class, DemoCommand.class);
-
-    /** Held so that the level set on it is not lost when the logger is garbage collected. */
-    private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
+    /** Netty's logger, held so that the level set on it is not lost when the logger is garbage collected. */
+    private static Logger nettyLog;
 
     public static void main(String[] args) {
-        Interrupts.handleSigintEvenIfInheritedIgnored();
-        if (!Arrays.asList(args).contains("--debug")) {
-            // Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
-            // developers; a command-line user sees outcomes and one-line errors instead.
-            NETTY_LOG.setLevel(Level.SEVERE);
+        // The native warm-up first, before even the command is known: binding libc is the longest step before a
+        // probe can start (about 0.1 s of code generation, where this thread needs half that to build the command),
+        // and reading the commands' annotations or starting java.util.logging here first cost 10-20 ms each before
+        // it. A run that sends nothing (help, agents, a mistyped name) leaves it to end unused on the other core.
+        if (mayProbe(args)) {
+            warmNativeLayer(args);
         }
+        quietNetty(args);
+        Class<?> only = invoked(args);
+        Interrupts.handleSigintEvenIfInheritedIgnored();
         // The JDK reads its time-zone data on first use; do it now, before probes may hold every file descriptor
         // the process is allowed (ulimit -n): the engine then holds probes back, but a JDK file it cannot open fails.
         java.time.ZoneId.systemDefault().getRules();
@@ -75,11 +74,30 @@ public final class Main implements Callable<Integer> {
         // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
-        Class<?> only = invoked(args);
-        if (only != null && PROBING.contains(only)) {
-            warmNativeLayer();
-        }
         System.exit(commandLine(out, err, only).execute(args));
+    }
+
+    /** Whether {@code args} may run a subcommand that probes: their first word that is not an option, unless help. */
+    static boolean mayProbe(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return !a.equals("help");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
+     * developers; a command-line user sees outcomes and one-line errors instead, unless {@code --debug}. Once, before
+     * this process loads Netty: on the main thread before it builds the command, and on the warm-up thread, which
+     * waits here for the main thread's call.
+     */
+    private static synchronized void quietNetty(String[] args) {
+        if (nettyLog == null && !Arrays.asList(args).contains("--debug")) {
+            nettyLog = Logger.getLogger("io.netty");
+            nettyLog.setLevel(Level.SEVERE);
+        }
     }
 
     /** Runs the tool with {@code args}, writing to {@code out} and {@code err}; returns the exit status. */
@@ -134,9 +152,10 @@ public final class Main implements Callable<Integer> {
      * a tenth of a second of class loading and code generation at start, and a second core is usually idle then. A
      * command that needs them first waits on their class initialisation, which the JVM makes safe.
      */
-    private static void warmNativeLayer() {
+    static void warmNativeLayer(String[] args) {
         Thread t = new Thread(() -> {
-            NativeIo.support();
+            NativeIo.support(); // libc only: no Netty class is loaded by it
+            quietNetty(args);
             ProbeEngine.epollUnavailabilityCause();
         }, "pathprobe-warm-native");
         t.setDaemon(true);

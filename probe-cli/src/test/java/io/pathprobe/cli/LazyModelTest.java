@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A run builds only the model of the subcommand it runs ({@link Main#invoked}); what the user sees must be the same
@@ -23,6 +25,16 @@ class LazyModelTest {
         assertNull(Main.invoked(new String[] {"--version"}));
         assertNull(Main.invoked(new String[] {"help", "ping"}), "help needs the command it describes");
         assertNull(Main.invoked(new String[] {"pnig", "127.0.0.1"}), "an unknown name: picocli's error lists them");
+    }
+
+    @Test
+    void theNativeWarmUpStartsForAnyFirstWordButHelp() {
+        assertTrue(Main.mayProbe(new String[] {"tcp", "-p", "1-65535", "-c", "1", "127.0.0.1"}));
+        assertTrue(Main.mayProbe(new String[] {"--debug", "ping", "127.0.0.1"}));
+        assertTrue(Main.mayProbe(new String[] {"pnig", "127.0.0.1"}), "decided before the names are read");
+        assertFalse(Main.mayProbe(new String[] {}));
+        assertFalse(Main.mayProbe(new String[] {"--version"}));
+        assertFalse(Main.mayProbe(new String[] {"help", "tcp"}));
     }
 
     @Test

@@ -362,7 +362,9 @@ final class ConnectSet implements EpollIoHandle {
             return -1;
         }
         spareFd = -1;
-        if (spareV6 == v6 && spareSettings.equals(s)) {
+        // Identity first: requests without options share TcpSettings.DEFAULTS, and a record's equals is bootstrapped
+        // through method handles at its first call (about 25 classes spun on the loop, inside a sweep's first probes).
+        if (spareV6 == v6 && (spareSettings == s || spareSettings.equals(s))) {
             return fd;
         }
         set.close(fd);
