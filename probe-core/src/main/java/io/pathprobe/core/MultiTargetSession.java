@@ -4,13 +4,14 @@ import io.pathprobe.core.stats.ProbeStatistics;
 import io.pathprobe.core.stats.StatsSnapshot;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,10 +27,14 @@ import java.util.concurrent.locks.LockSupport;
  * every target has, when the plan's deadline passes, or on {@link #stop()} (probes in flight are then left out of
  * the loss figure, as in {@link ProbeSession}). Thread-safe.
  *
- * <p>Concurrency: a target's figures are guarded by the target, and only ends of probes (on the event loops) and
- * readers take that lock; a send counts itself with one compare-and-set on the target's send count, which also
- * carries the target's end, so that a send never waits for an outcome being counted (nor an event loop for a
- * pacing thread descheduled while holding the lock) and no probe is sent or counted after its target ended.
+ * <p>Concurrency: the targets are dealt into one share per event loop, each with its own schedule (guarded by
+ * the share) and its own part of the window (an atomic count), so that at full speed each loop claims, sends and
+ * counts its own share's probes and the two cores write no common line per probe; only a gap between sends
+ * ({@code gap} above zero) adds one lock over all shares, for the last send's time. A target's figures are guarded
+ * by the target, and only ends of probes (on the event loops) and readers take that lock; a send counts itself with
+ * one compare-and-set on the target's send count, which also carries the target's end, so that a send never waits
+ * for an outcome being counted (nor an event loop for a pacing thread descheduled while holding the lock) and no
+ * probe is sent or counted after its target ended.
  */
 public final class MultiTargetSession {
     /**
@@ -68,6 +73,7 @@ public final class MultiTargetSession {
 
         final MultiTargetSession session;
         final int index;
+        final Share share;
         final ProbeRequest request;
         final ProbeStatistics stats = new ProbeStatistics();
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
@@ -80,9 +86,10 @@ public final class MultiTargetSession {
         /** Written under the target's lock; read without it by the scheduler, to pass over ended targets. */
         volatile boolean finished;
 
-        Target(MultiTargetSession session, int index, ProbeRequest request) {
+        Target(MultiTargetSession session, int index, Share share, ProbeRequest request) {
             this.session = session;
             this.index = index;
+            this.share = share;
             this.request = request;
         }
 
@@ -106,8 +113,65 @@ public final class MultiTargetSession {
         }
     }
 
+    /** Cache-line padding before a share's fields: two shares are written by two cores. */
+    @SuppressWarnings("unused")
+    private abstract static class SharePad {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** A share's fields, between two paddings. */
+    private abstract static class ShareFields extends SharePad {
+        final int index;
+        /** This share's part of the window. */
+        final int window;
+        /** Targets {@code index}, {@code index + shares}, ...: target {@code i} is {@code members[i / shares]}. */
+        final Target[] members;
+        /** The next probe's ordinal; written under the share's lock, read without it by the pacing thread. */
+        volatile long next;
+        /** Probes of this share claimed and not yet ended; changed through {@link #OUTSTANDING}. */
+        volatile int outstanding;
+        /** When its next probe is due, as the last claim that found it not due saw it; under the share's lock. */
+        long dueNanos;
+
+        ShareFields(int index, int window, int members) {
+            this.index = index;
+            this.window = window;
+            this.members = new Target[members];
+            this.next = index;
+        }
+    }
+
+    /**
+     * One share of the targets, one an event loop (see the class's concurrency note): its schedule is guarded by
+     * the share itself, its outstanding count is atomic. Padded on both sides, so that the counts and locks of two
+     * shares never share a cache line.
+     */
+    @SuppressWarnings("unused")
+    private static final class Share extends ShareFields {
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+
+        Share(int index, int window, int members) {
+            super(index, window, members);
+        }
+
+        boolean full() {
+            return outstanding >= window;
+        }
+    }
+
+    private static final VarHandle OUTSTANDING;
+
+    static {
+        try {
+            OUTSTANDING = MethodHandles.lookup().findVarHandle(ShareFields.class, "outstanding", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ProbeEngine engine;
-    private final List<Target> targets;
+    /** The number of targets. */
+    private final int n;
     private final SessionPlan plan;
     private final long gapNanos;
     private final int window;
@@ -119,25 +183,29 @@ public final class MultiTargetSession {
     /** The pacing thread's nap while ending probes keep a full window going: its only cost is this bound. */
     private static final long WINDOW_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * Guards the schedule: each share's next probe's ordinal, the last send's time, the next due time. Targets are
-     * dealt into {@link #shares} shares, one an event loop: target {@code i} is in share {@code i % shares}, and an
-     * ending probe on loop {@code j} sends the next probe of share {@code j}, so that while the window is full (a
-     * run as fast as the engine goes) each target's probes start, end and are counted on one loop, and its figures
-     * stay in that core's cache (with every loop sending to every target, each reply's counting missed on lines
-     * the other core had written: RttBuckets.record was 23% of the loops' samples with two loops and nothing with
-     * one). The pacing thread takes the lowest ordinal of all shares, which is the one round-robin order.
+     * Targets are dealt into shares, one an event loop: target {@code i} is in share {@code i % shares.length}, each
+     * share has its part of the window, and an ending probe sends the next probe of its own share from the loop it
+     * ended on (where the engine keeps it), so that while the window is full (a run as fast as the engine goes) each
+     * target's probes start, end and are counted on one loop, and its figures stay in that core's cache (with every
+     * loop sending to every target, each reply's counting missed on lines the other core had written:
+     * RttBuckets.record was 23% of the loops' samples with two loops and nothing with one), and the loops share no
+     * lock or counter (with one schedule lock and one window count for both, the claim was 43% of their samples).
+     * The pacing thread takes the lowest ordinal of the shares with room: the one round-robin order while the window
+     * is not full.
      */
+    private final Share[] shares;
+    /** Guards {@link #lastSendNanos}, taken (before a share's lock) only when there is a gap between sends. */
     private final Object schedule = new Object();
-    private final int shares;
-    private final long[] nextOrdinal;
     private long lastSendNanos;
-    private long dueNanos;
+    /** The pacing thread's: when the next probe is due, and which shares the last claim found full. */
+    private long pacerDueNanos;
+    private final boolean[] pacerTried;
+    private final boolean[] pacerFull;
     /** Set while the window is full: ending probes send the next ones. */
     private volatile boolean windowFull;
-    /** [this thread is pumping, sends owed, its share + 2 (1: none, 0: not known yet)]. */
-    private final ThreadLocal<long[]> pumping = ThreadLocal.withInitial(() -> new long[3]);
+    /** This thread's pump: whether it is pumping, and the sends it owes each share (a probe that ended inside a send). */
+    private final ThreadLocal<int[]> pumping;
     private final Listener listener;
-    private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger unfinished;
     private final CompletableFuture<Void> all = new CompletableFuture<>();
     private final Thread pacer;
@@ -155,16 +223,21 @@ public final class MultiTargetSession {
         this.window = window;
         this.periodNanos = plan.interval().toNanos();
         this.listener = listener;
-        this.targets = new ArrayList<>(requests.size());
-        for (ProbeRequest r : requests) {
-            targets.add(new Target(this, targets.size(), r));
+        this.n = requests.size();
+        int count = Math.max(1, Math.min(Math.min(engine.loopCount(), n), window));
+        this.shares = new Share[count];
+        for (int j = 0; j < count; j++) {
+            // A share's targets made together (a share at a time), so that its loop's lines hold only its own.
+            Share s = new Share(j, window / count + (j < window % count ? 1 : 0), (n - j + count - 1) / count);
+            shares[j] = s;
+            for (int i = j; i < n; i += count) {
+                s.members[i / count] = new Target(this, i, s, requests.get(i));
+            }
         }
-        this.unfinished = new AtomicInteger(targets.size());
-        this.shares = Math.max(1, Math.min(engine.loopCount(), targets.size()));
-        this.nextOrdinal = new long[shares];
-        for (int i = 0; i < shares; i++) {
-            nextOrdinal[i] = i;
-        }
+        this.pacerTried = new boolean[count];
+        this.pacerFull = new boolean[count];
+        this.pumping = ThreadLocal.withInitial(() -> new int[1 + count]);
+        this.unfinished = new AtomicInteger(n);
         this.pacer = new Thread(this::pace, "pathprobe-rounds");
         pacer.setDaemon(true);
     }
@@ -233,24 +306,18 @@ public final class MultiTargetSession {
         try {
             while (!stopped) {
                 long now = System.nanoTime();
-                long k = claim(now, -1);
+                long k = claimNext(now);
                 if (k >= 0) {
                     send(k);
                 } else if (k == NONE_LEFT) {
                     return;
                 } else if (k == WINDOW_FULL) {
                     windowFull = true;
-                    if (outstanding.get() >= window && !stopped) {
+                    if (stillFull() && !stopped) {
                         LockSupport.parkNanos(this, WINDOW_NAP_NANOS);
                     }
-                } else {
-                    long due;
-                    synchronized (schedule) {
-                        due = dueNanos;
-                    }
-                    if (due - now > 0 && !stopped) {
-                        LockSupport.parkNanos(this, due - now); // an unpark (stop, a target's end) comes early
-                    }
+                } else if (pacerDueNanos - now > 0 && !stopped) {
+                    LockSupport.parkNanos(this, pacerDueNanos - now); // an unpark (stop, a target's end) comes early
                 }
             }
         } catch (RuntimeException e) {
@@ -259,106 +326,149 @@ public final class MultiTargetSession {
     }
 
     /**
-     * The next probe's ordinal ({@code round * targets + index}) of share {@code share}, or of all shares for -1 (the
-     * lowest of their next ones), if it is due at {@code now} and the window has room, counted as outstanding; else
-     * {@link #NONE_LEFT} (in that share, or in all), {@link #WINDOW_FULL} or {@link #NOT_DUE} (with
-     * {@link #dueNanos} set for all shares). Targets that have ended are passed over.
+     * The pacing thread's claim: the lowest next ordinal of the shares with room (see {@link #claim}); NOT_DUE with
+     * {@link #pacerDueNanos} set, WINDOW_FULL with {@link #pacerFull} marking the full shares, or NONE_LEFT.
      */
-    private long claim(long now, int share) {
-        int n = targets.size();
-        synchronized (schedule) {
-            while (true) {
-                int s = share;
-                if (s < 0) {
-                    s = 0;
-                    for (int i = 1; i < shares; i++) {
-                        if (nextOrdinal[i] < nextOrdinal[s]) {
-                            s = i;
-                        }
-                    }
+    private long claimNext(long now) {
+        java.util.Arrays.fill(pacerTried, false);
+        java.util.Arrays.fill(pacerFull, false);
+        boolean full = false;
+        for (int a = 0; a < shares.length; a++) {
+            Share best = null;
+            for (Share s : shares) {
+                if (!pacerTried[s.index] && (best == null || s.next < best.next)) {
+                    best = s;
                 }
-                long k = nextOrdinal[s];
-                if (stopped || plan.count() > 0 && k / n >= plan.count()) {
-                    return NONE_LEFT;
-                }
-                if (targets.get((int) (k % n)).finished) {
-                    nextOrdinal[s] = following(k, s);
-                    continue;
-                }
-                if (outstanding.get() >= window) {
-                    return WINDOW_FULL;
-                }
-                long due = Math.max(startNanos + (k / n) * periodNanos, lastSendNanos + gapNanos);
-                if (due - now > 0) {
-                    if (share < 0) {
-                        dueNanos = due;
-                    }
-                    return NOT_DUE;
-                }
-                nextOrdinal[s] = following(k, s);
-                lastSendNanos = now;
-                outstanding.incrementAndGet();
+            }
+            pacerTried[best.index] = true;
+            long k = claim(best, now);
+            if (k == NOT_DUE) {
+                pacerDueNanos = best.dueNanos; // written by this thread, under the share's lock
                 return k;
             }
+            if (k >= 0) {
+                return k;
+            }
+            if (k == WINDOW_FULL) {
+                pacerFull[best.index] = true;
+                full = true;
+            }
+        }
+        return full ? WINDOW_FULL : NONE_LEFT;
+    }
+
+    /** Whether every share the last claim found full still is (no probe ended before windowFull was seen set). */
+    private boolean stillFull() {
+        for (Share s : shares) {
+            if (pacerFull[s.index] && !s.full()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Share {@code s}'s next probe's ordinal ({@code round * targets + index}), if it is due at {@code now} and the
+     * share's window has room, counted as outstanding; else {@link #NONE_LEFT}, {@link #WINDOW_FULL} or
+     * {@link #NOT_DUE} (with the share's {@code dueNanos} set). Targets that have ended are passed over.
+     */
+    private long claim(Share s, long now) {
+        if (gapNanos > 0) {
+            synchronized (schedule) {
+                synchronized (s) {
+                    return claimHeld(s, now);
+                }
+            }
+        }
+        synchronized (s) {
+            return claimHeld(s, now);
+        }
+    }
+
+    /** {@link #claim}, holding the share's lock (and the schedule's, with a gap). */
+    private long claimHeld(Share s, long now) {
+        while (true) {
+            long k = s.next;
+            if (stopped || plan.count() > 0 && k / n >= plan.count()) {
+                return NONE_LEFT;
+            }
+            if (target((int) (k % n)).finished) {
+                s.next = following(k, s.index);
+                continue;
+            }
+            if (s.full()) {
+                return WINDOW_FULL;
+            }
+            long due = startNanos + (k / n) * periodNanos;
+            if (gapNanos > 0) {
+                due = Math.max(due, lastSendNanos + gapNanos);
+            }
+            if (due - now > 0) {
+                s.dueNanos = due;
+                return NOT_DUE;
+            }
+            s.next = following(k, s.index);
+            if (gapNanos > 0) {
+                lastSendNanos = now;
+            }
+            OUTSTANDING.getAndAdd(s, 1);
+            return k;
         }
     }
 
     /** The ordinal after {@code k} in share {@code s}: its next target, or the share's first in the next round. */
     private long following(long k, int s) {
-        int n = targets.size();
-        return k % n + shares < n ? k + shares : (k / n + 1) * n + s;
+        return k % n + shares.length < n ? k + shares.length : (k / n + 1) * n + s;
+    }
+
+    /** Target {@code index}. */
+    private Target target(int index) {
+        return shares[index % shares.length].members[index / shares.length];
     }
 
     /**
-     * An ending probe's turn while the window is full: sends what is due in its place. A probe that ends at once
-     * (inside the send) asks again through {@code pumping} instead of recursing.
+     * An ending probe's turn while the window is full: sends what is due in its place, from its own share. A probe
+     * that ends at once (inside the send) asks again through {@code pumping} instead of recursing.
      */
-    private void pump() {
-        long[] p = pumping.get(); // [this thread is pumping, sends owed, its share + 2]
+    private void pump(Share share) {
+        int[] p = pumping.get(); // [this thread is pumping, then the sends owed each share]
+        p[1 + share.index]++;
         if (p[0] != 0) {
-            p[1]++;
             return;
         }
         p[0] = 1;
-        p[1] = 1;
         try {
-            while (p[1] > 0) {
-                p[1]--;
-                long k = claim(System.nanoTime(), share(p));
-                if (k < 0) {
-                    if (k != WINDOW_FULL) {
-                        windowFull = false; // nothing due now: the pacing thread keeps the time again
-                        LockSupport.unpark(pacer);
+            for (int j = 0; j < shares.length; j++) {
+                while (p[1 + j] > 0) {
+                    p[1 + j]--;
+                    long k = claim(shares[j], System.nanoTime());
+                    if (k < 0) {
+                        if (k != WINDOW_FULL) {
+                            windowFull = false; // nothing due now: the pacing thread keeps the time again
+                            LockSupport.unpark(pacer);
+                        }
+                        p[1 + j] = 0;
+                        break;
                     }
-                    return;
+                    send(k);
+                    j = -1; // a send may owe a share before this one: look again from the first
+                    break;
                 }
-                send(k);
             }
         } catch (RuntimeException e) {
             stop(); // the engine closed under us
         } finally {
-            p[0] = 0;
-            p[1] = 0;
+            java.util.Arrays.fill(p, 0);
         }
-    }
-
-    /** This thread's share: its event loop's, or -1 (all) on another thread. */
-    private int share(long[] p) {
-        if (p[2] == 0) {
-            int loop = Thread.currentThread() == pacer ? -1 : engine.loopIndex();
-            p[2] = (loop < shares ? loop : -1) + 2;
-        }
-        return (int) p[2] - 2;
     }
 
     /** Sends claimed probe {@code k}; a target that ended since its claim gives the slot back. */
     private void send(long k) {
-        int n = targets.size();
         int index = (int) (k % n);
         long seq = k / n + 1;
-        Target t = targets.get(index);
+        Target t = target(index);
         if (!t.countSend()) {
-            outstanding.decrementAndGet(); // ended since the claim
+            OUTSTANDING.getAndAdd(t.share, -1); // ended since the claim
             return;
         }
         listener.onSent(index, seq);
@@ -421,7 +531,7 @@ public final class MultiTargetSession {
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
-        outstanding.decrementAndGet();
+        OUTSTANDING.getAndAdd(t.share, -1);
         boolean last;
         synchronized (t) {
             if (t.finished) {
@@ -437,7 +547,7 @@ public final class MultiTargetSession {
             finish(t);
         }
         if (windowFull) {
-            pump();
+            pump(t.share);
         }
     }
 
@@ -472,8 +582,10 @@ public final class MultiTargetSession {
     public void stop() {
         stopped = true;
         LockSupport.unpark(pacer);
-        for (Target t : targets) {
-            finish(t);
+        for (Share s : shares) {
+            for (Target t : s.members) {
+                finish(t);
+            }
         }
     }
 
@@ -482,22 +594,22 @@ public final class MultiTargetSession {
      * first answer); its probes in flight are left out. Idempotent.
      */
     public void stop(int index) {
-        finish(targets.get(index));
+        finish(target(index));
     }
 
     /** Number of targets, in the order of the requests given. */
     public int size() {
-        return targets.size();
+        return n;
     }
 
     /** Target {@code index}'s request. */
     public ProbeRequest request(int index) {
-        return targets.get(index).request;
+        return target(index).request;
     }
 
     /** Target {@code index}'s figures so far. */
     public StatsSnapshot snapshot(int index) {
-        Target t = targets.get(index);
+        Target t = target(index);
         synchronized (t) {
             t.fold();
             return t.stats.snapshot();
@@ -509,7 +621,7 @@ public final class MultiTargetSession {
      * {@link ProbeSession} counts it: every target's schedule starts at the session's start).
      */
     public Duration elapsed(int index) {
-        Target t = targets.get(index);
+        Target t = target(index);
         synchronized (t) {
             return Duration.ofNanos((t.finished ? t.endNanos : System.nanoTime()) - startNanos);
         }
@@ -517,7 +629,7 @@ public final class MultiTargetSession {
 
     /** Completes with target {@code index}'s final figures when it ends. */
     public CompletableFuture<StatsSnapshot> completion(int index) {
-        return targets.get(index).done;
+        return target(index).done;
     }
 
     /** Completes when every target has ended. */
