@@ -28,9 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * the loss figure, as in {@link ProbeSession}). Thread-safe.
  *
  * <p>Concurrency: the targets are dealt into one share per event loop, each with its own schedule (guarded by
- * the share) and its own part of the window (an atomic count), so that at full speed each loop claims, sends and
- * counts its own share's probes and the two cores write no common line per probe; only a gap between sends
- * ({@code gap} above zero) adds one lock over all shares, for the last send's time. A target's figures are guarded
+ * the share) and its own credit of window slots (an atomic count: a claim takes one, an end gives one back to the
+ * share of the loop it ended on), so that at full speed each loop claims, sends and counts its own share's probes
+ * and the two cores write no common line per probe; only a gap between sends ({@code gap} above zero) adds one lock
+ * over all shares, for the last send's time. A target's figures are guarded
  * by the target, and only ends of probes (on the event loops) and readers take that lock; a send counts itself with
  * one compare-and-set on the target's send count, which also carries the target's end, so that a send never waits
  * for an outcome being counted (nor an event loop for a pacing thread descheduled while holding the lock) and no
@@ -122,20 +123,21 @@ public final class MultiTargetSession {
     /** A share's fields, between two paddings. */
     private abstract static class ShareFields extends SharePad {
         final int index;
-        /** This share's part of the window. */
-        final int window;
         /** Targets {@code index}, {@code index + shares}, ...: target {@code i} is {@code members[i / shares]}. */
         final Target[] members;
         /** The next probe's ordinal; written under the share's lock, read without it by the pacing thread. */
         volatile long next;
-        /** Probes of this share claimed and not yet ended; changed through {@link #OUTSTANDING}. */
-        volatile int outstanding;
+        /**
+         * Window slots this share may claim; changed through {@link #CREDITS} only. All shares' credits and the probes
+         * claimed and not yet ended add up to the window.
+         */
+        volatile int credits;
         /** When its next probe is due, as the last claim that found it not due saw it; under the share's lock. */
         long dueNanos;
 
-        ShareFields(int index, int window, int members) {
+        ShareFields(int index, int credits, int members) {
             this.index = index;
-            this.window = window;
+            this.credits = credits;
             this.members = new Target[members];
             this.next = index;
         }
@@ -143,27 +145,39 @@ public final class MultiTargetSession {
 
     /**
      * One share of the targets, one an event loop (see the class's concurrency note): its schedule is guarded by
-     * the share itself, its outstanding count is atomic. Padded on both sides, so that the counts and locks of two
-     * shares never share a cache line.
+     * the share itself, its credit is atomic. Padded on both sides, so that the credits and locks of two shares
+     * never share a cache line.
      */
     @SuppressWarnings("unused")
     private static final class Share extends ShareFields {
         long q0, q1, q2, q3, q4, q5, q6, q7;
 
-        Share(int index, int window, int members) {
-            super(index, window, members);
+        Share(int index, int credits, int members) {
+            super(index, credits, members);
         }
 
-        boolean full() {
-            return outstanding >= window;
+        /** Takes one slot of this share's credit; false when it has none. */
+        boolean take() {
+            int c;
+            do {
+                c = credits;
+                if (c <= 0) {
+                    return false;
+                }
+            } while (!CREDITS.compareAndSet(this, c, c - 1));
+            return true;
+        }
+
+        void giveBack() {
+            CREDITS.getAndAdd(this, 1);
         }
     }
 
-    private static final VarHandle OUTSTANDING;
+    private static final VarHandle CREDITS;
 
     static {
         try {
-            OUTSTANDING = MethodHandles.lookup().findVarHandle(ShareFields.class, "outstanding", int.class);
+            CREDITS = MethodHandles.lookup().findVarHandle(ShareFields.class, "credits", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -183,28 +197,28 @@ public final class MultiTargetSession {
     /** The pacing thread's nap while ending probes keep a full window going: its only cost is this bound. */
     private static final long WINDOW_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * Targets are dealt into shares, one an event loop: target {@code i} is in share {@code i % shares.length}, each
-     * share has its part of the window, and an ending probe sends the next probe of its own share from the loop it
-     * ended on (where the engine keeps it), so that while the window is full (a run as fast as the engine goes) each
-     * target's probes start, end and are counted on one loop, and its figures stay in that core's cache (with every
-     * loop sending to every target, each reply's counting missed on lines the other core had written:
-     * RttBuckets.record was 23% of the loops' samples with two loops and nothing with one), and the loops share no
-     * lock or counter (with one schedule lock and one window count for both, the claim was 43% of their samples).
-     * The pacing thread takes the lowest ordinal of the shares with room: the one round-robin order while the window
-     * is not full.
+     * Targets are dealt into shares, one an event loop: target {@code i} is in share {@code i % shares.length}. A
+     * probe ending on loop {@code j} gives its slot to share {@code j} and sends share {@code j}'s next probe from
+     * loop {@code j} (where the engine keeps it), so that while the window is full (a run as fast as the engine
+     * goes) each target's probes start, end and are counted on one loop, and its figures stay in that core's cache
+     * (with every loop sending to every target, each reply's counting missed on lines the other core had written:
+     * RttBuckets.record was 23% of the loops' samples with two loops and nothing with one); a probe the engine moved
+     * to the other loop (an idle loop takes queued work from a busy one) hands its slot over, so the mapping mends
+     * itself. The loops share no lock or counter (with one schedule lock and one window count for both, the claim
+     * was 43% of their samples). The pacing thread takes the lowest ordinal of all shares, with a slot of any share's
+     * credit: the one round-robin order.
      */
     private final Share[] shares;
     /** Guards {@link #lastSendNanos}, taken (before a share's lock) only when there is a gap between sends. */
     private final Object schedule = new Object();
     private long lastSendNanos;
-    /** The pacing thread's: when the next probe is due, and which shares the last claim found full. */
+    /** The pacing thread's: when the next probe is due, and the shares its claim has tried. */
     private long pacerDueNanos;
     private final boolean[] pacerTried;
-    private final boolean[] pacerFull;
     /** Set while the window is full: ending probes send the next ones. */
     private volatile boolean windowFull;
-    /** This thread's pump: whether it is pumping, and the sends it owes each share (a probe that ended inside a send). */
-    private final ThreadLocal<int[]> pumping;
+    /** This thread's pump: [pumping, sends owed (a probe that ended inside a send), its loop's share + 2 (1: none)]. */
+    private final ThreadLocal<int[]> pumping = ThreadLocal.withInitial(() -> new int[3]);
     private final Listener listener;
     private final AtomicInteger unfinished;
     private final CompletableFuture<Void> all = new CompletableFuture<>();
@@ -224,7 +238,7 @@ public final class MultiTargetSession {
         this.periodNanos = plan.interval().toNanos();
         this.listener = listener;
         this.n = requests.size();
-        int count = Math.max(1, Math.min(Math.min(engine.loopCount(), n), window));
+        int count = Math.max(1, Math.min(engine.loopCount(), n));
         this.shares = new Share[count];
         for (int j = 0; j < count; j++) {
             // A share's targets made together (a share at a time), so that its loop's lines hold only its own.
@@ -235,8 +249,6 @@ public final class MultiTargetSession {
             }
         }
         this.pacerTried = new boolean[count];
-        this.pacerFull = new boolean[count];
-        this.pumping = ThreadLocal.withInitial(() -> new int[1 + count]);
         this.unfinished = new AtomicInteger(n);
         this.pacer = new Thread(this::pace, "pathprobe-rounds");
         pacer.setDaemon(true);
@@ -313,7 +325,7 @@ public final class MultiTargetSession {
                     return;
                 } else if (k == WINDOW_FULL) {
                     windowFull = true;
-                    if (stillFull() && !stopped) {
+                    if (noCredit() && !stopped) { // a probe that ended before the flag was set gave a slot back
                         LockSupport.parkNanos(this, WINDOW_NAP_NANOS);
                     }
                 } else if (pacerDueNanos - now > 0 && !stopped) {
@@ -326,13 +338,11 @@ public final class MultiTargetSession {
     }
 
     /**
-     * The pacing thread's claim: the lowest next ordinal of the shares with room (see {@link #claim}); NOT_DUE with
-     * {@link #pacerDueNanos} set, WINDOW_FULL with {@link #pacerFull} marking the full shares, or NONE_LEFT.
+     * The pacing thread's claim: the lowest next ordinal of all shares with probes left, with a slot of any
+     * share's credit (see {@link #claim}); NOT_DUE with {@link #pacerDueNanos} set, WINDOW_FULL or NONE_LEFT.
      */
     private long claimNext(long now) {
         java.util.Arrays.fill(pacerTried, false);
-        java.util.Arrays.fill(pacerFull, false);
-        boolean full = false;
         for (int a = 0; a < shares.length; a++) {
             Share best = null;
             for (Share s : shares) {
@@ -341,26 +351,21 @@ public final class MultiTargetSession {
                 }
             }
             pacerTried[best.index] = true;
-            long k = claim(best, now);
+            long k = claim(best, now, true);
             if (k == NOT_DUE) {
                 pacerDueNanos = best.dueNanos; // written by this thread, under the share's lock
-                return k;
             }
-            if (k >= 0) {
+            if (k != NONE_LEFT) {
                 return k;
-            }
-            if (k == WINDOW_FULL) {
-                pacerFull[best.index] = true;
-                full = true;
             }
         }
-        return full ? WINDOW_FULL : NONE_LEFT;
+        return NONE_LEFT;
     }
 
-    /** Whether every share the last claim found full still is (no probe ended before windowFull was seen set). */
-    private boolean stillFull() {
+    /** Whether no share has a slot left. */
+    private boolean noCredit() {
         for (Share s : shares) {
-            if (pacerFull[s.index] && !s.full()) {
+            if (s.credits > 0) {
                 return false;
             }
         }
@@ -368,25 +373,26 @@ public final class MultiTargetSession {
     }
 
     /**
-     * Share {@code s}'s next probe's ordinal ({@code round * targets + index}), if it is due at {@code now} and the
-     * share's window has room, counted as outstanding; else {@link #NONE_LEFT}, {@link #WINDOW_FULL} or
-     * {@link #NOT_DUE} (with the share's {@code dueNanos} set). Targets that have ended are passed over.
+     * Share {@code s}'s next probe's ordinal ({@code round * targets + index}), if it is due at {@code now} and a
+     * slot is free (in the share's credit, or with {@code anyCredit} in any share's), which it takes; else
+     * {@link #NONE_LEFT}, {@link #WINDOW_FULL} or {@link #NOT_DUE} (with the share's {@code dueNanos} set).
+     * Targets that have ended are passed over.
      */
-    private long claim(Share s, long now) {
+    private long claim(Share s, long now, boolean anyCredit) {
         if (gapNanos > 0) {
             synchronized (schedule) {
                 synchronized (s) {
-                    return claimHeld(s, now);
+                    return claimHeld(s, now, anyCredit);
                 }
             }
         }
         synchronized (s) {
-            return claimHeld(s, now);
+            return claimHeld(s, now, anyCredit);
         }
     }
 
     /** {@link #claim}, holding the share's lock (and the schedule's, with a gap). */
-    private long claimHeld(Share s, long now) {
+    private long claimHeld(Share s, long now, boolean anyCredit) {
         while (true) {
             long k = s.next;
             if (stopped || plan.count() > 0 && k / n >= plan.count()) {
@@ -396,7 +402,7 @@ public final class MultiTargetSession {
                 s.next = following(k, s.index);
                 continue;
             }
-            if (s.full()) {
+            if (s.credits <= 0 && !anyCredit) {
                 return WINDOW_FULL;
             }
             long due = startNanos + (k / n) * periodNanos;
@@ -407,13 +413,30 @@ public final class MultiTargetSession {
                 s.dueNanos = due;
                 return NOT_DUE;
             }
+            if (!takeSlot(s, anyCredit)) {
+                return WINDOW_FULL;
+            }
             s.next = following(k, s.index);
             if (gapNanos > 0) {
                 lastSendNanos = now;
             }
-            OUTSTANDING.getAndAdd(s, 1);
             return k;
         }
+    }
+
+    /** Takes a slot from {@code s}'s credit, or with {@code any} from another share's; whether there was one. */
+    private boolean takeSlot(Share s, boolean any) {
+        if (s.take()) {
+            return true;
+        }
+        if (any) {
+            for (Share o : shares) {
+                if (o != s && o.take()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The ordinal after {@code k} in share {@code s}: its next target, or the share's first in the next round. */
@@ -426,39 +449,53 @@ public final class MultiTargetSession {
         return shares[index % shares.length].members[index / shares.length];
     }
 
+    /** This thread's pump state, with its loop's share found on first use (see {@link #pumping}). */
+    private int[] pumpState() {
+        int[] p = pumping.get();
+        if (p[2] == 0) {
+            int loop = Thread.currentThread() == pacer ? -1 : engine.loopIndex();
+            p[2] = (loop < shares.length ? loop : -1) + 2;
+        }
+        return p;
+    }
+
+    /** The share of the loop this thread is ({@code p} its pump state), or {@code fallback} on another thread. */
+    private Share home(int[] p, Share fallback) {
+        return p[2] >= 2 ? shares[p[2] - 2] : fallback;
+    }
+
     /**
-     * An ending probe's turn while the window is full: sends what is due in its place, from its own share. A probe
-     * that ends at once (inside the send) asks again through {@code pumping} instead of recursing.
+     * An ending probe's turn while the window is full: sends what is due in its place, from the share of the loop it
+     * ended on (or on another thread from its own share, with any share's slot). A probe that ends at once (inside
+     * the send) asks again through {@code pumping} instead of recursing.
      */
-    private void pump(Share share) {
-        int[] p = pumping.get(); // [this thread is pumping, then the sends owed each share]
-        p[1 + share.index]++;
+    private void pump(int[] p, Share ended) {
         if (p[0] != 0) {
+            p[1]++;
             return;
         }
         p[0] = 1;
+        p[1] = 1;
+        Share s = home(p, ended);
+        boolean anyCredit = s == ended && p[2] < 2;
         try {
-            for (int j = 0; j < shares.length; j++) {
-                while (p[1 + j] > 0) {
-                    p[1 + j]--;
-                    long k = claim(shares[j], System.nanoTime());
-                    if (k < 0) {
-                        if (k != WINDOW_FULL) {
-                            windowFull = false; // nothing due now: the pacing thread keeps the time again
-                            LockSupport.unpark(pacer);
-                        }
-                        p[1 + j] = 0;
-                        break;
+            while (p[1] > 0) {
+                p[1]--;
+                long k = claim(s, System.nanoTime(), anyCredit);
+                if (k < 0) {
+                    if (k != WINDOW_FULL) {
+                        windowFull = false; // nothing due now: the pacing thread keeps the time again
+                        LockSupport.unpark(pacer);
                     }
-                    send(k);
-                    j = -1; // a send may owe a share before this one: look again from the first
-                    break;
+                    return;
                 }
+                send(k);
             }
         } catch (RuntimeException e) {
             stop(); // the engine closed under us
         } finally {
-            java.util.Arrays.fill(p, 0);
+            p[0] = 0;
+            p[1] = 0;
         }
     }
 
@@ -468,7 +505,7 @@ public final class MultiTargetSession {
         long seq = k / n + 1;
         Target t = target(index);
         if (!t.countSend()) {
-            OUTSTANDING.getAndAdd(t.share, -1); // ended since the claim
+            home(pumpState(), t.share).giveBack(); // ended since the claim
             return;
         }
         listener.onSent(index, seq);
@@ -531,7 +568,8 @@ public final class MultiTargetSession {
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
-        OUTSTANDING.getAndAdd(t.share, -1);
+        int[] p = pumpState();
+        home(p, t.share).giveBack(); // to this loop's share: its next probe is sent from here
         boolean last;
         synchronized (t) {
             if (t.finished) {
@@ -547,7 +585,7 @@ public final class MultiTargetSession {
             finish(t);
         }
         if (windowFull) {
-            pump(t.share);
+            pump(p, t.share);
         }
     }
 

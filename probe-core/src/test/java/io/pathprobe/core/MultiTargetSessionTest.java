@@ -117,8 +117,8 @@ class MultiTargetSessionTest {
     @Test
     void twoLoopsKeepExactCountsWhileTheirEndsSendTheNextProbes() throws Exception {
         Assumptions.assumeTrue(io.pathprobe.nativeio.Privileges.isRoot(), "intervals below 2 ms need root");
-        // Two loops, each ending probes of its share and sending that share's next ones (a full window of 5 split
-        // 3 / 2 over 7 targets): every target gets each sequence number once, and the figures match what came.
+        // Two loops, each ending probes, taking the slot for its own share and sending that share's next one (a full
+        // window of 5 over 7 targets): every target gets each sequence number once, and the figures match what came.
         int targets = 7;
         int count = 2_000;
         try (ProbeEngine two = ProbeEngine.builder().threads(2).maxInFlight(64).build()) {
@@ -155,6 +155,30 @@ class MultiTargetSessionTest {
     }
 
     @Test
+    void twoLoopsKeepTheRoundRobinOrderOfSends() throws Exception {
+        try (ProbeEngine two = ProbeEngine.builder().threads(2).maxInFlight(64).build()) {
+            Duration t = Duration.ofSeconds(30);
+            List<ProbeRequest> rs = List.of(req("held", t), req("held", t), req("held", t));
+            List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            MultiTargetSession s = MultiTargetSession.start(two, rs, SessionPlan.count(3).withInterval(Duration.ofMillis(5)),
+                    Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, new MultiTargetSession.Listener() {
+                        @Override
+                        public void onSent(int target, long sequence) {
+                            order.add(target);
+                        }
+                    });
+            for (int i = 0; i < 9; i++) {
+                ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+                assertNotNull(call, "probe " + i + " did not start");
+                call.complete(TestOutcomes.answer(1_000_000, call.address()));
+            }
+            s.completion().get(10, TimeUnit.SECONDS);
+            // Targets 0 and 2 are one loop's share, 1 the other's: the pacing thread still sends in one turn.
+            assertEquals(List.of(0, 1, 2, 0, 1, 2, 0, 1, 2), order);
+        }
+    }
+
+    @Test
     void twoLoopsHoldNoMoreThanTheWindowBetweenThem() throws Exception {
         try (ProbeEngine two = ProbeEngine.builder().threads(2).maxInFlight(64).build()) {
             Duration t = Duration.ofSeconds(30);
@@ -170,7 +194,7 @@ class MultiTargetSessionTest {
                 assertNotNull(c, "probe " + i + " did not start");
                 out.add(c);
             }
-            // The engine would start 64; the window (split 2 / 1 between the loops' shares) holds the rest back.
+            // The engine would start 64; the window (its slots dealt 2 / 1 to the loops' shares) holds the rest back.
             assertNull(TestProberProvider.HELD.poll(200, TimeUnit.MILLISECONDS));
             out.get(0).complete(TestOutcomes.answer(1_000_000, out.get(0).address()));
             assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS), "no probe started after a slot came free");
