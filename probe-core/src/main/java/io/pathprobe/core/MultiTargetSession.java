@@ -324,8 +324,13 @@ public final class MultiTargetSession {
                 } else if (k == NONE_LEFT) {
                     return;
                 } else if (k == WINDOW_FULL) {
+                    // A probe that ended before the flag was set gave a slot back that no one took: take it now. Once
+                    // the flag is up the slots are the loops' (an end gives one, its send takes it at once), and a
+                    // claim here would take one in between and send it from outside the loops, which deal it to
+                    // either: so nap, whatever the credits say.
+                    boolean was = windowFull;
                     windowFull = true;
-                    if (noCredit() && !stopped) { // a probe that ended before the flag was set gave a slot back
+                    if ((was || noCredit()) && !stopped) {
                         LockSupport.parkNanos(this, WINDOW_NAP_NANOS);
                     }
                 } else if (pacerDueNanos - now > 0 && !stopped) {
