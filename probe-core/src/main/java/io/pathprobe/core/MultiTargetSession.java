@@ -125,8 +125,14 @@ public final class MultiTargetSession {
         final int index;
         /** Targets {@code index}, {@code index + shares}, ...: target {@code i} is {@code members[i / shares]}. */
         final Target[] members;
-        /** The next probe's ordinal; written under the share's lock, read without it by the pacing thread. */
-        volatile long next;
+        /**
+         * The next probe: its round and its target's place in {@link #members} (no division on the per-probe path),
+         * under the share's lock; and its ordinal ({@code round * targets + index}), written under the lock through
+         * {@link #NEXT} and read without it by the pacing thread, which sends the lowest first.
+         */
+        long round;
+        int place;
+        long next;
         /**
          * Window slots this share may claim; changed through {@link #CREDITS} only. All shares' credits and the probes
          * claimed and not yet ended add up to the window.
@@ -141,6 +147,32 @@ public final class MultiTargetSession {
             this.members = new Target[members];
             this.next = index;
         }
+
+        /** Moves on to the share's next target, or to the next round. Holds the lock. */
+        void advance(int targets) {
+            if (++place == members.length) {
+                place = 0;
+                round++;
+            }
+            NEXT.setRelease(this, round * targets + members[place].index);
+        }
+
+        long nextOrdinal() {
+            return (long) NEXT.getAcquire(this);
+        }
+    }
+
+    /**
+     * A thread's claim and pump state: the probe claimed (its target and sequence number), whether the thread is
+     * pumping, the sends it owes (a probe that ended inside a send), and its loop's share + 2 (1: none, 0: not known
+     * yet). One a thread ({@link #pumping}; the pacing thread's is {@link #pacerState}), used by that thread only.
+     */
+    private static final class PumpState {
+        Target target;
+        long seq;
+        boolean active;
+        int owed;
+        int home;
     }
 
     /**
@@ -174,10 +206,12 @@ public final class MultiTargetSession {
     }
 
     private static final VarHandle CREDITS;
+    private static final VarHandle NEXT;
 
     static {
         try {
             CREDITS = MethodHandles.lookup().findVarHandle(ShareFields.class, "credits", int.class);
+            NEXT = MethodHandles.lookup().findVarHandle(ShareFields.class, "next", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -190,7 +224,8 @@ public final class MultiTargetSession {
     private final long gapNanos;
     private final int window;
     private final long periodNanos;
-    /** claim()'s answers that are not an ordinal. */
+    /** claim()'s answers: a probe claimed (in the caller's {@link PumpState}), or why none was. */
+    private static final long CLAIMED = 0;
     private static final long NONE_LEFT = -1;
     private static final long WINDOW_FULL = -2;
     private static final long NOT_DUE = -3;
@@ -217,8 +252,10 @@ public final class MultiTargetSession {
     private final boolean[] pacerTried;
     /** Set while the window is full: ending probes send the next ones. */
     private volatile boolean windowFull;
-    /** This thread's pump: [pumping, sends owed (a probe that ended inside a send), its loop's share + 2 (1: none)]. */
-    private final ThreadLocal<int[]> pumping = ThreadLocal.withInitial(() -> new int[3]);
+    /** Each thread's {@link PumpState}. */
+    private final ThreadLocal<PumpState> pumping = ThreadLocal.withInitial(PumpState::new);
+    /** The pacing thread's {@link PumpState}. */
+    private final PumpState pacerState = new PumpState();
     private final Listener listener;
     private final AtomicInteger unfinished;
     private final CompletableFuture<Void> all = new CompletableFuture<>();
@@ -319,8 +356,8 @@ public final class MultiTargetSession {
             while (!stopped) {
                 long now = System.nanoTime();
                 long k = claimNext(now);
-                if (k >= 0) {
-                    send(k);
+                if (k == CLAIMED) {
+                    send(pacerState.target, pacerState.seq);
                 } else if (k == NONE_LEFT) {
                     return;
                 } else if (k == WINDOW_FULL) {
@@ -351,12 +388,12 @@ public final class MultiTargetSession {
         for (int a = 0; a < shares.length; a++) {
             Share best = null;
             for (Share s : shares) {
-                if (!pacerTried[s.index] && (best == null || s.next < best.next)) {
+                if (!pacerTried[s.index] && (best == null || s.nextOrdinal() < best.nextOrdinal())) {
                     best = s;
                 }
             }
             pacerTried[best.index] = true;
-            long k = claim(best, now, true);
+            long k = claim(best, now, true, pacerState);
             if (k == NOT_DUE) {
                 pacerDueNanos = best.dueNanos; // written by this thread, under the share's lock
             }
@@ -378,39 +415,40 @@ public final class MultiTargetSession {
     }
 
     /**
-     * Share {@code s}'s next probe's ordinal ({@code round * targets + index}), if it is due at {@code now} and a
+     * Claims share {@code s}'s next probe into {@code out} ({@link #CLAIMED}), if it is due at {@code now} and a
      * slot is free (in the share's credit, or with {@code anyCredit} in any share's), which it takes; else
      * {@link #NONE_LEFT}, {@link #WINDOW_FULL} or {@link #NOT_DUE} (with the share's {@code dueNanos} set).
      * Targets that have ended are passed over.
      */
-    private long claim(Share s, long now, boolean anyCredit) {
+    private long claim(Share s, long now, boolean anyCredit, PumpState out) {
         if (gapNanos > 0) {
             synchronized (schedule) {
                 synchronized (s) {
-                    return claimHeld(s, now, anyCredit);
+                    return claimHeld(s, now, anyCredit, out);
                 }
             }
         }
         synchronized (s) {
-            return claimHeld(s, now, anyCredit);
+            return claimHeld(s, now, anyCredit, out);
         }
     }
 
     /** {@link #claim}, holding the share's lock (and the schedule's, with a gap). */
-    private long claimHeld(Share s, long now, boolean anyCredit) {
+    private long claimHeld(Share s, long now, boolean anyCredit, PumpState out) {
         while (true) {
-            long k = s.next;
-            if (stopped || plan.count() > 0 && k / n >= plan.count()) {
+            long round = s.round;
+            if (stopped || plan.count() > 0 && round >= plan.count()) {
                 return NONE_LEFT;
             }
-            if (target((int) (k % n)).finished) {
-                s.next = following(k, s.index);
+            Target t = s.members[s.place];
+            if (t.finished) {
+                s.advance(n);
                 continue;
             }
             if (s.credits <= 0 && !anyCredit) {
                 return WINDOW_FULL;
             }
-            long due = startNanos + (k / n) * periodNanos;
+            long due = startNanos + round * periodNanos;
             if (gapNanos > 0) {
                 due = Math.max(due, lastSendNanos + gapNanos);
             }
@@ -421,11 +459,13 @@ public final class MultiTargetSession {
             if (!takeSlot(s, anyCredit)) {
                 return WINDOW_FULL;
             }
-            s.next = following(k, s.index);
+            s.advance(n);
             if (gapNanos > 0) {
                 lastSendNanos = now;
             }
-            return k;
+            out.target = t;
+            out.seq = round + 1;
+            return CLAIMED;
         }
     }
 
@@ -444,29 +484,28 @@ public final class MultiTargetSession {
         return false;
     }
 
-    /** The ordinal after {@code k} in share {@code s}: its next target, or the share's first in the next round. */
-    private long following(long k, int s) {
-        return k % n + shares.length < n ? k + shares.length : (k / n + 1) * n + s;
-    }
-
     /** Target {@code index}. */
     private Target target(int index) {
         return shares[index % shares.length].members[index / shares.length];
     }
 
-    /** This thread's pump state, with its loop's share found on first use (see {@link #pumping}). */
-    private int[] pumpState() {
-        int[] p = pumping.get();
-        if (p[2] == 0) {
-            int loop = Thread.currentThread() == pacer ? -1 : engine.loopIndex();
-            p[2] = (loop < shares.length ? loop : -1) + 2;
+    /** This thread's pump state, with its loop's share found on first use. */
+    private PumpState pumpState() {
+        if (Thread.currentThread() == pacer) {
+            pacerState.home = 1;
+            return pacerState;
+        }
+        PumpState p = pumping.get();
+        if (p.home == 0) {
+            int loop = engine.loopIndex();
+            p.home = (loop < shares.length ? loop : -1) + 2;
         }
         return p;
     }
 
     /** The share of the loop this thread is ({@code p} its pump state), or {@code fallback} on another thread. */
-    private Share home(int[] p, Share fallback) {
-        return p[2] >= 2 ? shares[p[2] - 2] : fallback;
+    private Share home(PumpState p, Share fallback) {
+        return p.home >= 2 ? shares[p.home - 2] : fallback;
     }
 
     /**
@@ -474,41 +513,40 @@ public final class MultiTargetSession {
      * ended on (or on another thread from its own share, with any share's slot). A probe that ends at once (inside
      * the send) asks again through {@code pumping} instead of recursing.
      */
-    private void pump(int[] p, Share ended) {
-        if (p[0] != 0) {
-            p[1]++;
+    private void pump(PumpState p, Share ended) {
+        if (p.active) {
+            p.owed++;
             return;
         }
-        p[0] = 1;
-        p[1] = 1;
+        p.active = true;
+        p.owed = 1;
         Share s = home(p, ended);
-        boolean anyCredit = s == ended && p[2] < 2;
+        boolean anyCredit = p.home < 2;
         try {
-            while (p[1] > 0) {
-                p[1]--;
-                long k = claim(s, System.nanoTime(), anyCredit);
-                if (k < 0) {
+            while (p.owed > 0) {
+                p.owed--;
+                long k = claim(s, System.nanoTime(), anyCredit, p);
+                if (k != CLAIMED) {
                     if (k != WINDOW_FULL) {
                         windowFull = false; // nothing due now: the pacing thread keeps the time again
                         LockSupport.unpark(pacer);
                     }
                     return;
                 }
-                send(k);
+                send(p.target, p.seq);
             }
         } catch (RuntimeException e) {
             stop(); // the engine closed under us
         } finally {
-            p[0] = 0;
-            p[1] = 0;
+            p.active = false;
+            p.owed = 0;
+            p.target = null;
         }
     }
 
-    /** Sends claimed probe {@code k}; a target that ended since its claim gives the slot back. */
-    private void send(long k) {
-        int index = (int) (k % n);
-        long seq = k / n + 1;
-        Target t = target(index);
+    /** Sends claimed probe {@code seq} of {@code t}; a target that ended since its claim gives the slot back. */
+    private void send(Target t, long seq) {
+        int index = t.index;
         if (!t.countSend()) {
             home(pumpState(), t.share).giveBack(); // ended since the claim
             return;
@@ -573,7 +611,7 @@ public final class MultiTargetSession {
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
-        int[] p = pumpState();
+        PumpState p = pumpState();
         home(p, t.share).giveBack(); // to this loop's share: its next probe is sent from here
         boolean last;
         synchronized (t) {
