@@ -435,13 +435,16 @@ public final class MultiTargetSession {
 
     /** {@link #claim}, holding the share's lock (and the schedule's, with a gap). */
     private long claimHeld(Share s, long now, boolean anyCredit, PumpState out) {
-        while (true) {
+        for (int passed = 0; ; ) {
             long round = s.round;
             if (stopped || plan.count() > 0 && round >= plan.count()) {
                 return NONE_LEFT;
             }
             Target t = s.members[s.place];
             if (t.finished) {
+                if (++passed > s.members.length) {
+                    return NONE_LEFT; // every target of this share has ended (others' may not have)
+                }
                 s.advance(n);
                 continue;
             }
