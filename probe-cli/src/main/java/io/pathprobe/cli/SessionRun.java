@@ -14,6 +14,8 @@ import io.pathprobe.core.SessionPlan;
 import io.pathprobe.core.stats.StatsSnapshot;
 
 import java.io.PrintWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
@@ -192,18 +193,17 @@ final class SessionRun {
         }
     }
 
-    /**
-     * One target and what it produced. Fields guarded by the track itself (the run's lock is taken first when both
-     * are), except the send-side ones: one target's sends come one at a time, and may come while an outcome of it
-     * is being counted on an event loop.
-     */
-    static final class Track {
-        final ProbeRequest request;
-        /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
-        final List<Result> results = new ArrayList<>();
+    /** Cache-line padding before a track's per-probe fields (see {@link Track}). */
+    @SuppressWarnings("unused")
+    private abstract static class TrackPad {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** A track's per-probe fields, between two paddings; see {@link Track}. */
+    private abstract static class TrackCounts extends TrackPad {
         long delivered;
-        /** Probes sent so far, and {@link System#nanoTime()} of the first send and of the last send; sends write them. */
-        final AtomicLong sent = new AtomicLong();
+        /** Probes sent so far (through {@link #SENT}), and {@link System#nanoTime()} of the first and last send. */
+        volatile long sent;
         volatile long firstSentNanos;
         volatile long lastSentNanos;
         /** {@link System#nanoTime()} of the last answer (or duplicate, late, corrupted one). */
@@ -212,6 +212,31 @@ final class SessionRun {
         long pipe;
         /** ping's moving average of reply RTTs (each reply weighs 1/8), in ns; 0 before the first reply. */
         double ewmaNanos;
+    }
+
+    private static final VarHandle SENT;
+
+    static {
+        try {
+            SENT = MethodHandles.lookup().findVarHandle(TrackCounts.class, "sent", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One target and what it produced. Fields guarded by the track itself (the run's lock is taken first when both
+     * are), except the send-side ones: one target's sends come one at a time, and may come while an outcome of it
+     * is being counted on an event loop. Neighbouring tracks are counted on different event loops (each loop sends
+     * and counts its own share of the targets), so the per-probe fields are padded on both sides and the count of
+     * sends is a field, not an object beside the track: no two tracks' per-probe writes share a cache line.
+     */
+    @SuppressWarnings("unused")
+    static final class Track extends TrackCounts {
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+        final ProbeRequest request;
+        /** Every outcome, kept only for the JSON report (text mode prints and forgets, so -t runs stay small). */
+        final List<Result> results = new ArrayList<>();
         /** Set when the run starts. */
         volatile Account account;
         StatsSnapshot finalStats;
@@ -230,7 +255,7 @@ final class SessionRun {
          * answer that never came (the last probe's timeout) does not count.
          */
         Duration activeTime() {
-            return sent.get() == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(lastEventNanos, lastSentNanos) - firstSentNanos);
+            return sent == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(lastEventNanos, lastSentNanos) - firstSentNanos);
         }
 
         private void event() {
@@ -241,7 +266,7 @@ final class SessionRun {
         private void countSent() {
             long now = System.nanoTime();
             lastSentNanos = now;
-            if (sent.getAndIncrement() == 0) {
+            if ((long) SENT.getAndAdd(this, 1L) == 0) {
                 firstSentNanos = now; // the first probe's answer, which may move it, comes after this
             }
         }
@@ -493,7 +518,7 @@ final class SessionRun {
                     // loading): ping's time starts at the send itself, which the answer's RTT dates.
                     t.firstSentNanos = Math.max(t.firstSentNanos, t.lastEventNanos - outcome.rttNanos());
                 }
-                t.pipe = Math.max(t.pipe, t.sent.get() - sequence + 1);
+                t.pipe = Math.max(t.pipe, t.sent - sequence + 1);
             }
             if (outcome.category() == OutcomeCategory.ANSWERED && outcome.rttNanos() >= 0) {
                 long rtt = outcome.rttNanos();

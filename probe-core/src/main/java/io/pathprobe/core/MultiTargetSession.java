@@ -4,13 +4,14 @@ import io.pathprobe.core.stats.ProbeStatistics;
 import io.pathprobe.core.stats.StatsSnapshot;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,10 +27,15 @@ import java.util.concurrent.locks.LockSupport;
  * every target has, when the plan's deadline passes, or on {@link #stop()} (probes in flight are then left out of
  * the loss figure, as in {@link ProbeSession}). Thread-safe.
  *
- * <p>Concurrency: a target's figures are guarded by the target, and only ends of probes (on the event loops) and
- * readers take that lock; a send counts itself with one compare-and-set on the target's send count, which also
- * carries the target's end, so that a send never waits for an outcome being counted (nor an event loop for a
- * pacing thread descheduled while holding the lock) and no probe is sent or counted after its target ended.
+ * <p>Concurrency: the targets are dealt into one share per event loop, each with its own schedule (guarded by
+ * the share) and its own credit of window slots (an atomic count: a claim takes one, an end gives one back to the
+ * share of the loop it ended on), so that at full speed each loop claims, sends and counts its own share's probes
+ * and the two cores write no common line per probe; only a gap between sends ({@code gap} above zero) adds one lock
+ * over all shares, for the last send's time. A target's figures are guarded
+ * by the target, and only ends of probes (on the event loops) and readers take that lock; a send counts itself with
+ * one compare-and-set on the target's send count, which also carries the target's end, so that a send never waits
+ * for an outcome being counted (nor an event loop for a pacing thread descheduled while holding the lock) and no
+ * probe is sent or counted after its target ended.
  */
 public final class MultiTargetSession {
     /**
@@ -68,6 +74,7 @@ public final class MultiTargetSession {
 
         final MultiTargetSession session;
         final int index;
+        final Share share;
         final ProbeRequest request;
         final ProbeStatistics stats = new ProbeStatistics();
         final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
@@ -80,9 +87,10 @@ public final class MultiTargetSession {
         /** Written under the target's lock; read without it by the scheduler, to pass over ended targets. */
         volatile boolean finished;
 
-        Target(MultiTargetSession session, int index, ProbeRequest request) {
+        Target(MultiTargetSession session, int index, Share share, ProbeRequest request) {
             this.session = session;
             this.index = index;
+            this.share = share;
             this.request = request;
         }
 
@@ -106,38 +114,149 @@ public final class MultiTargetSession {
         }
     }
 
+    /** Cache-line padding before a share's fields: two shares are written by two cores. */
+    @SuppressWarnings("unused")
+    private abstract static class SharePad {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** A share's fields, between two paddings. */
+    private abstract static class ShareFields extends SharePad {
+        final int index;
+        /** Targets {@code index}, {@code index + shares}, ...: target {@code i} is {@code members[i / shares]}. */
+        final Target[] members;
+        /**
+         * The next probe: its round and its target's place in {@link #members} (no division on the per-probe path),
+         * under the share's lock; and its ordinal ({@code round * targets + index}), written under the lock through
+         * {@link #NEXT} and read without it by the pacing thread, which sends the lowest first.
+         */
+        long round;
+        int place;
+        long next;
+        /**
+         * Window slots this share may claim; changed through {@link #CREDITS} only. All shares' credits and the probes
+         * claimed and not yet ended add up to the window.
+         */
+        volatile int credits;
+        /** When its next probe is due, as the last claim that found it not due saw it; under the share's lock. */
+        long dueNanos;
+
+        ShareFields(int index, int credits, int members) {
+            this.index = index;
+            this.credits = credits;
+            this.members = new Target[members];
+            this.next = index;
+        }
+
+        /** Moves on to the share's next target, or to the next round. Holds the lock. */
+        void advance(int targets) {
+            if (++place == members.length) {
+                place = 0;
+                round++;
+            }
+            NEXT.setRelease(this, round * targets + members[place].index);
+        }
+
+        long nextOrdinal() {
+            return (long) NEXT.getAcquire(this);
+        }
+    }
+
+    /**
+     * A thread's claim and pump state: the probe claimed (its target and sequence number), whether the thread is
+     * pumping, the sends it owes (a probe that ended inside a send), and its loop's share + 2 (1: none, 0: not known
+     * yet). One a thread ({@link #pumping}; the pacing thread's is {@link #pacerState}), used by that thread only.
+     */
+    private static final class PumpState {
+        Target target;
+        long seq;
+        boolean active;
+        int owed;
+        int home;
+    }
+
+    /**
+     * One share of the targets, one an event loop (see the class's concurrency note): its schedule is guarded by
+     * the share itself, its credit is atomic. Padded on both sides, so that the credits and locks of two shares
+     * never share a cache line.
+     */
+    @SuppressWarnings("unused")
+    private static final class Share extends ShareFields {
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+
+        Share(int index, int credits, int members) {
+            super(index, credits, members);
+        }
+
+        /** Takes one slot of this share's credit; false when it has none. */
+        boolean take() {
+            int c;
+            do {
+                c = credits;
+                if (c <= 0) {
+                    return false;
+                }
+            } while (!CREDITS.compareAndSet(this, c, c - 1));
+            return true;
+        }
+
+        void giveBack() {
+            CREDITS.getAndAdd(this, 1);
+        }
+    }
+
+    private static final VarHandle CREDITS;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            CREDITS = MethodHandles.lookup().findVarHandle(ShareFields.class, "credits", int.class);
+            NEXT = MethodHandles.lookup().findVarHandle(ShareFields.class, "next", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ProbeEngine engine;
-    private final List<Target> targets;
+    /** The number of targets. */
+    private final int n;
     private final SessionPlan plan;
     private final long gapNanos;
     private final int window;
     private final long periodNanos;
-    /** claim()'s answers that are not an ordinal. */
+    /** claim()'s answers: a probe claimed (in the caller's {@link PumpState}), or why none was. */
+    private static final long CLAIMED = 0;
     private static final long NONE_LEFT = -1;
     private static final long WINDOW_FULL = -2;
     private static final long NOT_DUE = -3;
     /** The pacing thread's nap while ending probes keep a full window going: its only cost is this bound. */
     private static final long WINDOW_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * Guards the schedule: each share's next probe's ordinal, the last send's time, the next due time. Targets are
-     * dealt into {@link #shares} shares, one an event loop: target {@code i} is in share {@code i % shares}, and an
-     * ending probe on loop {@code j} sends the next probe of share {@code j}, so that while the window is full (a
-     * run as fast as the engine goes) each target's probes start, end and are counted on one loop, and its figures
-     * stay in that core's cache (with every loop sending to every target, each reply's counting missed on lines
-     * the other core had written: RttBuckets.record was 23% of the loops' samples with two loops and nothing with
-     * one). The pacing thread takes the lowest ordinal of all shares, which is the one round-robin order.
+     * Targets are dealt into shares, one an event loop: target {@code i} is in share {@code i % shares.length}. A
+     * probe ending on loop {@code j} gives its slot to share {@code j} and sends share {@code j}'s next probe from
+     * loop {@code j} (where the engine keeps it), so that while the window is full (a run as fast as the engine
+     * goes) each target's probes start, end and are counted on one loop, and its figures stay in that core's cache
+     * (with every loop sending to every target, each reply's counting missed on lines the other core had written:
+     * RttBuckets.record was 23% of the loops' samples with two loops and nothing with one); a probe the engine moved
+     * to the other loop (an idle loop takes queued work from a busy one) hands its slot over, so the mapping mends
+     * itself. The loops share no lock or counter (with one schedule lock and one window count for both, the claim
+     * was 43% of their samples). The pacing thread takes the lowest ordinal of all shares, with a slot of any share's
+     * credit: the one round-robin order.
      */
+    private final Share[] shares;
+    /** Guards {@link #lastSendNanos}, taken (before a share's lock) only when there is a gap between sends. */
     private final Object schedule = new Object();
-    private final int shares;
-    private final long[] nextOrdinal;
     private long lastSendNanos;
-    private long dueNanos;
+    /** The pacing thread's: when the next probe is due, and the shares its claim has tried. */
+    private long pacerDueNanos;
+    private final boolean[] pacerTried;
     /** Set while the window is full: ending probes send the next ones. */
     private volatile boolean windowFull;
-    /** [this thread is pumping, sends owed, its share + 2 (1: none, 0: not known yet)]. */
-    private final ThreadLocal<long[]> pumping = ThreadLocal.withInitial(() -> new long[3]);
+    /** Each thread's {@link PumpState}. */
+    private final ThreadLocal<PumpState> pumping = ThreadLocal.withInitial(PumpState::new);
+    /** The pacing thread's {@link PumpState}. */
+    private final PumpState pacerState = new PumpState();
     private final Listener listener;
-    private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger unfinished;
     private final CompletableFuture<Void> all = new CompletableFuture<>();
     private final Thread pacer;
@@ -155,16 +274,19 @@ public final class MultiTargetSession {
         this.window = window;
         this.periodNanos = plan.interval().toNanos();
         this.listener = listener;
-        this.targets = new ArrayList<>(requests.size());
-        for (ProbeRequest r : requests) {
-            targets.add(new Target(this, targets.size(), r));
+        this.n = requests.size();
+        int count = Math.max(1, Math.min(engine.loopCount(), n));
+        this.shares = new Share[count];
+        for (int j = 0; j < count; j++) {
+            // A share's targets made together (a share at a time), so that its loop's lines hold only its own.
+            Share s = new Share(j, window / count + (j < window % count ? 1 : 0), (n - j + count - 1) / count);
+            shares[j] = s;
+            for (int i = j; i < n; i += count) {
+                s.members[i / count] = new Target(this, i, s, requests.get(i));
+            }
         }
-        this.unfinished = new AtomicInteger(targets.size());
-        this.shares = Math.max(1, Math.min(engine.loopCount(), targets.size()));
-        this.nextOrdinal = new long[shares];
-        for (int i = 0; i < shares; i++) {
-            nextOrdinal[i] = i;
-        }
+        this.pacerTried = new boolean[count];
+        this.unfinished = new AtomicInteger(n);
         this.pacer = new Thread(this::pace, "pathprobe-rounds");
         pacer.setDaemon(true);
     }
@@ -233,24 +355,23 @@ public final class MultiTargetSession {
         try {
             while (!stopped) {
                 long now = System.nanoTime();
-                long k = claim(now, -1);
-                if (k >= 0) {
-                    send(k);
+                long k = claimNext(now);
+                if (k == CLAIMED) {
+                    send(pacerState.target, pacerState.seq);
                 } else if (k == NONE_LEFT) {
                     return;
                 } else if (k == WINDOW_FULL) {
+                    // A probe that ended before the flag was set gave a slot back that no one took: take it now. Once
+                    // the flag is up the slots are the loops' (an end gives one, its send takes it at once), and a
+                    // claim here would take one in between and send it from outside the loops, which deal it to
+                    // either: so nap, whatever the credits say.
+                    boolean was = windowFull;
                     windowFull = true;
-                    if (outstanding.get() >= window && !stopped) {
+                    if ((was || noCredit()) && !stopped) {
                         LockSupport.parkNanos(this, WINDOW_NAP_NANOS);
                     }
-                } else {
-                    long due;
-                    synchronized (schedule) {
-                        due = dueNanos;
-                    }
-                    if (due - now > 0 && !stopped) {
-                        LockSupport.parkNanos(this, due - now); // an unpark (stop, a target's end) comes early
-                    }
+                } else if (pacerDueNanos - now > 0 && !stopped) {
+                    LockSupport.parkNanos(this, pacerDueNanos - now); // an unpark (stop, a target's end) comes early
                 }
             }
         } catch (RuntimeException e) {
@@ -259,106 +380,178 @@ public final class MultiTargetSession {
     }
 
     /**
-     * The next probe's ordinal ({@code round * targets + index}) of share {@code share}, or of all shares for -1 (the
-     * lowest of their next ones), if it is due at {@code now} and the window has room, counted as outstanding; else
-     * {@link #NONE_LEFT} (in that share, or in all), {@link #WINDOW_FULL} or {@link #NOT_DUE} (with
-     * {@link #dueNanos} set for all shares). Targets that have ended are passed over.
+     * The pacing thread's claim: the lowest next ordinal of all shares with probes left, with a slot of any
+     * share's credit (see {@link #claim}); NOT_DUE with {@link #pacerDueNanos} set, WINDOW_FULL or NONE_LEFT.
      */
-    private long claim(long now, int share) {
-        int n = targets.size();
-        synchronized (schedule) {
-            while (true) {
-                int s = share;
-                if (s < 0) {
-                    s = 0;
-                    for (int i = 1; i < shares; i++) {
-                        if (nextOrdinal[i] < nextOrdinal[s]) {
-                            s = i;
-                        }
-                    }
+    private long claimNext(long now) {
+        java.util.Arrays.fill(pacerTried, false);
+        for (int a = 0; a < shares.length; a++) {
+            Share best = null;
+            for (Share s : shares) {
+                if (!pacerTried[s.index] && (best == null || s.nextOrdinal() < best.nextOrdinal())) {
+                    best = s;
                 }
-                long k = nextOrdinal[s];
-                if (stopped || plan.count() > 0 && k / n >= plan.count()) {
-                    return NONE_LEFT;
-                }
-                if (targets.get((int) (k % n)).finished) {
-                    nextOrdinal[s] = following(k, s);
-                    continue;
-                }
-                if (outstanding.get() >= window) {
-                    return WINDOW_FULL;
-                }
-                long due = Math.max(startNanos + (k / n) * periodNanos, lastSendNanos + gapNanos);
-                if (due - now > 0) {
-                    if (share < 0) {
-                        dueNanos = due;
-                    }
-                    return NOT_DUE;
-                }
-                nextOrdinal[s] = following(k, s);
-                lastSendNanos = now;
-                outstanding.incrementAndGet();
+            }
+            pacerTried[best.index] = true;
+            long k = claim(best, now, true, pacerState);
+            if (k == NOT_DUE) {
+                pacerDueNanos = best.dueNanos; // written by this thread, under the share's lock
+            }
+            if (k != NONE_LEFT) {
                 return k;
             }
         }
+        return NONE_LEFT;
     }
 
-    /** The ordinal after {@code k} in share {@code s}: its next target, or the share's first in the next round. */
-    private long following(long k, int s) {
-        int n = targets.size();
-        return k % n + shares < n ? k + shares : (k / n + 1) * n + s;
+    /** Whether no share has a slot left. */
+    private boolean noCredit() {
+        for (Share s : shares) {
+            if (s.credits > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * An ending probe's turn while the window is full: sends what is due in its place. A probe that ends at once
-     * (inside the send) asks again through {@code pumping} instead of recursing.
+     * Claims share {@code s}'s next probe into {@code out} ({@link #CLAIMED}), if it is due at {@code now} and a
+     * slot is free (in the share's credit, or with {@code anyCredit} in any share's), which it takes; else
+     * {@link #NONE_LEFT}, {@link #WINDOW_FULL} or {@link #NOT_DUE} (with the share's {@code dueNanos} set).
+     * Targets that have ended are passed over.
      */
-    private void pump() {
-        long[] p = pumping.get(); // [this thread is pumping, sends owed, its share + 2]
-        if (p[0] != 0) {
-            p[1]++;
+    private long claim(Share s, long now, boolean anyCredit, PumpState out) {
+        if (gapNanos > 0) {
+            synchronized (schedule) {
+                synchronized (s) {
+                    return claimHeld(s, now, anyCredit, out);
+                }
+            }
+        }
+        synchronized (s) {
+            return claimHeld(s, now, anyCredit, out);
+        }
+    }
+
+    /** {@link #claim}, holding the share's lock (and the schedule's, with a gap). */
+    private long claimHeld(Share s, long now, boolean anyCredit, PumpState out) {
+        for (int passed = 0; ; ) {
+            long round = s.round;
+            if (stopped || plan.count() > 0 && round >= plan.count()) {
+                return NONE_LEFT;
+            }
+            Target t = s.members[s.place];
+            if (t.finished) {
+                if (++passed > s.members.length) {
+                    return NONE_LEFT; // every target of this share has ended (others' may not have)
+                }
+                s.advance(n);
+                continue;
+            }
+            if (s.credits <= 0 && !anyCredit) {
+                return WINDOW_FULL;
+            }
+            long due = startNanos + round * periodNanos;
+            if (gapNanos > 0) {
+                due = Math.max(due, lastSendNanos + gapNanos);
+            }
+            if (due - now > 0) {
+                s.dueNanos = due;
+                return NOT_DUE;
+            }
+            if (!takeSlot(s, anyCredit)) {
+                return WINDOW_FULL;
+            }
+            s.advance(n);
+            if (gapNanos > 0) {
+                lastSendNanos = now;
+            }
+            out.target = t;
+            out.seq = round + 1;
+            return CLAIMED;
+        }
+    }
+
+    /** Takes a slot from {@code s}'s credit, or with {@code any} from another share's; whether there was one. */
+    private boolean takeSlot(Share s, boolean any) {
+        if (s.take()) {
+            return true;
+        }
+        if (any) {
+            for (Share o : shares) {
+                if (o != s && o.take()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Target {@code index}. */
+    private Target target(int index) {
+        return shares[index % shares.length].members[index / shares.length];
+    }
+
+    /** This thread's pump state, with its loop's share found on first use. */
+    private PumpState pumpState() {
+        if (Thread.currentThread() == pacer) {
+            pacerState.home = 1;
+            return pacerState;
+        }
+        PumpState p = pumping.get();
+        if (p.home == 0) {
+            int loop = engine.loopIndex();
+            p.home = (loop < shares.length ? loop : -1) + 2;
+        }
+        return p;
+    }
+
+    /** The share of the loop this thread is ({@code p} its pump state), or {@code fallback} on another thread. */
+    private Share home(PumpState p, Share fallback) {
+        return p.home >= 2 ? shares[p.home - 2] : fallback;
+    }
+
+    /**
+     * An ending probe's turn while the window is full: sends what is due in its place, from the share of the loop it
+     * ended on (or on another thread from its own share, with any share's slot). A probe that ends at once (inside
+     * the send) asks again through {@code pumping} instead of recursing.
+     */
+    private void pump(PumpState p, Share ended) {
+        if (p.active) {
+            p.owed++;
             return;
         }
-        p[0] = 1;
-        p[1] = 1;
+        p.active = true;
+        p.owed = 1;
+        Share s = home(p, ended);
+        boolean anyCredit = p.home < 2;
         try {
-            while (p[1] > 0) {
-                p[1]--;
-                long k = claim(System.nanoTime(), share(p));
-                if (k < 0) {
+            while (p.owed > 0) {
+                p.owed--;
+                long k = claim(s, System.nanoTime(), anyCredit, p);
+                if (k != CLAIMED) {
                     if (k != WINDOW_FULL) {
                         windowFull = false; // nothing due now: the pacing thread keeps the time again
                         LockSupport.unpark(pacer);
                     }
                     return;
                 }
-                send(k);
+                send(p.target, p.seq);
             }
         } catch (RuntimeException e) {
             stop(); // the engine closed under us
         } finally {
-            p[0] = 0;
-            p[1] = 0;
+            p.active = false;
+            p.owed = 0;
+            p.target = null;
         }
     }
 
-    /** This thread's share: its event loop's, or -1 (all) on another thread. */
-    private int share(long[] p) {
-        if (p[2] == 0) {
-            int loop = Thread.currentThread() == pacer ? -1 : engine.loopIndex();
-            p[2] = (loop < shares ? loop : -1) + 2;
-        }
-        return (int) p[2] - 2;
-    }
-
-    /** Sends claimed probe {@code k}; a target that ended since its claim gives the slot back. */
-    private void send(long k) {
-        int n = targets.size();
-        int index = (int) (k % n);
-        long seq = k / n + 1;
-        Target t = targets.get(index);
+    /** Sends claimed probe {@code seq} of {@code t}; a target that ended since its claim gives the slot back. */
+    private void send(Target t, long seq) {
+        int index = t.index;
         if (!t.countSend()) {
-            outstanding.decrementAndGet(); // ended since the claim
+            home(pumpState(), t.share).giveBack(); // ended since the claim
             return;
         }
         listener.onSent(index, seq);
@@ -421,7 +614,8 @@ public final class MultiTargetSession {
     }
 
     private void ended(int index, Target t, long seq, ProbeOutcome outcome) {
-        outstanding.decrementAndGet();
+        PumpState p = pumpState();
+        home(p, t.share).giveBack(); // to this loop's share: its next probe is sent from here
         boolean last;
         synchronized (t) {
             if (t.finished) {
@@ -437,7 +631,7 @@ public final class MultiTargetSession {
             finish(t);
         }
         if (windowFull) {
-            pump();
+            pump(p, t.share);
         }
     }
 
@@ -472,8 +666,10 @@ public final class MultiTargetSession {
     public void stop() {
         stopped = true;
         LockSupport.unpark(pacer);
-        for (Target t : targets) {
-            finish(t);
+        for (Share s : shares) {
+            for (Target t : s.members) {
+                finish(t);
+            }
         }
     }
 
@@ -482,22 +678,22 @@ public final class MultiTargetSession {
      * first answer); its probes in flight are left out. Idempotent.
      */
     public void stop(int index) {
-        finish(targets.get(index));
+        finish(target(index));
     }
 
     /** Number of targets, in the order of the requests given. */
     public int size() {
-        return targets.size();
+        return n;
     }
 
     /** Target {@code index}'s request. */
     public ProbeRequest request(int index) {
-        return targets.get(index).request;
+        return target(index).request;
     }
 
     /** Target {@code index}'s figures so far. */
     public StatsSnapshot snapshot(int index) {
-        Target t = targets.get(index);
+        Target t = target(index);
         synchronized (t) {
             t.fold();
             return t.stats.snapshot();
@@ -509,7 +705,7 @@ public final class MultiTargetSession {
      * {@link ProbeSession} counts it: every target's schedule starts at the session's start).
      */
     public Duration elapsed(int index) {
-        Target t = targets.get(index);
+        Target t = target(index);
         synchronized (t) {
             return Duration.ofNanos((t.finished ? t.endNanos : System.nanoTime()) - startNanos);
         }
@@ -517,7 +713,7 @@ public final class MultiTargetSession {
 
     /** Completes with target {@code index}'s final figures when it ends. */
     public CompletableFuture<StatsSnapshot> completion(int index) {
-        return targets.get(index).done;
+        return target(index).done;
     }
 
     /** Completes when every target has ended. */

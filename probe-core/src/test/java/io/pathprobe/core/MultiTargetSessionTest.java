@@ -114,6 +114,95 @@ class MultiTargetSessionTest {
         }
     }
 
+    @Test
+    void twoLoopsKeepExactCountsWhileTheirEndsSendTheNextProbes() throws Exception {
+        Assumptions.assumeTrue(io.pathprobe.nativeio.Privileges.isRoot(), "intervals below 2 ms need root");
+        // Two loops, each ending probes, taking the slot for its own share and sending that share's next one (a full
+        // window of 5 over 7 targets): every target gets each sequence number once, and the figures match what came.
+        int targets = 7;
+        int count = 2_000;
+        try (ProbeEngine two = ProbeEngine.builder().threads(2).maxInFlight(64).build()) {
+            Duration t = Duration.ofMillis(50);
+            List<ProbeRequest> rs = new ArrayList<>();
+            for (int i = 0; i < targets; i++) {
+                rs.add(req("answer", t));
+            }
+            java.util.concurrent.atomic.AtomicLongArray seen = new java.util.concurrent.atomic.AtomicLongArray(targets * count);
+            java.util.concurrent.atomic.AtomicLong outcomes = new java.util.concurrent.atomic.AtomicLong();
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            MultiTargetSession s = MultiTargetSession.start(two, rs, new SessionPlan(count, Duration.ofNanos(1),
+                    Duration.ZERO), Duration.ZERO, 5, new MultiTargetSession.Listener() {
+                        @Override
+                        public void onOutcome(int target, long sequence, ProbeOutcome outcome) {
+                            seen.incrementAndGet(target * count + (int) sequence - 1);
+                            outcomes.incrementAndGet();
+                            threads.add(Thread.currentThread().getName());
+                        }
+                    });
+            s.completion().get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < targets; i++) {
+                StatsSnapshot st = s.snapshot(i);
+                assertEquals(count, st.sent(), "target " + i);
+                assertEquals(count, st.received(), "target " + i);
+                assertEquals(0, st.inFlight(), "target " + i);
+                for (int q = 0; q < count; q++) {
+                    assertEquals(1, seen.get(i * count + q), "target " + i + " sequence " + (q + 1));
+                }
+            }
+            assertEquals((long) targets * count, outcomes.get());
+            assertEquals(2, threads.size(), "both loops ended probes: " + threads);
+        }
+    }
+
+    @Test
+    void twoLoopsKeepTheRoundRobinOrderOfSends() throws Exception {
+        try (ProbeEngine two = ProbeEngine.builder().threads(2).maxInFlight(64).build()) {
+            Duration t = Duration.ofSeconds(30);
+            List<ProbeRequest> rs = List.of(req("held", t), req("held", t), req("held", t));
+            List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            MultiTargetSession s = MultiTargetSession.start(two, rs, SessionPlan.count(3).withInterval(Duration.ofMillis(5)),
+                    Duration.ZERO, MultiTargetSession.DEFAULT_WINDOW, new MultiTargetSession.Listener() {
+                        @Override
+                        public void onSent(int target, long sequence) {
+                            order.add(target);
+                        }
+                    });
+            for (int i = 0; i < 9; i++) {
+                ProbeCall call = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+                assertNotNull(call, "probe " + i + " did not start");
+                call.complete(TestOutcomes.answer(1_000_000, call.address()));
+            }
+            s.completion().get(10, TimeUnit.SECONDS);
+            // Targets 0 and 2 are one loop's share, 1 the other's: the pacing thread still sends in one turn.
+            assertEquals(List.of(0, 1, 2, 0, 1, 2, 0, 1, 2), order);
+        }
+    }
+
+    @Test
+    void twoLoopsHoldNoMoreThanTheWindowBetweenThem() throws Exception {
+        try (ProbeEngine two = ProbeEngine.builder().threads(2).maxInFlight(64).build()) {
+            Duration t = Duration.ofSeconds(30);
+            List<ProbeRequest> rs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                rs.add(req("held", t));
+            }
+            MultiTargetSession s = MultiTargetSession.start(two, rs, SessionPlan.count(1).withInterval(Duration.ofMillis(5)),
+                    Duration.ZERO, 3, null);
+            List<ProbeCall> out = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ProbeCall c = TestProberProvider.HELD.poll(10, TimeUnit.SECONDS);
+                assertNotNull(c, "probe " + i + " did not start");
+                out.add(c);
+            }
+            // The engine would start 64; the window (its slots dealt 2 / 1 to the loops' shares) holds the rest back.
+            assertNull(TestProberProvider.HELD.poll(200, TimeUnit.MILLISECONDS));
+            out.get(0).complete(TestOutcomes.answer(1_000_000, out.get(0).address()));
+            assertNotNull(TestProberProvider.HELD.poll(10, TimeUnit.SECONDS), "no probe started after a slot came free");
+            assertNull(TestProberProvider.HELD.poll(200, TimeUnit.MILLISECONDS), "one end freed one slot, not more");
+            s.stop();
+        }
+    }
+
     /** Two targets whose probes the test prober holds until the test ends them. */
     private static List<ProbeRequest> twoHeldTargets() {
         Duration t = Duration.ofSeconds(30);
