@@ -127,6 +127,11 @@ final class TcpSweep {
     private final ProbeOutcome[] outcomes;
     private final byte[] states;
     private static final State[] STATES = State.values();
+
+    /** A state as kept in {@link #states}: its ordinal + 1, so that 0 is a pair that has not ended. */
+    private static byte code(State s) {
+        return (byte) (s.ordinal() + 1);
+    }
     /** Connects started and not ended. */
     private final AtomicInteger outstanding = new AtomicInteger();
     /** The next pair to start. */
@@ -294,7 +299,7 @@ final class TcpSweep {
     private void ended(int index, ProbeOutcome o) {
         if (o != null) {
             outcomes[index] = o;
-            states[index] = (byte) (State.of(o).ordinal() + 1);
+            states[index] = code(State.of(o));
         }
         if (!stopping && next.get() < pairs.size()) {
             refill(); // before this slot is released: the count never drops to none while pairs are left
@@ -371,7 +376,7 @@ final class TcpSweep {
                 byHost.computeIfAbsent(pairs.first(t).host(), h -> new ArrayList<>()).add(t);
             }
             for (byte b : states) {
-                open += b == State.OPEN.ordinal() + 1 ? 1 : 0;
+                open += b == code(State.OPEN) ? 1 : 0;
             }
             exitCode = open == pairs.size() ? 0 : 1;
             if (json) {
@@ -402,7 +407,7 @@ final class TcpSweep {
             if (hidden != null) {
                 out.println(counts.get(hidden) + " " + hidden.words + " ports not listed");
             }
-            byte skip = (byte) (hidden == null ? 0 : hidden.ordinal() + 1);
+            byte skip = hidden == null ? 0 : code(hidden);
             for (int t : h.getValue()) {
                 for (int i = pairs.start(t), end = i + pairs.pairs(t); i < end; i++) {
                     if (states[i] != skip && states[i] != 0) {
