@@ -3,6 +3,7 @@ package io.pathprobe.nativeio;
 import io.pathprobe.nativeio.internal.LibC;
 import jnr.ffi.Pointer;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -39,6 +40,11 @@ public final class EpollConnects implements AutoCloseable {
     private final Pointer length;
     private final Pointer event;
     private final Pointer info;
+    /** The destination of {@link #connect(int, InetAddress, int, boolean)}, kept encoded between calls. */
+    private final Pointer remote;
+    private InetAddress remoteIp;
+    private boolean remoteV6;
+    private int remoteLength;
     private boolean closed;
 
     private EpollConnects(LibC libc, int epfd, int batch) {
@@ -51,6 +57,7 @@ public final class EpollConnects implements AutoCloseable {
         this.option = scratch.slice(128);  // 16: an int, struct linger, or an interface name (IFNAMSIZ)
         this.length = scratch.slice(144);  // 4
         this.event = scratch.slice(152);   // 16: one epoll_event
+        this.remote = scratch.slice(168);  // 28: sockaddr_in6
         this.info = NativeIo.allocate(NativeLayout.TCP_INFO_SIZE);
     }
 
@@ -123,6 +130,22 @@ public final class EpollConnects implements AutoCloseable {
     public int connect(int fd, InetSocketAddress remote, boolean v6) {
         int len = SockAddr.encode(remote, v6 ? AF_INET6 : AF_INET, address, 0);
         return libc.connect(fd, address, len) == 0 ? 0 : NativeIo.lastErrno();
+    }
+
+    /**
+     * connect() to {@code ip} port {@code port}; 0, or the errno ({@code EINPROGRESS} for a handshake under way).
+     * The address stays encoded while connects go to the same one (a sweep's ports, and the second connect() that
+     * asks how the first went), so such a connect writes two bytes of port and allocates nothing.
+     */
+    public int connect(int fd, InetAddress ip, int port, boolean v6) {
+        if (ip != remoteIp || v6 != remoteV6) {
+            remoteLength = SockAddr.encode(new InetSocketAddress(ip, 0), v6 ? AF_INET6 : AF_INET, remote, 0);
+            remoteIp = ip;
+            remoteV6 = v6;
+        }
+        remote.putByte(2, (byte) (port >>> 8)); // sin_port and sin6_port: network order, after the family
+        remote.putByte(3, (byte) port);
+        return libc.connect(fd, remote, remoteLength) == 0 ? 0 : NativeIo.lastErrno();
     }
 
     /** Adds {@code fd} to the set for {@code ops} with {@code data} as its event data; 0 or the errno. */

@@ -183,9 +183,9 @@ final class ConnectSet implements EpollIoHandle {
                 return;
             }
         }
-        InetSocketAddress remote = new InetSocketAddress(target, call.request().port());
+        int port = call.request().port();
         long start = System.nanoTime();
-        errno = set.connect(fd, remote, v6);
+        errno = set.connect(fd, target, port, v6);
         if (errno != 0 && errno != EINPROGRESS) {
             // connect() itself failed: a local route failure, or no local port or buffer to spare
             ErrnoCause cause = Errnos.cause(errno);
@@ -202,7 +202,7 @@ final class ConnectSet implements EpollIoHandle {
             return;
         }
         // Under way: connect() once more says whether the answer came during the call (class comment).
-        int answer = errno == 0 ? 0 : set.connect(fd, remote, v6);
+        int answer = errno == 0 ? 0 : set.connect(fd, target, port, v6);
         NativeConnect c = new NativeConnect(this, call, s, again, fd, ++sequence, start);
         if (answer != 0 && answer != EALREADY && answer != EISCONN) {
             failed(c, call, answer, TCP_CLOSE, v6);

@@ -135,12 +135,14 @@ public final class TcpProber implements Prober {
             throw new IllegalArgumentException("a tcp probe of " + r.host() + " needs a port: set one, e.g. "
                     + r.host() + ":443 (ProbeRequest.Builder.port)");
         }
-        for (Map.Entry<ProbeOption<?>, Object> e : r.options().entrySet()) {
-            if (!TcpOptions.ALL.contains(e.getKey())) {
-                throw new IllegalArgumentException("option " + e.getKey().name() + " does not apply to tcp probes: "
-                        + "they take " + TcpOptions.ALL);
+        if (!r.options().isEmpty()) { // not even an iterator for none: every port of a sweep passes through here
+            for (Map.Entry<ProbeOption<?>, Object> e : r.options().entrySet()) {
+                if (!TcpOptions.ALL.contains(e.getKey())) {
+                    throw new IllegalArgumentException("option " + e.getKey().name() + " does not apply to tcp "
+                            + "probes: they take " + TcpOptions.ALL);
+                }
+                e.getKey().validate(e.getValue());
             }
-            e.getKey().validate(e.getValue());
         }
         LocalVantagePoint vp = LocalVantagePoint.required(r, "tcp");
         if (!epoll && vp.interfaceName().isPresent()) {
