@@ -79,12 +79,18 @@ public final class Main implements Callable<Integer> {
 
     /** Whether {@code args} may run a subcommand that probes: their first word that is not an option, unless help. */
     static boolean mayProbe(String[] args) {
+        String first = firstWord(args);
+        return first != null && !first.equals("help");
+    }
+
+    /** The first of {@code args} that is not an option, or null. */
+    private static String firstWord(String[] args) {
         for (String a : args) {
             if (!a.startsWith("-")) {
-                return !a.equals("help");
+                return a;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -153,10 +159,14 @@ public final class Main implements Callable<Integer> {
      * command that needs them first waits on their class initialisation, which the JVM makes safe.
      */
     static void warmNativeLayer(String[] args) {
+        boolean connectsOnly = "tcp".equals(firstWord(args));
         Thread t = new Thread(() -> {
-            NativeIo.support(); // libc only: no Netty class is loaded by it
+            NativeIo.support(); // libc's socket calls only: no Netty class is loaded by it
             quietNetty(args);
             ProbeEngine.epollUnavailabilityCause();
+            if (!connectsOnly) {
+                NativeIo.bindAll(); // the rest of libc (datagrams, message batches): tcp's connects never need it
+            }
         }, "pathprobe-warm-native");
         t.setDaemon(true);
         t.start();

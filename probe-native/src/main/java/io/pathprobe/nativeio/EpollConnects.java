@@ -1,6 +1,6 @@
 package io.pathprobe.nativeio;
 
-import io.pathprobe.nativeio.internal.LibC;
+import io.pathprobe.nativeio.internal.SocketCalls;
 import jnr.ffi.Pointer;
 
 import java.net.InetAddress;
@@ -31,7 +31,7 @@ import static io.pathprobe.nativeio.SocketConstants.TCP_INFO;
  * path a failure is a probe's outcome, not an exception.
  */
 public final class EpollConnects implements AutoCloseable {
-    private final LibC libc;
+    private final SocketCalls libc;
     private final int epfd;
     private final int batch;
     private final Pointer events;
@@ -47,7 +47,7 @@ public final class EpollConnects implements AutoCloseable {
     private int remoteLength;
     private boolean closed;
 
-    private EpollConnects(LibC libc, int epfd, int batch) {
+    private EpollConnects(SocketCalls libc, int epfd, int batch) {
         this.libc = libc;
         this.epfd = epfd;
         this.batch = batch;
@@ -73,7 +73,7 @@ public final class EpollConnects implements AutoCloseable {
         if (!NativeIo.support().supported()) {
             throw new NativeIoException("epoll_create1", 0, NativeIo.support().reason());
         }
-        LibC libc = NativeIo.libc();
+        SocketCalls libc = NativeIo.sockets();
         int epfd = libc.epoll_create1(EPOLL_CLOEXEC);
         if (epfd < 0) {
             int errno = NativeIo.lastErrno();

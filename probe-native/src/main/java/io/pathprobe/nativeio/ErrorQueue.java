@@ -9,7 +9,7 @@ import static io.pathprobe.nativeio.NativeLayout.MSGHDR_SIZE;
 import static io.pathprobe.nativeio.NativeLayout.SOCKADDR_STORAGE_SIZE;
 import static io.pathprobe.nativeio.NativeLayout.SOCK_EXTENDED_ERR_SIZE;
 
-import io.pathprobe.nativeio.internal.LibC;
+import io.pathprobe.nativeio.internal.SocketCalls;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class ErrorQueue {
     private static final ThreadLocal<ErrorQueue> PER_THREAD =
             ThreadLocal.withInitial(() -> new ErrorQueue(DEFAULT_PAYLOAD_CAPACITY));
 
-    private final LibC libc;
+    private final SocketCalls libc;
     private final Pointer memory;
     private final long base;
     private final int payloadCapacity;
@@ -58,7 +58,7 @@ public final class ErrorQueue {
         if (payloadCapacity < 0 || payloadCapacity > 65536) {
             throw new IllegalArgumentException("payload capacity must be 0..65536 bytes, got " + payloadCapacity);
         }
-        this.libc = NativeIo.libc();
+        this.libc = NativeIo.sockets();
         this.payloadCapacity = payloadCapacity;
         this.memory = NativeIo.allocate(PAYLOAD + Math.max(payloadCapacity, 1));
         this.base = memory.address();

@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 import java.util.Locale;
 
 import io.pathprobe.nativeio.internal.LibC;
+import io.pathprobe.nativeio.internal.SocketCalls;
 import jnr.constants.platform.Errno;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -16,12 +17,12 @@ import jnr.ffi.Runtime;
  * with the reason.
  */
 public final class NativeIo {
-    private static final LibC LIBC;
+    private static final SocketCalls SOCKETS;
     private static final Runtime RUNTIME;
     private static final NativeSupport SUPPORT;
 
     static {
-        LibC lib = null;
+        SocketCalls lib = null;
         Runtime runtime = null;
         NativeSupport support;
         String os = System.getProperty("os.name", "?");
@@ -35,7 +36,7 @@ public final class NativeIo {
                     "run pathprobe on 64-bit Linux");
         } else {
             try {
-                lib = LibraryLoader.create(LibC.class).load("c");
+                lib = LibraryLoader.create(SocketCalls.class).load("c");
                 runtime = Runtime.getRuntime(lib);
                 lib.getpid(); // proves that a call goes through, not just that symbols resolved
                 support = NativeSupport.ok();
@@ -44,14 +45,46 @@ public final class NativeIo {
             } catch (Throwable e) { // LinkageError, UnsatisfiedLinkError, jnr-ffi's own RuntimeExceptions
                 lib = null;
                 runtime = null;
-                support = NativeSupport.unsupported("jnr-ffi could not bind libc: " + e,
-                        "make sure jnr-ffi and jffi (with its native classifier jar) are on the class path",
-                        "on JDK 22+ run java with --enable-native-access=ALL-UNNAMED");
+                support = unbound(e);
             }
         }
-        LIBC = lib;
+        SOCKETS = lib;
         RUNTIME = runtime;
         SUPPORT = support;
+    }
+
+    /** The rest of libc ({@link LibC}), bound on first use: a port sweep never needs it. */
+    private static final class Rest {
+        static final LibC LIBC;
+        static final RuntimeException FAILURE;
+
+        static {
+            LibC lib = null;
+            RuntimeException failure = null;
+            if (SOCKETS == null) {
+                failure = unavailable();
+            } else {
+                try {
+                    lib = LibraryLoader.create(LibC.class).load("c");
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) { // as for SocketCalls: the same library, so unlikely once that bound
+                    failure = new IllegalStateException("native socket layer unavailable: " + unbound(e).message(), e);
+                }
+            }
+            LIBC = lib;
+            FAILURE = failure;
+        }
+    }
+
+    private static NativeSupport unbound(Throwable e) {
+        return NativeSupport.unsupported("jnr-ffi could not bind libc: " + e,
+                "make sure jnr-ffi and jffi (with its native classifier jar) are on the class path",
+                "on JDK 22+ run java with --enable-native-access=ALL-UNNAMED");
+    }
+
+    private static IllegalStateException unavailable() {
+        return new IllegalStateException("native socket layer unavailable: " + SUPPORT.message());
     }
 
     private NativeIo() {
@@ -63,24 +96,46 @@ public final class NativeIo {
     }
 
     /**
-     * The libc binding.
+     * Binds the rest of libc now, where it would otherwise be bound by the first call that needs it (about a tenth
+     * of a second of code generation: a command's start may do it on a thread of its own).
+     *
+     * @return whether all of libc is bound (false where {@link #support()} is not supported)
+     */
+    public static boolean bindAll() {
+        return SOCKETS != null && Rest.LIBC != null; // reading the holder's field binds it
+    }
+
+    /**
+     * The calls of a TCP connect, its error queue and an epoll set.
+     *
+     * @throws IllegalStateException when libc could not be bound ({@link #support()} says why)
+     */
+    static SocketCalls sockets() {
+        if (SOCKETS == null) {
+            throw unavailable();
+        }
+        return SOCKETS;
+    }
+
+    /**
+     * The rest of the libc binding, bound on the first call.
      *
      * @throws IllegalStateException when it could not load ({@link #support()} says why)
      */
     static LibC libc() {
-        if (LIBC == null) {
-            throw new IllegalStateException("native socket layer unavailable: " + SUPPORT.message());
+        if (Rest.LIBC == null) {
+            throw Rest.FAILURE == null ? unavailable() : Rest.FAILURE;
         }
-        return LIBC;
+        return Rest.LIBC;
     }
 
     /** The jnr-ffi runtime of the libc binding (for {@link Pointer#wrap(Runtime, long)} and the like). */
     static Runtime runtime() {
-        libc();
+        sockets();
         return RUNTIME;
     }
 
-    /** errno of the last libc call made on this thread through {@link #libc()}. */
+    /** errno of the last libc call made on this thread through {@link #sockets()} or {@link #libc()}. */
     static int lastErrno() {
         return RUNTIME == null ? 0 : RUNTIME.getLastError();
     }
@@ -104,9 +159,9 @@ public final class NativeIo {
 
     /** The platform's text for an errno value, e.g. "Connection refused". */
     public static String strerror(int errno) {
-        if (LIBC != null) {
+        if (SOCKETS != null) {
             try {
-                String s = LIBC.strerror(errno);
+                String s = SOCKETS.strerror(errno);
                 if (s != null && !s.isEmpty()) {
                     return s;
                 }

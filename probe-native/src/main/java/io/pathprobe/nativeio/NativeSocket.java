@@ -41,7 +41,6 @@ public final class NativeSocket implements Closeable {
     private static final int RECV_ADDRLEN = 2 * NativeLayout.SOCKADDR_STORAGE_SIZE;
     private static final int SCRATCH_SIZE = RECV_ADDRLEN + 8;
 
-    private final LibC libc;
     private final int family;
     private final int type;
     private final Pointer scratch;
@@ -54,8 +53,7 @@ public final class NativeSocket implements Closeable {
     private InetSocketAddress lastDestination;
     private int lastDestinationLength;
 
-    private NativeSocket(LibC libc, int fd, int family, int type) {
-        this.libc = libc;
+    private NativeSocket(int fd, int family, int type) {
         this.fd = fd;
         this.family = family;
         this.type = type;
@@ -77,17 +75,16 @@ public final class NativeSocket implements Closeable {
             throw new IllegalArgumentException("unsupported address family " + family
                     + "; use AF_INET (2) or AF_INET6 (10)");
         }
-        LibC libc = NativeIo.libc();
-        int fd = libc.socket(family, type, protocol);
+        int fd = NativeIo.sockets().socket(family, type, protocol);
         if (fd < 0) {
             int errno = NativeIo.lastErrno();
             throw new NativeIoException("socket(" + (family == AF_INET ? "AF_INET" : "AF_INET6") + ", "
                     + typeName(type) + ", " + protocol + ")", errno, openHint(errno, family, type, protocol));
         }
         try {
-            return new NativeSocket(libc, fd, family, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+            return new NativeSocket(fd, family, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
         } catch (RuntimeException | Error e) {
-            libc.close(fd);
+            NativeIo.sockets().close(fd);
             throw e;
         }
     }
@@ -227,7 +224,7 @@ public final class NativeSocket implements Closeable {
 
     /** {@code setsockopt(fd, level, option, &int, 4)} on any descriptor. */
     public static void setInt(int fd, int level, int option, int value) throws NativeIoException {
-        if (NativeIo.libc().setsockopt(fd, level, option, new int[] {value}, 4) != 0) {
+        if (NativeIo.sockets().setsockopt(fd, level, option, new int[] {value}, 4) != 0) {
             throw new NativeIoException("setsockopt(" + optionName(level, option) + ", " + value + ")",
                     NativeIo.lastErrno());
         }
@@ -237,7 +234,7 @@ public final class NativeSocket implements Closeable {
     public static int getInt(int fd, int level, int option) throws NativeIoException {
         int[] value = new int[1];
         int[] length = {4};
-        if (NativeIo.libc().getsockopt(fd, level, option, value, length) != 0) {
+        if (NativeIo.sockets().getsockopt(fd, level, option, value, length) != 0) {
             throw new NativeIoException("getsockopt(" + optionName(level, option) + ")", NativeIo.lastErrno());
         }
         return value[0];
@@ -273,7 +270,7 @@ public final class NativeSocket implements Closeable {
     /** {@code bind(2)}; port 0 picks a free port. */
     public void bind(InetSocketAddress local) throws NativeIoException {
         byte[] sa = SockAddr.encode(local, family);
-        if (libc.bind(liveFd(), sa, sa.length) != 0) {
+        if (NativeIo.libc().bind(liveFd(), sa, sa.length) != 0) {
             throw new NativeIoException("bind " + local.getAddress().getHostAddress() + ":" + local.getPort(),
                     NativeIo.lastErrno());
         }
@@ -286,7 +283,7 @@ public final class NativeSocket implements Closeable {
      */
     public boolean connect(InetSocketAddress remote) throws NativeIoException {
         byte[] sa = SockAddr.encode(remote, family);
-        if (libc.connect(liveFd(), sa, sa.length) != 0) {
+        if (NativeIo.libc().connect(liveFd(), sa, sa.length) != 0) {
             int errno = NativeIo.lastErrno();
             if (errno == EINPROGRESS) {
                 return false;
@@ -301,7 +298,7 @@ public final class NativeSocket implements Closeable {
     public InetSocketAddress localAddress() throws NativeIoException {
         byte[] sa = new byte[NativeLayout.SOCKADDR_STORAGE_SIZE];
         int[] length = {sa.length};
-        if (libc.getsockname(liveFd(), sa, length) != 0) {
+        if (NativeIo.libc().getsockname(liveFd(), sa, length) != 0) {
             throw new NativeIoException("getsockname", NativeIo.lastErrno());
         }
         return SockAddr.decode(sa, 0, length[0]);
@@ -339,6 +336,7 @@ public final class NativeSocket implements Closeable {
         int f = liveFd();
         int addrLength = destination(to);
         for (int attempt = 0; ; attempt++) {
+            LibC libc = NativeIo.libc();
             long n = buffer != null ? libc.sendto(f, buffer, length, 0, scratch, addrLength)
                     : libc.sendto(f, array, length, 0, scratch, addrLength);
             if (n >= 0) {
@@ -389,7 +387,7 @@ public final class NativeSocket implements Closeable {
         int f = liveFd();
         for (int attempt = 0; ; attempt++) {
             receiveAddressLength.putInt(0, NativeLayout.SOCKADDR_STORAGE_SIZE);
-            long n = libc.recvfrom(f, into, into.remaining(), flags, receiveAddress, receiveAddressLength);
+            long n = NativeIo.libc().recvfrom(f, into, into.remaining(), flags, receiveAddress, receiveAddressLength);
             if (n >= 0) {
                 into.position(into.position() + (int) Math.min(n, into.remaining()));
                 return (int) n;
@@ -428,7 +426,7 @@ public final class NativeSocket implements Closeable {
         }
         fd = -1;
         // Linux releases the descriptor even when close reports EINTR: never retry.
-        if (libc.close(f) != 0) {
+        if (NativeIo.sockets().close(f) != 0) {
             int errno = NativeIo.lastErrno();
             if (errno != EINTR) {
                 throw new NativeIoException("close", errno);

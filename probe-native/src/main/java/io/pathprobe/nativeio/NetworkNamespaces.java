@@ -67,7 +67,7 @@ public final class NetworkNamespaces {
                                 : errno == SocketConstants.EINVAL ? path + " is not a network namespace" : null);
             }
         } finally {
-            libc.close(fd);
+            NativeIo.sockets().close(fd);
         }
     }
 

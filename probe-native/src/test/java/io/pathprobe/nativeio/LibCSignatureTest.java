@@ -3,6 +3,7 @@ package io.pathprobe.nativeio;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pathprobe.nativeio.internal.LibC;
+import io.pathprobe.nativeio.internal.SocketCalls;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -16,10 +17,12 @@ class LibCSignatureTest {
     @Test
     void noMethodHasSixOrMoreParametersThatAreAllPrimitive() {
         List<String> bad = new ArrayList<>();
-        for (Method m : LibC.class.getMethods()) {
-            Class<?>[] p = m.getParameterTypes();
-            if (p.length >= 6 && Arrays.stream(p).allMatch(Class::isPrimitive)) {
-                bad.add(m.toString());
+        for (Class<?> binding : List.of(SocketCalls.class, LibC.class)) {
+            for (Method m : binding.getMethods()) {
+                Class<?>[] p = m.getParameterTypes();
+                if (p.length >= 6 && Arrays.stream(p).allMatch(Class::isPrimitive)) {
+                    bad.add(m.toString());
+                }
             }
         }
         assertTrue(bad.isEmpty(), "jnr-ffi passes a corrupt 6th argument for these (jnr/jnr-ffi#181): " + bad);

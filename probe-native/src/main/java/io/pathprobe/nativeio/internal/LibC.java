@@ -10,7 +10,8 @@ import jnr.ffi.types.ssize_t;
 import jnr.ffi.types.uintptr_t;
 
 /**
- * The libc functions the project calls, bound by jnr-ffi; get the instance from {@link NativeIo#libc()}.
+ * The libc functions the project calls beyond {@link SocketCalls}, bound by jnr-ffi when first needed; get the
+ * instance from {@link NativeIo#libc()}.
  *
  * <p>Every call saves errno (read it with {@link NativeIo#lastErrno()} right after a -1 return, on the same thread).
  * Memory arguments come in three forms: {@link Pointer} (native memory from {@link NativeIo#allocate(int)} — the
@@ -26,34 +27,15 @@ import jnr.ffi.types.uintptr_t;
  * {@link jnr.ffi.Pointer#wrap(jnr.ffi.Runtime, long)} or the {@code sendmsg/recvmsg} address forms.
  */
 public interface LibC {
-    int socket(int domain, int type, int protocol);
-
-    int close(int fd);
-
     int bind(int fd, @In byte[] addr, int addrlen);
-
-    int bind(int fd, Pointer addr, int addrlen);
 
     int connect(int fd, @In byte[] addr, int addrlen);
 
-    int connect(int fd, Pointer addr, int addrlen);
-
     int getsockname(int fd, @Out byte[] addr, @In @Out int[] addrlen);
-
-    int setsockopt(int fd, int level, int optname, @In int[] optval, int optlen);
 
     int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
 
-    int getsockopt(int fd, int level, int optname, @Out int[] optval, @In @Out int[] optlen);
-
     int getsockopt(int fd, int level, int optname, @Out byte[] optval, @In @Out int[] optlen);
-
-    /** The fast forms: option value and length in native memory (e.g. TCP_INFO into a reused buffer). */
-    int setsockopt(int fd, int level, int optname, Pointer optval, int optlen);
-
-    int getsockopt(int fd, int level, int optname, Pointer optval, Pointer optlen);
-
-    int getsockname(int fd, Pointer addr, Pointer addrlen);
 
     @ssize_t long sendto(int fd, @In ByteBuffer buf, @size_t long len, int flags, Pointer addr, int addrlen);
 
@@ -66,9 +48,6 @@ public interface LibC {
     @ssize_t long recvfrom(int fd, @Out byte[] buf, @size_t long len, int flags, Pointer addr, Pointer addrlen);
 
     @ssize_t long recvfrom(int fd, Pointer buf, @size_t long len, int flags, Pointer addr, Pointer addrlen);
-
-    /** {@code msg} points to a {@code struct msghdr} ({@link NativeLayout#MSGHDR_SIZE} bytes). */
-    @ssize_t long recvmsg(int fd, Pointer msg, int flags);
 
     @ssize_t long recvmsg(int fd, @uintptr_t long msgAddress, int flags);
 
@@ -86,14 +65,6 @@ public interface LibC {
 
     int recvmmsg(int fd, @uintptr_t long msgvecAddress, int vlen, int flags, @uintptr_t long timeoutAddress);
 
-    int epoll_create1(int flags);
-
-    /** {@code event} points to a {@code struct epoll_event} ({@link NativeLayout#EPOLL_EVENT_SIZE} bytes). */
-    int epoll_ctl(int epfd, int op, int fd, Pointer event);
-
-    /** {@code events} holds room for {@code maxevents} {@code struct epoll_event}s; timeout 0 does not wait. */
-    int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
-
     int setns(int fd, int nstype);
 
     int open(String path, int flags);
@@ -102,8 +73,4 @@ public interface LibC {
     int poll(@In @Out int[] fds, @size_t long nfds, int timeout);
 
     int poll(Pointer fds, @size_t long nfds, int timeout);
-
-    String strerror(int errnum);
-
-    int getpid();
 }
