@@ -64,7 +64,6 @@ public final class Main implements Callable<Integer> {
         if (mayProbe(args)) {
             warmNativeLayer(args);
         }
-        quietNetty(args);
         Class<?> only = invoked(args);
         Interrupts.handleSigintEvenIfInheritedIgnored();
         // The JDK reads its time-zone data on first use; do it now, before probes may hold every file descriptor
@@ -74,7 +73,9 @@ public final class Main implements Callable<Integer> {
         // Straight to the file descriptor, not System.out (which swallows errors): a closed pipe must be noticed.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
-        System.exit(commandLine(out, err, only).execute(args));
+        CommandLine command = commandLine(out, err, only);
+        quietNetty(args); // before the command loads Netty; the warm-up has done it by now (or this waits for it)
+        System.exit(command.execute(args));
     }
 
     /** Whether {@code args} may run a subcommand that probes: their first word that is not an option, unless help. */
@@ -96,8 +97,9 @@ public final class Main implements Callable<Integer> {
     /**
      * Netty's warnings (e.g. no MAC address for its machine id inside a network namespace) are for library
      * developers; a command-line user sees outcomes and one-line errors instead, unless {@code --debug}. Once, before
-     * this process loads Netty: on the main thread before it builds the command, and on the warm-up thread, which
-     * waits here for the main thread's call.
+     * this process loads Netty: first thing on the warm-up thread (starting java.util.logging there, 10-20 ms, rather
+     * than on the main thread, which builds the command meanwhile), and on the main thread before it runs the
+     * command, which waits here if the warm-up is still at it.
      */
     private static synchronized void quietNetty(String[] args) {
         if (nettyLog == null && !Arrays.asList(args).contains("--debug")) {
@@ -161,8 +163,8 @@ public final class Main implements Callable<Integer> {
     static void warmNativeLayer(String[] args) {
         boolean connectsOnly = "tcp".equals(firstWord(args));
         Thread t = new Thread(() -> {
+            quietNetty(args); // java.util.logging's start, off the main thread
             NativeIo.support(); // libc's socket calls only: no Netty class is loaded by it
-            quietNetty(args);
             ProbeEngine.epollUnavailabilityCause();
             if (!connectsOnly) {
                 NativeIo.bindAll(); // the rest of libc (datagrams, message batches): tcp's connects never need it

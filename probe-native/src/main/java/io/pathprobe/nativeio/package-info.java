@@ -26,9 +26,10 @@
  * into its {@code ErrnoCause} and {@code Availability}.
  *
  * <h2>Internal</h2>
- * No contract, may change in any release: the libc interface ({@code io.pathprobe.nativeio.internal.LibC}, public
- * only because jnr-ffi implements it), the structure layouts ({@code NativeLayout}) and the byte helpers
- * ({@code Bytes}), both package-private, and the package-private access to libc itself ({@code NativeIo.libc()},
+ * No contract, may change in any release: the libc interfaces ({@code io.pathprobe.nativeio.internal.SocketCalls},
+ * bound at once, and {@code LibC}, bound at first use; public only because jnr-ffi implements them), the structure
+ * layouts ({@code NativeLayout}) and the byte helpers ({@code Bytes}), both package-private, and the package-private
+ * access to libc itself ({@code NativeIo.sockets()}, {@code NativeIo.libc()},
  * native memory). Structures that the kernel reads or writes ({@code msghdr}, {@code iovec}, {@code cmsghdr},
  * {@code mmsghdr}, socket addresses) are laid out by hand at the fixed offsets of that ABI in native memory that is
  * allocated once and reused, instead of jnr-ffi {@code Struct}s: no per-call objects and no padding surprises.
