@@ -156,4 +156,51 @@ class PacerLanesTest {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+    @Test
+    void slotsThatAllEndedUpOnOneLoopFindTheirWayBackToTheOther() throws Exception {
+        // Every slot starts on loop 0 (its items submitted there, nothing queued); then another thread queues items
+        // on both loops in turn. A slot that ends hands itself to the next queued item: kept on loop 0 for ever,
+        // loop 1 would start nothing while its queue is emptied from loop 0 (an engine at a small window ran at
+        // two thirds of its rate so, one core idle). Loop 1 must get slots of its own and start its items.
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        try {
+            List<EventExecutor> loops = new ArrayList<>();
+            group.forEach(loops::add);
+            int limit = 8;
+            int outside = 100_000;
+            AtomicIntegerArray startedOn = new AtomicIntegerArray(2);
+            CountDownLatch all = new CountDownLatch(limit + outside);
+            CountDownLatch firstStarted = new CountDownLatch(limit);
+            AtomicReference<Pacer<Integer>> ref = new AtomicReference<>();
+            Pacer<Integer> pacer = Pacer.create(limit, 0, group.next(), item -> {
+                EventExecutor here = loops.get(0).inEventLoop() ? loops.get(0) : loops.get(1);
+                startedOn.incrementAndGet(here == loops.get(0) ? 0 : 1);
+                if (item < 0) {
+                    firstStarted.countDown();
+                }
+                here.execute(() -> { // ends later on the loop that started it, as an answer would
+                    ref.get().release();
+                    all.countDown();
+                });
+            }, loops.toArray(new EventExecutor[0]));
+            ref.set(pacer);
+            loops.get(0).execute(() -> {
+                for (int i = 0; i < limit; i++) {
+                    pacer.submit(-1 - i);
+                }
+            });
+            assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
+            assertEquals(0, startedOn.get(1), "the set-up: every slot on loop 0");
+            for (int i = 0; i < outside; i++) {
+                pacer.submit(i);
+            }
+            assertTrue(all.await(60, TimeUnit.SECONDS), "ended " + (limit + outside - all.getCount()));
+            // Balanced, loop 1 starts about half; a tenth is far below that and far above what a loop without
+            // slots starts (none: it would only have its queue emptied by the other).
+            assertTrue(startedOn.get(1) >= outside / 10, "loop 0 started " + startedOn.get(0) + ", loop 1 "
+                    + startedOn.get(1));
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
 }
