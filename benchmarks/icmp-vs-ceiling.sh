@@ -3,16 +3,15 @@
 # Everything runs in a network namespace of its own (its loopback, its ping_group_range), so other programs'
 # raw ICMP sockets neither see this traffic nor add to it. Run as root.
 #   [ROUNDS=N] [BASELINE=DIR] [ENGINE_WINDOW=N] benchmarks/icmp-vs-ceiling.sh [PROBES] [MODE]
-#     (default 1000000 probes over 254 targets; MODE DGRAM or RAW; ROUNDS 1; the engine's echoes in flight 4,096)
+#     (default 1000000 probes over 254 targets; MODE DGRAM or RAW; ROUNDS 1; the engine's echoes in flight N x 512)
 # Two ceilings, each N threads with one ping socket per thread (N = processors): the plain one (sendto/recv, no
 # socket options), and the same doing the kernel work the engine asks for ("engine": kernel receive stamps read
 # from each reply's control message, IP_RECVERR, IP_RECVTTL, sendmmsg/recvmmsg of 64 with control buffers), so a
 # ratio tells the engine's own cost from what an accurate prober must have the kernel do. The one-thread
 # ceilings (ping socket, raw socket) run once, first: whether N threads scale on this machine now.
-# Then ROUNDS rounds of: both N-thread ceilings, the engine (IcmpRate, one lane per event loop, N loops, 4,096
-# echoes in flight: with the ceilings' N x 512 the kernel spends 0.25-0.3 us less an echo on warmer socket buffers,
-# but on a quiet machine the engine's rate then swings between rounds, 0.43-0.79 of the ceiling, where 4,096 held
-# 0.70-0.73; ENGINE_WINDOW=1024 to see it), BASELINE's IcmpRate when set
+# Then ROUNDS rounds of: both N-thread ceilings, the engine (IcmpRate, one lane per event loop, N loops, as many
+# echoes in flight as the ceilings, N x 512; ENGINE_WINDOW=N to change it: at 4,096 the kernel spends 0.2-0.3 us
+# more an echo on colder socket buffers), BASELINE's IcmpRate when set
 # (another checkout, its benchmarks built, for a before/after in the same minutes; before the engine's in even
 # rounds, after it in odd ones); and both ceilings once more. A round's ratio is against the mean of the
 # ceiling runs either side of it (the machine is shared: figures drift while it runs). With several rounds it also
@@ -25,7 +24,7 @@ mode=${2:-DGRAM}
 rounds=${ROUNDS:-1}
 threads=$(nproc)
 window=512
-engine_window=${ENGINE_WINDOW:-4096}
+engine_window=${ENGINE_WINDOW:-$(( threads * window ))}
 jar=benchmarks/target/benchmarks.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -q -pl benchmarks -am package -DskipTests" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root (a network namespace, raw sockets)" >&2; exit 2; }
