@@ -328,11 +328,6 @@ final class LanePacer<T> extends Pacer<T> {
     }
 
     private boolean othersLookNonEmpty(Lane<T> me) {
-        for (Lane<T> l : lanes) {
-            if (l != me && l.looksNonEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return otherWithItems(me) != null;
     }
 }

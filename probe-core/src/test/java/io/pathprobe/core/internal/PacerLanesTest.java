@@ -156,6 +156,7 @@ class PacerLanesTest {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+
     @Test
     void slotsThatAllEndedUpOnOneLoopFindTheirWayBackToTheOther() throws Exception {
         // Every slot starts on loop 0 (its items submitted there, nothing queued); then another thread queues items
