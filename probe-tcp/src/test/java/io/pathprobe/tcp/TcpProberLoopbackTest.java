@@ -21,8 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -313,7 +316,8 @@ class TcpProberLoopbackTest {
 
     /**
      * Many probes in flight at once on both loops, connected and refused: every one ends as it should, none is
-     * lost or mixed up, and every socket is closed afterwards (the process's open files return to what they were).
+     * lost or mixed up, and every socket is closed afterwards: the process's open files return to what they were,
+     * but for the one unconnected socket each loop may keep as its spare.
      */
     @Test
     void manyConcurrentProbesAllEndAndCloseTheirSockets() throws Exception {
@@ -326,7 +330,13 @@ class TcpProberLoopbackTest {
             for (int i = 0; i < 4; i++) {
                 probe(engine, closed);
             }
-            long fdsBefore = openFiles();
+            // A loop keeps a socket refused inside connect() as its spare, and its next probe takes it: whether a
+            // loop holds one at either count depends on which of its probes came last. Here the loops usually hold
+            // none now and sometimes one each afterwards (a CI run failed on it; 0 of 60 and 6 of 30 repeats here).
+            // So spares are counted apart: sockets of this process in none of the kernel's socket tables, which is
+            // what an unconnected TCP socket is (so is an unbound UDP socket, such as the engine's own: in both).
+            Set<String> unlistedBefore = unlistedSockets();
+            long fdsBefore = openFiles() - unlistedBefore.size();
             List<CompletableFuture<ProbeOutcome>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 all.add(engine.probe(i % 4 == 3 ? closed : open));
@@ -344,12 +354,17 @@ class TcpProberLoopbackTest {
             assertTrue(s.awaitFinished(connected, Duration.ofMillis(10_000)), "server finished " + s.finished() + " of " + connected);
             // Sockets close in a task after the outcome: wait (bounded) until they are gone.
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            long fds = openFiles();
-            while (fds > fdsBefore && System.nanoTime() < end) {
+            Set<String> unlisted = unlistedSockets();
+            long fds = openFiles() - unlisted.size();
+            while ((fds > fdsBefore || newSockets(unlisted, unlistedBefore) > 2) && System.nanoTime() < end) {
                 Thread.sleep(10);
-                fds = openFiles();
+                unlisted = unlistedSockets();
+                fds = openFiles() - unlisted.size();
             }
-            assertTrue(fds <= fdsBefore, "open files " + fds + ", before the probes " + fdsBefore);
+            assertTrue(fds <= fdsBefore,
+                    "open files but unconnected sockets " + fds + ", before the probes " + fdsBefore);
+            int spares = newSockets(unlisted, unlistedBefore);
+            assertTrue(spares <= 2, spares + " new unconnected sockets: at most a new spare for each of the 2 loops");
         }
     }
 
@@ -387,6 +402,56 @@ class TcpProberLoopbackTest {
                 assertEquals(0, countSockets("02", port), "sockets left in SYN-SENT");
             }
         }
+    }
+
+    /**
+     * Sockets this process holds that none of the kernel's tables lists: unconnected TCP sockets (an unbound one,
+     * or one whose connect failed, is in no hash table, so not in /proc/net/tcp). Raced by sockets opening or
+     * closing while it reads, so a caller looks again until the figure settles.
+     *
+     * @return their inodes
+     */
+    private static Set<String> unlistedSockets() throws IOException {
+        Set<String> listed = new HashSet<>();
+        // the inode's column in each table's lines (after splitting on blanks)
+        Map<String, Integer> tables = Map.of("tcp", 9, "tcp6", 9, "udp", 9, "udp6", 9, "raw", 9, "raw6", 9,
+                "icmp", 9, "icmp6", 9, "unix", 6, "netlink", 9);
+        for (Map.Entry<String, Integer> t : tables.entrySet()) {
+            Path table = Path.of("/proc/net", t.getKey());
+            if (!Files.exists(table)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(table, StandardCharsets.US_ASCII)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > t.getValue()) {
+                    listed.add(f[t.getValue()]);
+                }
+            }
+        }
+        Set<String> unlisted = new HashSet<>();
+        try (var files = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) files::iterator) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                String inode = target.startsWith("socket:[") ? target.substring(8, target.length() - 1) : null;
+                if (inode != null && !listed.contains(inode)) {
+                    unlisted.add(inode);
+                }
+            }
+        }
+        return unlisted;
+    }
+
+    private static int newSockets(Set<String> now, Set<String> before) {
+        int n = 0;
+        for (String inode : now) {
+            n += before.contains(inode) ? 0 : 1;
+        }
+        return n;
     }
 
     private static long openFiles() throws IOException {
