@@ -126,12 +126,6 @@ public final class EpollConnects implements AutoCloseable {
         return libc.bind(fd, address, len) == 0 ? 0 : NativeIo.lastErrno();
     }
 
-    /** connect(); 0, or the errno ({@code EINPROGRESS} for a handshake under way). */
-    public int connect(int fd, InetSocketAddress remote, boolean v6) {
-        int len = SockAddr.encode(remote, v6 ? AF_INET6 : AF_INET, address, 0);
-        return libc.connect(fd, address, len) == 0 ? 0 : NativeIo.lastErrno();
-    }
-
     /**
      * connect() to {@code ip} port {@code port}; 0, or the errno ({@code EINPROGRESS} for a handshake under way).
      * The address stays encoded while connects go to the same one (a sweep's ports, and the second connect() that

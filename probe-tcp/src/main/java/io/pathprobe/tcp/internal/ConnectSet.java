@@ -148,7 +148,7 @@ final class ConnectSet implements EpollIoHandle {
             return;
         }
         set.setInt(fd, SOL_IP, IP_RECVERR, 1);
-        set.connect(fd, ConnectWarmUp.NOWHERE, false);
+        set.connect(fd, ConnectWarmUp.NOWHERE.getAddress(), ConnectWarmUp.NOWHERE.getPort(), false);
         set.tcpState(fd);
         set.soError(fd);
         set.poll();
