@@ -39,6 +39,24 @@ class ProbeEngineTest {
                 .timeout(Duration.ofMillis(50)).build();
     }
 
+    /**
+     * A prober that throws on start ends its probe at once with a local error naming what it threw, whether an
+     * exception or a class that failed to link (which left the probe to time out, or hang with a prober that
+     * times out its own probes).
+     */
+    @Test
+    void aProberThatFailsToStartEndsItsProbeWithALocalError() throws Exception {
+        ProbeRequest.Builder longWait = ProbeRequest.builder("test").timeout(Duration.ofSeconds(60));
+        ProbeOutcome thrown = engine.probe(longWait.target("nonesuch", InetAddress.getLoopbackAddress()).build())
+                .get(10, TimeUnit.SECONDS);
+        ProbeOutcome unlinked = engine.probe(longWait.target("unlinked", InetAddress.getLoopbackAddress()).build())
+                .get(10, TimeUnit.SECONDS);
+        String t = assertInstanceOf(ProbeOutcome.LocalError.class, thrown).message();
+        assertTrue(t.contains("IllegalStateException: unknown test host nonesuch"), t);
+        String u = assertInstanceOf(ProbeOutcome.LocalError.class, unlinked).message();
+        assertTrue(u.contains("NoClassDefFoundError: io/pathprobe/Missing"), u);
+    }
+
     @Test
     void findsProbersWithServiceLoader() {
         assertTrue(engine.kinds().contains("test"));

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A prober with no network in it, for testing the engine's own logic (pacing, timeouts, sessions, listeners).
  * The target host says what it does: {@code "answer"} answers at once with a reply whose RTT is 1 ms;
  * {@code "silent"} never answers (the engine must time it out and run its abort action); {@code "held"} parks the
- * call in {@link #HELD} for the test to complete.
+ * call in {@link #HELD} for the test to complete; {@code "unlinked"} fails to start with a {@link LinkageError}, and
+ * any other host with an exception.
  */
 public final class TestProberProvider extends ScriptedProber {
     static final BlockingQueue<ProbeCall> HELD = new LinkedBlockingQueue<>();
@@ -42,6 +43,8 @@ public final class TestProberProvider extends ScriptedProber {
             case "answer" -> call.complete(TestOutcomes.answer(1_000_000, call.address()));
             case "silent" -> call.onAbort(ABORTED::incrementAndGet);
             case "held" -> HELD.add(call);
+            // a prober whose class cannot load (a jar missing or stale): an Error, not an exception
+            case "unlinked" -> throw new NoClassDefFoundError("io/pathprobe/Missing");
             default -> throw new IllegalStateException("unknown test host " + call.request().host());
         }
     }

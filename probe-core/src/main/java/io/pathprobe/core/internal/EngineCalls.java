@@ -227,7 +227,9 @@ public final class EngineCalls {
         }
         try {
             prober.start(call);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // a LinkageError too: a prober's class that cannot load (a stale or missing jar) fails every probe alike,
+            // and would otherwise leave each to its timeout, or for ever where the prober times out its own
             LOG.log(Level.FINE, "prober failed to start a probe", e);
             call.completeAndAbort(new ProbeOutcome.LocalError("probe could not start: " + e, null));
         }
