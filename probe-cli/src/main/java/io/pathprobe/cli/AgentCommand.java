@@ -219,7 +219,7 @@ final class AgentCommand implements Callable<Integer> {
         // whoever sees the agent answer may signal it at once (a signal while it starts is dropped: it reads its
         // file as it starts).
         AtomicReference<AgentServer> started = new AtomicReference<>();
-        reloadOnHangup(started, err);
+        String hangupNotice = reloadOnHangup(started, err);
         AgentServer server;
         try {
             server = AgentServer.start(cfg);
@@ -238,6 +238,9 @@ final class AgentCommand implements Callable<Integer> {
                 + (policy.rules().size() == 1 ? "" : "s") + ", " + (tokens == null ? "no" : tokens.ids().size())
                 + " token" + (tokens != null && tokens.ids().size() == 1 ? "" : "s")
                 + (clientCa == null ? "" : ", mutual TLS") + ")");
+        if (hangupNotice != null) {
+            err.println(hangupNotice); // once it runs: a configuration it refused is the only line then
+        }
         err.flush();
         try (ctrlC) {
             stopped.await();
@@ -245,9 +248,13 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    /** SIGHUP reloads the configuration file, as for Prometheus and its exporters. */
+    /**
+     * SIGHUP reloads the configuration file, as for Prometheus and its exporters.
+     *
+     * @return why it cannot (to print once the agent listens), or null
+     */
     @SuppressWarnings("sunapi")
-    private static void reloadOnHangup(AtomicReference<AgentServer> started, PrintWriter err) {
+    private static String reloadOnHangup(AtomicReference<AgentServer> started, PrintWriter err) {
         try {
             sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
                 AgentServer server = started.get();
@@ -267,11 +274,12 @@ final class AgentCommand implements Callable<Integer> {
             });
             if (before == sun.misc.SignalHandler.SIG_IGN) {
                 // Ignored when the agent started (nohup, some supervisors): the JVM then leaves it ignored.
-                err.println("SIGHUP is ignored in this process (started under nohup?), so it reloads nothing: use"
-                        + " POST /-/reload");
+                return "SIGHUP is ignored in this process (started under nohup?), so it reloads nothing: use"
+                        + " POST /-/reload";
             }
+            return null;
         } catch (IllegalArgumentException e) {
-            err.println("SIGHUP cannot be handled here (" + e.getMessage() + "); use POST /-/reload");
+            return "SIGHUP cannot be handled here (" + e.getMessage() + "); use POST /-/reload";
         }
     }
 
