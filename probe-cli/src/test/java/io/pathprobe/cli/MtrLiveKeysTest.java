@@ -48,7 +48,7 @@ class MtrLiveKeysTest {
             line.append(" '").append(c.replace("'", "'\\''")).append('\'');
         }
         // After pathprobe: its exit status, and the terminal's modes (raw mode must have been undone).
-        line.append("; echo EXIT=$?; stty -a; sleep 120");
+        line.append("; echo EXIT=$?; stty -a; echo MODES-END; sleep 120");
         Path socketFile = null;
         try {
             tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "40", line.toString());
@@ -97,7 +97,8 @@ class MtrLiveKeysTest {
             waitFor("any key: back", s -> !s.contains("Keys (as mtr's):") && s.contains("HOST: "));
 
             key("q");
-            screen = waitFor("q: exits", s -> s.contains("EXIT="));
+            // Until stty has printed too: one CI run read the screen between the two and saw no modes.
+            screen = waitFor("q: exits, and stty prints the modes", s -> s.contains("MODES-END"));
             assertTrue(screen.contains("EXIT=0"), "destination reached: exit 0; " + screen);
             assertTrue(screen.contains("finished: destination reached at hop 1 (127.0.0.1)"), screen);
             String modes = screen.substring(screen.indexOf("EXIT="));
