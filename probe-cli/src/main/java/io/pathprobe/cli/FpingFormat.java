@@ -2,6 +2,7 @@ package io.pathprobe.cli;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,21 +14,47 @@ final class FpingFormat {
     private FpingFormat() {
     }
 
-    /** A time as fping prints it: 0.036, 1.23, 12.3, 123 (milliseconds, no unit). */
+    /**
+     * A time as fping prints it: 0.036, 1.23, 12.3, 123 (milliseconds, no unit), from {@code printf} of the double
+     * {@code nanos / 1e6}. C rounds that double's exact binary value (half to even), where {@code String.format}
+     * rounds its shortest decimal half up: they differ when the nanoseconds end on a tie (0.0045 ms: C 0.004, Java
+     * 0.005), one RTT in a thousand below 1 ms. So the common magnitudes are done in integers, as C would.
+     */
     static String tm(long nanos) {
-        double t = nanos / 1e6;
-        if (t < 0) {
-            return String.format(Locale.ROOT, "%.2g", t);
-        } else if (t < 1) {
-            return String.format(Locale.ROOT, "%.3f", t);
-        } else if (t < 10) {
-            return String.format(Locale.ROOT, "%.2f", t);
-        } else if (t < 100) {
-            return String.format(Locale.ROOT, "%.1f", t);
-        } else if (t < 1_000_000) {
-            return String.format(Locale.ROOT, "%.0f", t);
+        if (nanos >= 0 && nanos < 1_000_000_000_000L) { // 0 <= t < 1,000,000 ms
+            int decimals = nanos < 1_000_000 ? 3 : nanos < 10_000_000 ? 2 : nanos < 100_000_000 ? 1 : 0;
+            return fixed(nanos, decimals);
         }
-        return String.format(Locale.ROOT, "%.3e", t);
+        double t = nanos / 1e6;
+        return String.format(Locale.ROOT, t < 0 ? "%.2g" : "%.3e", t);
+    }
+
+    private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+    /** {@code printf("%.*f", decimals, nanos / 1e6)}: 0 <= nanos < 10^12, decimals 0-3. */
+    private static String fixed(long nanos, int decimals) {
+        long unit = POW10[6 - decimals]; // nanoseconds in the last printed digit
+        long k = nanos / unit;
+        long rest = nanos % unit;
+        if (2 * rest > unit) {
+            k++;
+        } else if (2 * rest == unit) {
+            // A tie in decimal: the double nanos / 1e6 lies a little above or below it (or on it, half to even).
+            int side = new BigDecimal(nanos / 1e6).compareTo(BigDecimal.valueOf(nanos, 6));
+            if (side > 0 || side == 0 && (k & 1) == 1) {
+                k++;
+            }
+        }
+        if (decimals == 0) {
+            return Long.toString(k);
+        }
+        long scale = POW10[decimals];
+        String frac = Long.toString(k % scale);
+        StringBuilder b = new StringBuilder(12).append(k / scale).append('.');
+        for (int i = frac.length(); i < decimals; i++) {
+            b.append('0');
+        }
+        return b.append(frac).toString();
     }
 
     /** {@code host} padded with spaces to {@code width}, as fping's {@code %-*s}. */

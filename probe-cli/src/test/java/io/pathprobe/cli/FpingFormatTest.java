@@ -20,6 +20,41 @@ class FpingFormatTest {
         assertEquals(text, FpingFormat.tm(nanos));
     }
 
+    /**
+     * Ties in decimal, as glibc's printf rounds them (the exact binary value of nanos / 1e6, half to even), from a C
+     * program printing these nanoseconds with fping's formats. String.format (half up on the shortest decimal) gave
+     * 0.005, 0.006, 0.123, 1.01, 1.02, 2.68 and 101 for 4500, 5500, 122500, 1005000, 1015000, 2675000 and 100500000.
+     */
+    @ParameterizedTest(name = "{1} ns -> {0}")
+    @CsvSource({"0.004, 4500", "0.005, 5500", "0.122, 122500", "1.000, 999500", "1.00, 1005000", "1.01, 1015000",
+            "2.67, 2675000", "10.1, 10050000", "10.2, 10150000", "100, 100500000", "102, 101500000",
+            "1000, 999999500", "0.000, 0", "0.001, 500", "1.000, 999999", "10.00, 9999999", "100.0, 99999999"})
+    void tiesRoundAsCsPrintf(String text, long nanos) {
+        assertEquals(text, FpingFormat.tm(nanos));
+    }
+
+    /**
+     * Against C's definition (the double's exact value, rounded half to even at fping's precision): every tie and
+     * its neighbours in each magnitude, and 200,000 random times below 1,000,000 ms (fixed seed).
+     */
+    @Test
+    void timesMatchTheExactValueOfTheDoubleRoundedHalfToEven() {
+        java.util.Random random = new java.util.Random(12);
+        for (int i = 0; i < 200_000; i++) {
+            long unit = new long[] {1_000, 10_000, 100_000, 1_000_000}[i % 4];
+            long base = (long) (random.nextDouble() * (unit * 1000L)) / unit * unit + unit / 2; // a tie
+            for (long nanos : new long[] {base - 1, base, base + 1, (long) (random.nextDouble() * 1e12)}) {
+                assertEquals(cPrintf(nanos), FpingFormat.tm(nanos), nanos + " ns");
+            }
+        }
+    }
+
+    private static String cPrintf(long nanos) {
+        double t = nanos / 1e6;
+        int decimals = t < 1 ? 3 : t < 10 ? 2 : t < 100 ? 1 : 0;
+        return new java.math.BigDecimal(t).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    }
+
     @Test
     void lossRoundsDownAsFpingsIntegerDivision() {
         assertEquals(33, FpingFormat.loss(3, 2));
