@@ -233,8 +233,9 @@ final class AgentCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, Interrupts.Status.SIGNALLED);
-        err.println("pathprobe agent " + cfg.name() + " listening on " + (cfg.tlsCert() == null ? "http" : "https")
-                + "://" + HostResolver.hostPort(server.address()) + " (" + policy.rules().size() + " allow rule"
+        err.println("pathprobe agent listening on " + (cfg.tlsCert() == null ? "http" : "https")
+                + "://" + HostResolver.hostPort(server.address()) + " (name " + cfg.name() + ", "
+                + policy.rules().size() + " allow rule"
                 + (policy.rules().size() == 1 ? "" : "s") + ", " + (tokens == null ? "no" : tokens.ids().size())
                 + " token" + (tokens != null && tokens.ids().size() == 1 ? "" : "s")
                 + (clientCa == null ? "" : ", mutual TLS") + ")");

@@ -64,7 +64,8 @@ class AgentHangupIgnoredTest {
         Process p = agent();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
             String first = r.readLine();
-            assertTrue(first != null && first.startsWith("pathprobe agent agent listening on http://127.0.0.1:"),
+            assertTrue(first != null && first.startsWith("pathprobe agent listening on http://127.0.0.1:")
+                    && first.contains(" (name agent, "),
                     "first line: " + first);
             assertEquals("SIGHUP is ignored in this process (started under nohup?), so it reloads nothing: use POST"
                     + " /-/reload", r.readLine());
