@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +42,7 @@ class FpingFormatTest {
      */
     @Test
     void timesMatchTheExactValueOfTheDoubleRoundedHalfToEven() {
-        java.util.Random random = new java.util.Random(12);
+        Random random = new Random(12);
         for (int i = 0; i < 200_000; i++) {
             long unit = new long[] {1_000, 10_000, 100_000, 1_000_000}[i % 4];
             long base = (long) (random.nextDouble() * (unit * 1000L)) / unit * unit + unit / 2; // a tie
@@ -52,7 +55,7 @@ class FpingFormatTest {
     private static String cPrintf(long nanos) {
         double t = nanos / 1e6;
         int decimals = t < 1 ? 3 : t < 10 ? 2 : t < 100 ? 1 : 0;
-        return new java.math.BigDecimal(t).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return new BigDecimal(t).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     @Test
