@@ -10,13 +10,31 @@ public final class NumberText {
     }
 
     /**
-     * An RTT in milliseconds with three significant digits, as ping's reply lines show it: {@code 0.052},
-     * {@code 1.23}, {@code 12.3}, {@code 123}.
+     * An RTT in milliseconds with three significant digits, as iputils' ping prints its reply lines: {@code 0.052},
+     * {@code 1.23}, {@code 12.3}, {@code 123}. Like ping it works in whole microseconds and picks the form after
+     * rounding, so a time that rounds up to the next power of ten takes that one's form: 9.996 ms is {@code 10.0}
+     * (not {@code 10.00}), 999.6 us is {@code 1.00}. Below 1 ms all three decimals are the microseconds.
+     *
+     * @param nanos the time, 0 or more
      */
     public static String rttMs(long nanos) {
-        double ms = nanos / 1e6;
-        int decimals = ms < 1 ? 3 : ms < 10 ? 2 : ms < 100 ? 1 : 0;
-        return String.format(Locale.ROOT, "%." + decimals + "f", ms);
+        if (nanos < 0) {
+            throw new IllegalArgumentException("an RTT is 0 or more nanoseconds, not " + nanos);
+        }
+        long us = nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
+        if (us >= 99_950) {
+            return Long.toString((us + 500) / 1000);
+        }
+        if (us >= 9_995) {
+            long tenths = (us + 50) / 100;
+            return tenths / 10 + "." + tenths % 10;
+        }
+        if (us >= 1_000) {
+            long hundredths = (us + 5) / 10;
+            long frac = hundredths % 100;
+            return hundredths / 100 + (frac < 10 ? ".0" : ".") + frac;
+        }
+        return us < 10 ? "0.00" + us : us < 100 ? "0.0" + us : "0." + us;
     }
 
     /** Milliseconds with three decimals, as ping's summary shows them: {@code 0.065}. */

@@ -6,9 +6,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The numbers in ping's and mtr's words, as C's printf writes them (the CLI's formatters use these). */
@@ -30,6 +34,41 @@ class NumberTextTest {
             "2001, 2001000000", "0.000, 0"})
     void rttHasThreeSignificantDigitsLikePing(String text, long nanos) {
         assertEquals(text, NumberText.rttMs(nanos));
+    }
+
+    /** ping rounds to whole microseconds, then picks the form of what it rounded to: never a fourth digit. */
+    @ParameterizedTest(name = "{1} ns -> {0}")
+    @CsvSource({"0.000, 499", "0.001, 500", "0.009, 9400", "0.010, 10000", "0.099, 99499", "0.100, 99500",
+            "0.999, 999499", "1.00, 999500", "1.00, 1004499", "1.01, 1005000", "1.04, 1044499", "3.01, 3005000",
+            "9.99, 9994499", "10.0, 9994500", "10.0, 10049499", "10.1, 10050000", "99.9, 99949499",
+            "100, 99949500", "100, 100499499", "101, 100500000", "999, 999499499", "1000, 999500000"})
+    void rttRoundsBeforeItChoosesItsForm(String text, long nanos) {
+        assertEquals(text, NumberText.rttMs(nanos));
+    }
+
+    /**
+     * Over random times up to 10 s: the text is one of ping's forms (three decimals below 1 ms, else three
+     * significant digits, whole milliseconds from 100) and within half its last digit of the time rounded to
+     * microseconds.
+     */
+    @Test
+    void rttIsAlwaysOneOfPingsFormsAndNearTheTime() {
+        Pattern forms = Pattern.compile("0\\.\\d{3}|[1-9]\\.\\d{2}|[1-9]\\d\\.\\d|[1-9]\\d{2,}");
+        Random random = new Random(20261202);
+        for (int i = 0; i < 200_000; i++) {
+            long nanos = i % 2 == 0 ? random.nextInt(2_000_000) : (long) (Math.pow(10, random.nextDouble() * 10));
+            String text = NumberText.rttMs(nanos);
+            assertTrue(forms.matcher(text).matches(), nanos + " ns -> " + text);
+            int point = text.indexOf('.');
+            double halfUlp = point < 0 ? 0.5 : 0.5 * Math.pow(10, point - text.length() + 1);
+            double us = Math.round(nanos / 1000.0) / 1000.0;
+            assertTrue(Math.abs(Double.parseDouble(text) - us) <= halfUlp + 1e-9, nanos + " ns -> " + text);
+        }
+    }
+
+    @Test
+    void aNegativeRttIsAMistake() {
+        assertThrows(IllegalArgumentException.class, () -> NumberText.rttMs(-1));
     }
 
     @Test
