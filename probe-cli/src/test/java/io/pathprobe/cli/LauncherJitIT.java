@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Which JIT {@code bin/pathprobe} gives a command (an integration test, after {@code package}): C1 alone for what is
- * over in seconds (tcp, mtr, and a ping or fping whose words plan at most 2,000,000 probes), tiered compilation for a
+ * over in seconds (tcp, mtr, and a ping or fping whose words plan at most 1,000,000 probes), tiered compilation for a
  * longer or unbounded ping. Each run is {@code --help} (nothing is sent) under {@code -XX:+PrintFlagsFinal}, whose
  * line for {@code TieredStopAtLevel} shows the level the JVM was given: 1 for C1 alone, 4 for tiered.
  */
@@ -31,10 +31,10 @@ class LauncherJitIT {
     @CsvSource(delimiter = '|', value = {
             "1 | ping -c 1 127.0.0.1",
             "1 | ping -q -c 1000 -i 0.000001 127.0.1.0/24", // 256,000 planned
-            "1 | ping --count=7812 127.0.1.0/24", // 1,999,872: the last at or under 2,000,000
-            "4 | ping --count=7813 127.0.1.0/24", // 2,000,128
+            "1 | ping --count=3906 127.0.1.0/24", // 999,936: the last at or under 1,000,000
+            "4 | ping --count=3907 127.0.1.0/24", // 1,000,192
             "4 | ping -q -c 40000 127.0.1.0/24",
-            "4 | ping -c 10 127.0.0.0/16 127.1.0.0/16 127.2.0.0/16 127.3.0.0/16", // ranges add up: 2,621,440
+            "4 | ping -c 5 127.0.0.0/16 127.1.0.0/16 127.2.0.0/16 127.3.0.0/16", // ranges add up: 1,310,720
             "4 | ping 127.0.0.1", // until Ctrl-C
             "4 | ping -w 10 127.0.0.1", // a deadline, no count
             "4 | ping -c 12x 127.0.0.1", // a count the launcher cannot read: as before
