@@ -13,15 +13,11 @@ public final class NumberText {
      * An RTT in milliseconds with three significant digits, as iputils' ping prints its reply lines: {@code 0.052},
      * {@code 1.23}, {@code 12.3}, {@code 123}. Like ping it works in whole microseconds and picks the form after
      * rounding, so a time that rounds up to the next power of ten takes that one's form: 9.996 ms is {@code 10.0}
-     * (not {@code 10.00}), 999.6 us is {@code 1.00}. Below 1 ms all three decimals are the microseconds.
-     *
-     * @param nanos the time, 0 or more
+     * (not {@code 10.00}), 999.6 us is {@code 1.00}. Below 1 ms all three decimals are the microseconds. A negative
+     * time (a clock stepped back between the two stamps) is {@code 0.000}, as ping counts it 0.
      */
     public static String rttMs(long nanos) {
-        if (nanos < 0) {
-            throw new IllegalArgumentException("an RTT is 0 or more nanoseconds, not " + nanos);
-        }
-        long us = nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
+        long us = nanos < 0 ? 0 : nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
         if (us >= 99_950) {
             return Long.toString((us + 500) / 1000);
         }
