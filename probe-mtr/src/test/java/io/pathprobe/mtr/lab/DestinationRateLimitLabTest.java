@@ -112,6 +112,26 @@ class DestinationRateLimitLabTest {
         return hops;
     }
 
+    /** mtr's hops, and whether it was run again. */
+    private record MtrRun(List<String> hops, boolean again) {
+    }
+
+    /**
+     * mtr's hops, with one more run a pause later when they are not {@code want}: mtr itself off the real path, seen
+     * twice in many runs under load (r3 listed at hops 3 and 4; in one CI run its ICMP INET6 trace listed ??? for
+     * routers 1 and 2 while pathprobe's trace of the same path, in the same seconds, listed them). pathprobe gets
+     * no second run.
+     */
+    private static MtrRun mtrRun(LinearPath path, ProbeMode mode, InetAddress source, InetAddress target,
+                                 List<String> want) throws InterruptedException {
+        List<String> hops = mtrHops(path, mode, source, target);
+        if (hops.equals(want)) {
+            return new MtrRun(hops, false);
+        }
+        Thread.sleep(MTR_PAUSE.toMillis());
+        return new MtrRun(mtrHops(path, mode, source, target), true);
+    }
+
     static List<String> hops(TraceSnapshot s) {
         List<String> out = new ArrayList<>();
         for (HopSnapshot h : s.hops()) {
@@ -190,17 +210,10 @@ class DestinationRateLimitLabTest {
             if (mtrEnded != 0 && sinceMtr < MTR_PAUSE.toMillis()) {
                 Thread.sleep(MTR_PAUSE.toMillis() - sinceMtr);
             }
-            List<String> mtr = mtrHops(path, mode, mtrSource, server);
+            MtrRun mtr = mtrRun(path, mode, mtrSource, server, want);
             mtrEnded = System.nanoTime();
-            if (!mtr.equals(want)) {
-                // mtr itself off the real path (seen once in 120 runs under load: r3 listed at hops 3 and 4): mtr
-                // gets one more run, a pause later; pathprobe gets none.
-                mtrMisses++;
-                Thread.sleep(MTR_PAUSE.toMillis());
-                mtr = mtrHops(path, mode, mtrSource, server);
-                mtrEnded = System.nanoTime();
-            }
-            assertEquals(mtr, hops(s), label + ": mtr listed " + mtr + "; pathprobe:\n" + report);
+            mtrMisses += mtr.again() ? 1 : 0;
+            assertEquals(mtr.hops(), hops(s), label + ": mtr listed " + mtr.hops() + "; pathprobe:\n" + report);
         }
         return new Tally(what, rateLimited, reprobed, maxMillis, mtrMisses);
     }
@@ -278,7 +291,12 @@ class DestinationRateLimitLabTest {
                                 }
                             }
                         }
-                        assertEquals(want, mtrHops(path, mode, mtrSource, path.server().address(f)), what);
+                        MtrRun mtr = mtrRun(path, mode, mtrSource, path.server().address(f), want);
+                        if (mtr.again()) {
+                            System.out.println("destination rate limit lab, silent last router: " + what
+                                    + ": mtr off the path and run again");
+                        }
+                        assertEquals(want, mtr.hops(), what);
                         return null;
                     }));
                 }
