@@ -1,6 +1,7 @@
 package io.pathprobe.cli;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.pathprobe.core.text.NumberText;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -45,16 +46,7 @@ final class FpingFormat {
                 k++;
             }
         }
-        if (decimals == 0) {
-            return Long.toString(k);
-        }
-        long scale = POW10[decimals];
-        String frac = Long.toString(k % scale);
-        StringBuilder b = new StringBuilder(12).append(k / scale).append('.');
-        for (int i = frac.length(); i < decimals; i++) {
-            b.append('0');
-        }
-        return b.append(frac).toString();
+        return NumberText.fixedPoint(k, decimals);
     }
 
     /** {@code host} padded with spaces to {@code width}, as fping's {@code %-*s}. */

@@ -19,18 +19,37 @@ public final class NumberText {
     public static String rttMs(long nanos) {
         long us = nanos < 0 ? 0 : nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
         if (us >= 99_950) {
-            return Long.toString((us + 500) / 1000);
+            return fixedPoint((us + 500) / 1000, 0);
         }
         if (us >= 9_995) {
-            long tenths = (us + 50) / 100;
-            return tenths / 10 + "." + tenths % 10;
+            return fixedPoint((us + 50) / 100, 1);
         }
         if (us >= 1_000) {
-            long hundredths = (us + 5) / 10;
-            long frac = hundredths % 100;
-            return hundredths / 100 + (frac < 10 ? ".0" : ".") + frac;
+            return fixedPoint((us + 5) / 10, 2);
         }
-        return us < 10 ? "0.00" + us : us < 100 ? "0.0" + us : "0." + us;
+        return fixedPoint(us, 3);
+    }
+
+    /**
+     * {@code scaled / 10^decimals} with exactly {@code decimals} digits after the point, as C's {@code %.*f} prints
+     * the number once rounded: (1234, 2) is {@code 12.34}, (5, 3) is {@code 0.005}, (7, 0) is {@code 7}.
+     *
+     * @param scaled   the number times 10^decimals, 0 or more
+     * @param decimals 0 to 3
+     */
+    public static String fixedPoint(long scaled, int decimals) {
+        long scale = switch (decimals) {
+            case 0 -> 1;
+            case 1 -> 10;
+            case 2 -> 100;
+            case 3 -> 1000;
+            default -> throw new IllegalArgumentException("decimals must be 0 to 3, was " + decimals);
+        };
+        if (scale == 1) {
+            return Long.toString(scaled);
+        }
+        // scale + the fraction has decimals + 1 digits: dropping its leading 1 leaves the fraction zero-padded
+        return scaled / scale + "." + Long.toString(scale + scaled % scale).substring(1);
     }
 
     /** Milliseconds with three decimals, as ping's summary shows them: {@code 0.065}. */

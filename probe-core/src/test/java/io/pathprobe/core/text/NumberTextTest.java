@@ -65,6 +65,12 @@ class NumberTextTest {
         }
     }
 
+    @ParameterizedTest(name = "{1} / 10^{2} -> {0}")
+    @CsvSource({"12.34, 1234, 2", "0.005, 5, 3", "1.000, 1000, 3", "7, 7, 0", "0.0, 0, 1", "123456.7, 1234567, 1"})
+    void fixedPointHasExactlyItsDecimals(String text, long scaled, int decimals) {
+        assertEquals(text, NumberText.fixedPoint(scaled, decimals));
+    }
+
     @Test
     void aNegativeRttPrintsAsZeroAsPingCountsIt() {
         assertEquals("0.000", NumberText.rttMs(-1));
