@@ -8,7 +8,7 @@ import org.HdrHistogram.PackedHistogram;
  * The counts of an HdrHistogram of {@value #SIGNIFICANT_DIGITS} significant digits, kept in ascending order of
  * bucket in chunks of {@value #CHUNK} counts that are made as values reach them, so that memory follows what was
  * measured while an increment costs a shift, two loads and a store from the first value on, and neighbouring RTTs
- * share a cache line. (A packed histogram instead walks its index per value and copies every populated entry each
+ * share a cache line; values are counted in batches (see {@link #pending}). (A packed histogram instead walks its index per value and copies every populated entry each
  * time a new bucket appears; a plain one holds ~100 KB of counts for loopback to one-second RTTs in each series; a
  * hash table of buckets spread neighbouring RTTs over its whole table, and with 254 busy series of several thousand
  * buckets each, a table a series, its loads missed the caches: 23% of a 10M-probe ping's event-loop samples.)
@@ -17,7 +17,8 @@ import org.HdrHistogram.PackedHistogram;
  * back, so {@link #histogram()} rebuilds exactly the histogram the values would have made: the same counts,
  * minimum, maximum and percentiles. The directory spans only the chunks from the lowest value's to the highest's
  * (a series of RTTs within a millisecond of each other holds a few chunks). Values are non-negative.
- * Single-writer and not thread-safe: {@link ProbeStatistics} is its one owner.
+ * Single-writer and not thread-safe, reads included (they count what is pending): {@link ProbeStatistics} is its
+ * one owner.
  */
 final class RttBuckets {
     static final int SIGNIFICANT_DIGITS = 3;
@@ -41,6 +42,16 @@ final class RttBuckets {
     private static final int CHUNK_BITS = 4;
     static final int CHUNK = 1 << CHUNK_BITS;
 
+    /**
+     * Bucket numbers recorded but not yet counted: {@link #record} appends here and counts them {@value #PENDING}
+     * at a time. A many-target ping's series spread over tens of MB of counts, so an increment per reply was a
+     * cache miss amid the event loop's other work (a fifth of its Java time at 5M probes over 254 targets); counted
+     * together, the misses of one series overlap, and its counts are read once per batch. Every read counts them
+     * first.
+     */
+    private final int[] pending = new int[PENDING];
+    private int pendingCount;
+    static final int PENDING = 32;
     /** Chunks of counts for chunk numbers {@code first} to {@code first + chunks.length - 1}; null until reached. */
     private long[][] chunks;
     private int first;
@@ -67,23 +78,49 @@ final class RttBuckets {
 
     /** Counts one value (nanoseconds, not negative). */
     void record(long value) {
-        int i = index(value);
-        int c = (i >>> CHUNK_BITS) - first;
+        pending[pendingCount++] = index(value);
+        if (pendingCount == PENDING) {
+            countPending();
+        }
+    }
+
+    /** Adds the pending bucket numbers to their counts (the directory widened first, once, to span them all). */
+    private void countPending() {
+        int n = pendingCount;
+        if (n == 0) {
+            return;
+        }
+        int[] p = pending;
+        int lo = p[0];
+        int hi = lo;
+        for (int k = 1; k < n; k++) {
+            lo = Math.min(lo, p[k]);
+            hi = Math.max(hi, p[k]);
+        }
         long[][] dir = chunks;
-        if (dir == null || c < 0 || c >= dir.length) {
-            dir = reach(i >>> CHUNK_BITS);
-            c = (i >>> CHUNK_BITS) - first;
+        if (dir == null || (lo >>> CHUNK_BITS) < first || (hi >>> CHUNK_BITS) - first >= dir.length) {
+            reach(lo >>> CHUNK_BITS);
+            dir = reach(hi >>> CHUNK_BITS);
         }
-        long[] chunk = dir[c];
-        if (chunk == null) {
-            chunk = dir[c] = new long[CHUNK];
+        int base = first;
+        for (int k = 0; k < n; k++) {
+            int i = p[k];
+            int c = (i >>> CHUNK_BITS) - base;
+            long[] chunk = dir[c];
+            if (chunk == null) {
+                chunk = dir[c] = new long[CHUNK];
+            }
+            chunk[i & (CHUNK - 1)]++;
         }
-        chunk[i & (CHUNK - 1)]++;
-        total++;
+        total += n;
+        pendingCount = 0;
     }
 
     /** Widens the directory to hold chunk number {@code chunk}, by at least half again so that widening is rare. */
     private long[][] reach(int chunk) {
+        if (chunks != null && chunk >= first && chunk - first < chunks.length) {
+            return chunks;
+        }
         if (chunks == null) {
             chunks = new long[1][];
             first = chunk;
@@ -108,7 +145,7 @@ final class RttBuckets {
 
     /** Values counted. */
     long total() {
-        return total;
+        return total + pendingCount;
     }
 
     /** What {@link Histogram#highestEquivalentValue} says of {@code value} for this precision. */
@@ -124,6 +161,7 @@ final class RttBuckets {
      * was most of a 254-target sweep's end, where each target's last snapshot reads its percentiles).
      */
     long[] valuesAtPercentiles(double[] ascending) {
+        countPending();
         long[] out = new long[ascending.length];
         if (total == 0) {
             return out;
@@ -158,6 +196,7 @@ final class RttBuckets {
 
     /** The histogram these values make: a new packed one (its size follows the buckets, as these chunks'). */
     Histogram histogram() {
+        countPending();
         PackedHistogram h = new PackedHistogram(SIGNIFICANT_DIGITS);
         if (chunks != null) {
             for (int c = 0; c < chunks.length; c++) {

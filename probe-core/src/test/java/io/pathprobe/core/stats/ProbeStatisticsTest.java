@@ -208,6 +208,44 @@ class ProbeStatisticsTest {
         assertEquals(h.getValueAtPercentile(100), got[2]);
     }
 
+    /**
+     * Values are counted in batches, and a read between any two records sees every value so far: batches of 1 to
+     * three times the batch size, each spread from 0 to Long.MAX_VALUE (the directory widened down and up within
+     * one batch), read by total, percentiles or histogram in turn, against HdrHistogram after every read (seeded).
+     */
+    @Test
+    void readsBetweenRecordsSeeEveryValue() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(31);
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        RttBuckets b = new RttBuckets();
+        double[] ps = {1, 50, 90, 99, 100};
+        long n = 0;
+        for (int read = 0; read < 400; read++) {
+            int batch = 1 + random.nextInt(3 * RttBuckets.PENDING);
+            for (int i = 0; i < batch; i++) {
+                long v = switch (random.nextInt(4)) {
+                    case 0 -> random.nextInt(5);
+                    case 1 -> Long.MAX_VALUE - random.nextInt(5);
+                    default -> (long) Math.pow(10, 3 + 12 * random.nextDouble());
+                };
+                h.recordValue(v);
+                b.record(v);
+                n++;
+            }
+            switch (read % 3) {
+                case 0 -> assertEquals(n, b.total(), "total after " + n);
+                case 1 -> {
+                    long[] got = b.valuesAtPercentiles(ps);
+                    for (int i = 0; i < ps.length; i++) {
+                        assertEquals(h.getValueAtPercentile(ps[i]), got[i], n + " values, p" + ps[i]);
+                    }
+                }
+                default -> assertEquals(h, b.histogram(), n + " values");
+            }
+        }
+        assertEquals(h, b.histogram());
+    }
+
     /** A snapshot after a new RTT shows it in the percentiles (they are kept between snapshots, not stale). */
     @Test
     void percentilesFollowEachNewRtt() {
