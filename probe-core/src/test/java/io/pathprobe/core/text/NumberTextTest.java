@@ -77,6 +77,30 @@ class NumberTextTest {
         assertEquals("0.000", NumberText.rttMs(Long.MIN_VALUE));
     }
 
+    /**
+     * ms3, ms1 and percent1 print what String.format prints, for 600,000 seeded values: uniform, whole and half
+     * microseconds (the ties of three decimals), large, negative, and the edges (zeros, non-finite, extremes).
+     */
+    @Test
+    void decimalsAreWhatTheFormatterPrints() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        double[] edges = {0.0, -0.0, 0.0005, 0.0015, 0.0025, 0.05, 0.15, 0.25, 1e-9, 999.9995, 1e7, 1.5e300,
+            Double.MIN_VALUE, Double.MAX_VALUE, -0.0005, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY};
+        for (int i = 0; i < 600_000 + edges.length; i++) {
+            double v = i < edges.length ? edges[i] : switch (i % 5) {
+                case 0 -> r.nextDouble() * 10;
+                case 1 -> r.nextLong(100_000_000_000L) / 1e6; // whole nanoseconds as ms
+                case 2 -> (r.nextInt(2_000_000) * 2 + 1) / 2e6; // half microseconds as ms: ties at 3 decimals
+                case 3 -> (r.nextInt(20_000) * 2 + 1) / 2e2; // ties at 1 decimal
+                default -> -r.nextDouble() * 1e4;
+            };
+            assertEquals(String.format(java.util.Locale.ROOT, "%.3f", v), NumberText.ms3(v), "ms3 " + v);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", v), NumberText.ms1(v), "ms1 " + v);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f%%", v), NumberText.percent1(v), "% " + v);
+        }
+    }
+
     @Test
     void millisecondsAndPercent() {
         assertEquals("0.065", NumberText.ms3(0.065));
