@@ -8,10 +8,11 @@ import org.HdrHistogram.PackedHistogram;
  * The counts of an HdrHistogram of {@value #SIGNIFICANT_DIGITS} significant digits, kept in ascending order of
  * bucket in chunks of {@value #CHUNK} counts that are made as values reach them, so that memory follows what was
  * measured while an increment costs a shift, two loads and a store from the first value on, and neighbouring RTTs
- * share a cache line; values are counted in batches (see {@link #pending}). (A packed histogram instead walks its index per value and copies every populated entry each
- * time a new bucket appears; a plain one holds ~100 KB of counts for loopback to one-second RTTs in each series; a
- * hash table of buckets spread neighbouring RTTs over its whole table, and with 254 busy series of several thousand
- * buckets each, a table a series, its loads missed the caches: 23% of a 10M-probe ping's event-loop samples.)
+ * share a cache line; values are counted in batches (see {@link #pending}). (A packed histogram instead walks its
+ * index per value and copies every populated entry each time a new bucket appears; a plain one holds ~100 KB of
+ * counts for loopback to one-second RTTs in each series; a hash table of buckets spread neighbouring RTTs over its
+ * whole table, and with 254 busy series of several thousand buckets each, a table a series, its loads missed the
+ * caches: 23% of a 10M-probe ping's event-loop samples.)
  *
  * <p>A bucket is numbered by its place in the histogram's counts array, which gives its lowest equivalent value
  * back, so {@link #histogram()} rebuilds exactly the histogram the values would have made: the same counts,
