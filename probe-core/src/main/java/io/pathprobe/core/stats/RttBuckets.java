@@ -98,11 +98,8 @@ final class RttBuckets {
             lo = Math.min(lo, p[k]);
             hi = Math.max(hi, p[k]);
         }
-        long[][] dir = chunks;
-        if (dir == null || (lo >>> CHUNK_BITS) < first || (hi >>> CHUNK_BITS) - first >= dir.length) {
-            reach(lo >>> CHUNK_BITS);
-            dir = reach(hi >>> CHUNK_BITS);
-        }
+        reach(lo >>> CHUNK_BITS); // each returns at once when the directory spans the chunk already
+        long[][] dir = reach(hi >>> CHUNK_BITS);
         int base = first;
         for (int k = 0; k < n; k++) {
             int i = p[k];
