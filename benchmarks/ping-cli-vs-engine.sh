@@ -53,12 +53,16 @@ erate() { sed -n '1s/.*: \([0-9]*\)\/s$/\1/p'; }
 eloops() { awk -v n="$1" '/cpu per echo by thread/ { for (i = 1; i <= NF; i++) if ($i == "loops") {
   split($(i + 1), a, "/"); printf "%.3f", (a[1] + a[2]) * n / 1e6 } }'; }
 # Samples the CPU ticks of every thread of process $1 into file $2 until it ends, every 50 ms.
-tsample() { while kill -0 "$1" 2>/dev/null; do cat /proc/"$1"/task/*/stat 2>/dev/null >> "$2" || true; sleep 0.05; done; }
+tsample() { while kill -0 "$1" 2>/dev/null; do cat /proc/"$1"/task/*/stat 2>/dev/null >> "$2" || true; sleep 0.05
+  done; }
 # From tsample's file: the last ticks seen of each thread, summed by kind, in seconds: "loops main jit vm other".
-tkinds() { awk '{ o = index($0, "("); c = 0; for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { c = i; break }
-  name = substr($0, o + 1, c - o - 1); split(substr($0, c + 2), f, " "); last[$1] = f[12] + f[13]; kind[$1] = name }
-  END { for (t in last) { n = kind[t]; k = n ~ /^pathprobe/ ? "loops" : n == "java" ? "main" : n ~ /Compiler/ ? "jit" \
-    : n ~ /^(VM Thread|GC|G1)/ ? "vm" : "other"; sum[k] += last[t] / 100 }
+# The name is between the first "(" and the last ")" (a thread may name itself with either); utime and stime are the
+# 12th and 13th fields after it.
+tkinds() { awk -v hz="$(getconf CLK_TCK)" '{ match($0, /\(.*\)/); n = substr($0, RSTART + 1, RLENGTH - 2)
+  split(substr($0, RSTART + RLENGTH + 1), f, " "); last[$1] = f[12] + f[13]
+  kind[$1] = n ~ /^pathprobe/ ? "loops" : n == "java" ? "main" : n ~ /Compiler/ ? "jit" \
+    : n ~ /^(VM Thread|GC|G1)/ ? "vm" : "other" }
+  END { for (t in last) sum[kind[t]] += last[t] / hz
     printf "%.2f %.2f %.2f %.2f %.2f\n", sum["loops"], sum["main"], sum["jit"], sum["vm"], sum["other"] }'; }
 
 ratios() { awk -v s="$1" -v f="$2" -v c="$3" -v l="$4" -v e="$5" -v lp="$6" -v ec="$7" -v sp="$8" -v es="$9" \
@@ -103,8 +107,10 @@ for round in $(seq 1 "$runs"); do
 
   eout=$(java -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$(( lper * 254 ))" 254 4096)
   erate=$(echo "$eout" | erate); echo "engine     $eout"
-  bound=$(awk -v p="$(nproc)" -v n="$(( lper * 254 ))" -v r="$erate" -v el="$(echo "$eout" | eloops "$(( lper * 254 ))")" -v j="$tj" \
-    -v v="$tv" 'BEGIN { printf "%.2f", p * (n / r) / (el + j + v) }')
+  # The CPU bound: the warmed engine's wall time (probes over its rate) on every core, over the unavoidable CPU.
+  el=$(eloops "$(( lper * 254 ))" <<< "$eout")
+  bound=$(awk -v p="$(nproc)" -v n="$(( lper * 254 ))" -v r="$erate" -v el="$el" -v j="$tj" -v v="$tv" \
+    'BEGIN { printf "%.2f", p * (n / r) / (el + j + v) }')
   cout=$(java -Dicmprate.warmups=0 -cp "$jar" io.pathprobe.benchmarks.IcmpRate "$(( lper * 254 ))" 254 4096)
   crate2=$(echo "$cout" | erate); echo "engine-cold $(echo "$cout" | head -1)"
 
